@@ -1,0 +1,5 @@
+"""`python -m policytui`."""
+
+from policytui.cli import main
+
+raise SystemExit(main())

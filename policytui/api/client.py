@@ -1,0 +1,523 @@
+"""The async Waldur client: offering usage policies and the read endpoints beside them.
+
+Headless on purpose (no textual or rich import): a script can use it on its own.
+The token stays a ``SecretStr`` until the Authorization header is built, and that
+header is the only place its plain value exists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import ssl
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel, SecretStr
+from pydantic import ValidationError as PydanticValidationError
+
+from policytui import __version__
+from policytui.api import errors
+from policytui.api._http import httpx
+from policytui.api.models import (
+    Offering,
+    OfferingUsagePolicy,
+    OrganizationGroup,
+    PolicyCreate,
+    PolicyPatch,
+    User,
+)
+from policytui.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    SERVER_PAGE_SIZE_CAP,
+    Page,
+    page_size_of,
+    parse_link_header,
+    parse_result_count,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+POLICIES = "marketplace-offering-usage-policies/"
+PROVIDER_OFFERINGS = "marketplace-provider-offerings/"
+ORGANIZATION_GROUPS = "organization-groups/"
+#: Only what the TUI needs of an offering: offering objects are large.
+OFFERING_FIELDS = ("uuid", "url", "name", "customer_name", "customer_uuid", "state", "components")
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD"})
+
+
+def normalize_base_url(url: str) -> str:
+    """``https://host``, ``https://host/api`` and ``https://host/api/`` -> ``https://host/api/``."""
+    text = url.strip()
+    if not text:
+        raise ValueError("The API URL is empty.")
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"Not an http(s) URL: {url!r}")
+    path = parts.path.rstrip("/")
+    if not path.endswith("/api"):
+        path = f"{path}/api"
+    return urlunsplit((parts.scheme, parts.netloc, path + "/", "", ""))
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    raw = response.headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return None
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return errors.body_excerpt(response.text)
+    if isinstance(body, dict) and "detail" in body:
+        return str(body["detail"])
+    return errors.body_excerpt(json.dumps(body))
+
+
+def error_for(response: httpx.Response) -> errors.WaldurError:
+    """Map an error response to the client's exception for it."""
+    status = response.status_code
+    if status == 400:
+        try:
+            body = response.json()
+        except (ValueError, UnicodeDecodeError):
+            body = errors.body_excerpt(response.text)
+        return errors.ValidationError.from_body(body)
+    if status == 401:
+        return errors.AuthenticationError(
+            f"Not signed in: {_detail(response)} Sign in again with a valid API token."
+        )
+    if status == 403:
+        return errors.PermissionDenied(f"Permission denied: {_detail(response)}")
+    if status == 404:
+        return errors.NotFound(f"Not found: {_detail(response)}")
+    if status == 429:
+        wait = _retry_after(response)
+        hint = f" Retry after {wait:g} s." if wait is not None else ""
+        return errors.RateLimited(f"The server is rate limiting requests.{hint}", retry_after=wait)
+    if status >= 500:
+        excerpt = errors.body_excerpt(response.text)
+        return errors.ServerError(
+            f"Server error {status}" + (f": {excerpt}" if excerpt else "."),
+            status_code=status,
+            excerpt=excerpt,
+        )
+    return errors.WaldurError(
+        f"Unexpected answer {status}: {errors.body_excerpt(response.text)}", status_code=status
+    )
+
+
+def _parse(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise errors.InvalidResponse(
+            f"The server sent a {model.__name__} the client cannot read ({where}: "
+            f"{first.get('msg', 'invalid')})."
+        ) from None
+
+
+def _parse_list(model: type[M], data: Any) -> list[M]:
+    if not isinstance(data, list):
+        raise errors.InvalidResponse(
+            f"Expected a list of {model.__name__} objects, got {type(data).__name__}."
+        )
+    return [_parse(model, item) for item in data]
+
+
+class _TokenAuth(httpx.Auth):
+    """Adds ``Authorization: Token ...`` at send time so no plain copy lives on the client."""
+
+    def __init__(self, token: SecretStr | None) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request):  # type: ignore[override]
+        if self._token is not None and self._token.get_secret_value():
+            request.headers["Authorization"] = "Token " + self._token.get_secret_value()
+        yield request
+
+    def __repr__(self) -> str:
+        return "_TokenAuth(token=SecretStr('**********'))"
+
+
+class WaldurClient:
+    """``async with WaldurClient(url, token) as client: await client.policies.list()``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: SecretStr | str | None,
+        *,
+        timeout: float = 15.0,
+        connect_timeout: float = 5.0,
+        verify: bool = True,
+        ca_bundle: str | None = None,
+        max_retries: int = 3,
+        backoff: float = 0.3,
+        max_backoff: float = 8.0,
+        concurrency: int = 6,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self._token = token if isinstance(token, SecretStr) or token is None else SecretStr(token)
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.concurrency = max(1, concurrency)
+        self._sleep = sleep
+        self.insecure = not verify
+        verify_arg: bool | ssl.SSLContext = verify
+        if verify and ca_bundle:
+            verify_arg = ssl.create_default_context(cafile=ca_bundle)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=_TokenAuth(self._token),
+            headers={
+                "User-Agent": f"policytui/{__version__}",
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            verify=verify_arg,
+            transport=transport,
+            limits=httpx.Limits(
+                max_connections=max(self.concurrency, 4),
+                max_keepalive_connections=max(self.concurrency, 4),
+            ),
+            follow_redirects=False,
+        )
+        self.policies = PolicyResource(self)
+        #: Requests sent, by method; lets callers and tests see that writes are sent once.
+        self.sent: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return f"WaldurClient({self.base_url!r}, token=SecretStr('**********'))"
+
+    async def __aenter__(self) -> WaldurClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- transport --------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json_body: Any = None,
+    ) -> httpx.Response:
+        """Send one request; GET/HEAD are retried with backoff, writes never are."""
+        method = method.upper()
+        attempts = 1 + (self.max_retries if method in IDEMPOTENT else 0)
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            self.sent[method] = self.sent.get(method, 0) + 1
+            try:
+                response = await self._http.request(method, path, params=params, json=json_body)
+            except httpx.TimeoutException:
+                if last:
+                    raise self._timeout_error(method) from None
+                await self._sleep(self._delay(attempt))
+                continue
+            except httpx.TransportError as exc:
+                if last:
+                    raise self._connection_error(exc) from None
+                await self._sleep(self._delay(attempt))
+                continue
+            if response.status_code in RETRY_STATUSES and not last:
+                wait = _retry_after(response) if response.status_code == 429 else None
+                await self._sleep(
+                    min(wait, self.max_backoff * 4) if wait is not None else self._delay(attempt)
+                )
+                continue
+            if response.status_code >= 400:
+                raise error_for(response)
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delay(self, attempt: int) -> float:
+        base = min(self.max_backoff, self.backoff * (2**attempt))
+        return base * (0.5 + random.random() / 2)  # jitter so parallel walks do not stampede
+
+    def _timeout_error(self, method: str) -> errors.Timeout:
+        host = urlsplit(self.base_url).netloc
+        if method in IDEMPOTENT:
+            return errors.Timeout(f"{host} did not answer in time.")
+        return errors.Timeout(
+            f"{host} did not answer in time; the {method} may or may not have been applied."
+        )
+
+    def _connection_error(self, exc: httpx.TransportError) -> errors.ConnectionFailed:
+        host = urlsplit(self.base_url).netloc
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text or "certificate" in text.lower():
+            return errors.TLSError(
+                f"TLS check of {host} failed: the certificate is not trusted "
+                "(give a CA bundle, or --insecure if you really must)."
+            )
+        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+            return errors.ConnectionFailed(f"The connection to {host} dropped mid-answer.")
+        return errors.ConnectionFailed(f"Cannot reach {host}: {type(exc).__name__}.")
+
+    async def get_json(self, path: str, params: Any = None) -> Any:
+        response = await self.request("GET", path, params=params)
+        return _json(response)
+
+    async def get_page(
+        self,
+        model: type[M],
+        path: str,
+        *,
+        page: int = 1,
+        page_size: int | None = None,
+        params: list[tuple[str, Any]] | None = None,
+    ) -> Page[M]:
+        query: list[tuple[str, Any]] = list(params or [])
+        if page != 1:
+            query.append(("page", page))
+        if page_size is not None:
+            query.append(("page_size", page_size))
+        response = await self.request("GET", path, params=query)
+        items = _parse_list(model, _json(response))
+        links = parse_link_header(response.headers.get("link"))
+        size = page_size_of(links.get("next") or links.get("last") or links.get("first"))
+        return Page(
+            items=items,
+            page=page,
+            page_size=size or page_size or DEFAULT_PAGE_SIZE,
+            total=parse_result_count(response.headers),
+            links=links,
+        )
+
+    async def walk(
+        self,
+        model: type[M],
+        path: str,
+        *,
+        params: list[tuple[str, Any]] | None = None,
+        page_size: int = SERVER_PAGE_SIZE_CAP,
+        concurrency: int | None = None,
+    ) -> AsyncIterator[Page[M]]:
+        """Every page of a list, fetched concurrently, yielded in server order as they arrive.
+
+        The first page tells the total and the page size the server really used (it may cap
+        lower than asked); the rest are fetched ``concurrency`` at a time over one pool.
+        """
+        first = await self.get_page(model, path, page=1, page_size=page_size, params=params)
+        yield first
+        if not first.has_next:
+            return
+        last = first.page_count
+        if last <= 1:
+            # No usable count or Link: walk sequentially by rel="next".
+            page = first
+            while page.has_next:
+                page = await self.get_page(
+                    model, path, page=page.page + 1, page_size=first.page_size, params=params
+                )
+                yield page
+            return
+        limit = asyncio.Semaphore(concurrency or self.concurrency)
+
+        async def fetch(number: int) -> Page[M]:
+            async with limit:
+                return await self.get_page(
+                    model, path, page=number, page_size=first.page_size, params=params
+                )
+
+        # Tasks are created lazily in a window so memory stays flat for 100 000 policies.
+        window = (concurrency or self.concurrency) * 2
+        pending: dict[int, asyncio.Task[Page[M]]] = {}
+        next_to_start = 2
+        next_to_yield = 2
+        try:
+            while next_to_yield <= last:
+                while next_to_start <= last and len(pending) < window:
+                    pending[next_to_start] = asyncio.ensure_future(fetch(next_to_start))
+                    next_to_start += 1
+                page = await pending.pop(next_to_yield)
+                next_to_yield += 1
+                yield page
+        finally:
+            for task in pending.values():
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending.values(), return_exceptions=True)
+
+    async def all_items(
+        self, model: type[M], path: str, *, params: list[tuple[str, Any]] | None = None
+    ) -> list[M]:
+        items: list[M] = []
+        async for page in self.walk(model, path, params=params):
+            items.extend(page.items)
+        return items
+
+    # -- the token's user, offerings, organization groups --------------------------------
+
+    async def me(self) -> User:
+        """The token's user (the server's body includes the token: it is dropped on parse)."""
+        return _parse(User, await self.get_json("users/me/"))
+
+    async def offerings(self, *, fields: Iterable[str] = OFFERING_FIELDS) -> list[Offering]:
+        """Every offering the user manages as a provider, with its components."""
+        params = [("field", f) for f in fields]
+        return await self.all_items(Offering, PROVIDER_OFFERINGS, params=params)
+
+    async def offering(self, uuid: str, *, fields: Iterable[str] = OFFERING_FIELDS) -> Offering:
+        params = [("field", f) for f in fields]
+        return _parse(Offering, await self.get_json(f"{PROVIDER_OFFERINGS}{uuid}/", params))
+
+    async def organization_groups(self) -> list[OrganizationGroup]:
+        return await self.all_items(OrganizationGroup, ORGANIZATION_GROUPS)
+
+    def offering_url(self, uuid: str) -> str:
+        return f"{self.base_url}{PROVIDER_OFFERINGS}{uuid}/"
+
+    def organization_group_url(self, uuid: str) -> str:
+        return f"{self.base_url}{ORGANIZATION_GROUPS}{uuid}/"
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        kind = response.headers.get("content-type", "unknown type")
+        raise errors.InvalidResponse(
+            f"The server answered {kind} that is not valid JSON: "
+            f"{errors.body_excerpt(response.text, 80)!r}"
+        ) from None
+
+
+class PolicyResource:
+    """``/api/marketplace-offering-usage-policies/``."""
+
+    def __init__(self, client: WaldurClient) -> None:
+        self._client = client
+
+    @staticmethod
+    def _filters(scope_uuid: str | None) -> list[tuple[str, Any]]:
+        # Filter by scope_uuid: the server's `scope=` filter is broken (matches customers).
+        return [("scope_uuid", scope_uuid)] if scope_uuid else []
+
+    async def list(
+        self, *, page: int = 1, page_size: int | None = None, scope_uuid: str | None = None
+    ) -> Page[OfferingUsagePolicy]:
+        return await self._client.get_page(
+            OfferingUsagePolicy,
+            POLICIES,
+            page=page,
+            page_size=page_size,
+            params=self._filters(scope_uuid),
+        )
+
+    async def count(self, *, scope_uuid: str | None = None) -> int:
+        response = await self._client.request("HEAD", POLICIES, params=self._filters(scope_uuid))
+        count = parse_result_count(response.headers)
+        if count is None:
+            raise errors.InvalidResponse("The server sent no usable X-Result-Count header.")
+        return count
+
+    def walk(
+        self,
+        *,
+        scope_uuid: str | None = None,
+        page_size: int = SERVER_PAGE_SIZE_CAP,
+        concurrency: int | None = None,
+    ) -> AsyncIterator[Page[OfferingUsagePolicy]]:
+        return self._client.walk(
+            OfferingUsagePolicy,
+            POLICIES,
+            params=self._filters(scope_uuid),
+            page_size=page_size,
+            concurrency=concurrency,
+        )
+
+    async def get(self, uuid: str) -> OfferingUsagePolicy:
+        return _parse(OfferingUsagePolicy, await self._client.get_json(f"{POLICIES}{uuid}/"))
+
+    async def get_raw(self, uuid: str) -> dict[str, Any]:
+        """The policy exactly as the server sent it (for the raw view)."""
+        data = await self._client.get_json(f"{POLICIES}{uuid}/")
+        if not isinstance(data, dict):
+            raise errors.InvalidResponse("Expected a policy object.")
+        return data
+
+    async def create(self, policy: PolicyCreate) -> OfferingUsagePolicy:
+        response = await self._client.request("POST", POLICIES, json_body=policy.body())
+        return _parse(OfferingUsagePolicy, _json(response))
+
+    async def replace(self, uuid: str, policy: PolicyCreate) -> OfferingUsagePolicy:
+        response = await self._client.request("PUT", f"{POLICIES}{uuid}/", json_body=policy.body())
+        return _parse(OfferingUsagePolicy, _json(response))
+
+    async def patch(
+        self, uuid: str, patch: PolicyPatch, *, allow_empty_limits: bool = False
+    ) -> OfferingUsagePolicy:
+        body = patch.body(allow_empty_limits=allow_empty_limits)
+        response = await self._client.request("PATCH", f"{POLICIES}{uuid}/", json_body=body)
+        return _parse(OfferingUsagePolicy, _json(response))
+
+    async def delete(self, uuid: str) -> None:
+        await self._client.request("DELETE", f"{POLICIES}{uuid}/")
+
+    async def actions(self) -> list[str]:
+        """The action names the server offers.
+
+        Real servers send a list of strings; older docs describe a policy object, so that
+        shape (``{"actions": "a,b"}``) is tolerated too.
+        """
+        data = await self._client.get_json(f"{POLICIES}actions/")
+        if isinstance(data, list):
+            return [str(a) for a in data if isinstance(a, str) and a]
+        if isinstance(data, dict):
+            value = data.get("actions")
+            if isinstance(value, str):
+                return [a for a in value.split(",") if a]
+            if isinstance(value, list):
+                return [str(a) for a in value if a]
+        raise errors.InvalidResponse("The server's list of actions has an unknown shape.")
+
+    async def find_created(
+        self, policy: PolicyCreate, *, known_uuids: set[str] | None = None, scan: int = 50
+    ) -> OfferingUsagePolicy | None:
+        """After a POST timed out: look for a policy matching what was sent.
+
+        Lists are ordered by -created, so the newest policies of the offering are checked;
+        ``known_uuids`` (read before the POST) rules out policies that already existed.
+        """
+        scope_uuid = policy.scope.rstrip("/").rsplit("/", 1)[-1]
+        page = await self.list(page_size=scan, scope_uuid=scope_uuid)
+        wanted_actions = sorted(policy.actions)
+        wanted_limits = sorted((c.type, c.limit) for c in policy.component_limits_set)
+        for item in page.items:
+            if known_uuids and item.uuid in known_uuids:
+                continue
+            limits = sorted((c.type, c.limit) for c in item.component_limits_set)
+            if (
+                sorted(item.actions) == wanted_actions
+                and item.period == policy.period
+                and sorted(item.organization_groups) == sorted(policy.organization_groups)
+                and (limits == wanted_limits or (limits and set(limits) <= set(wanted_limits)))
+            ):
+                return item
+        return None

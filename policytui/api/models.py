@@ -1,0 +1,294 @@
+"""Pydantic models of what a Waldur server sends (read models) and accepts (request models).
+
+Read models tolerate what real servers send: null ``fired_datetime``, missing
+creator fields, optional ``options`` / ``apply_to_all`` / ``affected_resources_count``,
+and unknown extra fields. Request models are separate, so read-only fields are never
+sent back and a PATCH carries only the fields the caller set.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+INT32_MAX = 2_147_483_647
+
+#: What each known action does, in one line (the server lists only names).
+ACTION_DESCRIPTIONS: dict[str, str] = {
+    "notify_organization_owners": "E-mail the owners of the affected organizations.",
+    "block_creation_of_new_resources": (
+        "Refuse new orders for this offering from the affected organizations."
+    ),
+    "notify_external_user": "E-mail the addresses listed in options.notify_external_user.",
+}
+ACTION_LABELS: dict[str, str] = {
+    "notify_organization_owners": "Notify owners",
+    "block_creation_of_new_resources": "Block new resources",
+    "notify_external_user": "Notify external",
+}
+
+
+def action_label(name: str) -> str:
+    """A short human label for an action name (unknown names are shown humanised)."""
+    return ACTION_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+class Period(IntEnum):
+    TOTAL = 1
+    MONTH_1 = 2
+    MONTH_3 = 3
+    MONTH_12 = 4
+
+    @property
+    def label(self) -> str:
+        return _PERIOD_LABELS[self]
+
+
+_PERIOD_LABELS = {
+    Period.TOTAL: "Total",
+    Period.MONTH_1: "1 month",
+    Period.MONTH_3: "3 month",
+    Period.MONTH_12: "12 month",
+}
+
+
+def split_actions(value: str | list[str] | None) -> list[str]:
+    """The server's comma string as a list (no trimming on the server, so none here)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v)]
+    return [part for part in str(value).split(",") if part]
+
+
+def join_actions(actions: list[str]) -> str:
+    """Join exactly with ',' : the server rejects ``"a, b"``."""
+    return ",".join(a.strip() for a in actions if a.strip())
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class ComponentLimit(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    limit: int
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _limit_int(cls, v: Any) -> Any:
+        # The server accepts "250"; tolerate it when reading back.
+        if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+            return int(v)
+        return v
+
+
+class OfferingUsagePolicy(_Read):
+    """A policy as the server sends it."""
+
+    uuid: str
+    url: str = ""
+    scope: str = ""
+    scope_name: str | None = None
+    scope_uuid: str | None = None
+    actions: list[str] = Field(default_factory=list)
+    options: dict[str, Any] | None = None
+    organization_groups: list[str] = Field(default_factory=list)
+    apply_to_all: bool | None = None
+    component_limits_set: list[ComponentLimit] = Field(default_factory=list)
+    period: Period = Period.MONTH_1
+    period_name: str | None = None
+    has_fired: bool = False
+    fired_datetime: datetime | None = None
+    created: datetime | None = None
+    created_by_full_name: str | None = None
+    created_by_username: str | None = None
+    affected_resources_count: int | None = None
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _split(cls, v: Any) -> list[str]:
+        return split_actions(v)
+
+    @field_validator("organization_groups", "component_limits_set", mode="before")
+    @classmethod
+    def _none_list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, v: Any) -> Any:
+        return Period.MONTH_1 if v is None else v
+
+    @field_validator("has_fired", mode="before")
+    @classmethod
+    def _fired(cls, v: Any) -> Any:
+        return False if v is None else v
+
+    @property
+    def period_label(self) -> str:
+        return self.period_name or self.period.label
+
+    @property
+    def creator(self) -> str:
+        return self.created_by_full_name or self.created_by_username or ""
+
+    @property
+    def actions_string(self) -> str:
+        return join_actions(self.actions)
+
+
+class OfferingComponent(_Read):
+    type: str
+    name: str = ""
+    measured_unit: str = ""
+    billing_type: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.type
+
+
+class Offering(_Read):
+    uuid: str
+    url: str = ""
+    name: str = ""
+    customer_name: str | None = None
+    customer_uuid: str | None = None
+    state: str | None = None
+    components: list[OfferingComponent] = Field(default_factory=list)
+
+    @field_validator("components", mode="before")
+    @classmethod
+    def _none_list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+    def component(self, type_: str) -> OfferingComponent | None:
+        return next((c for c in self.components if c.type == type_), None)
+
+
+class OrganizationGroup(_Read):
+    uuid: str
+    url: str = ""
+    name: str = ""
+    type_name: str | None = None
+    parent: str | None = None
+    parent_name: str | None = None
+    parent_uuid: str | None = None
+    customers_count: int | None = None
+
+
+class Permission(_Read):
+    role_name: str | None = None
+    role_description: str | None = None
+    scope_type: str | None = None
+    scope_uuid: str | None = None
+    scope_name: str | None = None
+
+
+class User(_Read):
+    """The token's user. The server's body carries the ``token`` itself: it is dropped here."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    uuid: str = ""
+    url: str = ""
+    username: str = ""
+    full_name: str = ""
+    email: str | None = None
+    is_staff: bool = False
+    is_support: bool = False
+    permissions: list[Permission] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_token(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "token" in data:
+            data = {k: v for k, v in data.items() if k != "token"}
+        return data
+
+    @field_validator("permissions", mode="before")
+    @classmethod
+    def _none_list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+
+# --- request models --------------------------------------------------------------
+
+
+class ComponentLimitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(min_length=1)
+    limit: int = Field(ge=0, le=INT32_MAX)
+
+
+class PolicyCreate(BaseModel):
+    """Body of POST and PUT: every writable field, nothing read-only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: str
+    actions: list[str] = Field(min_length=1)
+    organization_groups: list[str] = Field(default_factory=list)
+    component_limits_set: list[ComponentLimitIn] = Field(default_factory=list)
+    period: Period = Period.MONTH_1
+    #: Newer servers only; left out of the body when None.
+    options: dict[str, Any] | None = None
+    apply_to_all: bool | None = None
+
+    @field_serializer("actions")
+    def _join(self, actions: list[str]) -> str:
+        return join_actions(actions)
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class PolicyPatch(BaseModel):
+    """Body of PATCH: only the fields the caller set are sent.
+
+    ``component_limits_set=[]`` deletes every limit on the server, so it is only sent
+    when ``allow_empty_limits=True`` is passed to :meth:`body`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: str | None = None
+    actions: list[str] | None = None
+    organization_groups: list[str] | None = None
+    component_limits_set: list[ComponentLimitIn] | None = None
+    period: Period | None = None
+    options: dict[str, Any] | None = None
+    apply_to_all: bool | None = None
+
+    @field_serializer("actions")
+    def _join(self, actions: list[str] | None) -> str | None:
+        return None if actions is None else join_actions(actions)
+
+    def body(self, *, allow_empty_limits: bool = False) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_unset=True)
+        if data.get("component_limits_set") == [] and not allow_empty_limits:
+            raise ValueError(
+                "A PATCH with component_limits_set=[] would delete every limit; "
+                "pass allow_empty_limits=True if that is meant."
+            )
+        if "actions" in data and not data["actions"]:
+            raise ValueError("A policy needs at least one action.")
+        return data
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.model_fields_set

@@ -1,0 +1,104 @@
+"""Command line: parse arguments, then start the app or a headless command.
+
+Heavy modules (textual, the demo server) are imported only by the branch that needs
+them, so ``policytui status`` does not pay for the UI.
+No option takes a token: it would land in shell history and in ``ps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from policytui import __version__
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", "-p", help="profile to use (see `policytui profiles`)")
+    parser.add_argument("--url", help="Waldur API URL, e.g. https://waldur.example.com/api/")
+    parser.add_argument("--ca-bundle", metavar="PEM", help="CA bundle for a private CA")
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify TLS certificates (a warning is shown all session)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policytui",
+        description="A terminal UI for Waldur offering usage policies.",
+    )
+    parser.add_argument("--version", action="version", version=f"policytui {__version__}")
+    _connection_options(parser)
+    parser.add_argument(
+        "--demo", action="store_true", help="run against the built-in demo server"
+    )
+    parser.add_argument(
+        "--demo-policies", type=int, default=60, metavar="N", help="demo: number of policies"
+    )
+    parser.add_argument(
+        "--demo-quirks",
+        action="store_true",
+        help="demo: behave like the 2024 Waldur server (one limit per policy, 500s)",
+    )
+    parser.add_argument(
+        "--watch",
+        type=float,
+        metavar="SECONDS",
+        help="refresh every SECONDS and mark policies whose fired state changed",
+    )
+    parser.add_argument(
+        "--page-size", type=int, metavar="N", help="policies per page (default: fit the screen)"
+    )
+    parser.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="allow storing the token in a 0600 file when no OS keyring is usable",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    login = sub.add_parser("login", help="sign in and store the token in the OS keyring")
+    _connection_options(login)
+    login.add_argument(
+        "--with-token", action="store_true", help="read the token from standard input"
+    )
+    login.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="store the token in a 0600 file if no OS keyring is usable",
+    )
+
+    logout = sub.add_parser("logout", help="remove the stored token of a profile")
+    logout.add_argument("--profile", "-p")
+
+    sub.add_parser("status", help="profiles, users and where each token is stored")
+    sub.add_parser("profiles", help="list the profiles")
+
+    sub.add_parser(
+        "demo-server",
+        help="serve the demo Waldur API over HTTP",
+        add_help=False,
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["demo-server"]:
+        from policytui.demo.cli import serve
+
+        return serve(args_list[1:])
+    args = build_parser().parse_args(args_list)
+    if args.command in ("login", "logout", "status", "profiles"):
+        from policytui import account
+
+        return getattr(account, f"cmd_{args.command}")(args)
+    from policytui.tui.run import run_app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
