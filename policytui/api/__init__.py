@@ -17,6 +17,7 @@ from policytui.api.models import (
     action_label,
 )
 from policytui.api.pagination import Page
+from policytui.api.parsing import parse_list, parse_model, parse_policy
 
 __all__ = [
     "ACTION_DESCRIPTIONS",
@@ -35,4 +36,7 @@ __all__ = [
     "action_label",
     "errors",
     "normalize_base_url",
+    "parse_list",
+    "parse_model",
+    "parse_policy",
 ]

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, SecretStr
-from pydantic import ValidationError as PydanticValidationError
 
 from policytui import __version__
 from policytui.api import errors
@@ -37,6 +36,8 @@ from policytui.api.pagination import (
     parse_link_header,
     parse_result_count,
 )
+from policytui.api.parsing import parse_list as _parse_list
+from policytui.api.parsing import parse_model as _parse
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -117,26 +118,6 @@ def error_for(response: httpx.Response) -> errors.WaldurError:
     return errors.WaldurError(
         f"Unexpected answer {status}: {errors.body_excerpt(response.text)}", status_code=status
     )
-
-
-def _parse(model: type[M], data: Any) -> M:
-    try:
-        return model.model_validate(data)
-    except PydanticValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-        raise errors.InvalidResponse(
-            f"The server sent a {model.__name__} the client cannot read ({where}: "
-            f"{first.get('msg', 'invalid')})."
-        ) from None
-
-
-def _parse_list(model: type[M], data: Any) -> list[M]:
-    if not isinstance(data, list):
-        raise errors.InvalidResponse(
-            f"Expected a list of {model.__name__} objects, got {type(data).__name__}."
-        )
-    return [_parse(model, item) for item in data]
 
 
 class _TokenAuth(httpx.Auth):

@@ -1,0 +1,56 @@
+"""Reading server JSON into models: the one place a wrong shape becomes ``InvalidResponse``.
+
+Public so that callers (and property tests) can parse a body they already hold exactly
+as the client does: the result is a model or the client's own error, never pydantic's
+or a ``TypeError`` from deep inside.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from policytui.api import errors
+from policytui.api.models import OfferingUsagePolicy
+
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = ["parse_list", "parse_model", "parse_policy"]
+
+
+def parse_model(model: type[M], data: Any) -> M:
+    """``data`` as a ``model``, or :class:`errors.InvalidResponse` naming the first bad field.
+
+    The message names where and what, never the value: a body may hold a token.
+    """
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        problems = exc.errors(include_url=False, include_input=False)
+        first = problems[0] if problems else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise errors.InvalidResponse(
+            f"The server sent a {model.__name__} the client cannot read ({where}: "
+            f"{first.get('msg', 'invalid')})."
+        ) from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        # A validator tripping over a shape nobody foresaw is still a bad answer.
+        raise errors.InvalidResponse(
+            f"The server sent a {model.__name__} the client cannot read ({type(exc).__name__})."
+        ) from None
+
+
+def parse_list(model: type[M], data: Any) -> list[M]:
+    """A bare JSON array of ``model`` objects (Waldur's list bodies)."""
+    if not isinstance(data, list):
+        raise errors.InvalidResponse(
+            f"Expected a list of {model.__name__} objects, got {type(data).__name__}."
+        )
+    return [parse_model(model, item) for item in data]
+
+
+def parse_policy(data: Any) -> OfferingUsagePolicy:
+    """One policy body as the server sent it."""
+    return parse_model(OfferingUsagePolicy, data)
