@@ -1,0 +1,94 @@
+"""Knobs of the demo server: sample size, server generation, latency and faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+# The sample data is laid out relative to this fixed instant so that snapshots and
+# tests see the same "last 30 days" whatever the wall clock says.
+DEMO_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+FAULT_NAMES: tuple[str, ...] = (
+    "timeout",
+    "status",
+    "rate_limit",
+    "drop",
+    "malformed_json",
+    "html",
+    "wrong_types",
+    "missing_fields",
+    "huge",
+    "no_link",
+    "bad_count",
+    "revoke_token",
+    "delete_policy",
+)
+
+
+@dataclass
+class Fault:
+    """One injected misbehaviour, triggered by API requests that match it.
+
+    ``times`` is how many requests it still affects (None: every one); ``method``
+    and ``path`` narrow which requests match (``path`` is a substring of the URL path).
+    """
+
+    name: str
+    times: int | None = None
+    method: str | None = None
+    path: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.name not in FAULT_NAMES:
+            raise ValueError(f"unknown fault {self.name!r}; known: {', '.join(FAULT_NAMES)}")
+        if self.times is not None and self.times < 0:
+            raise ValueError("times must be >= 0 or None")
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.times is not None and self.times <= 0:
+            return False
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path is None or self.path in path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "times": self.times,
+            "method": self.method,
+            "path": self.path,
+            "params": dict(self.params),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fault:
+        if not isinstance(data, dict) or "name" not in data:
+            raise ValueError("a fault is an object with at least a 'name'")
+        unknown = set(data) - {"name", "times", "method", "path", "params"}
+        if unknown:
+            raise ValueError(f"unknown fault keys: {sorted(unknown)}")
+        return cls(
+            name=data["name"],
+            times=data.get("times"),
+            method=data.get("method"),
+            path=data.get("path"),
+            params=dict(data.get("params") or {}),
+        )
+
+
+@dataclass
+class DemoSettings:
+    policies: int = 60
+    seed: int = 1
+    # True: behave like the October 2024 server of the captures; False: a correct
+    # current server (options, apply_to_all, affected_resources_count, ...).
+    quirks: bool = False
+    page_size_cap: int = 300
+    latency_ms: float = 0.0
+    error_rate: float = 0.0
+    faults: list[Fault] = field(default_factory=list)
+    now: datetime = DEMO_NOW
+    db_path: str | None = None

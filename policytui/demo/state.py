@@ -1,0 +1,105 @@
+"""The live state of one demo app: settings, store, faults and the request log."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from typing import Any
+
+from policytui.demo import sample
+from policytui.demo.settings import DemoSettings, Fault
+from policytui.demo.store import Store
+
+DEFAULT_ACTIONS = (
+    "block_creation_of_new_resources",
+    "notify_external_user",
+    "notify_organization_owners",
+)
+QUIRKS_ACTIONS = ("block_creation_of_new_resources", "notify_organization_owners")
+
+
+class DemoState:
+    def __init__(self, settings: DemoSettings) -> None:
+        self.settings = settings
+        self.store = Store(settings.db_path)
+        # A file database that already holds policies is served as it is.
+        if self.store.is_empty():
+            self.store.insert_many(sample.generate(settings))
+        self.store.create_indexes()
+        self._lock = threading.Lock()
+        self._requests: list[dict[str, Any]] = []
+        # Its own Random, so injected errors do not disturb the sample data's sequence.
+        self._error_rng = random.Random(settings.seed ^ 0x5EED)
+
+    @property
+    def quirks(self) -> bool:
+        return self.settings.quirks
+
+    @property
+    def available_actions(self) -> tuple[str, ...]:
+        return QUIRKS_ACTIONS if self.settings.quirks else DEFAULT_ACTIONS
+
+    # -- faults ---------------------------------------------------------------
+    def set_faults(self, faults: list[Fault | dict[str, Any]]) -> None:
+        parsed = [f if isinstance(f, Fault) else Fault.from_dict(f) for f in faults]
+        with self._lock:
+            self.settings.faults[:] = parsed
+
+    def add_fault(self, fault: Fault | dict[str, Any]) -> None:
+        parsed = fault if isinstance(fault, Fault) else Fault.from_dict(fault)
+        with self._lock:
+            self.settings.faults.append(parsed)
+
+    def clear_faults(self) -> None:
+        self.set_faults([])
+
+    def faults(self) -> list[Fault]:
+        with self._lock:
+            return list(self.settings.faults)
+
+    def take_fault(self, fault: Fault) -> bool:
+        """Consume one use of `fault`; False if it ran out meanwhile."""
+        with self._lock:
+            # Identity, not equality: two equal faults are two separate budgets.
+            if not any(f is fault for f in self.settings.faults):
+                return False
+            if fault.times is not None:
+                if fault.times <= 0:
+                    return False
+                fault.times -= 1
+                if fault.times == 0:
+                    self.settings.faults[:] = [f for f in self.settings.faults if f is not fault]
+            return True
+
+    def set_latency(self, ms: float) -> None:
+        self.settings.latency_ms = float(ms)
+
+    def set_error_rate(self, rate: float) -> None:
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("error_rate must be within 0..1")
+        self.settings.error_rate = float(rate)
+
+    def roll_error(self) -> bool:
+        rate = self.settings.error_rate
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self._error_rng.random() < rate
+
+    # -- request log ----------------------------------------------------------
+    def log_request(self, method: str, path: str, query: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "method": method, "path": path, "query": query, "status": None, "time": time.time(),
+        }
+        with self._lock:
+            self._requests.append(entry)
+        return entry
+
+    def requests(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(e) for e in self._requests]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()

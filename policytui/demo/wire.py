@@ -1,0 +1,55 @@
+"""The policy as it goes over the wire, field order as in the captures."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from policytui.demo.catalog import GROUPS_BY_UUID, OFFERINGS_BY_UUID, PERIOD_NAMES
+from policytui.demo.store import Policy
+
+POLICIES_PATH = "/api/marketplace-offering-usage-policies/"
+OFFERINGS_PATH = "/api/marketplace-provider-offerings/"
+GROUPS_PATH = "/api/organization-groups/"
+
+
+def policy_url(base: str, uuid: str) -> str:
+    return f"{base}{POLICIES_PATH}{uuid}/"
+
+
+def affected_resources_count(policy: Policy) -> int:
+    # A stand-in for "resources of the customers the policy covers": stable per policy.
+    if not policy.groups and not policy.apply_to_all:
+        return 0
+    return int(hashlib.sha1(policy.uuid.encode()).hexdigest()[:4], 16) % 40 + 1
+
+
+def render_policy(policy: Policy, base: str, *, quirks: bool) -> dict[str, Any]:
+    offering = OFFERINGS_BY_UUID.get(policy.scope_uuid)
+    groups = sorted(
+        (GROUPS_BY_UUID[g] for g in policy.groups if g in GROUPS_BY_UUID), key=lambda g: g.name
+    )
+    body: dict[str, Any] = {
+        "uuid": policy.uuid,
+        "url": policy_url(base, policy.uuid),
+        "scope": f"{base}{OFFERINGS_PATH}{policy.scope_uuid}/",
+        "scope_name": offering.name if offering else "",
+        "scope_uuid": policy.scope_uuid,
+        "actions": policy.actions,
+        "created": policy.created,
+        "created_by_full_name": policy.created_by_full_name,
+        "created_by_username": policy.created_by_username,
+        "has_fired": policy.has_fired,
+        "fired_datetime": policy.fired_datetime,
+    }
+    if not quirks:
+        body["options"] = policy.options
+    body["organization_groups"] = [f"{base}{GROUPS_PATH}{g.uuid}/" for g in groups]
+    if not quirks:
+        body["apply_to_all"] = policy.apply_to_all
+    body["component_limits_set"] = [{"type": t, "limit": v} for t, v in policy.limits]
+    body["period"] = policy.period
+    body["period_name"] = PERIOD_NAMES.get(policy.period, "")
+    if not quirks:
+        body["affected_resources_count"] = affected_resources_count(policy)
+    return body
