@@ -1,0 +1,802 @@
+"""The policy editor: create, edit and duplicate an offering usage policy.
+
+Network work runs in workers; the form itself is never touched by a failure, so what
+the user typed survives timeouts, 5xx answers and an expired session. Saving goes:
+client-side checks → (edit) old → new preview → re-read for conflicts → write →
+read back and compare with what was sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import subprocess
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Footer,
+    Input,
+    Label,
+    LoadingIndicator,
+    Select,
+    Static,
+    Switch,
+    TextArea,
+)
+
+from policytui.api import (
+    ACTION_DESCRIPTIONS,
+    OfferingUsagePolicy,
+    Period,
+    PolicyCreate,
+    WaldurClient,
+    action_label,
+)
+from policytui.api.errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    NotFound,
+    ServerError,
+    ValidationError,
+    WaldurError,
+)
+from policytui.tui.catalog import Catalog
+from policytui.tui.messages import PolicySaved
+from policytui.tui.policy_draft import (
+    FIELD_LABELS,
+    NOTIFY_EXTERNAL,
+    Change,
+    DraftErrors,
+    PolicyDraft,
+    ServerFeatures,
+    body_values,
+    build_patch,
+    changed_fields,
+    check_draft,
+    describe_changes,
+    policy_values,
+    readback_differences,
+)
+from policytui.tui.screens.confirm import Answer, ConfirmScreen
+from policytui.tui.screens.save_review import ConflictScreen, DiffReviewScreen
+from policytui.tui.styles import style_path
+from policytui.tui.widgets.limit_rows import LimitRows
+from policytui.tui.widgets.multi_select import Choice, MultiSelect
+
+NOT_ALLOWED = "User is not allowed to configure policies."
+
+#: Where a field's error is shown and which widget gets focus for it.
+FIELD_WIDGETS: dict[str, str] = {
+    "scope": "#offering",
+    "actions": "#actions",
+    "emails": "#emails",
+    "component_limits_set": "#limits",
+    "period": "#period",
+    "organization_groups": "#groups",
+    "apply_to_all": "#apply-to-all",
+    "options": "#options",
+}
+
+
+class EditorMode(StrEnum):
+    NEW = "new"
+    EDIT = "edit"
+    DUPLICATE = "duplicate"
+
+
+def detect_features(policy: OfferingUsagePolicy | None, actions: list[str]) -> ServerFeatures:
+    """Does this server know `options` and `apply_to_all`? A policy read tells for sure;
+    without one, offering `notify_external_user` marks a current (post-2024) server."""
+    if policy is not None:
+        newer = "apply_to_all" in policy.model_fields_set
+        return ServerFeatures(
+            options="options" in policy.model_fields_set,
+            apply_to_all=newer,
+            groups_required=not newer,
+        )
+    newer = NOTIFY_EXTERNAL in actions
+    return ServerFeatures(options=newer, apply_to_all=newer, groups_required=not newer)
+
+
+def offering_prompt(name: str, provider: str | None) -> str:
+    return f"{name} · {provider}" if provider else name
+
+
+class PolicyEditor(Screen[OfferingUsagePolicy | None]):
+    """The form. Dismisses with the saved policy, or None when left without saving."""
+
+    CSS_PATH = style_path("editor.tcss")
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+n", "add_limit", "Add limit"),
+        Binding("ctrl+r", "remove_limit", "Remove limit"),
+        Binding("ctrl+o", "edit_options", "Options in $EDITOR", show=False),
+        Binding("escape", "leave", "Back"),
+        Binding("f5", "retry_load", "Retry", show=False),
+    ]
+
+    def __init__(
+        self,
+        mode: EditorMode | str = EditorMode.NEW,
+        policy: OfferingUsagePolicy | None = None,
+        *,
+        offering_uuid: str | None = None,
+    ) -> None:
+        super().__init__(classes="editor")
+        self.mode = EditorMode(mode)
+        #: The policy being edited (EDIT), or the source of a duplicate.
+        self.policy = policy
+        self._offering_uuid = offering_uuid or (policy.scope_uuid if policy else None)
+        self.features = ServerFeatures()
+        #: Comparable values of the stored policy when the form opened (EDIT only).
+        self.original_values: dict[str, Any] | None = None
+        #: The form as last loaded or saved: leaving asks when it differs.
+        self._baseline: PolicyDraft | None = None
+        #: A POST whose outcome is unknown: (body, uuids known before it was sent).
+        self.pending_create: tuple[PolicyCreate, set[str]] | None = None
+        self._sent_rows: list[int] = []
+        self.saving = False
+        self.ready = False
+
+    # -- what the app gives us ---------------------------------------------------------
+
+    @property
+    def client(self) -> WaldurClient:
+        return self.app.client  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.app.catalog  # type: ignore[attr-defined,no-any-return]
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_text(), id="editor-title")
+        yield Static("", id="editor-banner")
+        with Vertical(id="editor-loading"):
+            yield LoadingIndicator()
+            yield Static("Loading offerings, organization groups and actions…")
+        with Vertical(id="editor-failed"):
+            yield Static("", id="editor-failed-text")
+        yield VerticalScroll(id="editor-form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_state("loading")
+        self._hide_banner()
+        self._load()
+
+    def _title_text(self) -> Text:
+        offering = None
+        if self.is_mounted and self.catalog.loaded:
+            offering = self.catalog.offering(self._offering_uuid)
+        where = f" · {offering.name}" if offering else ""
+        titles = {
+            EditorMode.NEW: "New policy",
+            EditorMode.EDIT: "Edit policy",
+            EditorMode.DUPLICATE: "Duplicate policy",
+        }
+        text = Text(titles[self.mode], style="bold")
+        text.append(where)
+        if self.mode is EditorMode.EDIT and self.policy is not None:
+            text.append(f"  {self.policy.uuid[:8]}", style="dim")
+        return text
+
+    def _show_state(self, state: str) -> None:
+        self.query_one("#editor-loading").display = state == "loading"
+        self.query_one("#editor-failed").display = state == "failed"
+        self.query_one("#editor-form").display = state == "form"
+
+    # -- loading -----------------------------------------------------------------------
+
+    @work(exclusive=True, group="editor-load")
+    async def _load(self) -> None:
+        self.ready = False
+        try:
+            await self.catalog.load(self.client)
+            fresh: OfferingUsagePolicy | None = None
+            if self.policy is not None:
+                # Read the policy now: the list's copy may be old, and conflicts are
+                # judged against what the form opened with.
+                fresh = await self.client.policies.get(self.policy.uuid)
+                if self.mode is EditorMode.EDIT:
+                    self.policy = fresh
+            else:
+                page = await self.client.policies.list(page_size=1)
+                fresh = page.items[0] if page.items else None
+            self.features = detect_features(fresh, self.catalog.actions)
+        except AuthenticationError as exc:
+            self._load_failed(f"{exc}", sign_in=True)
+            return
+        except NotFound:
+            self._load_failed(
+                "This policy no longer exists (deleted, or you may no longer see it)."
+            )
+            return
+        except WaldurError as exc:
+            self._load_failed(str(exc))
+            return
+        if not self.catalog.offerings:
+            self._load_failed(
+                "You manage no offerings, so there is nothing to attach a policy to. "
+                "Staff, and owners of the organization that provides an offering, can "
+                "create its policies.",
+                retry=False,
+            )
+            return
+        if self.mode is EditorMode.EDIT and self.policy is not None:
+            self.original_values = policy_values(self.policy, self.features)
+        draft = self._initial_draft()
+        await self._build_form(draft)
+
+    def _initial_draft(self) -> PolicyDraft:
+        if self.policy is not None:
+            draft = PolicyDraft.from_policy(self.policy)
+        else:
+            draft = PolicyDraft(offering_uuid=self._offering_uuid)
+        if draft.offering_uuid not in self.catalog.offerings:
+            draft.offering_uuid = None if self.policy is None else draft.offering_uuid
+        if self.mode is not EditorMode.EDIT and self.features.apply_to_all and not draft.groups:
+            draft.apply_to_all = draft.apply_to_all or False
+        return draft
+
+    def _load_failed(self, message: str, *, sign_in: bool = False, retry: bool = True) -> None:
+        text = Text(message)
+        if retry:
+            text.append("\n\nPress F5 to try again, Esc to go back.", style="dim")
+        self.query_one("#editor-failed-text", Static).update(text)
+        self._show_state("failed")
+        if sign_in:
+            self._require_sign_in()
+
+    def action_retry_load(self) -> None:
+        if not self.ready and not self.query_one("#editor-loading").display:
+            self._show_state("loading")
+            self._load()
+
+    async def _build_form(self, draft: PolicyDraft) -> None:
+        form = self.query_one("#editor-form", VerticalScroll)
+        await form.remove_children()
+        await form.mount_all(self._form_widgets(draft))
+        self._show_state("form")
+        self.query_one("#editor-title", Static).update(self._title_text())
+        self._toggle_emails(draft.actions)
+        self._toggle_groups(draft.apply_to_all)
+        self.ready = True
+        self._baseline = self.read_draft()
+        self.query_one("#offering", Select).focus()
+
+    def _form_widgets(self, draft: PolicyDraft) -> list[Widget]:
+        catalog = self.catalog
+        offerings = sorted(catalog.offerings.values(), key=lambda o: (o.name.casefold(), o.uuid))
+        offering = catalog.offering(draft.offering_uuid)
+        widgets: list[Widget] = [
+            Label("Offering", classes="field-label"),
+            Select(
+                [(offering_prompt(o.name, o.customer_name), o.uuid) for o in offerings],
+                value=draft.offering_uuid if offering else Select.NULL,
+                prompt="Choose an offering (type to search)…",
+                type_to_search=True,
+                id="offering",
+            ),
+            self._error("scope"),
+            Label("Actions  (space ticks; at least one)", classes="field-label"),
+            MultiSelect(
+                [
+                    Choice(name, action_label(name), ACTION_DESCRIPTIONS.get(name, ""))
+                    for name in catalog.actions
+                ],
+                draft.actions,
+                empty_text="The server offers no actions.",
+                id="actions",
+            ),
+            self._error("actions"),
+            Vertical(
+                Label("E-mail addresses to notify  (comma separated)", classes="field-label"),
+                Input(
+                    draft.emails_text,
+                    placeholder="ops@example.org, oncall@example.org",
+                    id="emails",
+                ),
+                self._error("emails"),
+                id="emails-field",
+            ),
+            Label("Component limits  (ctrl+n add · ctrl+r remove)", classes="field-label"),
+            LimitRows(offering.components if offering else [], draft.limits, id="limits"),
+            self._error("component_limits_set"),
+            Label("Period", classes="field-label"),
+            Select(
+                [(p.label, p) for p in Period],
+                value=draft.period,
+                allow_blank=False,
+                id="period",
+            ),
+            self._error("period"),
+        ]
+        if self.features.apply_to_all:
+            widgets += [
+                Horizontal(
+                    Switch(draft.apply_to_all, id="apply-to-all"),
+                    Label("Apply to all organizations (instead of chosen groups)"),
+                    classes="switch-line",
+                ),
+                self._error("apply_to_all"),
+            ]
+        groups = sorted(catalog.groups.values(), key=lambda g: catalog.group_label(g.url))
+        widgets += [
+            Label("Organization groups", classes="field-label", id="groups-label"),
+            MultiSelect(
+                [
+                    Choice(
+                        g.url,
+                        catalog.group_label(g.url),
+                        g.type_name or "",
+                        keywords=g.parent_name or "",
+                    )
+                    for g in groups
+                ],
+                draft.groups,
+                filterable=True,
+                placeholder="Type to filter groups by name or parent…",
+                empty_text="The server lists no organization groups.",
+                id="groups",
+            ),
+            self._error("organization_groups"),
+        ]
+        if self.features.options:
+            widgets += [
+                Label("Options  (JSON object · ctrl+o opens $EDITOR)", classes="field-label"),
+                TextArea(draft.options_text, id="options", soft_wrap=True, tab_behavior="focus"),
+                self._error("options"),
+            ]
+        return widgets
+
+    @staticmethod
+    def _error(name: str) -> Static:
+        error = Static("", id=f"error-{name}", classes="field-error")
+        error.display = False
+        return error
+
+    # -- reading the form ----------------------------------------------------------------
+
+    def read_draft(self) -> PolicyDraft:
+        offering = self.query_one("#offering", Select).value
+        period = self.query_one("#period", Select).value
+        switches = self.query("#apply-to-all")
+        options = self.query("#options")
+        return PolicyDraft(
+            offering_uuid=offering if isinstance(offering, str) else None,
+            actions=self.query_one("#actions", MultiSelect).selected,
+            emails_text=self.query_one("#emails", Input).value,
+            limits=self.query_one("#limits", LimitRows).values(),
+            period=Period(period) if isinstance(period, int) else Period.MONTH_1,
+            groups=self.query_one("#groups", MultiSelect).selected,
+            apply_to_all=bool(switches.first(Switch).value) if switches else False,
+            options_text=options.first(TextArea).text if options else "{}",
+        )
+
+    @property
+    def dirty(self) -> bool:
+        """The form differs from what was loaded or last saved."""
+        if not self.ready:
+            return False
+        return self._baseline is None or self.read_draft() != self._baseline
+
+    # -- reacting to the form ------------------------------------------------------------
+
+    @on(Select.Changed, "#offering")
+    async def _offering_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else None
+        self._offering_uuid = value
+        offering = self.catalog.offering(value)
+        await self.query_one("#limits", LimitRows).set_components(
+            offering.components if offering else []
+        )
+        self._set_field_error("scope", None)
+        self.query_one("#editor-title", Static).update(self._title_text())
+
+    @on(MultiSelect.Changed, "#actions")
+    def _actions_changed(self, event: MultiSelect.Changed) -> None:
+        self._toggle_emails(event.selected)
+        if event.selected:
+            self._set_field_error("actions", None)
+
+    @on(Switch.Changed, "#apply-to-all")
+    def _apply_to_all_changed(self, event: Switch.Changed) -> None:
+        self._toggle_groups(event.value)
+        self._set_field_error("organization_groups", None)
+
+    @on(MultiSelect.Changed, "#groups")
+    def _groups_changed(self, event: MultiSelect.Changed) -> None:
+        if event.selected:
+            self._set_field_error("organization_groups", None)
+
+    @on(Input.Changed, "#emails")
+    def _emails_changed(self) -> None:
+        self._set_field_error("emails", None)
+
+    @on(TextArea.Changed, "#options")
+    def _options_changed(self) -> None:
+        self._set_field_error("options", None)
+
+    def _toggle_emails(self, actions: list[str]) -> None:
+        self.query_one("#emails-field").display = NOTIFY_EXTERNAL in actions
+
+    def _toggle_groups(self, apply_to_all: bool) -> None:
+        # Mutually exclusive on the server: with "apply to all" on, the groups are
+        # kept on screen (greyed) but not sent, so turning it off brings them back.
+        groups = self.query_one("#groups", MultiSelect)
+        groups.disabled = apply_to_all
+        label = self.query_one("#groups-label", Label)
+        label.update(
+            "Organization groups  (not used: applies to all)"
+            if apply_to_all
+            else "Organization groups"
+        )
+
+    # -- errors and banner -----------------------------------------------------------------
+
+    def _set_field_error(self, name: str, message: str | None) -> None:
+        for error in self.query(f"#error-{name}"):
+            assert isinstance(error, Static)
+            error.update(message or "")
+            error.display = bool(message)
+
+    def show_errors(self, errors: DraftErrors) -> None:
+        for name in FIELD_WIDGETS:
+            self._set_field_error(name, errors.fields.get(name))
+        self.query_one("#limits", LimitRows).show_errors(errors.rows)
+        extra = [
+            f"{FIELD_LABELS.get(k, k)}: {v}"
+            for k, v in errors.fields.items()
+            if k not in FIELD_WIDGETS
+        ]
+        count = len(errors.fields) - len(extra) + len(errors.rows)
+        lines = list(errors.banner) + extra
+        if count:
+            noun = "field needs" if count == 1 else "fields need"
+            lines.insert(0, f"Not saved: {count} {noun} attention (marked below).")
+        self._banner("\n".join(lines), "error")
+        self._focus_first_error(errors)
+
+    def _focus_first_error(self, errors: DraftErrors) -> None:
+        for name, selector in FIELD_WIDGETS.items():
+            if name in errors.fields:
+                self.query_one(selector).focus()
+                return
+        if errors.rows:
+            rows = self.query_one("#limits", LimitRows).rows
+            index = min(errors.rows)
+            if index < len(rows):
+                row = rows[index]
+                (row.limit_input if row.type else row.component_select).focus()
+
+    def _banner(self, text: str | Text, kind: str) -> None:
+        banner = self.query_one("#editor-banner", Static)
+        banner.update(text)
+        banner.set_classes(f"-{kind}")
+        banner.display = bool(text)
+
+    def _hide_banner(self) -> None:
+        self.query_one("#editor-banner", Static).display = False
+
+    # -- actions -----------------------------------------------------------------------
+
+    async def action_add_limit(self) -> None:
+        if not self.ready:
+            return
+        rows = self.query_one("#limits", LimitRows)
+        if not rows.components:
+            self.notify("Choose the offering first: its components are what a limit is on.")
+            return
+        if rows.full:
+            self.notify("Every component of this offering already has a row.")
+            return
+        await rows.add_row()
+
+    async def action_remove_limit(self) -> None:
+        if not self.ready:
+            return
+        rows = self.query_one("#limits", LimitRows)
+        row = rows.row_of(self.focused) or (rows.rows[-1] if rows.rows else None)
+        if row is not None:
+            await rows.remove_row(row)
+
+    def action_leave(self) -> None:
+        self._leave()
+
+    @work(exclusive=True, group="editor-leave")
+    async def _leave(self) -> None:
+        if self.saving:
+            self.notify("Saving: wait for the answer before leaving.", severity="warning")
+            return
+        if self.dirty:
+            discard = await self.app.push_screen_wait(
+                ConfirmScreen(
+                    "Discard unsaved changes?",
+                    "The form has changes that are not saved on the server.",
+                    [
+                        Answer("k", "Keep editing", False, "primary"),
+                        Answer("d", "Discard", True, "error"),
+                    ],
+                    cancel=False,
+                )
+            )
+            if not discard:
+                return
+        self.dismiss(None)
+
+    def action_edit_options(self) -> None:
+        """Edit the options JSON in $VISUAL / $EDITOR (the terminal is handed over)."""
+        areas = self.query("#options")
+        if not areas:
+            self.notify("This server has no options field.")
+            return
+        area = areas.first(TextArea)
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".json", prefix="policytui-options-", delete=False
+        ) as handle:
+            handle.write(area.text)
+            path = Path(handle.name)
+        try:
+            with self.app.suspend():
+                subprocess.run([*shlex.split(command), str(path)], check=False)
+            area.text = path.read_text(encoding="utf-8")
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="warning")
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not run {command!r}: {exc}", severity="error")
+        finally:
+            path.unlink(missing_ok=True)
+        area.focus()
+
+    # -- saving ------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if not self.ready or self.saving:
+            return
+        draft = self.read_draft()
+        offering_uuid = draft.offering_uuid or ""
+        body, errors = check_draft(
+            draft, self.catalog, self.features, self.client.offering_url(offering_uuid)
+        )
+        if body is None:
+            self.show_errors(errors)
+            return
+        self.show_errors(DraftErrors())
+        self._hide_banner()
+        self._sent_rows = [i for i, (t, v) in enumerate(draft.limits) if t or v.strip()]
+        self._save(body)
+
+    @work(exclusive=True, group="editor-save")
+    async def _save(self, body: PolicyCreate) -> None:
+        self.saving = True
+        self.add_class("-saving")
+        try:
+            if self.mode is EditorMode.EDIT and self.policy is not None:
+                await self._update(body)
+            else:
+                await self._create(body)
+        except AuthenticationError as exc:
+            self._banner(
+                f"Not saved: {exc}\nYour form is kept. After signing in, press ctrl+s to retry.",
+                "error",
+            )
+            self._require_sign_in()
+        except ValidationError as exc:
+            self._server_rejected(exc)
+        except WaldurError as exc:
+            self._banner(
+                f"Not saved: {exc}\nYour form is kept as typed; press ctrl+s to retry.",
+                "error",
+            )
+        finally:
+            self.saving = False
+            self.remove_class("-saving")
+
+    def _busy(self, text: str) -> None:
+        self._banner(Text(text, style="italic"), "info")
+
+    async def _create(self, body: PolicyCreate) -> None:
+        client = self.client
+        if self.pending_create is not None:
+            # The last POST may have been applied: never send it again blindly.
+            pending_body, known = self.pending_create
+            self._busy("Checking whether the last attempt created the policy…")
+            found = await client.policies.find_created(pending_body, known_uuids=known)
+            self.pending_create = None
+            if found is not None:
+                await self._after_save(
+                    found, pending_body, created=True, note="The earlier attempt did create it."
+                )
+                return
+        scope_uuid = body.scope.rstrip("/").rsplit("/", 1)[-1]
+        self._busy("Saving…")
+        page = await client.policies.list(page_size=50, scope_uuid=scope_uuid)
+        known = {p.uuid for p in page.items}
+        try:
+            created = await client.policies.create(body)
+        except (ConnectionFailed, ServerError) as exc:
+            # Timeouts, dropped connections and 5xx may still have created the policy.
+            self.pending_create = (body, known)
+            found = None
+            with contextlib.suppress(WaldurError):
+                found = await client.policies.find_created(body, known_uuids=known)
+            if found is None:
+                self._banner(
+                    f"Not saved: {exc}\nNothing was found on the server under this offering, "
+                    "so your form is kept as typed. Press ctrl+s to retry: policytui checks "
+                    "again first, so a retry never makes a duplicate.",
+                    "error",
+                )
+                return
+            self.pending_create = None
+            await self._after_save(
+                found, body, created=True, note=f"The server answered: {exc} — but it was saved."
+            )
+            return
+        await self._after_save(created, body, created=True)
+
+    async def _update(self, body: PolicyCreate) -> None:
+        assert self.policy is not None and self.original_values is not None
+        client = self.client
+        new = body_values(body, self.features)
+        fields = changed_fields(self.original_values, new)
+        if not fields:
+            self._banner("Nothing to save: the form is as stored on the server.", "info")
+            return
+        changes = describe_changes(self.original_values, new, fields, self.catalog)
+        confirmed = await self.app.push_screen_wait(
+            DiffReviewScreen(f"Save changes to this policy on {self._offering_name()}?", changes)
+        )
+        if not confirmed:
+            return
+        self._busy("Checking that nobody changed it meanwhile…")
+        try:
+            current = await client.policies.get(self.policy.uuid)
+        except NotFound:
+            self.mode = EditorMode.NEW
+            self.policy = None
+            self.original_values = None
+            self.query_one("#editor-title", Static).update(self._title_text())
+            self._banner(
+                "Not saved: this policy was deleted on the server meanwhile. The form is kept "
+                "and is now a new policy: press ctrl+s to create it.",
+                "error",
+            )
+            return
+        now = policy_values(current, self.features)
+        if all(now.get(f) == new.get(f) for f in fields):
+            # An earlier attempt (e.g. a PATCH that timed out) already made these changes.
+            await self._after_save(current, body, created=False)
+            return
+        if now != self.original_values:
+            theirs = describe_changes(
+                self.original_values, now, changed_fields(self.original_values, now), self.catalog
+            )
+            choice = await self.app.push_screen_wait(ConflictScreen(theirs, changes))
+            if choice == "back":
+                self._hide_banner()
+                return
+            if choice == "reload":
+                self.policy = current
+                self.original_values = now
+                await self._build_form(PolicyDraft.from_policy(current))
+                self._banner("Reloaded: the form now shows the policy as stored.", "info")
+                return
+        self._busy("Saving…")
+        saved = await client.policies.patch(self.policy.uuid, build_patch(body, fields))
+        await self._after_save(saved, body, created=False)
+
+    async def _after_save(
+        self,
+        saved: OfferingUsagePolicy,
+        body: PolicyCreate,
+        *,
+        created: bool,
+        note: str = "",
+    ) -> None:
+        """Read the policy back, tell the list, and say what the server did differently."""
+        was_fired = bool(self.policy and self.policy.has_fired and self.mode is EditorMode.EDIT)
+        stored = saved
+        unread = ""
+        try:
+            stored = await self.client.policies.get(saved.uuid)
+        except WaldurError as exc:
+            unread = f"Could not read it back to check ({exc}); showing the save's answer."
+        self.policy = stored
+        self.mode = EditorMode.EDIT
+        self._offering_uuid = stored.scope_uuid or self._offering_uuid
+        self.original_values = policy_values(stored, self.features)
+        self.app.post_message(PolicySaved(stored, created=created))
+        sent = body_values(body, self.features)
+        differences = readback_differences(sent, self.original_values, self.catalog)
+        fired = stored.has_fired and not was_fired
+        verb = "Created" if created else "Saved"
+        self.query_one("#editor-title", Static).update(self._title_text())
+        if differences or unread:
+            self._baseline = None  # the form still holds what the user meant: keep asking
+            self._report_differences(verb, differences, note, unread, fired)
+            return
+        self._baseline = self.read_draft()
+        message = f"{verb} policy on {self._offering_name()}."
+        if note:
+            message = f"{note} {message}"
+        if fired:
+            self.notify(
+                message + " It fired at once: usage is already over a limit.",
+                severity="warning",
+                timeout=8,
+            )
+        else:
+            self.notify(message)
+        self.dismiss(stored)
+
+    def _report_differences(
+        self, verb: str, differences: list[Change], note: str, unread: str, fired: bool
+    ) -> None:
+        text = Text()
+        if note:
+            text.append(note + " ")
+        text.append(f"{verb}, but the server stored something else:\n", style="bold")
+        for change in differences:
+            text.append(f"  {change.label}: ", style="bold")
+            text.append(f"sent {change.old}; stored {change.new}\n")
+        if unread:
+            text.append(unread + "\n")
+        if fired:
+            text.append("It fired at once: usage is already over a limit.\n", style="bold")
+        text.append(
+            "The form still shows what you sent; change it and press ctrl+s to save again "
+            "(the 2024 server keeps one component limit per policy).",
+            style="dim",
+        )
+        self._banner(text, "warning")
+
+    def _server_rejected(self, exc: ValidationError) -> None:
+        if NOT_ALLOWED in exc.field_errors.get("scope", []):
+            self._banner(
+                f"You may not configure policies for {self._offering_name()}: only staff "
+                "and owners of the organization that provides it can. Choose another "
+                "offering; the rest of the form is kept.",
+                "error",
+            )
+            self._set_field_error("scope", "Not allowed for your account.")
+            self.query_one("#offering").focus()
+            return
+        errors = DraftErrors(banner=list(exc.non_field_errors))
+        for name, messages in exc.field_errors.items():
+            errors.fields[name] = " ".join(messages)
+        for sent_index, messages_by_field in exc.row_errors.items():
+            form_index = (
+                self._sent_rows[sent_index] if sent_index < len(self._sent_rows) else sent_index
+            )
+            errors.rows[form_index] = " ".join(
+                f"{' '.join(msgs)}" if key in ("limit", "type") else f"{key}: {' '.join(msgs)}"
+                for key, msgs in messages_by_field.items()
+            )
+        if not errors:
+            errors.banner.append(str(exc))
+        errors.banner.insert(0, "The server rejected the policy; your form is kept.")
+        self.show_errors(errors)
+
+    def _offering_name(self) -> str:
+        offering = self.catalog.offering(self._offering_uuid)
+        return offering.name if offering else "this offering"
+
+    def _require_sign_in(self) -> None:
+        require = getattr(self.app, "require_sign_in", None)
+        if callable(require):
+            require()

@@ -1,0 +1,133 @@
+"""Views shown while saving: the old → new preview of an edit, and the conflict view.
+
+Both are modal and keyboard-first: one key per answer, Esc goes back to the form
+with everything typed still in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from policytui.tui.policy_draft import Change
+from policytui.tui.styles import style_path
+
+ConflictChoice = Literal["overwrite", "reload", "back"]
+
+
+def changes_table(changes: Sequence[Change], old_title: str, new_title: str) -> Table:
+    table = Table(expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Field", no_wrap=True, ratio=1)
+    table.add_column(old_title, ratio=3, style="red")
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column(new_title, ratio=3, style="green")
+    for change in changes:
+        table.add_row(change.label, change.old, "→", change.new)
+    return table
+
+
+class DiffReviewScreen(ModalScreen[bool]):
+    """``old → new`` for each field an edit will change; Enter/y sends, Esc/n goes back."""
+
+    CSS_PATH = style_path("confirm.tcss")
+    BINDINGS = [
+        Binding("y,enter", "send", "Save", priority=True),
+        Binding("n,escape", "back", "Back to form"),
+    ]
+
+    def __init__(self, title: str, changes: Sequence[Change]) -> None:
+        super().__init__(classes="review")
+        self._title = title
+        self._changes = list(changes)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Static(self._title, id="confirm-title")
+            count = len(self._changes)
+            noun = "field" if count == 1 else "fields"
+            yield Static(
+                f"This PATCH sends only the {count} {noun} you changed:", id="confirm-body"
+            )
+            with VerticalScroll(id="review-scroll"):
+                yield Static(changes_table(self._changes, "Now", "After save"), id="review-diff")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Save [y]", variant="primary", id="review-send", compact=True)
+                yield Button("Back to form [n]", id="review-back", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "review-send")
+
+    def action_send(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class ConflictScreen(ModalScreen[ConflictChoice]):
+    """Someone changed the policy after the form opened: show both, let the user choose."""
+
+    CSS_PATH = style_path("confirm.tcss")
+    BINDINGS = [
+        Binding("o", "choose('overwrite')", "Overwrite"),
+        Binding("r", "choose('reload')", "Reload theirs"),
+        Binding("b,escape", "choose('back')", "Back to form"),
+    ]
+
+    def __init__(
+        self,
+        theirs: Sequence[Change],
+        yours: Sequence[Change],
+    ) -> None:
+        super().__init__(classes="review conflict")
+        self._theirs = list(theirs)
+        self._yours = list(yours)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Static("Changed on the server since you opened it", id="confirm-title")
+            yield Static(
+                Text.assemble(
+                    "Someone else saved this policy while you were editing. ",
+                    ("Overwrite", "bold"),
+                    " sends your changes on top of theirs; ",
+                    ("Reload", "bold"),
+                    " throws your changes away and loads theirs.",
+                ),
+                id="confirm-body",
+            )
+            with VerticalScroll(id="review-scroll"):
+                yield Static(
+                    changes_table(self._theirs, "When you opened it", "On the server now"),
+                    id="conflict-theirs",
+                )
+                yield Static(Text("Your changes", style="bold"), classes="review-heading")
+                yield Static(
+                    changes_table(self._yours, "When you opened it", "In your form")
+                    if self._yours
+                    else Text("(none: the form is as you opened it)", style="dim"),
+                    id="conflict-yours",
+                )
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Overwrite [o]", variant="warning", id="overwrite", compact=True)
+                yield Button("Reload theirs [r]", id="reload", compact=True)
+                yield Button("Back to form [b]", variant="primary", id="back", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#back", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id)  # type: ignore[arg-type]
+
+    def action_choose(self, choice: ConflictChoice) -> None:
+        self.dismiss(choice)
