@@ -80,7 +80,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _detail(response: httpx.Response) -> str:
     try:
         body = response.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return errors.body_excerpt(response.text)
     if isinstance(body, dict) and "detail" in body:
         return str(body["detail"])
@@ -93,7 +93,7 @@ def error_for(response: httpx.Response) -> errors.WaldurError:
     if status == 400:
         try:
             body = response.json()
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             body = errors.body_excerpt(response.text)
         return errors.ValidationError.from_body(body)
     if status == 401:
@@ -381,7 +381,7 @@ class WaldurClient:
 def _json(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         kind = response.headers.get("content-type", "unknown type")
         raise errors.InvalidResponse(
             f"The server answered {kind} that is not valid JSON: "

@@ -67,8 +67,15 @@ def split_actions(value: str | list[str] | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [str(v) for v in value if str(v)]
-    return [part for part in str(value).split(",") if part]
+        # A list of names (how a newer client may hold them); anything else in it is junk.
+        if not all(isinstance(v, str) for v in value):
+            raise ValueError("actions must be names")
+        return [v for v in value if v]
+    if not isinstance(value, str):
+        # A number or an object is not an action name: reveal the bad answer, do not
+        # invent an action called "5" or "{'a': 1}".
+        raise ValueError("actions must be a comma-separated string")
+    return [part for part in value.split(",") if part]
 
 
 def join_actions(actions: list[str]) -> str:
