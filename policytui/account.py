@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from policytui import credentials
 from policytui.api import User, WaldurClient, errors, normalize_base_url
+from policytui.api._http import httpx
 from policytui.config import (
     DEFAULT_PROFILE_NAME,
     Config,
@@ -72,8 +73,9 @@ async def check_sign_in(
     """
     try:
         base = normalize_base_url(url)
+        urlsplit(base).port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
-        raise SignInError(str(exc), problem="url") from None
+        raise SignInError(f"Not a usable URL: {exc}", problem="url") from None
     host = _host(base)
     if not token.get_secret_value().strip():
         raise SignInError("The API token is empty.", problem="token")
@@ -87,6 +89,8 @@ async def check_sign_in(
             connect_timeout=min(5.0, timeout),
             max_retries=0,
         )
+    except httpx.InvalidURL as exc:
+        raise SignInError(f"Not a usable URL: {exc}", problem="url") from None
     except (OSError, ValueError) as exc:
         raise SignInError(
             f"The CA bundle {ca_bundle} cannot be used: {getattr(exc, 'strerror', None) or exc}.",

@@ -1,0 +1,391 @@
+"""The sign-in screen: API URL, token (masked) and profile name.
+
+The token is checked with ``GET /api/users/me/`` in a worker before anything is saved;
+the screen then shows who it belongs to and keeps it in the OS keyring. When the keyring
+is unusable it says why and offers the choices (this session only, a plain 0600 file).
+Dismisses with a :class:`~policytui.session.Session`, or ``None`` on Esc.
+
+The token stays a ``SecretStr``; the input that holds what the user types masks its
+value in every message it posts, so no message repr (Textual's crash report prints
+locals) carries it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
+
+from policytui import credentials
+from policytui.account import SignInError, check_sign_in, describe_user
+from policytui.api import User, normalize_base_url
+from policytui.config import (
+    DEFAULT_PROFILE_NAME,
+    Config,
+    ConfigError,
+    Profile,
+    check_profile_name,
+    env_url,
+)
+from policytui.session import Session
+from policytui.tui.styles import style_path
+
+MASK = "********"
+
+
+class SecretInput(Input):
+    """A password Input whose Changed/Submitted/Blurred messages never carry the value."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(password=True, **kwargs)  # type: ignore[arg-type]
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, Input.Changed | Input.Submitted | Input.Blurred):
+            message.value = MASK if message.value else ""
+        return super().post_message(message)
+
+    @property
+    def secret(self) -> SecretStr:
+        return SecretStr(self.value.strip())
+
+
+@dataclass
+class _Outcome:
+    user: User
+    stored: credentials.StoredToken | None = None
+    keyring_problem: str | None = None
+
+
+class SignInChecked(Message):
+    """The worker's answer: who the token belongs to, and where it went (or why not)."""
+
+    def __init__(self, outcome: _Outcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+class SignInFailed(Message):
+    def __init__(self, error: SignInError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class LoginScreen(Screen[Session | None]):
+    """``LoginScreen(url=None, profile=None, message=None)``: sign in, get a Session."""
+
+    CSS_PATH = style_path("login.tcss")
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "sign_in", "Sign in", show=True),
+    ]
+
+    def __init__(
+        self,
+        url: str | None = None,
+        profile: str | None = None,
+        message: str | None = None,
+        *,
+        verify: bool | None = None,
+        ca_bundle: str | None = None,
+        insecure_storage: bool = False,
+    ) -> None:
+        super().__init__(classes="login")
+        try:
+            config = Config.load()
+            url_from_env = env_url()
+        except ConfigError as exc:
+            config, url_from_env = Config(), None
+            message = f"{message}\n{exc}" if message else str(exc)
+        known = config.get(profile)
+        self._url = url or url_from_env or (known.url if known else "")
+        self._profile = profile or (known.name if known else DEFAULT_PROFILE_NAME)
+        self._message = message
+        self._verify = verify if verify is not None else (known.verify if known else True)
+        self._ca_bundle = ca_bundle or (known.ca_bundle if known else None)
+        self._insecure_storage = insecure_storage
+        self._token: SecretStr | None = None
+        self._session: Session | None = None
+        self._user: User | None = None
+        self._pending: tuple[str, str] = ("", "")
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="login-scroll"), Vertical(id="login-box"):
+            if self._message:
+                yield Static(self._message, id="login-message", markup=False)
+            with Vertical(id="login-form"):
+                with Horizontal(classes="login-row"):
+                    yield Label("API URL", classes="login-label")
+                    yield Input(
+                        self._url, placeholder="https://waldur.example.com/api/", id="login-url"
+                    )
+                yield Static("", id="login-url-error", classes="login-field-error")
+                with Horizontal(classes="login-row"):
+                    yield Label("API token", classes="login-label")
+                    yield SecretInput(placeholder="hidden as you type", id="login-token")
+                yield Static(
+                    "From your Waldur user profile: Credentials → API token.",
+                    id="login-token-hint",
+                    classes="login-hint",
+                )
+                yield Static("", id="login-token-error", classes="login-field-error")
+                with Horizontal(classes="login-row"):
+                    yield Label("Profile", classes="login-label")
+                    yield Input(self._profile, id="login-profile")
+                yield Static("", id="login-profile-error", classes="login-field-error")
+                if not self._verify:
+                    yield Static(
+                        "TLS certificates will NOT be checked (--insecure).", id="login-insecure"
+                    )
+                yield LoadingIndicator(id="login-checking")
+                yield Static("", id="login-error", markup=False)
+                with Horizontal(id="login-buttons"):
+                    yield Button("Sign in", id="login-submit", variant="primary")
+                    yield Button("Cancel", id="login-cancel")
+            with Vertical(id="login-summary"):
+                yield Static("", id="login-who", markup=False)
+                yield Static("", id="login-stored", markup=False)
+                with Horizontal(id="login-summary-buttons"):
+                    yield Button("Continue", id="login-continue", variant="success")
+                with Horizontal(id="login-fallback-buttons"):
+                    yield Button("This session only", id="login-session-only", variant="primary")
+                    yield Button("Save in a plain file", id="login-plain-file", variant="warning")
+                    yield Button("Back", id="login-back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#login-box").border_title = "Sign in to Waldur"
+        for error in self.query(".login-field-error, #login-error"):
+            error.display = False
+        self.query_one("#login-checking").display = False
+        self.query_one("#login-summary").display = False
+        (self.query_one("#login-token") if self._url else self.query_one("#login-url")).focus()
+
+    # -- input ----------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#login-url")
+    def _url_entered(self) -> None:
+        self.query_one("#login-token").focus()
+
+    @on(Input.Submitted, "#login-token")
+    @on(Input.Submitted, "#login-profile")
+    @on(Button.Pressed, "#login-submit")
+    def _submit(self) -> None:
+        self.action_sign_in()
+
+    @on(Button.Pressed, "#login-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "sign-in")
+        self.dismiss(None)
+
+    def _field_error(self, name: str, text: str) -> None:
+        error = self.query_one(f"#login-{name}-error", Static)
+        error.update(text)
+        error.display = bool(text)
+        self.query_one(f"#login-{name}").set_class(bool(text), "-invalid")
+
+    def _clear_errors(self) -> None:
+        for name in ("url", "token", "profile"):
+            self._field_error(name, "")
+        self._show_error("")
+        self.query_one("#login-box").remove_class("-failed")
+
+    def action_sign_in(self) -> None:
+        if self.query_one("#login-summary").display:
+            return
+        self._clear_errors()
+        raw_url = self.query_one("#login-url", Input).value
+        token = self.query_one("#login-token", SecretInput).secret
+        first_bad: str | None = None
+        try:
+            url = normalize_base_url(raw_url)
+        except ValueError as exc:
+            url = ""
+            self._field_error("url", str(exc))
+            first_bad = "url"
+        if not token.get_secret_value():
+            self._field_error("token", "Paste or type the API token.")
+            first_bad = first_bad or "token"
+        try:
+            profile = check_profile_name(self.query_one("#login-profile", Input).value)
+        except ConfigError as exc:
+            profile = ""
+            self._field_error("profile", str(exc))
+            first_bad = first_bad or "profile"
+        if first_bad:
+            self.query_one(f"#login-{first_bad}").focus()
+            return
+        self._token = token
+        self._set_busy(True, url)
+        self._check(url, token, profile)
+
+    def _show_error(self, text: str) -> None:
+        line = self.query_one("#login-error", Static)
+        line.update(text)
+        line.display = bool(text)
+
+    def _set_busy(self, busy: bool, url: str = "") -> None:
+        self.query_one("#login-checking").display = busy
+        for widget in self.query("#login-form Input, #login-form Button"):
+            widget.disabled = busy
+        if busy:
+            self.query_one("#login-error", Static).update(
+                f"Checking the token with {url}users/me/ …"
+            )
+            self.query_one("#login-error").add_class("-progress")
+        else:
+            self.query_one("#login-error").remove_class("-progress")
+
+    # -- the check, off the event loop ----------------------------------------------------
+
+    @work(exclusive=True, group="sign-in")
+    async def _check(self, url: str, token: SecretStr, profile: str) -> None:
+        try:
+            user = await check_sign_in(url, token, verify=self._verify, ca_bundle=self._ca_bundle)
+        except SignInError as exc:
+            self.post_message(SignInFailed(exc))
+            return
+        except Exception as exc:
+            # Anything unforeseen is a message on the form, not a crash that loses the typing.
+            self.post_message(
+                SignInFailed(SignInError(f"Unexpected error: {type(exc).__name__}.", problem="url"))
+            )
+            return
+        outcome = _Outcome(user)
+        try:
+            # The keyring call is bounded (~2 s) and runs in its own daemon thread.
+            outcome.stored = await asyncio.to_thread(
+                credentials.store_token,
+                profile,
+                url,
+                token,
+                allow_file=self._insecure_storage,
+            )
+        except credentials.KeyringUnavailable as exc:
+            outcome.keyring_problem = exc.reason
+        else:
+            await asyncio.to_thread(self._save_profile, profile, url, outcome.stored.where)
+        self._pending = (url, profile)
+        self.post_message(SignInChecked(outcome))
+
+    def _save_profile(self, profile: str, url: str, storage: str | None) -> None:
+        try:
+            config = Config.load()
+        except ConfigError:
+            config = Config()  # a broken file is replaced by one that works
+        config.put(
+            Profile(
+                profile,
+                url,
+                self._verify,
+                self._ca_bundle,
+                storage if storage in ("keyring", "file") else None,  # type: ignore[arg-type]
+            ),
+            make_default=config.default_profile is None,
+        )
+        config.save()
+
+    @on(SignInFailed)
+    def _failed(self, event: SignInFailed) -> None:
+        self._set_busy(False)
+        self._show_error(event.error.message)
+        self.query_one("#login-box").add_class("-failed")
+        self.query_one(f"#login-{event.error.field}").focus()
+
+    @on(SignInChecked)
+    def _checked(self, event: SignInChecked) -> None:
+        self._set_busy(False)
+        outcome = event.outcome
+        self._user = outcome.user
+        url, profile = self._pending
+        self.query_one("#login-form").display = False
+        self.query_one("#login-summary").display = True
+        self.query_one("#login-who", Static).update(
+            f"✓ Signed in as {describe_user(outcome.user)}\n  at {url}"
+        )
+        stored_text = self.query_one("#login-stored", Static)
+        fallback = self.query_one("#login-fallback-buttons")
+        summary_buttons = self.query_one("#login-summary-buttons")
+        if outcome.stored is not None:
+            where = outcome.stored
+            self._session = Session(
+                url, self._token_or_fail(), where.where, profile, self._verify, self._ca_bundle
+            )
+            if where.plaintext:
+                stored_text.update(
+                    f"⚠ The token is stored in PLAIN TEXT: {where.detail} (mode 0600).\n"
+                    "Anyone with access to your account or its backups can read it."
+                )
+                stored_text.add_class("-plaintext")
+            else:
+                stored_text.update(f"Token saved in the {where.detail} for profile {profile!r}.")
+            fallback.display = False
+            summary_buttons.display = True
+            self.query_one("#login-continue").focus()
+        else:
+            stored_text.update(
+                credentials.keyring_advice(outcome.keyring_problem or "", profile=profile)
+                + "\n\nOr right here: use the token for this session only (nothing is "
+                "stored), or save it in a plain file."
+            )
+            stored_text.add_class("-warning")
+            summary_buttons.display = False
+            fallback.display = True
+            self.query_one("#login-session-only").focus()
+
+    def _token_or_fail(self) -> SecretStr:
+        if self._token is None:  # pragma: no cover - the form always sets it first
+            raise RuntimeError("no token")
+        return self._token
+
+    # -- after the check -----------------------------------------------------------------
+
+    @on(Button.Pressed, "#login-continue")
+    def _continue(self) -> None:
+        self.dismiss(self._session)
+
+    @on(Button.Pressed, "#login-session-only")
+    def _session_only(self) -> None:
+        url, profile = self._pending
+        self.dismiss(
+            Session(url, self._token_or_fail(), "prompt", profile, self._verify, self._ca_bundle)
+        )
+
+    @on(Button.Pressed, "#login-plain-file")
+    def _plain_file(self) -> None:
+        self._insecure_storage = True
+        self._store_in_file()
+
+    @work(exclusive=True, group="sign-in")
+    async def _store_in_file(self) -> None:
+        url, profile = self._pending
+        token = self._token_or_fail()
+        await asyncio.to_thread(credentials.file_set, profile, url, token)
+        await asyncio.to_thread(self._save_profile, profile, url, "file")
+        stored = credentials.StoredToken(
+            token, "file", f"plain file {credentials.token_file(profile, url)}"
+        )
+        self.notify("The token is stored in plain text (mode 0600).", severity="warning", timeout=6)
+        # The summary keeps showing the user that was checked a moment ago.
+        if self._user is not None:
+            self.post_message(SignInChecked(_Outcome(self._user, stored)))
+
+    @on(Button.Pressed, "#login-back")
+    def _back(self) -> None:
+        self.query_one("#login-summary").display = False
+        self.query_one("#login-form").display = True
+        self.query_one("#login-stored").remove_class("-warning", "-plaintext")
+        self.query_one("#login-token").focus()
