@@ -124,9 +124,12 @@ _PERIOD_MONTHS: dict[int, int] = {1: 24, 2: 1, 3: 3, 4: 12}
 
 
 def monthly_usage(offering_uuid: str, component_type: str, seed: int) -> int:
-    """Deterministic monthly usage of one component of one offering (500..5000)."""
+    """Deterministic monthly usage of one component of one offering (50..900).
+
+    Below 1000, so a one-month limit of 1000 (as in capture 10) does not fire.
+    """
     digest = hashlib.sha256(f"{seed}:{offering_uuid}:{component_type}".encode()).digest()
-    return 500 + int.from_bytes(digest[:4], "big") % 4501
+    return 50 + int.from_bytes(digest[:4], "big") % 851
 
 
 def current_usage(offering_uuid: str, component_type: str, period: int, seed: int) -> int:
