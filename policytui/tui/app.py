@@ -1,0 +1,169 @@
+"""The Textual app: holds the session, the client and the catalog; hosts the screens.
+
+Screens reach the server only through workers; the app owns the one client they
+share and swaps it when the user signs in again after a 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+
+from policytui.tui.catalog import Catalog
+from policytui.tui.commands import PolicyCommands
+from policytui.tui.messages import PolicyDeleted, PolicySaved
+from policytui.tui.styles import style_path
+
+if TYPE_CHECKING:
+    from policytui.api import User, WaldurClient
+    from policytui.session import Session
+
+SESSION_EXPIRED = "Your session expired or the token was revoked. Sign in again to go on."
+
+
+class SessionChanged(Message):
+    """A new session is in place (after sign-in): screens retry what failed with a 401."""
+
+
+class PolicyApp(App[int]):
+    """policytui: browse, inspect and edit Waldur offering usage policies."""
+
+    TITLE = "policytui"
+    CSS_PATH = [style_path("base.tcss")]
+    COMMANDS = App.COMMANDS | {PolicyCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        session: Session | None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        watch: float | None = None,
+        page_size: int | None = None,
+        offline_banner: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.watch_seconds = watch if watch and watch > 0 else None
+        self.page_size = page_size if page_size and page_size > 0 else None
+        self.offline_banner = offline_banner
+        self.client: WaldurClient | None = None
+        self.catalog = Catalog()
+        self.user: User | None = None
+        self._signing_in = False
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.session is None:
+            self._push_login(message=None, first=True)
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        from policytui.tui.screens.policy_list import PolicyListScreen
+
+        assert self.session is not None
+        self.client = self.session.client()
+        self.push_screen(PolicyListScreen())
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    def now(self) -> datetime:
+        """The clock relative times are measured against (fixed in snapshots)."""
+        return self.clock()
+
+    # -- sign-in ------------------------------------------------------------------------
+
+    def _login_screen(self, message: str | None) -> Any:
+        try:
+            from policytui.tui.screens.login import LoginScreen
+        except ImportError:
+            return None
+        session = self.session
+        return LoginScreen(
+            url=session.url if session else None,
+            profile=session.profile if session else None,
+            message=message,
+        )
+
+    def _push_login(self, *, message: str | None, first: bool = False) -> None:
+        screen = self._login_screen(message)
+        if screen is None:
+            self.notify(
+                "Sign-in is not available in this build: set WALDUR_ACCESS_TOKEN and --url, "
+                "or use --demo.",
+                severity="error",
+                timeout=10,
+            )
+            if first:
+                self.exit(2)
+            return
+        self._signing_in = True
+        self.push_screen(screen, callback=self._signed_in)
+
+    def require_sign_in(self, message: str | None = None) -> None:
+        """A 401 happened: ask for a token again, keeping every screen beneath as it is."""
+        if self._signing_in:
+            return
+        self._push_login(message=message or SESSION_EXPIRED)
+
+    def _signed_in(self, session: Session | None) -> None:
+        self._signing_in = False
+        if session is None:
+            if self.client is None:
+                self.exit(1)
+            else:
+                self.notify("Still signed out: requests will fail until you sign in.")
+            return
+        first = self.client is None
+        old = self.client
+        self.session = session
+        self.catalog = Catalog()
+        self.user = None
+        if first:
+            self._start()
+            return
+        self.client = session.client()
+        if old is not None:
+            self.run_worker(old.aclose(), group="close-client", exit_on_error=False)
+        for screen in self.screen_stack:
+            screen.post_message(SessionChanged())
+
+    # -- results of edits, forwarded to the screens that show policies --------------------
+
+    def on_policy_saved(self, message: PolicySaved) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, "policy_saved", None)
+            if handler is not None:
+                handler(message.policy, created=message.created)
+
+    def on_policy_deleted(self, message: PolicyDeleted) -> None:
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "policy_deleted", None)
+            if handler is not None:
+                handler(message.uuid)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from policytui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

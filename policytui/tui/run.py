@@ -1,0 +1,71 @@
+"""Start the app: against the built-in demo server, or the session the profile resolves to."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from policytui.session import Session
+
+
+def _env_session(args: argparse.Namespace) -> Session | None:
+    """``--url`` plus ``WALDUR_ACCESS_TOKEN``: used when the sign-in module is absent."""
+    from policytui.session import Session
+
+    url = getattr(args, "url", None) or os.environ.get("WALDUR_API_URL")
+    raw = os.environ.get("WALDUR_ACCESS_TOKEN")
+    if not url or not raw:
+        return None
+    return Session(
+        url=url,
+        token=SecretStr(raw.strip()),
+        token_source="env",
+        verify=not getattr(args, "insecure", False),
+        ca_bundle=getattr(args, "ca_bundle", None),
+    )
+
+
+def _resolve(args: argparse.Namespace) -> Session | None:
+    try:
+        from policytui.account import resolve_session
+    except ImportError:
+        return _env_session(args)
+    return resolve_session(args)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the TUI until the user quits; the exit code for the shell."""
+    server = None
+    if getattr(args, "demo", False):
+        from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
+        from policytui.session import Session
+
+        # A real loopback HTTP server in a thread: the UI loop stays free and the client
+        # is exercised exactly as against a real Waldur. Signed in as staff so every
+        # sample offering shows.
+        server = DemoServer(
+            DemoSettings(policies=args.demo_policies, quirks=args.demo_quirks)
+        ).start()
+        session: Session | None = Session(
+            url=server.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
+        )
+    else:
+        try:
+            session = _resolve(args)
+        except Exception as exc:  # config errors must read as a message, not a traceback
+            print(f"policytui: {exc}", file=sys.stderr)
+            return 2
+    from policytui.tui.app import PolicyApp
+
+    app = PolicyApp(session, watch=args.watch, page_size=args.page_size)
+    try:
+        app.run()
+    finally:
+        if server is not None:
+            server.stop()
+    return app.return_code or 0

@@ -1,0 +1,136 @@
+"""The detail of one policy as a full screen (terminals under ~100 columns)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from policytui.api import OfferingUsagePolicy, errors
+from policytui.tui.app import SessionChanged
+from policytui.tui.screens.policy_actions import PolicyActionsMixin
+from policytui.tui.styles import style_path
+from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.policy_detail import PolicyDetail
+from policytui.tui.widgets.state_message import StateMessage, describe_error
+
+if TYPE_CHECKING:
+    from policytui.tui.app import PolicyApp
+
+
+class DetailScreen(PolicyActionsMixin, Screen[None]):
+    """Shows the policy from the list at once, then re-reads it from the server."""
+
+    CSS_PATH = [style_path("detail.tcss")]
+    AUTO_FOCUS = "#detail"
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back"),
+        Binding("y", "raw", "Raw JSON"),
+        Binding("c", "copy_uuid", "Copy uuid"),
+        Binding("C", "copy_url", "Copy URL"),
+        Binding("e", "edit_policy", "Edit"),
+        Binding("u", "duplicate_policy", "Duplicate"),
+        Binding("d", "delete_policy", "Delete"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("j", "scroll('down')", "Down", show=False),
+        Binding("k", "scroll('up')", "Up", show=False),
+    ]
+
+    def __init__(self, policy: OfferingUsagePolicy) -> None:
+        super().__init__()
+        self.policy = policy
+        self.gone = False
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="top")
+        yield PolicyDetail(id="detail")
+        yield StateMessage(id="state")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def policy_app(self) -> PolicyApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        session = self.policy_app.session
+        self.query_one(TopBar).update_bar(
+            demo=bool(session and session.demo),
+            user=self.policy_app.user.username if self.policy_app.user else "",
+            view="Policy",
+            detail=self.policy.scope_name or "",
+        )
+        self.query_one(StateMessage).hide()
+        self._show()
+        self._reload()
+
+    def _show(self) -> None:
+        self.query_one(PolicyDetail).show(self.policy)
+        self.query_one(StatusBar).set_parts(self.policy.uuid, "y raw · c copy uuid · C copy URL")
+
+    def selected_policy(self) -> OfferingUsagePolicy | None:
+        return None if self.gone else self.policy
+
+    def current_offering_uuid(self) -> str | None:
+        return self.policy.scope_uuid
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_scroll(self, direction: str) -> None:
+        detail = self.query_one(PolicyDetail)
+        if direction == "down":
+            detail.scroll_down(animate=False)
+        else:
+            detail.scroll_up(animate=False)
+
+    def action_refresh(self) -> None:
+        self.query_one(StatusBar).set_parts(self.policy.uuid, "refreshing…")
+        self._reload()
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def _reload(self) -> None:
+        client = self.policy_app.client
+        if client is None:
+            return
+        try:
+            fresh = await client.policies.get(self.policy.uuid)
+        except errors.NotFound:
+            self.gone = True
+            self.query_one(PolicyDetail).display = False
+            self.query_one(StateMessage).show(
+                "empty",
+                "This policy no longer exists",
+                "It was deleted on the server. Press Esc to go back to the list.",
+            )
+            return
+        except errors.AuthenticationError:
+            self.policy_app.require_sign_in()
+            return
+        except Exception as exc:
+            # The list's copy is still on screen; say it may be stale and why.
+            title, _hint = describe_error(exc, what="the policy")
+            self.query_one(StatusBar).set_parts(self.policy.uuid, f"{title} · r to retry")
+            return
+        self.policy = fresh
+        self._show()
+
+    def policy_saved(self, policy: OfferingUsagePolicy, *, created: bool) -> None:
+        if policy.uuid == self.policy.uuid:
+            self.policy = policy
+            self._show()
+
+    def policy_deleted(self, uuid: str) -> None:
+        if uuid == self.policy.uuid and self.is_attached:
+            self.gone = True
+            if self.app.screen is self:
+                self.dismiss()
+
+    @on(SessionChanged)
+    def _session_changed(self) -> None:
+        self._reload()

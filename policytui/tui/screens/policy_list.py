@@ -1,0 +1,747 @@
+"""The policy list: server pages, the fired view, filters, sorting and auto-refresh.
+
+The screen composes at once with a loading state; every request runs in a worker and
+comes back through a callback on the event loop. Only the current page becomes rows in
+the paged view; the fired view walks every page concurrently and keeps only fired
+policies, streaming them into the table in batches.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from policytui.api import OfferingUsagePolicy, Page, errors
+from policytui.tui.app import SessionChanged
+from policytui.tui.format import count_noun, group_thousands
+from policytui.tui.screens.policy_actions import PolicyActionsMixin
+from policytui.tui.styles import style_path
+from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.policy_detail import PolicyDetail
+from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
+from policytui.tui.widgets.state_message import StateMessage, describe_error
+
+if TYPE_CHECKING:
+    from policytui.api import WaldurClient
+    from policytui.tui.app import PolicyApp
+
+#: Top bar, table header, status bar and footer: what is left is the page.
+CHROME_LINES = 4
+#: At this width and wider the detail opens as a pane beside the list.
+PANE_MIN_WIDTH = 100
+DEFAULT_WATCH_SECONDS = 30.0
+#: Repaint the fired view at most this often while pages stream in.
+SCAN_FLUSH_SECONDS = 0.15
+SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
+
+FiredState = tuple[bool, datetime | None]
+
+
+class PolicyListScreen(PolicyActionsMixin, Screen[None]):
+    CSS_PATH = [style_path("list.tcss")]
+    AUTO_FOCUS = "#policies"
+
+    BINDINGS = [
+        Binding("right_square_bracket,right", "next_page", "Next", key_display="]"),
+        Binding("left_square_bracket,left", "prev_page", "Prev", key_display="["),
+        Binding("less_than_sign", "first_page", "First page", show=False, key_display="<"),
+        Binding("greater_than_sign", "last_page", "Last page", show=False, key_display=">"),
+        Binding("f", "toggle_fired", "Fired"),
+        Binding("o", "pick_offering", "Offering"),
+        Binding("x", "clear_offering", "Clear offering", show=False),
+        Binding("slash", "quick_filter", "Filter", key_display="/"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("s", "sort_next", "Sort", show=False),
+        Binding("S", "sort_reverse", "Reverse sort", show=False),
+        Binding("r", "refresh", "Refresh"),
+        Binding("w", "toggle_watch", "Watch", show=False),
+        Binding("n", "new_policy", "New"),
+        Binding("e", "edit_policy", "Edit"),
+        Binding("u", "duplicate_policy", "Duplicate", show=False),
+        Binding("d", "delete_policy", "Delete", show=False),
+        Binding("y", "raw", "Raw", show=False),
+        Binding("c", "copy_uuid", "Copy uuid", show=False),
+        Binding("C", "copy_url", "Copy URL", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope_uuid: str | None = None
+        self.page_number = 1
+        self.page_size = 20
+        self.total: int | None = None
+        self.page_count: int | None = None
+        self.mode = "pages"
+        self.pane_open = False
+        self._page: Page[OfferingUsagePolicy] | None = None
+        self._cache: dict[tuple[str | None, int, int], Page[OfferingUsagePolicy]] = {}
+        self._seen: dict[str, FiredState] = {}
+        self._changed: set[str] = set()
+        self._auth_failed = False
+        self._loading = False
+        self._watch_timer: Timer | None = None
+        self.watch_seconds: float | None = None
+        # Fired view progress.
+        self.scan_done = False
+        self.scan_pages = 0
+        self.scan_page_count = 0
+        self.scan_fired = 0
+        self.scan_total: int | None = None
+
+    # -- composition --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="top")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield PolicyTable(id="policies")
+                yield StateMessage(id="state")
+            yield PolicyDetail(id="pane")
+        yield Input(placeholder="filter: offering, action, component, creator…", id="quick-filter")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def policy_app(self) -> PolicyApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def table(self) -> PolicyTable:
+        return self.query_one("#policies", PolicyTable)
+
+    @property
+    def state_view(self) -> StateMessage:
+        return self.query_one("#state", StateMessage)
+
+    @property
+    def client(self) -> WaldurClient:
+        client = self.policy_app.client
+        assert client is not None, "the list screen runs only with a session"
+        return client
+
+    def on_mount(self) -> None:
+        app = self.policy_app
+        self.page_size = app.page_size or max(3, app.size.height - CHROME_LINES)
+        self.query_one("#pane").display = False
+        self.query_one("#quick-filter").display = False
+        self._top_bar_from_session()
+        self.state_view.show("loading", "Loading policies…")
+        self.table.display = False
+        self.watch_seconds = app.watch_seconds
+        if self.watch_seconds:
+            self._watch_timer = self.set_interval(self.watch_seconds, self._watch_tick)
+        self._update_status()
+        self._load_catalog()
+        self._load_page(1)
+
+    def _top_bar_from_session(self) -> None:
+        app = self.policy_app
+        session = app.session
+        warning = app.offline_banner or ""
+        where = ""
+        if session is not None:
+            from urllib.parse import urlsplit
+
+            where = urlsplit(session.url).hostname or ""
+            if not session.verify:
+                warning = warning or "TLS NOT VERIFIED"
+            elif session.plaintext_token:
+                warning = warning or "token in plain file"
+        self.query_one(TopBar).update_bar(
+            demo=bool(session and session.demo), where=where, warning=warning
+        )
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _cache_key(self, number: int) -> tuple[str | None, int, int]:
+        return (self.scope_uuid, number, self.page_size)
+
+    def _load_page(self, number: int, *, quiet: bool = False, mark: bool = False) -> None:
+        """Show page ``number``: from the prefetch cache at once, else via a worker."""
+        self.page_number = max(1, number)
+        cached = None if quiet else self._cache.get(self._cache_key(self.page_number))
+        if cached is not None:
+            self._show_page(cached, mark=False)
+            self._prefetch(self.page_number + 1)
+            return
+        self._loading = True
+        if not quiet and (self.table.row_count == 0 or self.state_view.kind == "error"):
+            self.state_view.show("loading", "Loading policies…")
+            self.table.display = False
+        self._update_status()
+        self._fetch_page(self.page_number, quiet, mark or quiet)
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def _fetch_page(self, number: int, quiet: bool, mark: bool) -> None:
+        size = self.page_size
+        scope = self.scope_uuid
+        try:
+            page = await self.client.policies.list(page=number, page_size=size, scope_uuid=scope)
+        except errors.NotFound:
+            # The page is gone (policies were deleted meanwhile): go to the last one.
+            if number > 1:
+                try:
+                    count = await self.client.policies.count(scope_uuid=scope)
+                except Exception as exc:
+                    self._show_error(exc)
+                    return
+                last = max(1, math.ceil(count / size))
+                if last < number:
+                    self.page_number = last
+                    self._fetch_page(last, quiet, mark)
+                    return
+            self._show_error(errors.NotFound("The server says this page does not exist."))
+            return
+        except Exception as exc:
+            self._show_error(exc, quiet=quiet)
+            return
+        if self.mode != "pages" or scope != self.scope_uuid or size != self.page_size:
+            return
+        self._cache[(scope, number, size)] = page
+        self._show_page(page, mark=mark)
+        self._prefetch(number + 1)
+
+    @work(exclusive=True, group="prefetch", exit_on_error=False)
+    async def _prefetch_worker(self, number: int) -> None:
+        key = self._cache_key(number)
+        try:
+            page = await self.client.policies.list(page=number, page_size=key[2], scope_uuid=key[0])
+        except Exception:
+            return  # a prefetch failure is retried, visibly, when the page is opened
+        self._cache[key] = page
+
+    def _prefetch(self, number: int) -> None:
+        if self.page_count is not None and number > self.page_count:
+            return
+        if self._cache_key(number) in self._cache:
+            return
+        self._prefetch_worker(number)
+
+    def _show_page(self, page: Page[OfferingUsagePolicy], *, mark: bool) -> None:
+        self._loading = False
+        self._auth_failed = False
+        self._page = page
+        self.total = page.total
+        self.page_count = page.page_count
+        self._note_fired_states(page.items, mark=mark)
+        after, self._cursor_after_load = self._cursor_after_load, ""
+        turned = self._shown_page_number != page.page
+        self._shown_page_number = page.page
+        fallback = -1 if after == "last" else (0 if turned else None)
+        self.table.set_rows(self._rows(page.items), fallback_index=fallback)
+        if page.items:
+            self.state_view.hide()
+            self.table.display = True
+        else:
+            self._show_empty()
+        self._update_status()
+        self._update_pane()
+
+    def _show_empty(self) -> None:
+        self.table.display = False
+        offering = self._offering_label()
+        if self.mode == "fired":
+            where = f" for {offering}" if offering else ""
+            self.state_view.show(
+                "empty",
+                f"No fired policies{where}",
+                f"None of {count_noun(self.scan_total or 0, 'policy', 'policies')} has fired. "
+                "Press f to go back to every policy, r to scan again.",
+            )
+        elif offering:
+            self.state_view.show(
+                "empty",
+                "No usage policies for this offering",
+                f"{offering} has no usage policies yet.\n"
+                "Press n to create one, o to pick another offering, x to show every offering.",
+            )
+        else:
+            self.state_view.show(
+                "empty",
+                "No usage policies",
+                "There are none in the offerings you manage (or you manage none).\n"
+                "Press n to create one, r to refresh.",
+            )
+
+    def _show_error(self, exc: BaseException, *, quiet: bool = False) -> None:
+        self._loading = False
+        if isinstance(exc, errors.AuthenticationError):
+            self._auth_failed = True
+            self.policy_app.require_sign_in()
+        if quiet and self.table.row_count:
+            # Auto-refresh failed: keep what is on screen, say so briefly.
+            self.notify(f"Refresh failed: {exc}", severity="warning")
+            self._update_status()
+            return
+        title, hint = describe_error(exc)
+        self.table.display = False
+        self.state_view.show("error", title, hint)
+        self._update_status()
+
+    @work(exclusive=True, group="catalog", exit_on_error=False)
+    async def _load_catalog(self) -> None:
+        app = self.policy_app
+        try:
+            await app.catalog.load(self.client)
+        except errors.AuthenticationError:
+            self._auth_failed = True
+            app.require_sign_in()
+            return
+        except Exception as exc:
+            self.notify(
+                f"Offering and group names are unavailable: {exc}", severity="warning", timeout=8
+            )
+            return
+        # Component names, units and group names come from the catalog: rebuild the rows.
+        self.table.set_rows(self._rows([r.policy for r in self.table.all_rows]))
+        self._update_status()
+        self._update_pane()
+        try:
+            app.user = await self.client.me()
+        except Exception:
+            return  # the user's name is a nicety in the top bar
+        self.query_one(TopBar).update_bar(user=app.user.username)
+
+    def _rows(self, policies: list[OfferingUsagePolicy]) -> list[PolicyRow]:
+        app = self.policy_app
+        catalog = app.catalog if app.catalog.loaded else None
+        now = app.now()
+        return [build_row(p, catalog, now, changed=p.uuid in self._changed) for p in policies]
+
+    def _note_fired_states(self, policies: list[OfferingUsagePolicy], *, mark: bool) -> None:
+        """Remember each policy's fired state; on a refresh, mark the ones that changed."""
+        fresh = 0
+        for policy in policies:
+            state = (policy.has_fired, policy.fired_datetime)
+            before = self._seen.get(policy.uuid)
+            if mark and before is not None and before != state:
+                if policy.uuid not in self._changed:
+                    fresh += 1
+                self._changed.add(policy.uuid)
+            self._seen[policy.uuid] = state
+        if fresh:
+            self.notify(
+                f"{count_noun(fresh, 'policy', 'policies')} changed fired state (marked ◆).",
+                title="Fired state",
+            )
+
+    # -- status -------------------------------------------------------------------------
+
+    def _offering_label(self) -> str:
+        if not self.scope_uuid:
+            return ""
+        offering = self.policy_app.catalog.offering(self.scope_uuid)
+        if offering:
+            return offering.name
+        for row in self.table.all_rows:
+            if row.policy.scope_uuid == self.scope_uuid:
+                return row.offering
+        return self.scope_uuid[:8]
+
+    def _update_status(self) -> None:
+        top = self.query_one(TopBar)
+        offering = self._offering_label()
+        if self.mode == "fired":
+            total = self.scan_total
+            detail = (
+                f"{group_thousands(self.scan_fired)} fired of {group_thousands(total)}"
+                if total is not None
+                else "scanning…"
+            )
+            top.update_bar(view="Fired policies", detail=_join(detail, offering))
+            if self.scan_done:
+                left = (
+                    f"{group_thousands(self.scan_fired)} fired of "
+                    f"{count_noun(total or 0, 'policy', 'policies')}"
+                )
+            else:
+                percent = (
+                    int(100 * self.scan_pages / self.scan_page_count) if self.scan_page_count else 0
+                )
+                left = f"scanning {percent} % · {group_thousands(self.scan_fired)} fired so far"
+        else:
+            top.update_bar(view="Policies", detail=offering)
+            if self.total is None and self._page is None:
+                left = "loading…"
+            else:
+                pages = self.page_count or 1
+                total = (
+                    count_noun(self.total, "policy", "policies")
+                    if self.total is not None
+                    else "? policies"
+                )
+                left = f"page {self.page_number} of {pages} · {total}"
+                if self._loading:
+                    left += " · loading…"
+        right: list[str] = []
+        table = self.table
+        if table.filter_text:
+            right.append(f"/{table.filter_text}: {table.row_count} of {len(table.all_rows)}")
+        if table.sort_column and not (self.mode == "fired" and table.sort_column == "fired"):
+            arrow = "▼" if table.sort_reverse else "▲"
+            right.append(f"sort {COLUMN_TITLES[table.sort_column].lower()} {arrow}")
+        if self.watch_seconds and self._watch_timer is not None and self._watching:
+            right.append(f"watch {self.watch_seconds:g} s")
+        if self._changed:
+            right.append(f"◆ {len(self._changed)} changed")
+        self.query_one(StatusBar).set_parts(left, " · ".join(right))
+
+    @property
+    def _watching(self) -> bool:
+        return self._watch_timer is not None
+
+    # -- paging -------------------------------------------------------------------------
+
+    def _pages_only(self) -> bool:
+        if self.mode != "pages":
+            self.notify("The fired view holds every fired policy: no pages (f to leave).")
+            return False
+        return True
+
+    def action_next_page(self) -> None:
+        if not self._pages_only():
+            return
+        last = self.page_count or 1
+        if self.page_number >= last:
+            self.notify("This is the last page.", timeout=2)
+            return
+        self._load_page(self.page_number + 1)
+
+    def action_prev_page(self) -> None:
+        if not self._pages_only():
+            return
+        if self.page_number <= 1:
+            self.notify("This is the first page.", timeout=2)
+            return
+        self._load_page(self.page_number - 1)
+
+    def action_first_page(self) -> None:
+        if self._pages_only() and self.page_number != 1:
+            self._load_page(1)
+
+    def action_last_page(self) -> None:
+        if self._pages_only() and self.page_count and self.page_number != self.page_count:
+            self._load_page(self.page_count)
+
+    @on(PolicyTable.EdgeReached)
+    def _turn_page(self, event: PolicyTable.EdgeReached) -> None:
+        if self.mode != "pages":
+            return
+        if event.forward and self.page_number < (self.page_count or 1):
+            self.action_next_page()
+            self._cursor_after_load = "first"
+        elif not event.forward and self.page_number > 1:
+            self.action_prev_page()
+            self._cursor_after_load = "last"
+
+    _cursor_after_load = ""
+    _shown_page_number = 0
+
+    def action_refresh(self) -> None:
+        """A fresh look: drop cached pages and old marks, mark what changed since."""
+        self._cache.clear()
+        self._changed.clear()
+        if not self.policy_app.catalog.loaded or self._auth_failed:
+            self._load_catalog()
+        if self.mode == "fired":
+            self._start_scan(quiet=False, mark=True)
+        else:
+            self._load_page(self.page_number, mark=True)
+
+    # -- fired view ---------------------------------------------------------------------
+
+    def action_toggle_fired(self) -> None:
+        if self.mode == "fired":
+            self.workers.cancel_group(self, "scan")
+            self.mode = "pages"
+            self.table.sort_by(None)
+            self._load_page(self.page_number)
+            return
+        self.workers.cancel_group(self, "page")
+        self.mode = "fired"
+        self._start_scan(quiet=False, mark=False)
+
+    def _start_scan(self, *, quiet: bool, mark: bool) -> None:
+        self.scan_done = False
+        self.scan_pages = 0
+        self.scan_page_count = 0
+        self.scan_fired = 0 if not quiet else self.scan_fired
+        if not quiet:
+            self.scan_total = None
+            self.table.set_rows([])
+            self.table.sort_by("fired", reverse=True)
+            self.table.display = False
+            self.state_view.show("loading", "Scanning every page for fired policies…")
+        self._update_status()
+        self._scan(quiet, mark)
+
+    @work(exclusive=True, group="scan", exit_on_error=False)
+    async def _scan(self, quiet: bool, mark: bool) -> None:
+        fired: list[OfferingUsagePolicy] = []
+        pending: list[OfferingUsagePolicy] = []
+        last_flush = time.monotonic()
+        scope = self.scope_uuid
+        try:
+            async for page in self.client.policies.walk(scope_uuid=scope):
+                if self.mode != "fired" or scope != self.scope_uuid:
+                    return
+                self.scan_pages += 1
+                self.scan_page_count = max(page.page_count, self.scan_pages)
+                self.scan_total = page.total
+                self._note_fired_states(page.items, mark=mark)
+                batch = [p for p in page.items if p.has_fired]
+                fired.extend(batch)
+                pending.extend(batch)
+                if time.monotonic() - last_flush >= SCAN_FLUSH_SECONDS:
+                    last_flush = time.monotonic()
+                    self._flush_scan(pending, len(fired), quiet)
+                    pending = []
+        except Exception as exc:
+            self.scan_done = True
+            if not fired and not quiet:
+                self._show_error(exc)
+            else:
+                self.notify(f"Fired scan stopped: {exc}. Press r to retry.", severity="error")
+            if isinstance(exc, errors.AuthenticationError):
+                self._auth_failed = True
+            self._update_status()
+            return
+        self.scan_done = True
+        if quiet:
+            self.scan_fired = len(fired)
+            self.table.set_rows(self._rows(fired))
+        else:
+            self._flush_scan(pending, len(fired), quiet)
+        if not fired:
+            self._show_empty()
+        self._update_status()
+
+    def _flush_scan(self, batch: list[OfferingUsagePolicy], fired: int, quiet: bool) -> None:
+        if not quiet:
+            self.scan_fired = fired
+            if batch:
+                self.table.add_rows(self._rows(batch))
+            if self.table.row_count:
+                self.state_view.hide()
+                self.table.display = True
+                self._update_pane()
+        self._update_status()
+
+    # -- filters and sorting ------------------------------------------------------------
+
+    def action_pick_offering(self) -> None:
+        from policytui.tui.screens.offering_picker import OfferingPicker
+
+        self.app.push_screen(
+            OfferingPicker(current=self.scope_uuid), callback=self._offering_picked
+        )
+
+    def _offering_picked(self, uuid: str | None) -> None:
+        if uuid is None or uuid == self.scope_uuid:
+            return
+        self._set_scope(uuid)
+
+    def action_clear_offering(self) -> None:
+        if self.scope_uuid is None:
+            self.notify("No offering filter to clear.", timeout=2)
+            return
+        self._set_scope(None)
+
+    def _set_scope(self, uuid: str | None) -> None:
+        self.scope_uuid = uuid
+        self.page_number = 1
+        self.total = None
+        self.page_count = None
+        self._page = None
+        self.table.set_rows([])
+        if self.mode == "fired":
+            self._start_scan(quiet=False, mark=False)
+        else:
+            self._load_page(1)
+
+    def current_offering_uuid(self) -> str | None:
+        return self.scope_uuid
+
+    def action_quick_filter(self) -> None:
+        box = self.query_one("#quick-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#quick-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._update_status()
+        self._update_pane()
+
+    @on(Input.Submitted, "#quick-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        box = self.query_one("#quick-filter", Input)
+        if not event.value.strip():
+            box.display = False
+        self.table.focus()
+
+    def action_clear_quick_filter(self) -> None:
+        box = self.query_one("#quick-filter", Input)
+        box.value = ""
+        box.display = False
+        self.table.set_filter("")
+        self.table.focus()
+        self._update_status()
+
+    def action_escape(self) -> None:
+        box = self.query_one("#quick-filter", Input)
+        if box.display or self.table.filter_text:
+            self.action_clear_quick_filter()
+        elif self.pane_open:
+            self._close_pane()
+        elif self.mode == "fired":
+            self.action_toggle_fired()
+
+    def action_sort_next(self) -> None:
+        visible = [c for c in SORT_CYCLE if c in self.table.visible_columns]
+        current = self.table.sort_column
+        following = (
+            visible[(visible.index(current) + 1) % len(visible)]
+            if current in visible
+            else visible[0]
+        )
+        self.table.sort_by(following)
+
+    def action_sort_reverse(self) -> None:
+        column = self.table.sort_column or ("fired" if self.mode == "fired" else "created")
+        self.table.sort_by(column, reverse=not self.table.sort_reverse)
+
+    @on(PolicyTable.SortChanged)
+    def _sorted(self) -> None:
+        self._update_status()
+
+    # -- auto-refresh -------------------------------------------------------------------
+
+    def action_toggle_watch(self) -> None:
+        if self._watch_timer is None:
+            self.watch_seconds = self.watch_seconds or DEFAULT_WATCH_SECONDS
+            self._watch_timer = self.set_interval(self.watch_seconds, self._watch_tick)
+            self.notify(f"Auto-refresh every {self.watch_seconds:g} s: changes are marked ◆.")
+        else:
+            self._watch_timer.stop()
+            self._watch_timer = None
+            self.notify("Auto-refresh off.")
+        self._update_status()
+
+    def _watch_tick(self) -> None:
+        if self._loading:
+            return
+        if self.mode == "fired":
+            if self.scan_done:
+                self._start_scan(quiet=True, mark=True)
+        else:
+            self._cache.clear()
+            self._load_page(self.page_number, quiet=True)
+
+    # -- the detail ---------------------------------------------------------------------
+
+    def selected_policy(self) -> OfferingUsagePolicy | None:
+        row = self.table.current
+        return row.policy if row else None
+
+    def action_open(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self._open(row)
+
+    @on(PolicyTable.Activated)
+    def _activated(self, event: PolicyTable.Activated) -> None:
+        self._open(event.row)
+
+    def _open(self, row: PolicyRow) -> None:
+        if self.size.width >= PANE_MIN_WIDTH:
+            if self.pane_open:
+                self._close_pane()
+            else:
+                self.pane_open = True
+                self.query_one("#pane").display = True
+                self._update_pane()
+            return
+        from policytui.tui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(row.policy))
+
+    def _close_pane(self) -> None:
+        self.pane_open = False
+        self.query_one("#pane").display = False
+        self.table.focus()
+
+    def _update_pane(self) -> None:
+        if self.pane_open:
+            self.query_one("#pane", PolicyDetail).show(self.selected_policy())
+
+    @on(PolicyTable.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._update_pane()
+
+    def on_resize(self) -> None:
+        if self.pane_open and self.size.width < PANE_MIN_WIDTH:
+            self._close_pane()
+
+    # -- results from elsewhere ---------------------------------------------------------
+
+    def policy_saved(self, policy: OfferingUsagePolicy, *, created: bool) -> None:
+        """The editor saved a policy: update the row in place, no full reload."""
+        self._cache.clear()
+        self._seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
+        row = self._rows([policy])[0]
+        if self.table.replace_row(row):
+            if self.mode == "fired" and not policy.has_fired:
+                self.table.remove_uuid(policy.uuid)
+        elif created:
+            if self.total is not None:
+                self.total += 1
+            in_scope = self.scope_uuid in (None, policy.scope_uuid)
+            shows = (self.mode == "pages" and self.page_number == 1) or (
+                self.mode == "fired" and policy.has_fired
+            )
+            if in_scope and shows:
+                rows = [row, *self.table.all_rows]
+                if self.mode == "pages":
+                    rows = rows[: self.page_size]
+                self.table.set_rows(rows, keep_uuid=policy.uuid)
+                self.state_view.hide()
+                self.table.display = True
+        self._update_status()
+        self._update_pane()
+
+    def policy_deleted(self, uuid: str) -> None:
+        self._cache.clear()
+        self._changed.discard(uuid)
+        if self.table.remove_uuid(uuid) and self.total:
+            self.total -= 1
+            if self.mode == "fired":
+                self.scan_fired = max(0, self.scan_fired - 1)
+        if self.mode == "pages" and self.table.row_count == 0 and self._page is not None:
+            # The page emptied: reload it (the server shifts later policies forward).
+            self._load_page(max(1, self.page_number - 1) if self.page_number > 1 else 1)
+        self._update_status()
+        self._update_pane()
+
+    @on(SessionChanged)
+    def _session_changed(self) -> None:
+        self._top_bar_from_session()
+        self._cache.clear()
+        self._load_catalog()
+        if self._auth_failed or self.state_view.kind == "error":
+            self.action_refresh()
+
+
+def _join(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)

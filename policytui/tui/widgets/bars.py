@@ -1,0 +1,96 @@
+"""The one-line bars above and below the list: where you are, and what is on view."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class TopBar(Static):
+    """``policytui  DEMO  staff · Policies · Acme HPC Cluster``: mode, user and view.
+
+    The API URL is shown as its host only (a demo shows DEMO instead), so snapshots
+    never carry a port and a screen-share never shows a path with a tenant in it.
+    """
+
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.where = ""
+        self.demo = False
+        self.user = ""
+        self.view = "Policies"
+        self.detail = ""
+        self.warning = ""
+
+    def update_bar(self, **fields: object) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.update(self._text())
+
+    def _text(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" policytui ", style="bold")
+        if self.demo:
+            text.append(" DEMO ", style="bold reverse")
+            text.append(" ")
+        elif self.where:
+            text.append(f"{self.where} ", style="dim")
+        if self.warning:
+            text.append(f" {self.warning} ", style="bold reverse")
+            text.append(" ")
+        if self.user:
+            text.append(f"{self.user} ", style="italic")
+        text.append("· ", style="dim")
+        text.append(self.view, style="bold")
+        if self.detail:
+            text.append(" · ", style="dim")
+            text.append(self.detail)
+        return text
+
+
+class StatusBar(Static):
+    """``page 3 of 17 · 512 policies`` on the left, filters and modes on the right."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.left = ""
+        self.right = ""
+
+    def set_parts(self, left: str | None = None, right: str | None = None) -> None:
+        if left is not None:
+            self.left = left
+        if right is not None:
+            self.right = right
+        self.update(self._text())
+
+    def on_resize(self) -> None:
+        self.update(self._text())
+
+    def _text(self) -> Text:
+        width = max(0, self.size.width)
+        left = Text(f" {self.left}", style="bold", no_wrap=True)
+        right = Text(f"{self.right} ", no_wrap=True)
+        gap = width - left.cell_len - right.cell_len
+        if gap < 1:
+            # Narrow: the position ("page 3 of 17 · 512 policies") matters most.
+            left.append("  ")
+            left.append_text(right)
+            left.truncate(max(1, width), overflow="ellipsis")
+            return left
+        left.append(" " * gap)
+        left.append_text(right)
+        return left

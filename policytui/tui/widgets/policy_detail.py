@@ -1,0 +1,143 @@
+"""Everything about one policy, for the detail screen and the side pane of wide terminals."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from policytui.api import ACTION_DESCRIPTIONS, OfferingUsagePolicy, action_label
+from policytui.tui.catalog import Catalog
+from policytui.tui.format import exact_time, group_thousands, relative_time
+from policytui.tui.widgets.policy_rows import offering_name
+
+
+def _section(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "unknown"
+    return f"{relative_time(moment, now)}  ({exact_time(moment)})"
+
+
+def render_policy(policy: OfferingUsagePolicy, catalog: Catalog, now: datetime) -> RenderableType:
+    """The detail as a Rich renderable (kept pure so tests can render it to text)."""
+    parts: list[RenderableType] = []
+    offering = catalog.offering(policy.scope_uuid)
+    name = offering_name(policy, catalog)
+    title = Text(name, style="bold")
+    if policy.has_fired:
+        title.append("  ● FIRED", style="bold red")
+    parts.append(title)
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column()
+    facts.add_row("Offering", Text(name))
+    if offering and offering.customer_name:
+        facts.add_row("Provider", Text(offering.customer_name))
+    facts.add_row("Offering uuid", Text(policy.scope_uuid or "—"))
+    facts.add_row("Offering URL", Text(policy.scope or "—", overflow="fold"))
+    facts.add_row("Policy uuid", Text(policy.uuid))
+    facts.add_row("Policy URL", Text(policy.url or "—", overflow="fold"))
+    facts.add_row("Period", Text(policy.period_label))
+    if policy.has_fired:
+        fired = Text("● fired ", style="bold red")
+        fired.append(_when(policy.fired_datetime, now), style="not bold")
+    else:
+        fired = Text("not fired", style="green")
+        if policy.fired_datetime is not None:
+            # fired_datetime is overwritten on reset: it is the last state change.
+            fired.append(f"  (last reset {_when(policy.fired_datetime, now)})", style="dim")
+    facts.add_row("Fired", fired)
+    created = Text(_when(policy.created, now))
+    who = policy.created_by_full_name or ""
+    if policy.created_by_username:
+        who = f"{who} ({policy.created_by_username})" if who else policy.created_by_username
+    if who:
+        created.append(f"  by {who}")
+    facts.add_row("Created", created)
+    if policy.apply_to_all is not None:
+        facts.add_row("Apply to all", Text("yes" if policy.apply_to_all else "no"))
+    if policy.affected_resources_count is not None:
+        facts.add_row("Affected resources", Text(group_thousands(policy.affected_resources_count)))
+    parts.append(facts)
+
+    parts.append(_section("Actions"))
+    if not policy.actions:
+        parts.append(Text("(none)", style="dim"))
+    for action in policy.actions:
+        line = Text(f"• {action_label(action)}", style="bold")
+        line.append(f"  {action}", style="dim")
+        description = ACTION_DESCRIPTIONS.get(action)
+        if description:
+            line.append(f"\n  {description}", style="not bold")
+        parts.append(line)
+
+    parts.append(_section("Organization groups"))
+    if policy.apply_to_all:
+        parts.append(Text("All organizations (apply_to_all)"))
+    elif not policy.organization_groups:
+        parts.append(Text("none", style="dim"))
+    for url in policy.organization_groups:
+        parts.append(Text(f"• {catalog.group_label(url)}"))
+
+    parts.append(_section("Component limits"))
+    if policy.component_limits_set:
+        limits = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+        limits.add_column("Component")
+        limits.add_column("Type", style="dim")
+        limits.add_column("Unit")
+        limits.add_column("Limit", justify="right")
+        for item in policy.component_limits_set:
+            component = catalog.component(policy.scope_uuid, item.type)
+            limits.add_row(
+                escape(component.label if component else item.type),
+                escape(item.type),
+                escape(component.measured_unit if component else "?"),
+                group_thousands(item.limit),
+            )
+        parts.append(limits)
+    else:
+        parts.append(Text("none", style="dim"))
+
+    if policy.options is not None:
+        parts.append(_section("Options"))
+        parts.append(Text(json.dumps(policy.options, indent=2, sort_keys=True) or "{}"))
+    return Group(*parts)
+
+
+class PolicyDetail(VerticalScroll, can_focus=True):
+    """A scrollable detail of one policy; ``show(policy)`` swaps what it shows."""
+
+    DEFAULT_CSS = """
+    PolicyDetail {
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.policy: OfferingUsagePolicy | None = None
+        self._body = Static("", id="detail-body")
+
+    def compose(self):
+        yield self._body
+
+    def show(self, policy: OfferingUsagePolicy | None) -> None:
+        self.policy = policy
+        if policy is None:
+            self._body.update(Text("No policy selected.", style="dim"))
+            return
+        app = self.app
+        catalog: Catalog = getattr(app, "catalog", Catalog())
+        now = app.now() if hasattr(app, "now") else datetime.now().astimezone()
+        self._body.update(render_policy(policy, catalog, now))

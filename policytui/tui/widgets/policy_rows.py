@@ -1,0 +1,106 @@
+"""A policy as a table row: the texts of each column and the keys to sort and filter by.
+
+Rows are built once per policy (and again when the catalog arrives, since component
+and group names come from it), never per repaint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from policytui.api import OfferingUsagePolicy
+from policytui.tui.catalog import Catalog
+from policytui.tui.format import actions_text, limit_text, relative_time, short_date
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class PolicyRow:
+    policy: OfferingUsagePolicy
+    offering: str
+    actions: str
+    actions_short: str
+    limits: list[str]
+    period: str
+    groups: str
+    fired: str
+    created: str
+    #: Lower-cased text the `/` quick filter searches: offering, actions, components, creator.
+    search: str
+    #: The fired state changed since the last look (auto-refresh marks these).
+    changed: bool = field(default=False)
+
+    @property
+    def uuid(self) -> str:
+        return self.policy.uuid
+
+    def sort_key(self, column: str) -> object:
+        policy = self.policy
+        if column == "fired":
+            # Fired first, newest firing first within them (callers sort descending).
+            return (policy.has_fired, policy.fired_datetime or _EPOCH)
+        if column == "created":
+            return policy.created or _EPOCH
+        if column == "period":
+            return int(policy.period)
+        if column == "limits":
+            return ", ".join(self.limits).lower()
+        return str(getattr(self, column, "")).lower()
+
+
+def offering_name(policy: OfferingUsagePolicy, catalog: Catalog | None) -> str:
+    offering = catalog.offering(policy.scope_uuid) if catalog else None
+    return policy.scope_name or (offering.name if offering else "") or (policy.scope_uuid or "")[:8]
+
+
+def build_row(
+    policy: OfferingUsagePolicy, catalog: Catalog | None, now: datetime, *, changed: bool = False
+) -> PolicyRow:
+    limits = [
+        limit_text(
+            c.limit, c.type, catalog.component(policy.scope_uuid, c.type) if catalog else None
+        )
+        for c in policy.component_limits_set
+    ]
+    if policy.apply_to_all:
+        groups = "All organizations"
+    elif catalog is not None:
+        groups = ", ".join(catalog.group_label(url) for url in policy.organization_groups)
+    else:
+        groups = f"{len(policy.organization_groups)} groups" if policy.organization_groups else ""
+    offering = offering_name(policy, catalog)
+    actions = actions_text(policy.actions)
+    fired = ""
+    if policy.has_fired:
+        fired = relative_time(policy.fired_datetime, now) or "fired"
+    search = " ".join(
+        [
+            offering,
+            actions,
+            " ".join(policy.actions),
+            " ".join(limits),
+            " ".join(c.type for c in policy.component_limits_set),
+            policy.creator,
+            policy.created_by_username or "",
+            groups,
+        ]
+    ).lower()
+    return PolicyRow(
+        policy=policy,
+        offering=offering,
+        actions=actions,
+        actions_short=actions_text(policy.actions, short=True),
+        limits=limits,
+        period=policy.period_label,
+        groups=groups,
+        fired=fired,
+        created=short_date(policy.created),
+        search=search,
+        changed=changed,
+    )
+
+
+RowBuilder = Callable[[OfferingUsagePolicy], PolicyRow]

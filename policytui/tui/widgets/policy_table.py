@@ -1,0 +1,490 @@
+"""The policy table: a Line-API widget that paints only the rows on screen.
+
+A ``DataTable`` measures every cell of every row it holds, which takes seconds for the
+tens of thousands of rows a fired-view scan can gather. This widget keeps plain
+:class:`PolicyRow` objects, lays the columns out to the width it has (dropping the least
+important columns first at 80 columns), and on a cursor move repaints just the two
+lines that changed, so a keypress costs a few hundred bytes of terminal output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from policytui.tui.widgets.policy_rows import PolicyRow
+
+GAP = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    min_width: int
+    max_width: int
+    weight: int
+    #: Columns with the lowest priority are dropped first when the table is narrow.
+    priority: int
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("offering", "Offering", 16, 32, 3, 10),
+    Column("actions", "Actions", 12, 40, 2, 9),
+    Column("limits", "Component limits", 20, 48, 5, 9),
+    Column("period", "Period", 8, 8, 0, 6),
+    Column("groups", "Organization groups", 12, 40, 3, 5),
+    Column("fired", "Fired", 12, 12, 0, 10),
+    Column("created", "Created", 10, 10, 0, 4),
+)
+COLUMN_TITLES = {c.key: c.title for c in COLUMNS}
+#: Sorting these reads best newest/largest first.
+DESCENDING_FIRST = frozenset({"fired", "created"})
+
+
+def layout_columns(width: int) -> list[tuple[Column, int]]:
+    """The columns that fit in ``width`` cells, and the width of each."""
+    chosen = list(COLUMNS)
+    # One cell for the "changed" mark at the left edge.
+    available = width - 1
+
+    def needed(cols: list[Column]) -> int:
+        return sum(c.min_width for c in cols) + GAP * len(cols)
+
+    while len(chosen) > 1 and needed(chosen) > available:
+        weakest = min(chosen, key=lambda c: c.priority)
+        chosen.remove(weakest)
+    widths = {c.key: c.min_width for c in chosen}
+    spare = max(0, available - needed(chosen))
+    growable = [c for c in chosen if c.weight and c.max_width > c.min_width]
+    while spare > 0 and growable:
+        total_weight = sum(c.weight for c in growable)
+        handed = 0
+        for column in growable:
+            share = max(1, spare * column.weight // total_weight)
+            share = min(share, column.max_width - widths[column.key], spare - handed)
+            widths[column.key] += share
+            handed += share
+            if handed >= spare:
+                break
+        spare -= handed
+        growable = [c for c in growable if widths[c.key] < c.max_width]
+        if handed == 0:
+            break
+    return [(c, widths[c.key]) for c in chosen]
+
+
+def limits_cell(limits: list[str], width: int) -> str:
+    """As many whole limits as fit, then ``+N`` for the rest (never a limit cut mid-number
+    when a count of the rest can stand in)."""
+    if not limits:
+        return "—"
+    full = ", ".join(limits)
+    if len(full) <= width or len(limits) == 1:
+        return full
+    shown: list[str] = []
+    for index, text in enumerate(limits):
+        rest = len(limits) - index - 1
+        suffix = f" +{rest}" if rest else ""
+        candidate = ", ".join([*shown, text]) + suffix
+        if len(candidate) > width:
+            break
+        shown.append(text)
+    if not shown:
+        return f"{limits[0]} +{len(limits) - 1}"
+    hidden = len(limits) - len(shown)
+    return ", ".join(shown) + (f" +{hidden}" if hidden else "")
+
+
+class PolicyTable(ScrollView, can_focus=True):
+    """Rows of policies with a sticky header, a row cursor, sorting and a quick filter."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("home,g", "cursor_first", "Top", show=False),
+        Binding("end,G", "cursor_last", "Bottom", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("enter", "activate", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "policy-table--header",
+        "policy-table--header-sorted",
+        "policy-table--cursor",
+        "policy-table--fired",
+        "policy-table--changed",
+        "policy-table--dim",
+    }
+
+    DEFAULT_CSS = """
+    PolicyTable {
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    """
+
+    cursor = reactive(0, always_update=True, init=False)
+
+    class CursorMoved(Message):
+        """The highlighted row changed (``row`` is None when the table is empty)."""
+
+        def __init__(self, table: PolicyTable, row: PolicyRow | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> PolicyTable:
+            return self.table
+
+    class Activated(Message):
+        """Enter or a double click on a row."""
+
+        def __init__(self, table: PolicyTable, row: PolicyRow) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> PolicyTable:
+            return self.table
+
+    class EdgeReached(Message):
+        """The cursor was pushed past the first or last row (the list turns the page)."""
+
+        def __init__(self, table: PolicyTable, forward: bool) -> None:
+            super().__init__()
+            self.table = table
+            self.forward = forward
+
+    class SortChanged(Message):
+        def __init__(self, table: PolicyTable, column: str | None, reverse: bool) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+            self.reverse = reverse
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._all: list[PolicyRow] = []
+        self._view: list[PolicyRow] = []
+        self._filter_terms: list[str] = []
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self._layout: list[tuple[Column, int]] = []
+        self._layout_width = -1
+        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._last_cursor_uuid: str | None = None
+
+    # -- data ---------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[PolicyRow]:
+        """The rows on view (after the quick filter and the sort), in order."""
+        return self._view
+
+    @property
+    def all_rows(self) -> list[PolicyRow]:
+        return self._all
+
+    @property
+    def row_count(self) -> int:
+        return len(self._view)
+
+    @property
+    def current(self) -> PolicyRow | None:
+        return self._view[self.cursor] if 0 <= self.cursor < len(self._view) else None
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(self._filter_terms)
+
+    def set_rows(
+        self,
+        rows: Iterable[PolicyRow],
+        *,
+        keep_uuid: str | None = None,
+        fallback_index: int | None = None,
+    ) -> None:
+        """Replace every row. The cursor stays on ``keep_uuid`` (default: the current row);
+        when that policy is gone it goes to ``fallback_index`` (-1: the last row; default:
+        the same position)."""
+        keep = keep_uuid if keep_uuid is not None else self._current_uuid()
+        self._all = list(rows)
+        if fallback_index is not None and fallback_index < 0:
+            fallback_index = len(self._all) - 1
+        self._rebuild(keep, fallback_index=fallback_index)
+
+    def add_rows(self, rows: Iterable[PolicyRow]) -> None:
+        """Append a batch (the fired view streams pages in); one repaint per batch."""
+        keep = self._current_uuid()
+        self._all.extend(rows)
+        self._rebuild(keep)
+
+    def replace_row(self, row: PolicyRow) -> bool:
+        """Swap the row of the same policy in place; False when it is not held."""
+        for index, existing in enumerate(self._all):
+            if existing.uuid == row.uuid:
+                self._all[index] = row
+                self._rebuild(self._current_uuid())
+                return True
+        return False
+
+    def remove_uuid(self, uuid: str) -> bool:
+        before = len(self._all)
+        position = self.cursor
+        self._all = [r for r in self._all if r.uuid != uuid]
+        if len(self._all) == before:
+            return False
+        self._rebuild(None, fallback_index=position)
+        return True
+
+    def set_filter(self, text: str) -> None:
+        self._filter_terms = text.lower().split()
+        self._rebuild(self._current_uuid())
+
+    def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
+        """Sort the held rows by a column; a second call on the same column flips it."""
+        if column is None:
+            self.sort_column, self.sort_reverse = None, False
+        elif reverse is not None:
+            self.sort_column, self.sort_reverse = column, reverse
+        elif column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, column in DESCENDING_FIRST
+        self._rebuild(self._current_uuid())
+        self.post_message(self.SortChanged(self, self.sort_column, self.sort_reverse))
+
+    def move_to_uuid(self, uuid: str) -> bool:
+        for index, row in enumerate(self._view):
+            if row.uuid == uuid:
+                self.cursor = index
+                return True
+        return False
+
+    def _current_uuid(self) -> str | None:
+        row = self.current
+        return row.uuid if row else None
+
+    def _rebuild(self, keep_uuid: str | None, *, fallback_index: int | None = None) -> None:
+        rows = self._all
+        if self._filter_terms:
+            terms = self._filter_terms
+            rows = [r for r in rows if all(t in r.search for t in terms)]
+        if self.sort_column:
+            column = self.sort_column
+            rows = sorted(rows, key=lambda r: r.sort_key(column), reverse=self.sort_reverse)
+        self._view = list(rows)
+        self._line_cache.clear()
+        self.virtual_size = Size(self.size.width, len(self._view) + 1)
+        index = fallback_index if fallback_index is not None else self.cursor
+        if keep_uuid is not None:
+            for position, row in enumerate(self._view):
+                if row.uuid == keep_uuid:
+                    index = position
+                    break
+        self.cursor = max(0, min(index, len(self._view) - 1))
+        self.refresh()
+
+    # -- cursor -------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._view) - 1)) if self._view else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        # Repaint just the two rows that changed: a cursor move stays a few hundred bytes.
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._scroll_to_cursor()
+        uuid = self._current_uuid()
+        if uuid != self._last_cursor_uuid or uuid is None:
+            self._last_cursor_uuid = uuid
+            self.post_message(self.CursorMoved(self, self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        body = max(1, self.scrollable_content_region.height - 1)
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + body:
+            self.scroll_to(y=self.cursor - body + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        if self.cursor == 0:
+            self.post_message(self.EdgeReached(self, forward=False))
+        else:
+            self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        if self.cursor >= len(self._view) - 1:
+            self.post_message(self.EdgeReached(self, forward=True))
+        else:
+            self.cursor += 1
+
+    def action_cursor_first(self) -> None:
+        self.cursor = 0
+
+    def action_cursor_last(self) -> None:
+        self.cursor = len(self._view) - 1
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        if self.cursor == 0:
+            self.post_message(self.EdgeReached(self, forward=False))
+        else:
+            self.cursor -= self._body_height()
+
+    def action_page_down(self) -> None:
+        if self.cursor >= len(self._view) - 1:
+            self.post_message(self.EdgeReached(self, forward=True))
+        else:
+            self.cursor += self._body_height()
+
+    def action_activate(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Activated(self, row))
+
+    # -- mouse --------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None:
+                self.sort_by(column)
+            return
+        index = event.y - 1 + round(self.scroll_y)
+        if 0 <= index < len(self._view):
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_activate()
+
+    def _column_at(self, x: int) -> str | None:
+        position = 1
+        for column, width in self._layout:
+            if position <= x < position + width + GAP:
+                return column.key
+            position += width + GAP
+        return None
+
+    # -- painting -----------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._line_cache.clear()
+        self.virtual_size = Size(self.size.width, len(self._view) + 1)
+        self._scroll_to_cursor()
+
+    def _columns(self) -> list[tuple[Column, int]]:
+        width = self.scrollable_content_region.width
+        if width != self._layout_width:
+            self._layout = layout_columns(width)
+            self._layout_width = width
+        return self._layout
+
+    @property
+    def visible_columns(self) -> list[str]:
+        return [c.key for c, _ in self._columns()]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header_strip(width, base)
+        index = y - 1 + round(self.scroll_y)
+        if index >= len(self._view):
+            return Strip.blank(width, base)
+        row = self._view[index]
+        selected = index == self.cursor
+        focused = self.has_focus
+        key = (row.uuid, id(row), width, selected, focused, row.changed)
+        cached = self._line_cache.get(key)
+        if cached is None:
+            cached = self._row_strip(row, width, base, selected, focused)
+            self._line_cache[key] = cached
+        return cached
+
+    def _header_strip(self, width: int, base: Style) -> Strip:
+        header = base + self.get_component_rich_style("policy-table--header")
+        sorted_style = header + self.get_component_rich_style("policy-table--header-sorted")
+        text = Text(" ", style=header, end="")
+        for column, cell_width in self._columns():
+            title = column.title
+            style = header
+            if column.key == self.sort_column:
+                title = f"{title} {'▼' if self.sort_reverse else '▲'}"
+                style = sorted_style
+            cell = Text(title, style=style, end="")
+            cell.truncate(cell_width, overflow="ellipsis", pad=True)
+            text.append_text(cell)
+            text.append(" " * GAP, style=header)
+        return self._strip(text, width, header)
+
+    def _row_strip(
+        self, row: PolicyRow, width: int, base: Style, selected: bool, focused: bool
+    ) -> Strip:
+        style = base
+        if selected:
+            cursor = self.get_component_rich_style("policy-table--cursor")
+            style = base + (cursor if focused else Style(reverse=False, bgcolor=cursor.bgcolor))
+        fired_style = self.get_component_rich_style("policy-table--fired")
+        dim = self.get_component_rich_style("policy-table--dim")
+        changed = self.get_component_rich_style("policy-table--changed")
+        text = Text(end="")
+        text.append("◆" if row.changed else " ", style=style + changed)
+        for column, cell_width in self._columns():
+            cell = self._cell(row, column.key, cell_width, style, fired_style, dim)
+            cell.truncate(cell_width, overflow="ellipsis", pad=True)
+            text.append_text(cell)
+            text.append(" " * GAP, style=style)
+        return self._strip(text, width, style)
+
+    def _cell(
+        self, row: PolicyRow, key: str, width: int, style: Style, fired: Style, dim: Style
+    ) -> Text:
+        if key == "fired":
+            if not row.policy.has_fired:
+                return Text("·", style=style + dim, end="")
+            return Text(f"● {row.fired}", style=style + fired, end="")
+        if key == "actions":
+            value = row.actions if len(row.actions) <= width else row.actions_short
+            return Text(value, style=style, end="")
+        if key == "limits":
+            return Text(limits_cell(row.limits, width), style=style, end="")
+        if key == "groups" and not row.groups:
+            return Text("—", style=style + dim, end="")
+        if key == "created":
+            return Text(row.created, style=style + dim, end="")
+        return Text(str(getattr(row, key)), style=style, end="")
+
+    def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
+        text.truncate(width, overflow="crop", pad=False)
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments)
+        if strip.cell_length < width:
+            strip = Strip([*segments, Segment(" " * (width - strip.cell_length), pad_style)])
+        return strip.crop(0, width)
+
+    def on_focus(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._line_cache.clear()
+        self.refresh()
