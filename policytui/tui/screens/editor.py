@@ -21,17 +21,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
+    Checkbox,
     Footer,
     Input,
     Label,
     LoadingIndicator,
     Select,
     Static,
-    Switch,
     TextArea,
 )
 
@@ -288,6 +288,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 value=draft.offering_uuid if offering else Select.NULL,
                 prompt="Choose an offering (type to search)…",
                 type_to_search=True,
+                compact=True,
                 id="offering",
             ),
             self._error("scope"),
@@ -307,6 +308,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 Input(
                     draft.emails_text,
                     placeholder="ops@example.org, oncall@example.org",
+                    compact=True,
                     id="emails",
                 ),
                 self._error("emails"),
@@ -320,16 +322,18 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 [(p.label, p) for p in Period],
                 value=draft.period,
                 allow_blank=False,
+                compact=True,
                 id="period",
             ),
             self._error("period"),
         ]
         if self.features.apply_to_all:
             widgets += [
-                Horizontal(
-                    Switch(draft.apply_to_all, id="apply-to-all"),
-                    Label("Apply to all organizations (instead of chosen groups)"),
-                    classes="switch-line",
+                Checkbox(
+                    "Apply to all organizations (instead of chosen groups)",
+                    draft.apply_to_all,
+                    id="apply-to-all",
+                    compact=True,
                 ),
                 self._error("apply_to_all"),
             ]
@@ -357,7 +361,13 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         if self.features.options:
             widgets += [
                 Label("Options  (JSON object · ctrl+o opens $EDITOR)", classes="field-label"),
-                TextArea(draft.options_text, id="options", soft_wrap=True, tab_behavior="focus"),
+                TextArea(
+                    draft.options_text,
+                    id="options",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    compact=True,
+                ),
                 self._error("options"),
             ]
         return widgets
@@ -382,7 +392,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             limits=self.query_one("#limits", LimitRows).values(),
             period=Period(period) if isinstance(period, int) else Period.MONTH_1,
             groups=self.query_one("#groups", MultiSelect).selected,
-            apply_to_all=bool(switches.first(Switch).value) if switches else False,
+            apply_to_all=bool(switches.first(Checkbox).value) if switches else False,
             options_text=options.first(TextArea).text if options else "{}",
         )
 
@@ -412,8 +422,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         if event.selected:
             self._set_field_error("actions", None)
 
-    @on(Switch.Changed, "#apply-to-all")
-    def _apply_to_all_changed(self, event: Switch.Changed) -> None:
+    @on(Checkbox.Changed, "#apply-to-all")
+    def _apply_to_all_changed(self, event: Checkbox.Changed) -> None:
         self._toggle_groups(event.value)
         self._set_field_error("organization_groups", None)
 

@@ -78,14 +78,16 @@ class MultiSelect(Vertical):
         self._placeholder = placeholder
         self._empty_text = empty_text
         self._query = ""
+        self._composed = False
 
     def compose(self) -> ComposeResult:
         if self._filterable:
-            yield Input(placeholder=self._placeholder, classes="multi-filter")
-        yield SelectionList[str]()
+            yield Input(placeholder=self._placeholder, classes="multi-filter", compact=True)
+        yield SelectionList[str](compact=True)
         yield Static(self._empty_text, classes="multi-empty")
 
     def on_mount(self) -> None:
+        self._composed = True
         self._rebuild()
 
     # -- public API -------------------------------------------------------------------
@@ -116,7 +118,7 @@ class MultiSelect(Vertical):
         return [c for c in self._choices if c.matches(self._query)]
 
     def _rebuild(self) -> None:
-        if not self.is_mounted:
+        if not self._composed:
             return
         selection_list = self.list
         visible = self._visible()
