@@ -132,7 +132,9 @@ def backend_name() -> str:
 def backend_label() -> str:
     """The backend's short name for people, e.g. "SecretService" or "fail"."""
     parts = backend_name().split(".")
-    return parts[-2] if len(parts) >= 2 else parts[0]
+    if len(parts) >= 2 and parts[-1] == "Keyring":
+        return parts[-2]  # keyring.backends.SecretService.Keyring -> SecretService
+    return parts[-1]
 
 
 def _explain(exc: BaseException) -> str:
