@@ -281,12 +281,15 @@ class WaldurClient:
         response = await self.request("GET", path, params=query)
         items = _parse_list(model, _json(response))
         links = parse_link_header(response.headers.get("link"))
-        size = page_size_of(links.get("next") or links.get("last") or links.get("first"))
+        total = parse_result_count(response.headers)
+        asked = page_size_of(links.get("next") or links.get("last") or links.get("first"))
         return Page(
             items=items,
             page=page,
-            page_size=size or page_size or DEFAULT_PAGE_SIZE,
-            total=parse_result_count(response.headers),
+            page_size=served_page_size(
+                len(items), page, total, bool(links.get("next")), asked or page_size
+            ),
+            total=total,
             links=links,
         )
 
@@ -376,6 +379,22 @@ class WaldurClient:
 
     def organization_group_url(self, uuid: str) -> str:
         return f"{self.base_url}{ORGANIZATION_GROUPS}{uuid}/"
+
+
+def served_page_size(
+    count: int, page: int, total: int | None, has_next: bool, asked: int | None
+) -> int:
+    """The page size the server really used, which may be below what was asked.
+
+    A server that caps ``page_size`` still echoes the asked size in its Link URLs, so the
+    links cannot be trusted for it: every page before the last is full, so a page with a
+    next one tells the size by its length, and a last page tells it from the total.
+    """
+    if has_next and count > 0:
+        return count
+    if page > 1 and total is not None and total > count and (total - count) % (page - 1) == 0:
+        return (total - count) // (page - 1)
+    return asked or DEFAULT_PAGE_SIZE
 
 
 def _json(response: httpx.Response) -> Any:

@@ -232,3 +232,22 @@ def test_splitting_any_string_gives_non_empty_names_without_commas(text: str) ->
     assert all(name and "," not in name for name in names)
     assume(names)
     assert split_actions(join_actions(names)) == [n.strip() for n in names if n.strip()]
+
+
+@given(st.integers(1, 5000), st.integers(1, 300), st.integers(1, 300), st.data())
+def test_the_served_page_size_is_found_behind_a_cap(
+    total: int, asked: int, cap: int, data: st.DataObject
+) -> None:
+    """A capping server echoes the asked size in its links; the client still learns the
+    size it really used from any page of a list with more than one page."""
+    from policytui.api.client import served_page_size
+
+    real = min(asked, cap)
+    last = -(-total // real)
+    page = data.draw(st.integers(1, last))
+    count = real if page < last else total - real * (last - 1)
+    found = served_page_size(count, page, total, page < last, asked)
+    if last > 1:
+        assert found == real
+    else:
+        assert found >= count
