@@ -422,7 +422,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     for name in sorted(config.profiles):
         profile = config.profiles[name]
         try:
-            stored = credentials.load_token(profile.name, profile.url, prefer=profile.storage)
+            if profile.storage is None:
+                # Logged out (or never stored): only a stray plain file could hold a token.
+                found = credentials.file_get(profile.name, profile.url)
+                path = credentials.token_file(profile.name, profile.url)
+                stored = (
+                    credentials.StoredToken(found, "file", f"plain file {path}") if found else None
+                )
+            else:
+                stored = credentials.load_token(profile.name, profile.url, prefer=profile.storage)
             lines.append(_Line(profile, stored, None))
         except credentials.KeyringUnavailable:
             lines.append(_Line(profile, None, "cannot check: the keyring is not usable"))
