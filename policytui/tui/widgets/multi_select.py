@@ -145,6 +145,8 @@ class MultiSelect(Vertical):
     def _to_list(self, event: Input.Submitted) -> None:
         event.stop()
         if self.list.display:
+            if self.list.highlighted is None:
+                self.list.highlighted = 0
             self.list.focus()
 
     @on(SelectionList.SelectedChanged)
