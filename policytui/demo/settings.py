@@ -10,6 +10,22 @@ from typing import Any
 # tests see the same "last 30 days" whatever the wall clock says.
 DEMO_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
+# Named faults (params in brackets). Faults are checked in list order; every matching
+# one that triggers uses up one of its `times`. The first one that answers by itself
+# ends the request, so two forever-faults that both answer: only the first is ever seen.
+#   timeout        sleep [seconds=30], then answer normally
+#   status         answer [status=500]; 5xx come as HTML (Django 500 page / proxy page)
+#   rate_limit     429, Retry-After [retry_after=1], DRF's throttled message
+#   drop           promise a Content-Length, send a third of the body, close the connection
+#   malformed_json 200 application/json, truncated
+#   html           200 text/html login page
+#   wrong_types    200, policies with period "x", component_limits_set "nope", ... [count=3]
+#   missing_fields 200, policies without uuid/url/actions [count=3]
+#   huge           200, a JSON array of [count=50000] policies
+#   no_link        the real answer without its Link header
+#   bad_count      the real answer with X-Result-Count: lots
+#   revoke_token   401 Invalid token for any request that carries a token
+#   delete_policy  delete policy [uuid] (required), then answer normally
 FAULT_NAMES: tuple[str, ...] = (
     "timeout",
     "status",
