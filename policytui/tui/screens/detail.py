@@ -58,10 +58,7 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        session = self.policy_app.session
         self.query_one(TopBar).update_bar(
-            demo=bool(session and session.demo),
-            user=self.policy_app.user.username if self.policy_app.user else "",
             view="Policy",
             detail=self.policy.scope_name or "",
         )

@@ -146,21 +146,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._load_page(1)
 
     def _top_bar_from_session(self) -> None:
-        app = self.policy_app
-        session = app.session
-        warning = app.offline_banner or ""
-        where = ""
-        if session is not None:
-            from urllib.parse import urlsplit
-
-            where = urlsplit(session.url).hostname or ""
-            if not session.verify:
-                warning = warning or "TLS NOT VERIFIED"
-            elif session.plaintext_token:
-                warning = warning or "token in plain file"
-        self.query_one(TopBar).update_bar(
-            demo=bool(session and session.demo), where=where, warning=warning
-        )
+        self.query_one(TopBar).from_app()
 
     # -- loading ------------------------------------------------------------------------
 
@@ -241,12 +227,18 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         fallback = -1 if after == "last" else (0 if turned else None)
         self.table.set_rows(self._rows(page.items), fallback_index=fallback)
         if page.items:
-            self.state_view.hide()
-            self.table.display = True
+            self._show_table()
         else:
             self._show_empty()
         self._update_status()
         self._update_pane()
+
+    def _show_table(self) -> None:
+        self.state_view.hide()
+        self.table.display = True
+        # A hidden widget loses focus: give it back unless the user is typing a filter.
+        if self.focused is None or not self.focused.display:
+            self.table.focus()
 
     def _show_empty(self) -> None:
         self.table.display = False
@@ -401,6 +393,12 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     def _watching(self) -> bool:
         return self._watch_timer is not None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Page keys are greyed out in the fired view, which holds every fired policy.
+        if action in ("next_page", "prev_page", "first_page", "last_page"):
+            return self.mode == "pages" or None
+        return True
+
     # -- paging -------------------------------------------------------------------------
 
     def _pages_only(self) -> bool:
@@ -439,11 +437,11 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         if self.mode != "pages":
             return
         if event.forward and self.page_number < (self.page_count or 1):
-            self.action_next_page()
             self._cursor_after_load = "first"
+            self.action_next_page()
         elif not event.forward and self.page_number > 1:
-            self.action_prev_page()
             self._cursor_after_load = "last"
+            self.action_prev_page()
 
     _cursor_after_load = ""
     _shown_page_number = 0
@@ -533,8 +531,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             if batch:
                 self.table.add_rows(self._rows(batch))
             if self.table.row_count:
-                self.state_view.hide()
-                self.table.display = True
+                self._show_table()
                 self._update_pane()
         self._update_status()
 
@@ -716,8 +713,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
                 if self.mode == "pages":
                     rows = rows[: self.page_size]
                 self.table.set_rows(rows, keep_uuid=policy.uuid)
-                self.state_view.hide()
-                self.table.display = True
+                self._show_table()
         self._update_status()
         self._update_pane()
 

@@ -48,9 +48,7 @@ class RawScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        app: PolicyApp = self.app  # type: ignore[assignment]
         self.query_one(TopBar).update_bar(
-            demo=bool(app.session and app.session.demo),
             view="Raw JSON",
             detail=self.policy.scope_name or "",
         )

@@ -29,6 +29,31 @@ class TopBar(Static):
         self.detail = ""
         self.warning = ""
 
+    def on_mount(self) -> None:
+        self.from_app()
+
+    def from_app(self) -> None:
+        """Mode, host, user and warnings from the app's session (works on any screen)."""
+        from urllib.parse import urlsplit
+
+        app = self.app
+        session = getattr(app, "session", None)
+        user = getattr(app, "user", None)
+        warning = getattr(app, "offline_banner", None) or ""
+        where = ""
+        if session is not None:
+            where = urlsplit(session.url).hostname or ""
+            if not session.verify:
+                warning = warning or "TLS NOT VERIFIED"
+            elif session.plaintext_token:
+                warning = warning or "token in plain file"
+        self.update_bar(
+            demo=bool(session and session.demo),
+            where=where,
+            warning=warning,
+            user=user.username if user else "",
+        )
+
     def update_bar(self, **fields: object) -> None:
         for name, value in fields.items():
             setattr(self, name, value)
@@ -47,7 +72,7 @@ class TopBar(Static):
             text.append(" ")
         if self.user:
             text.append(f"{self.user} ", style="italic")
-        text.append("· ", style="dim")
+            text.append("· ", style="dim")
         text.append(self.view, style="bold")
         if self.detail:
             text.append(" · ", style="dim")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -22,13 +23,28 @@ def _section(title: str) -> Text:
     return Text(f"\n{title}", style="bold underline")
 
 
+def display_url(url: str | None, api_root: str | None) -> str:
+    """A URL on the session's own server as its path (the host is in the top bar; a
+    demo's port changes per run); anything else in full. ``C`` copies the full URL."""
+    if not url:
+        return "—"
+    if api_root:
+        parts = urlsplit(api_root)
+        prefix = f"{parts.scheme}://{parts.netloc}"
+        if url.startswith(prefix + "/"):
+            return url[len(prefix) :]
+    return url
+
+
 def _when(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "unknown"
     return f"{relative_time(moment, now)}  ({exact_time(moment)})"
 
 
-def render_policy(policy: OfferingUsagePolicy, catalog: Catalog, now: datetime) -> RenderableType:
+def render_policy(
+    policy: OfferingUsagePolicy, catalog: Catalog, now: datetime, api_root: str | None = None
+) -> RenderableType:
     """The detail as a Rich renderable (kept pure so tests can render it to text)."""
     parts: list[RenderableType] = []
     offering = catalog.offering(policy.scope_uuid)
@@ -45,9 +61,9 @@ def render_policy(policy: OfferingUsagePolicy, catalog: Catalog, now: datetime) 
     if offering and offering.customer_name:
         facts.add_row("Provider", Text(offering.customer_name))
     facts.add_row("Offering uuid", Text(policy.scope_uuid or "—"))
-    facts.add_row("Offering URL", Text(policy.scope or "—", overflow="fold"))
+    facts.add_row("Offering URL", Text(display_url(policy.scope, api_root), overflow="fold"))
     facts.add_row("Policy uuid", Text(policy.uuid))
-    facts.add_row("Policy URL", Text(policy.url or "—", overflow="fold"))
+    facts.add_row("Policy URL", Text(display_url(policy.url, api_root), overflow="fold"))
     facts.add_row("Period", Text(policy.period_label))
     if policy.has_fired:
         fired = Text("● fired ", style="bold red")
@@ -140,4 +156,5 @@ class PolicyDetail(VerticalScroll, can_focus=True):
         app = self.app
         catalog: Catalog = getattr(app, "catalog", Catalog())
         now = app.now() if hasattr(app, "now") else datetime.now().astimezone()
-        self._body.update(render_policy(policy, catalog, now))
+        session = getattr(app, "session", None)
+        self._body.update(render_policy(policy, catalog, now, session.url if session else None))

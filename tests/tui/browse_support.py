@@ -1,0 +1,67 @@
+"""Helpers for the browse tests: an app against a demo server, settling, the screen as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import SecretStr
+from textual.pilot import Pilot
+
+from policytui.demo import DEMO_NOW, STAFF_TOKEN
+from policytui.session import Session
+from policytui.tui.app import PolicyApp
+
+
+def make_app(
+    server: Any,
+    *,
+    token: str = STAFF_TOKEN,
+    demo: bool = True,
+    page_size: int | None = None,
+    watch: float | None = None,
+) -> PolicyApp:
+    """The app signed in to ``server`` with a fixed clock (relative times are stable)."""
+    session = Session(url=server.url, token=SecretStr(token), token_source="demo", demo=demo)
+    return PolicyApp(session, clock=lambda: DEMO_NOW, page_size=page_size, watch=watch)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and the screen repaint (no sleeps that guess at timing)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: PolicyApp) -> str:
+    """What the terminal shows, as plain text lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def server_policies(server: Any, token: str = STAFF_TOKEN, **params: Any) -> list[dict[str, Any]]:
+    """Every policy as the server lists it (read with plain httpx, not the app's client)."""
+    import httpx
+
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        response = httpx.get(
+            f"{server.url}/api/marketplace-offering-usage-policies/",
+            params={"page": page, "page_size": 100, **params},
+            headers={"Authorization": f"Token {token}"},
+        )
+        response.raise_for_status()
+        items.extend(response.json())
+        if 'rel="next"' not in response.headers.get("link", ""):
+            return items
+        page += 1
+
+
+def policy_requests(server: Any) -> list[dict[str, Any]]:
+    """The demo server's log of list requests for policies."""
+    return [
+        r
+        for r in server.requests()
+        if r["method"] == "GET" and r["path"].endswith("marketplace-offering-usage-policies/")
+    ]

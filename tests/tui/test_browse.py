@@ -1,0 +1,309 @@
+"""The policy list against the real demo server over loopback HTTP: paging, filters,
+the fired view, sorting, refresh and auto-refresh, as a user at the keyboard meets them."""
+
+from __future__ import annotations
+
+from browse_support import make_app, policy_requests, screen_text, server_policies, settle
+
+from policytui.api.models import OfferingUsagePolicy
+from policytui.demo import OWNER_TOKEN, PLAIN_TOKEN, DemoServer, DemoSettings
+from policytui.tui.messages import PolicyDeleted, PolicySaved
+from policytui.tui.screens.policy_list import PolicyListScreen
+from policytui.tui.widgets.policy_table import PolicyTable
+
+
+def uuids(app) -> list[str]:
+    return [row.uuid for row in app.screen.query_one(PolicyTable).rows]
+
+
+async def test_first_page_shows_server_order_and_position(demo_server) -> None:
+    expected = server_policies(demo_server)
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyListScreen)
+        assert uuids(app) == [p["uuid"] for p in expected[:20]]
+        text = screen_text(app)
+        assert "DEMO" in text
+        assert "page 1 of 3 · 60 policies" in text
+        assert expected[0]["scope_name"] in text
+        # The port of the demo server never reaches the screen.
+        assert str(demo_server.port) not in text
+
+
+async def test_page_size_fits_the_terminal_by_default(demo_server) -> None:
+    app = make_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # 24 lines minus top bar, header, status bar and footer.
+        assert len(uuids(app)) == 20
+        assert "page 1 of 3" in screen_text(app)
+
+
+async def test_next_previous_first_last_pages(demo_server) -> None:
+    expected = [p["uuid"] for p in server_policies(demo_server)]
+    app = make_app(demo_server, page_size=25)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert uuids(app) == expected[25:50]
+        assert "page 2 of 3" in screen_text(app)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert uuids(app) == expected[50:]
+        assert "page 3 of 3" in screen_text(app)
+        await pilot.press("right_square_bracket")  # nothing past the last page
+        await settle(pilot)
+        assert uuids(app) == expected[50:]
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert uuids(app) == expected[25:50]
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert uuids(app) == expected[:25]
+
+
+async def test_next_page_is_prefetched_and_shown_without_a_request(demo_server) -> None:
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        asked = [r["query"] for r in policy_requests(demo_server)]
+        assert any("page=2" in q for q in asked), asked
+        demo_server.clear_requests()
+        await pilot.press("right")
+        # The cached page is on screen at once, before any worker could run.
+        assert "page 2 of 3" in screen_text(app)
+        await settle(pilot)
+        assert not any("page=2" in r["query"] for r in policy_requests(demo_server))
+
+
+async def test_moving_past_the_last_row_turns_the_page(demo_server) -> None:
+    expected = [p["uuid"] for p in server_policies(demo_server)]
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "down")
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        assert uuids(app) == expected[5:10]
+        assert table.current.uuid == expected[5]
+        await pilot.press("up")
+        await settle(pilot)
+        assert table.current.uuid == expected[4]
+
+
+async def test_cursor_stays_on_the_same_policy_across_refresh(demo_server) -> None:
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "j")
+        table = app.screen.query_one(PolicyTable)
+        chosen = table.current.uuid
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.current.uuid == chosen
+        assert table.cursor == 4
+
+
+async def test_offering_filter_from_the_picker_and_clearing_it(demo_server) -> None:
+    app = make_app(demo_server, page_size=50)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"gpu part", "enter")
+        await settle(pilot)
+        asked = policy_requests(demo_server)[-1]["query"]
+        expected = server_policies(demo_server)
+        gpu = [p for p in expected if p["scope_name"] == "Acme GPU Partition"]
+        assert gpu, "the sample data has GPU policies"
+        assert uuids(app) == [p["uuid"] for p in gpu][:50]
+        text = screen_text(app)
+        assert "Acme GPU Partition" in text.splitlines()[0]
+        assert f"{len(gpu)} policies" in text
+        assert f"scope_uuid={gpu[0]['scope_uuid']}" in asked
+        await pilot.press("x")
+        await settle(pilot)
+        assert uuids(app) == [p["uuid"] for p in expected[:50]]
+        assert "60 policies" in screen_text(app)
+
+
+async def test_offering_without_policies_says_what_to_do_next() -> None:
+    with DemoServer(DemoSettings(policies=3, seed=7)) as server:
+        app = make_app(server)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            used = {p["scope_uuid"] for p in server_policies(server)}
+            unused = next(u for u in app.catalog.offerings if u not in used)
+            screen = app.screen
+            screen._set_scope(unused)
+            await settle(pilot)
+            text = screen_text(app)
+            assert "No usage policies for this offering" in text
+            assert "Press n to create one" in text
+            assert "x to show every offering" in text
+
+
+async def test_a_user_without_roles_sees_an_empty_state_not_an_error(demo_server) -> None:
+    app = make_app(demo_server, token=PLAIN_TOKEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "No usage policies" in text
+        assert "0 policies" in text
+
+
+async def test_owner_sees_only_their_organizations_policies(demo_server) -> None:
+    expected = server_policies(demo_server, token=OWNER_TOKEN)
+    app = make_app(demo_server, token=OWNER_TOKEN, page_size=100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert uuids(app) == [p["uuid"] for p in expected]
+        assert f"{len(expected)} policies" in screen_text(app)
+
+
+async def test_fired_view_lists_only_fired_newest_first_with_count(demo_server) -> None:
+    everything = server_policies(demo_server)
+    fired = sorted(
+        (p for p in everything if p["has_fired"]), key=lambda p: p["fired_datetime"], reverse=True
+    )
+    app = make_app(demo_server, page_size=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert uuids(app) == [p["uuid"] for p in fired]
+        text = screen_text(app)
+        assert f"{len(fired)} fired of {len(everything)}" in text
+        assert "● " in text
+        # Leaving the fired view goes back to the page the user was on.
+        await pilot.press("f")
+        await settle(pilot)
+        assert uuids(app) == [p["uuid"] for p in everything[:10]]
+
+
+async def test_fired_view_of_a_big_server_streams_and_stays_responsive() -> None:
+    with DemoServer(DemoSettings(policies=3000, seed=3)) as server:
+        fired = [p for p in server_policies(server) if p["has_fired"]]
+        app = make_app(server)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f")
+            # Keys are handled while pages stream in.
+            await pilot.press("j", "j")
+            await settle(pilot)
+            screen = app.screen
+            assert screen.scan_done
+            assert len(uuids(app)) == len(fired)
+            assert f"{len(fired)} fired of 3 000" in screen_text(app).replace("\u2009", " ")
+
+
+async def test_quick_filter_over_loaded_rows(demo_server) -> None:
+    app = make_app(demo_server, page_size=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"gpu-hours")
+        await settle(pilot)
+        rows = app.screen.query_one(PolicyTable).rows
+        assert rows and all("gpu" in r.search for r in rows)
+        assert len(rows) < 60
+        assert f"/gpu-hours: {len(rows)} of 60" in screen_text(app)
+        await pilot.press("enter")
+        assert isinstance(app.focused, PolicyTable)
+        await pilot.press("escape")
+        assert len(app.screen.query_one(PolicyTable).rows) == 60
+
+
+async def test_quick_filter_matches_the_creator(demo_server) -> None:
+    app = make_app(demo_server, page_size=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"alice")
+        await settle(pilot)
+        rows = app.screen.query_one(PolicyTable).rows
+        assert rows and all(r.policy.created_by_full_name == "Alice Owner" for r in rows)
+
+
+async def test_sorting_within_the_loaded_rows(demo_server) -> None:
+    app = make_app(demo_server, page_size=60)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # fired, newest first
+        rows = app.screen.query_one(PolicyTable).rows
+        fired = [r for r in rows if r.policy.has_fired]
+        assert rows[: len(fired)] == fired
+        dates = [r.policy.fired_datetime for r in fired]
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("s", "s")  # created, then offering
+        rows = app.screen.query_one(PolicyTable).rows
+        names = [r.offering.lower() for r in rows]
+        assert names == sorted(names)
+        assert "sort offering ▲" in screen_text(app)
+        await pilot.press("S")
+        names = [r.offering.lower() for r in app.screen.query_one(PolicyTable).rows]
+        assert names == sorted(names, reverse=True)
+
+
+async def test_clicking_a_header_sorts_by_that_column(demo_server) -> None:
+    app = make_app(demo_server, page_size=60)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        offering_width = table._columns()[0][1]
+        # The "Actions" title: after the mark cell, the offering column and a gap.
+        await pilot.click(PolicyTable, offset=(offering_width + 3, 0))
+        assert table.sort_column == "actions"
+        labels = [r.actions.lower() for r in table.rows]
+        assert labels == sorted(labels)
+
+
+async def test_auto_refresh_marks_policies_whose_fired_state_changed(fresh_demo_server) -> None:
+    import httpx
+
+    from policytui.demo import STAFF_TOKEN
+
+    server = fresh_demo_server
+    app = make_app(server, page_size=20, watch=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        target = next(r for r in screen.query_one(PolicyTable).rows if not r.policy.has_fired)
+        limit_type = target.policy.component_limits_set[0].type
+        # A limit of 1 is below any usage: the server fires the policy on save.
+        response = httpx.patch(
+            f"{server.url}/api/marketplace-offering-usage-policies/{target.uuid}/",
+            json={"component_limits_set": [{"type": limit_type, "limit": 1}]},
+            headers={"Authorization": f"Token {STAFF_TOKEN}"},
+        )
+        assert response.status_code == 200 and response.json()["has_fired"]
+        screen._watch_tick()
+        await settle(pilot)
+        row = next(r for r in screen.query_one(PolicyTable).rows if r.uuid == target.uuid)
+        assert row.changed and row.policy.has_fired
+        text = screen_text(app)
+        assert "◆ 1 changed" in text
+        assert "watch 3600 s" in text
+        await pilot.press("w")
+        assert "watch" not in screen_text(app).splitlines()[-2]
+
+
+async def test_saved_and_deleted_policies_update_rows_without_reload(demo_server) -> None:
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        first = table.rows[0].policy
+        demo_server.clear_requests()
+        changed = OfferingUsagePolicy.model_validate(
+            {**first.model_dump(mode="json"), "period": 4, "period_name": "12 month"}
+        )
+        app.post_message(PolicySaved(changed, created=False))
+        await pilot.pause()
+        assert table.rows[0].period == "12 month"
+        gone = table.rows[1].uuid
+        app.post_message(PolicyDeleted(gone))
+        await pilot.pause()
+        assert gone not in uuids(app)
+        assert "59 policies" in screen_text(app)
+        assert not policy_requests(demo_server)

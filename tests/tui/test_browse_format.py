@@ -1,0 +1,86 @@
+"""The pure text helpers behind every column and the detail view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from policytui.api import OfferingComponent
+from policytui.tui.format import (
+    THIN_SPACE,
+    actions_text,
+    count_noun,
+    exact_time,
+    group_thousands,
+    limit_text,
+    relative_time,
+    short_date,
+)
+from policytui.tui.widgets.policy_table import layout_columns, limits_cell
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def test_thousands_are_grouped_with_thin_spaces() -> None:
+    assert group_thousands(10000) == f"10{THIN_SPACE}000"
+    assert group_thousands(999) == "999"
+    assert group_thousands(1234567) == f"1{THIN_SPACE}234{THIN_SPACE}567"
+    assert group_thousands(-2500) == f"-2{THIN_SPACE}500"
+
+
+def test_relative_time_reads_like_a_person_would_say_it() -> None:
+    assert relative_time(NOW - timedelta(seconds=10), NOW) == "just now"
+    assert relative_time(NOW - timedelta(minutes=5), NOW) == "5 min ago"
+    assert relative_time(NOW - timedelta(hours=2, minutes=40), NOW) == "2 h ago"
+    assert relative_time(NOW - timedelta(days=3, hours=1), NOW) == "3 d ago"
+    assert relative_time(NOW - timedelta(days=45), NOW) == "2026-10-13"
+    assert relative_time(None, NOW) == ""
+
+
+def test_a_server_clock_ahead_of_ours_reads_as_future_not_negative() -> None:
+    assert relative_time(NOW + timedelta(minutes=5), NOW) == "in 5 min"
+
+
+def test_naive_datetimes_are_taken_as_utc() -> None:
+    naive = datetime(2026, 11, 27, 10, 0)
+    assert relative_time(naive, NOW) == "2 h ago"
+    assert exact_time(naive) == "2026-11-27 10:00:00 UTC"
+    assert short_date(naive) == "2026-11-27"
+
+
+def test_limit_uses_component_name_and_unit_and_falls_back_to_type() -> None:
+    cpu = OfferingComponent(type="cpu", name="CPU", measured_unit="core-hours")
+    assert limit_text(10000, "cpu", cpu) == f"CPU 10{THIN_SPACE}000 core-hours"
+    assert limit_text(250, "gpu", None) == "gpu 250"
+
+
+def test_every_action_is_named_never_a_blank() -> None:
+    both = ["notify_organization_owners", "block_creation_of_new_resources"]
+    assert actions_text(both) == "Notify owners, Block new resources"
+    assert actions_text(both, short=True) == "Notify+Block"
+    assert actions_text(["brand_new_action"]) == "Brand new action"
+    assert actions_text([]) == "(none)"
+
+
+def test_count_noun() -> None:
+    assert count_noun(1, "policy", "policies") == "1 policy"
+    assert count_noun(1512, "policy", "policies") == f"1{THIN_SPACE}512 policies"
+
+
+def test_eighty_columns_keep_offering_actions_limits_period_and_fired() -> None:
+    keys = [c.key for c, _ in layout_columns(80)]
+    assert keys == ["offering", "actions", "limits", "period", "fired"]
+    assert sum(w for _, w in layout_columns(80)) + len(keys) + 1 <= 80
+
+
+def test_wide_terminals_show_every_column() -> None:
+    keys = [c.key for c, _ in layout_columns(160)]
+    assert keys == ["offering", "actions", "limits", "period", "groups", "fired", "created"]
+    assert sum(w for _, w in layout_columns(160)) + len(keys) + 1 <= 160
+
+
+def test_limits_that_do_not_fit_say_how_many_more_there_are() -> None:
+    limits = ["CPU 100 core-hours", "RAM 200 GB-hours", "Storage 5 GB-months"]
+    assert limits_cell(limits, 80) == ", ".join(limits)
+    assert limits_cell(limits, 24) == "CPU 100 core-hours +2"
+    assert limits_cell(limits, 40) == "CPU 100 core-hours, RAM 200 GB-hours +1"
+    assert limits_cell([], 10) == "—"
