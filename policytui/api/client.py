@@ -221,8 +221,10 @@ class WaldurClient:
                 await self._sleep(self._delay(attempt))
                 continue
             except httpx.TransportError as exc:
-                if last:
-                    raise self._connection_error(exc) from None
+                failure = self._connection_error(exc)
+                # An untrusted certificate will not pass by itself: do not spend retries on it.
+                if last or isinstance(failure, errors.TLSError):
+                    raise failure from None
                 await self._sleep(self._delay(attempt))
                 continue
             if response.status_code in RETRY_STATUSES and not last:

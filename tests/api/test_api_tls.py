@@ -1,0 +1,149 @@
+"""TLS: a certificate the system does not trust is refused with a plain TLSError; the
+CA-bundle option (or the explicit insecure switch) makes the same server work.
+
+The demo app is served over HTTPS by uvicorn on loopback with a throwaway CA made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from policytui.api import WaldurClient, errors
+from policytui.demo import STAFF_TOKEN, DemoSettings, create_app
+
+x509 = pytest.importorskip("cryptography.x509", reason="cryptography is needed to make a test CA")
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+from cryptography.x509.oid import NameOID  # noqa: E402
+
+
+def _write_ca_and_server_cert(directory: Path) -> tuple[Path, Path, Path]:
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "policytui test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_path, cert_path, key_path = (
+        directory / "ca.pem",
+        directory / "cert.pem",
+        directory / "key.pem",
+    )
+    ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return ca_path, cert_path, key_path
+
+
+@pytest.fixture(scope="module")
+def https_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(https URL of a demo server, path of the CA that signed its certificate)."""
+    ca, cert, key = _write_ca_and_server_cert(tmp_path_factory.mktemp("tls"))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(DemoSettings()),
+        log_level="warning",
+        lifespan="off",
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "https demo did not start"
+        time.sleep(0.01)
+    yield f"https://127.0.0.1:{port}", ca
+    server.should_exit = True
+    thread.join(timeout=5)
+    sock.close()
+
+
+async def test_an_untrusted_certificate_is_a_tls_error(https_demo) -> None:
+    url, _ = https_demo
+    async with WaldurClient(url, STAFF_TOKEN, max_retries=2) as client:
+        with pytest.raises(errors.TLSError) as caught:
+            await client.policies.count()
+    message = str(caught.value)
+    assert "TLS check of 127.0.0.1" in message and "not trusted" in message
+    assert "\n" not in message and STAFF_TOKEN not in message
+    # A certificate problem does not pass by itself: no retries were spent on it.
+    assert client.sent["HEAD"] == 1
+
+
+async def test_the_ca_bundle_makes_it_trusted(https_demo) -> None:
+    url, ca = https_demo
+    async with WaldurClient(url, STAFF_TOKEN, ca_bundle=str(ca)) as client:
+        assert await client.policies.count() == 60
+
+
+async def test_the_insecure_switch_skips_the_check(https_demo) -> None:
+    url, _ = https_demo
+    async with WaldurClient(url, STAFF_TOKEN, verify=False) as client:
+        assert client.insecure
+        assert await client.policies.count() == 60
