@@ -291,3 +291,24 @@ def sdk_python() -> Path:
 def now() -> float:
     """A clock shared by parent and child processes (CLOCK_MONOTONIC is system-wide)."""
     return time.monotonic()
+
+
+#: Text only policy rows contain (offering names of the demo's sample data).
+ROW_MARKER = rb"(Acme|Nordic) [A-Z]"
+
+
+def policytui_argv(url: str, *extra: str) -> list[str]:
+    """The real command line, as a user types it (the token comes from the environment)."""
+    return [sys.executable, "-m", "policytui", "--url", url, *extra]
+
+
+def policytui_env(server: DemoProcess, home: str) -> dict[str, str]:
+    """A clean home (no profiles), the staff token in ``WALDUR_ACCESS_TOKEN``, no keyring."""
+    return child_env(
+        WALDUR_ACCESS_TOKEN=server.token_env["WALDUR_TOKEN"],
+        XDG_CONFIG_HOME=f"{home}/config",
+        XDG_DATA_HOME=f"{home}/data",
+        XDG_STATE_HOME=f"{home}/state",
+        XDG_CACHE_HOME=f"{home}/cache",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
