@@ -56,7 +56,8 @@ def render_policy(
 
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
-    facts.add_column()
+    # Fold, never cut: a uuid with an ellipsis cannot be read back or typed.
+    facts.add_column(overflow="fold")
     facts.add_row("Offering", Text(name))
     if offering and offering.customer_name:
         facts.add_row("Provider", Text(offering.customer_name))

@@ -52,7 +52,10 @@ def describe_error(exc: BaseException, *, what: str = "policies") -> tuple[str, 
     if isinstance(exc, errors.AuthenticationError):
         return (f"Not signed in: cannot load {what}", f"{exc}\n\nPress r after signing in.")
     if isinstance(exc, errors.PermissionDenied):
-        return (f"You may not see these {what}", f"{exc}\n\nAsk an organization owner or staff.")
+        return (
+            f"You may not see these {what}",
+            f"{exc}\n\nAsk an organization owner or staff for access. {retry}",
+        )
     if isinstance(exc, errors.TLSError):
         return ("TLS check failed", f"{exc}\n\n{retry}")
     if isinstance(exc, errors.Timeout):

@@ -1,0 +1,136 @@
+"""Loading, error and sign-in states of the list, and the help, palette and theme."""
+
+from __future__ import annotations
+
+import pytest
+from browse_support import make_app, screen_text, settle
+from pydantic import SecretStr
+
+from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
+from policytui.session import Session
+from policytui.tui.commands import COMMANDS
+from policytui.tui.screens.help import HelpScreen
+from policytui.tui.screens.policy_list import PolicyListScreen
+from policytui.tui.widgets.policy_table import PolicyTable
+
+POLICY_LIST = "marketplace-offering-usage-policies/"
+
+
+def fault(name: str, **params: object) -> Fault:
+    return Fault(name, method="GET", path=POLICY_LIST, params=dict(params))
+
+
+async def test_first_paint_is_a_loading_state_before_any_answer(fresh_demo_server) -> None:
+    fresh_demo_server.set_latency(400)
+    app = make_app(fresh_demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Loading policies…" in screen_text(app)
+        await settle(pilot)
+        assert "Loading policies…" not in screen_text(app)
+        assert app.screen.query_one(PolicyTable).row_count == 20
+
+
+@pytest.mark.parametrize(
+    ("injected", "title"),
+    [
+        (fault("status", status=500), "The server failed (500)"),
+        (fault("status", status=403), "You may not see these policies"),
+        (fault("malformed_json"), "The server sent something unreadable"),
+        (fault("html"), "The server"),
+    ],
+    ids=["500", "403", "malformed-json", "html"],
+)
+async def test_server_failures_show_an_error_and_r_retries(
+    fresh_demo_server, injected: Fault, title: str
+) -> None:
+    server = fresh_demo_server
+    server.set_faults([injected])
+    app = make_app(server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert title in text
+        assert "Press r to retry" in text
+        assert isinstance(app.screen, PolicyListScreen)  # no crash, no traceback
+        server.clear_faults()
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.query_one(PolicyTable).row_count == 20
+        assert "page 1 of 3" in screen_text(app)
+
+
+async def test_network_down_says_so_and_keeps_the_app_alive() -> None:
+    server = DemoServer(DemoSettings()).start()
+    server.stop()  # nothing listens on that port any more
+    app = make_app(server)
+    app_client_retries = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.client.max_retries = app_client_retries  # no backoff waits in the test
+        await pilot.press("r")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Cannot reach the server" in text
+        assert "Press r to retry" in text
+
+
+async def test_expired_token_opens_sign_in_and_the_list_resumes(fresh_demo_server) -> None:
+    from policytui.tui.screens.login import LoginScreen
+
+    app = make_app(fresh_demo_server, token="0" * 40)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        list_screen = app.screen_stack[-2]
+        assert isinstance(list_screen, PolicyListScreen)
+        assert "0" * 40 not in screen_text(app)
+        # What the sign-in screen hands back after a good token.
+        good = Session(
+            url=fresh_demo_server.url,
+            token=SecretStr(STAFF_TOKEN),
+            token_source="prompt",
+            demo=True,
+        )
+        app.screen.dismiss(good)
+        await settle(pilot)
+        assert app.screen is list_screen
+        assert list_screen.query_one(PolicyTable).row_count == 20
+
+
+async def test_help_lists_every_key(demo_server) -> None:
+    app = make_app(demo_server)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for command in COMMANDS:
+            assert command.title in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, PolicyListScreen)
+
+
+async def test_palette_offers_the_fired_view(demo_server) -> None:
+    app = make_app(demo_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"fired policies")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyListScreen)
+        assert app.screen.mode == "fired"
+        assert "fired of 60" in screen_text(app)
+
+
+async def test_theme_toggles_between_light_and_dark(demo_server) -> None:
+    app = make_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.theme
+        await pilot.press("t")
+        assert app.theme != before
+        assert {before, app.theme} == {"textual-dark", "textual-light"}
