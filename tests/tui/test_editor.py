@@ -78,6 +78,7 @@ async def wait_for(pilot: Any, condition: Any, timeout: float = 8.0, what: str =
     steps = int(timeout / 0.02)
     for _ in range(steps):
         if condition():
+            await pilot.pause()  # let messages posted just before (e.g. toasts) land
             return
         await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {what or condition}")

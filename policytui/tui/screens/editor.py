@@ -690,7 +690,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         now = policy_values(current, self.features)
         if all(now.get(f) == new.get(f) for f in fields):
             # An earlier attempt (e.g. a PATCH that timed out) already made these changes.
-            await self._after_save(current, body, created=False)
+            await self._after_save(current, body, created=False, fields=fields)
             return
         if now != self.original_values:
             theirs = describe_changes(
@@ -708,7 +708,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 return
         self._busy("Saving…")
         saved = await client.policies.patch(self.policy.uuid, build_patch(body, fields))
-        await self._after_save(saved, body, created=False)
+        await self._after_save(saved, body, created=False, fields=fields)
 
     async def _after_save(
         self,
@@ -717,8 +717,13 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         *,
         created: bool,
         note: str = "",
+        fields: list[str] | None = None,
     ) -> None:
-        """Read the policy back, tell the list, and say what the server did differently."""
+        """Read the policy back, tell the list, and say what the server did differently.
+
+        After a PATCH only the ``fields`` it carried are compared: a field someone else
+        changed (and the user chose to keep, by overwriting) is not a difference.
+        """
         was_fired = bool(self.policy and self.policy.has_fired and self.mode is EditorMode.EDIT)
         stored = saved
         unread = ""
@@ -732,6 +737,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         self.original_values = policy_values(stored, self.features)
         self.app.post_message(PolicySaved(stored, created=created))
         sent = body_values(body, self.features)
+        if fields is not None:
+            sent = {name: value for name, value in sent.items() if name in fields}
         differences = readback_differences(sent, self.original_values, self.catalog)
         fired = stored.has_fired and not was_fired
         verb = "Created" if created else "Saved"
