@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import re
 import sys
 from dataclasses import dataclass
 from typing import Literal, TextIO
@@ -54,6 +55,19 @@ class SignInError(Exception):
         return self.message
 
 
+_TOKEN_LIKE = re.compile(r"[0-9A-Za-z_-]{20,}")
+
+
+def looks_like_token(text: str) -> bool:
+    """True for a URL field holding what looks like a token (no dot, colon or slash).
+
+    Checked before any request: "https://<token>/api/" would hand the token to a DNS
+    resolver.
+    """
+    text = text.strip()
+    return bool(_TOKEN_LIKE.fullmatch(text)) and text.lower() != "localhost"
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
@@ -71,6 +85,12 @@ async def check_sign_in(
     Wrong URL, unreachable host, TLS failure and a bad token each get their own message.
     The answer's body carries the token: only the parsed User (which drops it) is kept.
     """
+    if looks_like_token(url):
+        raise SignInError(
+            "That looks like a token, not a URL: the URL is something like "
+            "https://waldur.example.com/api/.",
+            problem="url",
+        )
     try:
         base = normalize_base_url(url)
         urlsplit(base).port  # noqa: B018 - raises ValueError for a port that is not a number
@@ -289,6 +309,9 @@ def cmd_login(args: argparse.Namespace) -> int:
             _err("No API URL: give one with --url https://waldur.example.com/api/")
             return 2
         raw_url = input("Waldur API URL (e.g. https://waldur.example.com/api/): ")
+        if looks_like_token(raw_url):
+            _err("That looks like a token, not a URL. Nothing was sent anywhere.")
+            return 2
     try:
         url = normalize_base_url(raw_url)
     except ValueError as exc:

@@ -146,8 +146,8 @@ def _explain(exc: BaseException) -> str:
     text = str(exc).strip()
     if isinstance(exc, kerr.NoKeyringError) or "No recommended backend" in text:
         return (
-            "no OS keyring is available here (this is normal on an SSH host without a "
-            "desktop session: keyring found no Secret Service, D-Bus or similar)."
+            "no OS keyring is available here (normal on an SSH host without a desktop "
+            "session: no Secret Service on D-Bus)."
         )
     if isinstance(exc, kerr.KeyringLocked) or "locked" in text.lower():
         return "the OS keyring is locked (unlock it, or start an unlocked one)."

@@ -13,6 +13,7 @@ locals) carries it.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -23,9 +24,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets.input import Selection
 
 from policytui import credentials
-from policytui.account import SignInError, check_sign_in, describe_user
+from policytui.account import SignInError, check_sign_in, describe_user, looks_like_token
 from policytui.api import User, normalize_base_url
 from policytui.config import (
     DEFAULT_PROFILE_NAME,
@@ -39,13 +41,16 @@ from policytui.session import Session
 from policytui.tui.styles import style_path
 
 MASK = "********"
+_HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")
 
 
 class SecretInput(Input):
     """A password Input whose Changed/Submitted/Blurred messages never carry the value."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(password=True, **kwargs)  # type: ignore[arg-type]
+        # No select-all on focus: text moved here from the URL field, or typed after a
+        # failed check, is added to rather than silently replaced by the next key.
+        super().__init__(password=True, select_on_focus=False, **kwargs)  # type: ignore[arg-type]
 
     def post_message(self, message: Message) -> bool:
         if isinstance(message, Input.Changed | Input.Submitted | Input.Blurred):
@@ -76,6 +81,18 @@ class SignInFailed(Message):
     def __init__(self, error: SignInError) -> None:
         super().__init__()
         self.error = error
+
+
+def _keyring_choices(reason: str) -> str:
+    """What the buttons below mean, and how to get a keyring on this host next time."""
+    return (
+        f"The token cannot be kept in the OS keyring: {reason}\n\n"
+        "• This session only: nothing is stored; sign in again next time, or set\n"
+        "  WALDUR_API_URL and WALDUR_ACCESS_TOKEN in your shell.\n"
+        "• Plain file: readable only by you (mode 0600), flagged as plain text.\n"
+        "• For a keyring on this host, start policytui under a Secret Service:\n"
+        f"  {credentials.DBUS_RECIPE}"
+    )
 
 
 class LoginScreen(Screen[Session | None]):
@@ -173,6 +190,23 @@ class LoginScreen(Screen[Session | None]):
 
     # -- input ----------------------------------------------------------------------------
 
+    @on(Input.Changed, "#login-url")
+    def _url_changed(self, event: Input.Changed) -> None:
+        # A pasted 40-hex token in the clear-text URL field is hidden at once.
+        if _HEX_TOKEN.fullmatch(event.input.value.strip()):
+            self._move_token_out_of_url()
+
+    def _move_token_out_of_url(self) -> None:
+        url_input = self.query_one("#login-url", Input)
+        token_input = self.query_one("#login-token", SecretInput)
+        if not token_input.value:
+            token_input.value = url_input.value.strip()
+        url_input.value = ""
+        self._field_error("url", "That looked like the token: it was moved to the token field.")
+        # The rest of a token being typed lands where it is hidden, after what is there.
+        token_input.focus()
+        token_input.cursor_position = len(token_input.value)
+
     @on(Input.Submitted, "#login-url")
     def _url_entered(self) -> None:
         self.query_one("#login-token").focus()
@@ -188,8 +222,21 @@ class LoginScreen(Screen[Session | None]):
         self.action_cancel()
 
     def action_cancel(self) -> None:
+        if self.query_one("#login-summary").display:
+            # Signed in already: Esc goes on with the stored token, or back to the form
+            # when the keyring could not keep it.
+            if self._session is not None:
+                self.dismiss(self._session)
+            else:
+                self._back()
+            return
         self.workers.cancel_group(self, "sign-in")
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sign_in" and self.is_mounted:
+            return not self.query_one("#login-summary").display
+        return True
 
     def _field_error(self, name: str, text: str) -> None:
         error = self.query_one(f"#login-{name}-error", Static)
@@ -207,8 +254,14 @@ class LoginScreen(Screen[Session | None]):
         if self.query_one("#login-summary").display:
             return
         self._clear_errors()
-        raw_url = self.query_one("#login-url", Input).value
-        token = self.query_one("#login-token", SecretInput).secret
+        url_input = self.query_one("#login-url", Input)
+        token_input = self.query_one("#login-token", SecretInput)
+        if looks_like_token(url_input.value):
+            # Never use it as a host name: a DNS lookup would hand the token out.
+            self._move_token_out_of_url()
+            return
+        raw_url = url_input.value
+        token = token_input.secret
         first_bad: str | None = None
         try:
             url = normalize_base_url(raw_url)
@@ -303,7 +356,11 @@ class LoginScreen(Screen[Session | None]):
         self._set_busy(False)
         self._show_error(event.error.message)
         self.query_one("#login-box").add_class("-failed")
-        self.query_one(f"#login-{event.error.field}").focus()
+        field = self.query_one(f"#login-{event.error.field}", Input)
+        field.focus()
+        if event.error.field == "token":
+            # A rejected token is selected, so pasting the right one replaces it.
+            field.selection = Selection(0, len(field.value))
 
     @on(SignInChecked)
     def _checked(self, event: SignInChecked) -> None:
@@ -313,6 +370,7 @@ class LoginScreen(Screen[Session | None]):
         url, profile = self._pending
         self.query_one("#login-form").display = False
         self.query_one("#login-summary").display = True
+        self.refresh_bindings()
         self.query_one("#login-who", Static).update(
             f"✓ Signed in as {describe_user(outcome.user)}\n  at {url}"
         )
@@ -336,11 +394,7 @@ class LoginScreen(Screen[Session | None]):
             summary_buttons.display = True
             self.query_one("#login-continue").focus()
         else:
-            stored_text.update(
-                credentials.keyring_advice(outcome.keyring_problem or "", profile=profile)
-                + "\n\nOr right here: use the token for this session only (nothing is "
-                "stored), or save it in a plain file."
-            )
+            stored_text.update(_keyring_choices(outcome.keyring_problem or ""))
             stored_text.add_class("-warning")
             summary_buttons.display = False
             fallback.display = True
@@ -387,5 +441,6 @@ class LoginScreen(Screen[Session | None]):
     def _back(self) -> None:
         self.query_one("#login-summary").display = False
         self.query_one("#login-form").display = True
+        self.refresh_bindings()
         self.query_one("#login-stored").remove_class("-warning", "-plaintext")
         self.query_one("#login-token").focus()
