@@ -72,6 +72,24 @@ async def _drop(send: Send) -> None:
     await send({"type": "http.response.body", "body": body[: len(body) // 3], "more_body": True})
 
 
+async def _buffered(receive: Receive) -> Receive:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return receive  # disconnected already: let the app see it
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
+                               "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
 class FaultMiddleware:
     def __init__(self, app: ASGIApp, state: DemoState) -> None:
         self.app = app
@@ -99,6 +117,9 @@ class FaultMiddleware:
                     message["headers"] = headers
             await send(message)
 
+        # Read the whole body first, as gunicorn + Django do: a slow (latency/timeout)
+        # write still completes after the client gave up, like on a real server.
+        receive = await _buffered(receive)
         if state.settings.latency_ms > 0:
             await asyncio.sleep(state.settings.latency_ms / 1000.0)
         if state.roll_error():

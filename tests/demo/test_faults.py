@@ -200,3 +200,16 @@ def test_faults_from_settings() -> None:
     with DemoServer(settings) as server, client(server, STAFF_TOKEN) as cl:
         assert cl.get(POLICIES).status_code == 503
         assert cl.get(POLICIES).status_code == 200
+
+
+def test_a_write_that_timed_out_still_completes(srv: DemoServer, c: httpx.Client) -> None:
+    from demo_http import valid_body
+
+    before = int(c.head(POLICIES).headers["X-Result-Count"])
+    srv.set_faults([Fault("timeout", times=1, method="POST", params={"seconds": 0.5})])
+    with pytest.raises(httpx.ReadTimeout):
+        c.post(POLICIES, json=valid_body(srv), timeout=0.2)
+    time.sleep(0.8)
+    assert int(c.head(POLICIES).headers["X-Result-Count"]) == before + 1
+    posts = [e for e in srv.requests() if e["method"] == "POST"]
+    assert posts[-1]["status"] == 201
