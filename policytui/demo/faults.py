@@ -117,9 +117,6 @@ class FaultMiddleware:
                     message["headers"] = headers
             await send(message)
 
-        # Read the whole body first, as gunicorn + Django do: a slow (latency/timeout)
-        # write still completes after the client gave up, like on a real server.
-        receive = await _buffered(receive)
         if state.settings.latency_ms > 0:
             await asyncio.sleep(state.settings.latency_ms / 1000.0)
         if state.roll_error():
@@ -141,6 +138,11 @@ class FaultMiddleware:
                     return
                 await canned_response(fault, request)(scope, receive, send_logged)
                 return
+            if fault.name == "timeout" and fault.params.get("complete"):
+                # Read the body before stalling, so the write is applied even though
+                # the client has given up by then. Without "complete", a client that
+                # hangs up makes the body read fail and nothing is written.
+                receive = await _buffered(receive)
             await self._pass_through(fault, scope, edits)
         await self.app(scope, receive, send_logged)
 
