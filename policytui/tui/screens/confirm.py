@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -62,7 +63,7 @@ class ConfirmScreen(ModalScreen[T]):
             with Horizontal(id="confirm-buttons"):
                 for index, answer in enumerate(self._answers):
                     yield Button(
-                        f"{answer.label} [{answer.key}]",
+                        escape(f"{answer.label} [{answer.key}]"),
                         variant=answer.variant,  # type: ignore[arg-type]
                         id=f"answer-{index}",
                         compact=True,

@@ -696,6 +696,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             theirs = describe_changes(
                 self.original_values, now, changed_fields(self.original_values, now), self.catalog
             )
+            self._hide_banner()
             choice = await self.app.push_screen_wait(ConflictScreen(theirs, changes))
             if choice == "back":
                 self._hide_banner()

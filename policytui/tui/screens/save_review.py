@@ -25,7 +25,7 @@ ConflictChoice = Literal["overwrite", "reload", "back"]
 
 def changes_table(changes: Sequence[Change], old_title: str, new_title: str) -> Table:
     table = Table(expand=True, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Field", no_wrap=True, ratio=1)
+    table.add_column("Field", no_wrap=True)
     table.add_column(old_title, ratio=3, style="red")
     table.add_column("", width=1, no_wrap=True)
     table.add_column(new_title, ratio=3, style="green")
@@ -59,8 +59,8 @@ class DiffReviewScreen(ModalScreen[bool]):
             with VerticalScroll(id="review-scroll"):
                 yield Static(changes_table(self._changes, "Now", "After save"), id="review-diff")
             with Horizontal(id="confirm-buttons"):
-                yield Button("Save [y]", variant="primary", id="review-send", compact=True)
-                yield Button("Back to form [n]", id="review-back", compact=True)
+                yield Button(r"Save \[y]", variant="primary", id="review-send", compact=True)
+                yield Button(r"Back to form \[n]", id="review-back", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -118,9 +118,9 @@ class ConflictScreen(ModalScreen[ConflictChoice]):
                     id="conflict-yours",
                 )
             with Horizontal(id="confirm-buttons"):
-                yield Button("Overwrite [o]", variant="warning", id="overwrite", compact=True)
-                yield Button("Reload theirs [r]", id="reload", compact=True)
-                yield Button("Back to form [b]", variant="primary", id="back", compact=True)
+                yield Button(r"Overwrite \[o]", variant="warning", id="overwrite", compact=True)
+                yield Button(r"Reload theirs \[r]", id="reload", compact=True)
+                yield Button(r"Back to form \[b]", variant="primary", id="back", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#back", Button).focus()
