@@ -312,3 +312,14 @@ def policytui_env(server: DemoProcess, home: str) -> dict[str, str]:
         XDG_CACHE_HOME=f"{home}/cache",
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
+
+
+def read_probe_log(path: str) -> list[dict[str, object]]:
+    """The frames bench/_tui_probe.py logged so far."""
+    import json
+
+    try:
+        with open(path) as handle:
+            return [json.loads(line) for line in handle if line.endswith("\n")]
+    except FileNotFoundError:
+        return []

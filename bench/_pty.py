@@ -7,6 +7,7 @@ so styled text still matches).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -93,10 +94,8 @@ class PtyApp:
 
     def close(self) -> None:
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:

@@ -1,0 +1,76 @@
+"""Run policytui exactly as ``python -m policytui`` does, with a probe that logs every frame.
+
+Used under a pty by bench/fired_scale.py and bench/responsiveness.py. Each frame the app
+hands to its terminal driver appends one JSON line to ``$POLICYTUI_PROBE_LOG``:
+``t`` (CLOCK_MONOTONIC, comparable with the harness's clock), the list screen's ``mode``,
+its table's ``rows``, ``done`` (the fired scan finished), ``keys`` (cursor moves handled so
+far) and ``rss`` (peak resident memory so far, MB). The probe only observes: it wraps
+``App._display`` and the table's cursor actions and changes no behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+
+
+def install(log_path: str) -> None:
+    from textual.app import App
+
+    from policytui.tui.screens.policy_list import PolicyListScreen
+    from policytui.tui.widgets.policy_table import PolicyTable
+
+    log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the process's life
+    state: dict[str, object] = {"screen": None, "keys": 0}
+
+    original_mount = PolicyListScreen.on_mount
+
+    def on_mount(self: PolicyListScreen) -> None:
+        state["screen"] = self
+        original_mount(self)
+
+    PolicyListScreen.on_mount = on_mount  # type: ignore[method-assign]
+
+    def counting(action):  # type: ignore[no-untyped-def]
+        def wrapper(self: PolicyTable) -> None:
+            state["keys"] = int(state["keys"]) + 1  # type: ignore[call-overload]
+            action(self)
+
+        return wrapper
+
+    PolicyTable.action_cursor_down = counting(PolicyTable.action_cursor_down)  # type: ignore[method-assign]
+    PolicyTable.action_cursor_up = counting(PolicyTable.action_cursor_up)  # type: ignore[method-assign]
+
+    original_display = App._display
+
+    def display(self: App, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        original_display(self, screen, renderable)
+        if renderable is None:
+            return
+        listing = state["screen"]
+        record: dict[str, object] = {"t": time.monotonic(), "keys": state["keys"]}
+        if listing is not None:
+            try:
+                record["mode"] = getattr(listing, "mode", None)
+                record["rows"] = listing.table.row_count  # type: ignore[attr-defined]
+                record["done"] = bool(getattr(listing, "scan_done", False))
+            except Exception:  # the screen may be closing
+                pass
+        record["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        log.write(json.dumps(record) + "\n")
+
+    App._display = display  # type: ignore[method-assign]
+
+
+def main() -> None:
+    install(os.environ["POLICYTUI_PROBE_LOG"])
+    from policytui.cli import main as cli_main
+
+    sys.exit(cli_main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Benchmark 6: bytes written to the terminal for one cursor move and one page change.
+
+What an SSH link carries per keypress. policytui runs under a 120x40 pty against a demo
+server (10 000 policies, own process); after the first page is painted and the screen has
+gone quiet, a key is typed and every byte the app writes until it is quiet again is
+counted. The baseline is the bare Textual DataTable app (bench/_bare_table.py) doing the
+same: a cursor move (down) and a page change (page down).
+
+    .venv/bin/python bench/terminal_bytes.py [--runs 9] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+
+from _common import (
+    BENCH_DIR,
+    ROW_MARKER,
+    Row,
+    child_env,
+    demo_process,
+    median,
+    policytui_argv,
+    policytui_env,
+    report,
+)
+from _pty import PtyApp
+
+SIZE = (120, 40)
+QUIET = 0.35
+
+
+def measure(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, bytes]], runs: int):
+    """Per (forward, back) key pair: bytes written for each forward press (the back press
+    returns to where it started, so every run starts from the same screen)."""
+    results: list[list[int]] = [[] for _ in keys]
+    with PtyApp(argv, env, size=SIZE) as app:
+        app.wait_for(ROW_MARKER, timeout=60)
+        app.settle(1.0)
+        for index, (forward, back) in enumerate(keys):
+            for _ in range(runs):
+                app.send(forward)
+                results[index].append(app.settle(QUIET))
+                app.send(back)
+                app.settle(QUIET)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--policies", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="2 runs, 600 policies: smoke test")
+    args = parser.parse_args()
+    runs = 2 if args.quick else args.runs
+    policies = 600 if args.quick else args.policies
+
+    bare_cursor, bare_page = measure(
+        [sys.executable, str(BENCH_DIR / "_bare_table.py")],
+        child_env(),
+        [(b"\x1b[B", b"\x1b[A"), (b"\x1b[6~", b"\x1b[5~")],  # down/up, pgdn/pgup
+        runs,
+    )
+    with demo_process(policies) as server, tempfile.TemporaryDirectory() as home:
+        ours_cursor, ours_page = measure(
+            policytui_argv(server.url),
+            policytui_env(server, home),
+            [(b"j", b"k"), (b"]", b"[")],  # cursor down/up, next/previous page
+            runs,
+        )
+    rows = [
+        Row(
+            "bytes per cursor move (j / down)",
+            median(bare_cursor),
+            median(ours_cursor),
+            "B",
+            "< 2048 B",
+            median(ours_cursor) < 2048,
+            "bare Textual DataTable, 300 rows, down",
+            median(ours_cursor) / median(bare_cursor) if median(bare_cursor) else None,
+        ),
+        Row(
+            "bytes per page change (] / page down)",
+            median(bare_page),
+            median(ours_page),
+            "B",
+            "(reported)",
+            True,
+            "bare Textual DataTable, 300 rows, page down",
+            median(ours_page) / median(bare_page) if median(bare_page) else None,
+        ),
+    ]
+    report(
+        "Terminal bytes per keypress (120x40)",
+        rows,
+        runs=runs,
+        notes=[
+            f"{policies} policies on the server; bytes read from the pty until "
+            f"{QUIET * 1000:.0f} ms of quiet",
+            f"policytui cursor moves {sorted(ours_cursor)}, page changes {sorted(ours_page)}",
+            f"bare cursor moves {sorted(bare_cursor)}, page downs {sorted(bare_page)}",
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
