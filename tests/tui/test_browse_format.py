@@ -82,5 +82,6 @@ def test_limits_that_do_not_fit_say_how_many_more_there_are() -> None:
     limits = ["CPU 100 core-hours", "RAM 200 GB-hours", "Storage 5 GB-months"]
     assert limits_cell(limits, 80) == ", ".join(limits)
     assert limits_cell(limits, 24) == "CPU 100 core-hours +2"
+    assert limits_cell(limits, 20) == "CPU 100 core-hou… +2"
     assert limits_cell(limits, 40) == "CPU 100 core-hours, RAM 200 GB-hours +1"
     assert limits_cell([], 10) == "—"

@@ -24,7 +24,10 @@ async def test_first_paint_is_a_loading_state_before_any_answer(fresh_demo_serve
     fresh_demo_server.set_latency(400)
     app = make_app(fresh_demo_server)
     async with app.run_test(size=(80, 24)) as pilot:
+        while not isinstance(app.screen, PolicyListScreen):
+            await pilot.pause()
         await pilot.pause()
+        # Painted while the first request is still on the wire (400 ms of latency).
         assert "Loading policies…" in screen_text(app)
         await settle(pilot)
         assert "Loading policies…" not in screen_text(app)

@@ -89,6 +89,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._seen: dict[str, FiredState] = {}
         self._changed: set[str] = set()
         self._auth_failed = False
+        self._catalog_failed = False
         self._loading = False
         self._watch_timer: Timer | None = None
         self.watch_seconds: float | None = None
@@ -290,11 +291,13 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             self._auth_failed = True
             app.require_sign_in()
             return
-        except Exception as exc:
-            self.notify(
-                f"Offering and group names are unavailable: {exc}", severity="warning", timeout=8
-            )
+        except Exception:
+            # Not fatal: rows fall back to component types. Said in the status bar (r retries)
+            # rather than a toast, so one outage does not raise two alarms.
+            self._catalog_failed = True
+            self._update_status()
             return
+        self._catalog_failed = False
         # Component names, units and group names come from the catalog: rebuild the rows.
         self.table.set_rows(self._rows([r.policy for r in self.table.all_rows]))
         self._update_status()
@@ -364,7 +367,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
                 left = f"scanning {percent} % · {group_thousands(self.scan_fired)} fired so far"
         else:
             top.update_bar(view="Policies", detail=offering)
-            if self.total is None and self._page is None:
+            if self.state_view.kind == "error":
+                left = "not loaded · r retries"
+            elif self.total is None and self._page is None:
                 left = "loading…"
             else:
                 pages = self.page_count or 1
@@ -387,6 +392,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             right.append(f"watch {self.watch_seconds:g} s")
         if self._changed:
             right.append(f"◆ {len(self._changed)} changed")
+        if self._catalog_failed:
+            right.append("names unavailable")
         self.query_one(StatusBar).set_parts(left, " · ".join(right))
 
     @property
@@ -450,7 +457,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         """A fresh look: drop cached pages and old marks, mark what changed since."""
         self._cache.clear()
         self._changed.clear()
-        if not self.policy_app.catalog.loaded or self._auth_failed:
+        if not self.policy_app.catalog.loaded or self._auth_failed or self._catalog_failed:
             self._load_catalog()
         if self.mode == "fired":
             self._start_scan(quiet=False, mark=True)

@@ -65,18 +65,21 @@ class TopBar(Static):
         if self.demo:
             text.append(" DEMO ", style="bold reverse")
             text.append(" ")
-        elif self.where:
-            text.append(f"{self.where} ", style="dim")
         if self.warning:
             text.append(f" {self.warning} ", style="bold reverse")
             text.append(" ")
+        parts: list[tuple[str, str]] = []
+        if self.where and not self.demo:
+            parts.append((self.where, "dim"))
         if self.user:
-            text.append(f"{self.user} ", style="italic")
-            text.append("· ", style="dim")
-        text.append(self.view, style="bold")
+            parts.append((self.user, "italic"))
+        parts.append((self.view, "bold"))
         if self.detail:
-            text.append(" · ", style="dim")
-            text.append(self.detail)
+            parts.append((self.detail, ""))
+        for index, (part, style) in enumerate(parts):
+            if index:
+                text.append(" · ", style="dim")
+            text.append(part, style=style)
         return text
 
 

@@ -103,7 +103,9 @@ def limits_cell(limits: list[str], width: int) -> str:
             break
         shown.append(text)
     if not shown:
-        return f"{limits[0]} +{len(limits) - 1}"
+        # Cut the first limit rather than the count: "+2" says there is more to see.
+        suffix = f"… +{len(limits) - 1}"
+        return limits[0][: max(1, width - len(suffix))] + suffix
     hidden = len(limits) - len(shown)
     return ", ".join(shown) + (f" +{hidden}" if hidden else "")
 
