@@ -37,6 +37,7 @@ from policytui.api.pagination import (
     parse_result_count,
 )
 from policytui.api.parsing import parse_list as _parse_list
+from policytui.api.offload import parse_list_body
 from policytui.api.parsing import parse_model as _parse
 
 M = TypeVar("M", bound=BaseModel)
@@ -281,7 +282,7 @@ class WaldurClient:
         if page_size is not None:
             query.append(("page_size", page_size))
         response = await self.request("GET", path, params=query)
-        items = _parse_list(model, _json(response))
+        items = await parse_list_body(model, response, _json)
         links = parse_link_header(response.headers.get("link"))
         total = parse_result_count(response.headers)
         asked = page_size_of(links.get("next") or links.get("last") or links.get("first"))
@@ -289,7 +290,12 @@ class WaldurClient:
             items=items,
             page=page,
             page_size=served_page_size(
-                len(items), page, total, bool(links.get("next")), asked or page_size
+                len(items),
+                page,
+                total,
+                # Without Link, a first page short of the total is still a full page.
+                bool(links.get("next")) or (page == 1 and total is not None and total > len(items)),
+                asked or page_size,
             ),
             total=total,
             links=links,
@@ -311,16 +317,27 @@ class WaldurClient:
         """
         first = await self.get_page(model, path, page=1, page_size=page_size, params=params)
         yield first
-        if not first.has_next:
+        blind = _blind(first)
+        if not first.has_next and not blind:
             return
         last = first.page_count
-        if last <= 1:
-            # No usable count or Link: walk sequentially by rel="next".
+        if last <= 1 or blind:
+            # No usable count: walk one page after another, by rel="next" or, with neither
+            # Link nor count (a proxy stripped them), by asking until the server says
+            # "Invalid page." or sends an empty page: stopping early would lose policies.
+            size = page_size if blind else first.page_size
             page = first
-            while page.has_next:
-                page = await self.get_page(
-                    model, path, page=page.page + 1, page_size=first.page_size, params=params
-                )
+            while page.has_next or _blind(page):
+                try:
+                    page = await self.get_page(
+                        model, path, page=page.page + 1, page_size=size, params=params
+                    )
+                except errors.NotFound:
+                    if page.has_next:
+                        raise
+                    return
+                if not page.items:
+                    return
                 yield page
             return
         limit = asyncio.Semaphore(concurrency or self.concurrency)
@@ -381,6 +398,11 @@ class WaldurClient:
 
     def organization_group_url(self, uuid: str) -> str:
         return f"{self.base_url}{ORGANIZATION_GROUPS}{uuid}/"
+
+
+def _blind(page: Page[Any]) -> bool:
+    """Neither Link nor a count came with a non-empty page: only asking tells if more exist."""
+    return not page.links and page.total is None and bool(page.items)
 
 
 def served_page_size(
