@@ -151,6 +151,12 @@ def _explain(exc: BaseException) -> str:
         )
     if isinstance(exc, kerr.KeyringLocked) or "locked" in text.lower():
         return "the OS keyring is locked (unlock it, or start an unlocked one)."
+    if "prompt" in text.lower():
+        # gnome-keyring asks for its password in a desktop prompt; over SSH there is none.
+        return (
+            "the OS keyring is locked and wants its password in a desktop prompt, "
+            "which cannot open here (no display)."
+        )
     if "dbus" in text.lower() or "DBUS_SESSION_BUS_ADDRESS" in text:
         return f"the Secret Service cannot be reached over D-Bus ({text[:120]})."
     if isinstance(exc, kerr.InitError):

@@ -1,0 +1,103 @@
+"""Round trips against a real Secret Service: gnome-keyring in its own D-Bus session.
+
+The packages `dbus` and `gnome-keyring` are installed by the project's test set-up; when
+they are missing the tests are skipped with that reason printed (pytest -ra).
+Every D-Bus session here is private to the test and its keyrings live in the test's
+temporary XDG_DATA_HOME, so a developer's own keyring is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policytui.demo import OWNER_TOKEN
+
+pytestmark = pytest.mark.keyring
+
+SCENARIO = Path(__file__).with_name("keyring_scenario.py")
+UNLOCKED = 'printf %s "$KEYRING_PW" | gnome-keyring-daemon --unlock --components=secrets'
+LOCKED = "gnome-keyring-daemon --start --components=secrets"
+
+
+@pytest.fixture
+def secret_service():
+    missing = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(t)]
+    if missing:
+        pytest.skip(f"no real Secret Service here: {', '.join(missing)} not installed")
+
+    def run(step: str, url: str, *, unlock: bool = True, token: str = "") -> dict:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+        env.update(KEYRING_PW="test-keyring-password", SCENARIO_TOKEN=token)
+        script = (
+            f"{UNLOCKED if unlock else LOCKED} >/dev/null 2>&1; "
+            f'exec "{sys.executable}" "{SCENARIO}" {step} "{url}"'
+        )
+        started = time.monotonic()
+        done = subprocess.run(
+            ["dbus-run-session", "--", "sh", "-c", script],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        seen = json.loads(done.stdout.strip().splitlines()[-1])
+        seen["seconds"] = time.monotonic() - started
+        assert OWNER_TOKEN not in done.stdout + done.stderr
+        return seen
+
+    return run
+
+
+def test_login_restart_find_logout_gone(secret_service, demo_server):
+    url = demo_server.url
+    seen = secret_service("login", url, token=OWNER_TOKEN)
+    assert seen["backend"] == "keyring.backends.SecretService"
+    login = seen["login"]
+    assert login["code"] == 0, login["err"]
+    assert "as Alice Owner (acme-owner), not staff." in login["out"]
+    assert "Token stored in the OS keyring (SecretService)." in login["out"]
+
+    # A new D-Bus session on the same keyring files: a restart of the whole desktop.
+    seen = secret_service("find", url, token=OWNER_TOKEN)
+    assert seen["source"] == "keyring" and seen["same_token"] and seen["in_keyring"]
+    status = seen["status"]["out"]
+    assert "Token: OS keyring (SecretService)" in status
+    assert "User:  Alice Owner (acme-owner), not staff" in status
+    assert "WARNING" not in status
+
+    seen = secret_service("logout", url)
+    assert seen["logout"]["code"] == 0
+    assert "removed the token from the OS keyring" in seen["logout"]["out"]
+    assert seen["in_keyring"] is False
+    assert "Token: none stored" in seen["status"]["out"]
+
+
+def test_locked_keyring_is_explained_quickly(secret_service, demo_server):
+    url = demo_server.url
+    assert secret_service("login", url, token=OWNER_TOKEN)["login"]["code"] == 0
+    # The daemon starts without the password: the login keyring stays locked and its
+    # unlock prompt cannot open without a display.
+    seen = secret_service("find", url, unlock=False, token=OWNER_TOKEN)
+    assert seen["source"] is None
+    assert seen["in_keyring"] == "error: KeyringLocked"
+    assert "The stored token cannot be read: the OS keyring is locked" in seen["reason"]
+    assert "OS keyring: not usable: the OS keyring is locked" in seen["status"]["out"]
+    assert seen["seconds"] < 20
+
+
+def test_no_keyring_at_all_login_explains_and_stores_nothing(secret_service, demo_server):
+    # A fresh keyring directory and no unlock: creating a collection needs a prompt.
+    seen = secret_service("login", demo_server.url, unlock=False, token=OWNER_TOKEN)
+    login = seen["login"]
+    assert login["code"] == 1
+    assert "The token cannot be kept in the OS keyring" in login["err"]
+    assert "Nothing was saved." in login["err"]
