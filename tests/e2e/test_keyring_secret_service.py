@@ -8,6 +8,7 @@ temporary XDG_DATA_HOME, so a developer's own keyring is never touched.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -22,7 +23,8 @@ from policytui.demo import OWNER_TOKEN
 
 pytestmark = pytest.mark.keyring
 
-SCENARIO = Path(__file__).with_name("keyring_scenario.py")
+# This file is also the script each step runs inside the D-Bus session (see the end).
+SCENARIO = Path(__file__)
 UNLOCKED = 'printf %s "$KEYRING_PW" | gnome-keyring-daemon --unlock --components=secrets'
 LOCKED = "gnome-keyring-daemon --start --components=secrets"
 
@@ -55,6 +57,62 @@ def secret_service():
         return seen
 
     return run
+
+
+# -- the steps, run as `python THIS_FILE STEP URL` inside the D-Bus session -------------
+# Every step is a fresh process, so "restart the app, find the token" is real. The token
+# is never printed: steps report whether what they found equals it.
+
+
+def _cli(*argv: str, stdin: str = "") -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "policytui", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return {"code": done.returncode, "out": done.stdout, "err": done.stderr}
+
+
+def _in_keyring(api: str, token: str | None) -> object:
+    """Ask the Secret Service directly (not through policytui)."""
+    import keyring
+
+    try:
+        found = keyring.get_password("policytui", f"demo@{api}")
+    except Exception as exc:  # a locked keyring: report, do not crash the scenario
+        return f"error: {type(exc).__name__}"
+    return found == token if token is not None else found is not None
+
+
+def scenario_step(step: str, url: str) -> dict[str, object]:
+    """One step, run by this file as a script inside the D-Bus session."""
+    api = url.rstrip("/") + "/api/"
+    import keyring
+
+    from policytui.account import resolve
+
+    token = os.environ.pop("SCENARIO_TOKEN", "")
+    seen: dict[str, object] = {"backend": type(keyring.get_keyring()).__module__}
+    if step == "login":
+        seen["login"] = _cli(
+            "login", "--url", url, "--profile", "demo", "--with-token", stdin=token + "\n"
+        )
+    elif step == "find":
+        found = resolve(argparse.Namespace(profile=None, url=None))
+        seen["source"] = found.session.token_source if found.session else None
+        seen["same_token"] = bool(found.session) and (
+            found.session.token.get_secret_value() == token  # type: ignore[union-attr]
+        )
+        seen["reason"] = found.reason
+        seen["in_keyring"] = _in_keyring(api, token)
+        seen["status"] = _cli("status")
+    elif step == "logout":
+        seen["logout"] = _cli("logout")
+        seen["in_keyring"] = _in_keyring(api, None)
+        seen["status"] = _cli("status")
+    return seen
 
 
 def test_login_restart_find_logout_gone(secret_service, demo_server):
@@ -101,3 +159,7 @@ def test_no_keyring_at_all_login_explains_and_stores_nothing(secret_service, dem
     assert login["code"] == 1
     assert "The token cannot be kept in the OS keyring" in login["err"]
     assert "Nothing was saved." in login["err"]
+
+
+if __name__ == "__main__":
+    print(json.dumps(scenario_step(sys.argv[1], sys.argv[2])))
