@@ -60,14 +60,16 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         Binding("f", "toggle_fired", "Fired"),
         Binding("o", "pick_offering", "Offering"),
         Binding("x", "clear_offering", "Clear offering", show=False),
-        Binding("slash", "quick_filter", "Filter", key_display="/"),
+        # Priority: handled as the key arrives, so "/gpu" typed fast lands in the box
+        # instead of the keys after "/" going to the table.
+        Binding("slash", "quick_filter", "Filter", key_display="/", priority=True),
         Binding("escape", "escape", "Back", show=False),
         Binding("s", "sort_next", "Sort", show=False),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
-        Binding("r", "refresh", "Refresh"),
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("w", "toggle_watch", "Watch", show=False),
         Binding("n", "new_policy", "New"),
-        Binding("e", "edit_policy", "Edit"),
+        Binding("e", "edit_policy", "Edit", show=False),
         Binding("u", "duplicate_policy", "Duplicate", show=False),
         Binding("d", "delete_policy", "Delete", show=False),
         Binding("y", "raw", "Raw", show=False),
@@ -111,7 +113,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             yield PolicyDetail(id="pane")
         yield Input(placeholder="filter: offering, action, component, creator…", id="quick-filter")
         yield StatusBar(id="status")
-        yield Footer()
+        # Compact, so the essentials (pages, fired, filter, help, quit) fit in 80 columns.
+        yield Footer(compact=True)
 
     @property
     def policy_app(self) -> PolicyApp:
@@ -579,8 +582,11 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
 
     def action_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
+        if self.focused is box:
+            box.insert_text_at_cursor("/")  # a "/" inside the filter text
+            return
         box.display = True
-        box.focus()
+        self.set_focus(box)
 
     @on(Input.Changed, "#quick-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
