@@ -28,6 +28,7 @@ from policytui.api.models import (
     PolicyPatch,
     User,
 )
+from policytui.api.offload import parse_list_body
 from policytui.api.pagination import (
     DEFAULT_PAGE_SIZE,
     SERVER_PAGE_SIZE_CAP,
@@ -36,8 +37,6 @@ from policytui.api.pagination import (
     parse_link_header,
     parse_result_count,
 )
-from policytui.api.parsing import parse_list as _parse_list
-from policytui.api.offload import parse_list_body
 from policytui.api.parsing import parse_model as _parse
 
 M = TypeVar("M", bound=BaseModel)
