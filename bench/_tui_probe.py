@@ -4,7 +4,7 @@ Used under a pty by bench/fired_scale.py and bench/responsiveness.py. Each frame
 hands to its terminal driver appends one JSON line to ``$POLICYTUI_PROBE_LOG``:
 ``t`` (CLOCK_MONOTONIC, comparable with the harness's clock), the list screen's ``mode``,
 its table's ``rows``, ``done`` (the fired scan finished), ``keys`` (cursor moves handled so
-far) and ``rss`` (peak resident memory so far, MB). The probe only observes: it wraps
+far), ``rss`` (peak resident memory so far, MB) and ``cpu`` (process CPU seconds so far). The probe only observes: it wraps
 ``App._display`` and the table's cursor actions and changes no behaviour.
 """
 
@@ -59,7 +59,9 @@ def install(log_path: str) -> None:
                 record["done"] = bool(getattr(listing, "scan_done", False))
             except Exception:  # the screen may be closing
                 pass
-        record["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        record["rss"] = usage.ru_maxrss / 1024
+        record["cpu"] = usage.ru_utime + usage.ru_stime
         log.write(json.dumps(record) + "\n")
 
     App._display = display  # type: ignore[method-assign]

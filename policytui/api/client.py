@@ -165,6 +165,11 @@ class WaldurClient:
         verify_arg: bool | ssl.SSLContext = verify
         if verify and ca_bundle:
             verify_arg = ssl.create_default_context(cafile=ca_bundle)
+        elif self.base_url.startswith("http://"):
+            # A plain-HTTP client never speaks TLS (it follows no redirects), so it needs no
+            # CA bundle: loading one is 30-70 ms of start-up (bench/first_page.py). Should
+            # TLS happen after all, this context trusts nothing and the handshake fails.
+            verify_arg = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=_TokenAuth(self._token),
