@@ -72,7 +72,7 @@ from policytui.tui.screens.confirm import Answer, ConfirmScreen
 from policytui.tui.screens.save_review import ConflictScreen, DiffReviewScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.limit_rows import LimitRows
-from policytui.tui.widgets.multi_select import Choice, MultiSelect
+from policytui.tui.widgets.multi_select import Choice, MultiSelect, TickBox
 
 NOT_ALLOWED = "User is not allowed to configure policies."
 
@@ -123,6 +123,9 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         Binding("ctrl+r", "remove_limit", "Remove limit"),
         Binding("ctrl+o", "edit_options", "Options in $EDITOR", show=False),
         Binding("escape", "leave", "Back"),
+        # Shadows the app's plain-q quit so a half-filled form is never lost to a stray q
+        # pressed on a picker (inputs keep q as a letter).
+        Binding("q", "quit_app", "Quit", show=False),
         Binding("f5", "retry_load", "Retry", show=False),
     ]
 
@@ -296,7 +299,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             MultiSelect(
                 [
                     Choice(name, action_label(name), ACTION_DESCRIPTIONS.get(name, ""))
-                    for name in catalog.actions
+                    # The server's order changes between restarts: keep one for muscle memory.
+                    for name in sorted(catalog.actions, key=action_label)
                 ],
                 draft.actions,
                 empty_text="The server offers no actions.",
@@ -329,7 +333,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         ]
         if self.features.apply_to_all:
             widgets += [
-                Checkbox(
+                TickBox(
                     "Apply to all organizations (instead of chosen groups)",
                     draft.apply_to_all,
                     id="apply-to-all",
@@ -546,6 +550,24 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             if not discard:
                 return
         self.dismiss(None)
+
+    @work(exclusive=True, group="editor-leave")
+    async def action_quit_app(self) -> None:
+        if self.dirty:
+            quit_anyway = await self.app.push_screen_wait(
+                ConfirmScreen(
+                    "Quit policytui?",
+                    "The form has changes that are not saved on the server; they will be lost.",
+                    [
+                        Answer("k", "Keep editing", False, "primary"),
+                        Answer("q", "Quit", True, "error"),
+                    ],
+                    cancel=False,
+                )
+            )
+            if not quit_anyway:
+                return
+        await self.app.action_quit()
 
     def action_edit_options(self) -> None:
         """Edit the options JSON in $VISUAL / $EDITOR (the terminal is handed over)."""

@@ -10,13 +10,44 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Checkbox, Input, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
+
+TICK = "✓"
+
+
+class TickList(SelectionList[str]):
+    """A SelectionList whose box shows ✓ or nothing, not a coloured X: ticked and
+    unticked must differ without colour (NO_COLOR, screen readers of tmux panes)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != "X":
+            return strip
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        mark = TICK if option.value in self._selected else " "
+        segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
+class TickBox(Checkbox):
+    """A Checkbox showing ✓ when on and a blank when off (readable without colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return TICK if self.value else " "
 
 
 @dataclass(frozen=True)
@@ -83,7 +114,7 @@ class MultiSelect(Vertical):
     def compose(self) -> ComposeResult:
         if self._filterable:
             yield Input(placeholder=self._placeholder, classes="multi-filter", compact=True)
-        yield SelectionList[str](compact=True)
+        yield TickList(compact=True)
         yield Static(self._empty_text, classes="multi-empty")
 
     def on_mount(self) -> None:
@@ -107,8 +138,8 @@ class MultiSelect(Vertical):
         self._rebuild()
 
     @property
-    def list(self) -> SelectionList[str]:
-        return self.query_one(SelectionList)
+    def list(self) -> TickList:
+        return self.query_one(TickList)
 
     # -- internals --------------------------------------------------------------------
 
