@@ -4,8 +4,9 @@ Used under a pty by bench/fired_scale.py and bench/responsiveness.py. Each frame
 hands to its terminal driver appends one JSON line to ``$POLICYTUI_PROBE_LOG``:
 ``t`` (CLOCK_MONOTONIC, comparable with the harness's clock), the list screen's ``mode``,
 its table's ``rows``, ``done`` (the fired scan finished), ``keys`` (cursor moves handled so
-far), ``rss`` (peak resident memory so far, MB) and ``cpu`` (process CPU seconds so far). The probe only observes: it wraps
-``App._display`` and the table's cursor actions and changes no behaviour.
+far), ``rss`` (peak resident memory so far, MB) and ``cpu`` (process CPU seconds so far).
+The probe only observes: it wraps ``App._display`` and the table's cursor actions and
+changes no behaviour.
 """
 
 from __future__ import annotations
