@@ -103,6 +103,9 @@ class LoginScreen(Screen[Session | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "sign_in", "Sign in", show=True),
+        # Reaches the screen only when no button or input took the key: e.g. Enter pressed
+        # the moment the summary appears, before focus has moved to its button.
+        Binding("enter", "default", show=False),
     ]
 
     def __init__(
@@ -232,6 +235,14 @@ class LoginScreen(Screen[Session | None]):
             return
         self.workers.cancel_group(self, "sign-in")
         self.dismiss(None)
+
+    def action_default(self) -> None:
+        if not self.query_one("#login-summary").display:
+            self.action_sign_in()
+        elif self._session is not None:
+            self._continue()
+        elif self.query_one("#login-fallback-buttons").display:
+            self._session_only()  # the choice that stores nothing
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sign_in" and self.is_mounted:
