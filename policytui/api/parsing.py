@@ -17,6 +17,20 @@ from policytui.api.models import OfferingUsagePolicy
 
 M = TypeVar("M", bound=BaseModel)
 
+#: What a model is called in a message a user reads.
+_NOUNS = {
+    "OfferingUsagePolicy": "policy",
+    "Offering": "offering",
+    "OfferingComponent": "offering component",
+    "OrganizationGroup": "organization group",
+    "User": "user",
+}
+
+
+def _noun(model: type[BaseModel]) -> str:
+    return _NOUNS.get(model.__name__, model.__name__)
+
+
 __all__ = ["parse_list", "parse_model", "parse_policy"]
 
 
@@ -32,7 +46,7 @@ def parse_model(model: type[M], data: Any) -> M:
         first = problems[0] if problems else {}
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"
         raise errors.InvalidResponse(
-            f"The server sent a {model.__name__} the client cannot read ({where}: "
+            f"The server sent a {_noun(model)} the client cannot read ({where}: "
             f"{first.get('msg', 'invalid')})."
         ) from None
     except (TypeError, ValueError, RecursionError) as exc:
@@ -42,11 +56,23 @@ def parse_model(model: type[M], data: Any) -> M:
         ) from None
 
 
+def _json_kind(data: Any) -> str:
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "true/false"
+    if isinstance(data, int | float):
+        return "a number"
+    if isinstance(data, str):
+        return "a string"
+    return "an object" if isinstance(data, dict) else f"a {type(data).__name__}"
+
+
 def parse_list(model: type[M], data: Any) -> list[M]:
     """A bare JSON array of ``model`` objects (Waldur's list bodies)."""
     if not isinstance(data, list):
         raise errors.InvalidResponse(
-            f"Expected a list of {model.__name__} objects, got {type(data).__name__}."
+            f"The server sent {_json_kind(data)} where a list of {_noun(model)} objects belongs."
         )
     return [parse_model(model, item) for item in data]
 

@@ -1,0 +1,55 @@
+"""The soak's CI version: bench/soak.py for ~25 s, random keys in the real TUI against a
+demo server whose faults change every few seconds. It must not crash, and its memory
+must not run away (the ten-minute run judges flatness; 25 s mostly proves the harness)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOAK = ROOT / "bench" / "soak.py"
+
+
+@pytest.mark.skipif(not SOAK.exists(), reason="bench/soak.py is missing")
+def test_a_short_soak_with_faults(fault_row) -> None:
+    fault_row.describe(
+        "TUI",
+        "every fault, changing every 2 s",
+        "random keys for 25 s (bench/soak.py)",
+        expected="no crash, no exit, memory within bounds",
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(SOAK),
+            "--seconds",
+            "25",
+            "--fault-every",
+            "2",
+            "--policies",
+            "120",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    lines = done.stdout.strip().splitlines()
+    assert lines, f"soak printed nothing; stderr:\n{done.stderr[-2000:]}"
+    report = json.loads(lines[-1])
+    fault_row.observed = (
+        f"{report['keys']} keys over {report['fault_mixes']} fault mixes, "
+        f"{len(report['screens'])} kinds of screen; crash: {report['crashed'] or 'none'}; "
+        f"RSS {report['rss_start_mb']:.0f} → {report['rss_end_mb']:.0f} MB "
+        f"(peak {report['rss_peak_mb']:.0f})"
+    )
+    assert report["crashed"] is None, report["crashed"]
+    assert report["keys"] >= 50 and report["fault_mixes"] >= 5
+    assert report["rss_growth_mb"] <= report["allowed_growth_mb"]
+    assert done.returncode == 0
