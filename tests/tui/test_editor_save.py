@@ -85,6 +85,7 @@ async def test_quirks_server_keeping_one_limit_is_reported_and_fixable(quirks_de
             "Component limits: sent CPU 90\u2009000 core-hours, RAM 120\u2009000 GB-hours" in text
         )
         assert "stored RAM 120\u2009000 GB-hours" in text
+        assert "This server keeps one component limit per policy" in text
         # The list already knows about the new policy; the form is now that policy.
         assert [m.created for m in app.saved] == [True]
         assert editor.mode == "edit" and editor.policy is not None

@@ -768,7 +768,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         self.query_one("#editor-title", Static).update(self._title_text())
         if differences or unread:
             self._baseline = None  # the form still holds what the user meant: keep asking
-            self._report_differences(verb, differences, note, unread, fired)
+            collapsed = 1 == len(stored.component_limits_set) < len(body.component_limits_set)
+            self._report_differences(verb, differences, note, unread, fired, collapsed)
             return
         self._baseline = self.read_draft()
         message = f"{verb} policy on {self._offering_name()}."
@@ -785,7 +786,13 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         self.dismiss(stored)
 
     def _report_differences(
-        self, verb: str, differences: list[Change], note: str, unread: str, fired: bool
+        self,
+        verb: str,
+        differences: list[Change],
+        note: str,
+        unread: str,
+        fired: bool,
+        collapsed: bool,
     ) -> None:
         text = Text()
         if note:
@@ -799,10 +806,16 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         if fired:
             text.append("It fired at once: usage is already over a limit.\n", style="bold")
         text.append(
-            "The form still shows what you sent; change it and press ctrl+s to save again "
-            "(the 2024 server keeps one component limit per policy).",
+            "The form still shows what you sent; change it and press ctrl+s to save again.",
             style="dim",
         )
+        if collapsed:
+            # The 2024 server overwrites each limit with the next: only the last survives.
+            text.append(
+                "\nThis server keeps one component limit per policy: make one policy per "
+                "limit (u duplicates from the list).",
+                style="dim",
+            )
         self._banner(text, "warning")
 
     def _server_rejected(self, exc: ValidationError) -> None:
