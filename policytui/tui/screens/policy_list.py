@@ -8,9 +8,10 @@ policies, streaming them into the table in batches.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
-import time
-from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -20,10 +21,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
 
 from policytui.api import OfferingUsagePolicy, Page, errors
 from policytui.tui.app import SessionChanged
 from policytui.tui.format import count_noun, group_thousands
+from policytui.tui.screens.fired_scan import FiredState, ScanProgress, scan_fired
 from policytui.tui.screens.policy_actions import PolicyActionsMixin
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
@@ -42,10 +45,8 @@ CHROME_LINES = 4
 PANE_MIN_WIDTH = 100
 DEFAULT_WATCH_SECONDS = 30.0
 #: Repaint the fired view at most this often while pages stream in.
-SCAN_FLUSH_SECONDS = 0.15
+SCAN_FLUSH_SECONDS = 0.25
 SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
-
-FiredState = tuple[bool, datetime | None]
 
 
 class PolicyListScreen(PolicyActionsMixin, Screen[None]):
@@ -94,6 +95,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._catalog_failed = False
         self._loading = False
         self._watch_timer: Timer | None = None
+        self._scan_generation = 0
+        self._scan_rows: list[PolicyRow] = []
         self.watch_seconds: float | None = None
         # Fired view progress.
         self.scan_done = False
@@ -318,16 +321,18 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         return [build_row(p, catalog, now, changed=p.uuid in self._changed) for p in policies]
 
     def _note_fired_states(self, policies: list[OfferingUsagePolicy], *, mark: bool) -> None:
+        self._note_states({p.uuid: (p.has_fired, p.fired_datetime) for p in policies}, mark=mark)
+
+    def _note_states(self, states: dict[str, FiredState], *, mark: bool) -> None:
         """Remember each policy's fired state; on a refresh, mark the ones that changed."""
         fresh = 0
-        for policy in policies:
-            state = (policy.has_fired, policy.fired_datetime)
-            before = self._seen.get(policy.uuid)
-            if mark and before is not None and before != state:
-                if policy.uuid not in self._changed:
-                    fresh += 1
-                self._changed.add(policy.uuid)
-            self._seen[policy.uuid] = state
+        seen = self._seen
+        for uuid, state in states.items():
+            before = seen.get(uuid)
+            if mark and before is not None and before != state and uuid not in self._changed:
+                fresh += 1
+                self._changed.add(uuid)
+            seen[uuid] = state
         if fresh:
             self.notify(
                 f"{count_noun(fresh, 'policy', 'policies')} changed fired state (marked ◆).",
@@ -481,68 +486,100 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._start_scan(quiet=False, mark=False)
 
     def _start_scan(self, *, quiet: bool, mark: bool) -> None:
+        self._scan_generation += 1
+        self._scan_rows = []
         self.scan_done = False
         self.scan_pages = 0
         self.scan_page_count = 0
-        self.scan_fired = 0 if not quiet else self.scan_fired
         if not quiet:
+            self.scan_fired = 0
             self.scan_total = None
             self.table.set_rows([])
             self.table.sort_by("fired", reverse=True)
             self.table.display = False
             self.state_view.show("loading", "Scanning every page for fired policies…")
         self._update_status()
-        self._scan(quiet, mark)
+        self._scan(self._scan_generation, self.scope_uuid, quiet, mark)
 
-    @work(exclusive=True, group="scan", exit_on_error=False)
-    async def _scan(self, quiet: bool, mark: bool) -> None:
-        fired: list[OfferingUsagePolicy] = []
-        pending: list[OfferingUsagePolicy] = []
-        last_flush = time.monotonic()
-        scope = self.scope_uuid
-        try:
-            async for page in self.client.policies.walk(scope_uuid=scope):
-                if self.mode != "fired" or scope != self.scope_uuid:
-                    return
-                self.scan_pages += 1
-                self.scan_page_count = max(page.page_count, self.scan_pages)
-                self.scan_total = page.total
-                self._note_fired_states(page.items, mark=mark)
-                batch = [p for p in page.items if p.has_fired]
-                fired.extend(batch)
-                pending.extend(batch)
-                if time.monotonic() - last_flush >= SCAN_FLUSH_SECONDS:
-                    last_flush = time.monotonic()
-                    self._flush_scan(pending, len(fired), quiet)
-                    pending = []
-        except Exception as exc:
-            self.scan_done = True
-            if not fired and not quiet:
-                self._show_error(exc)
-            else:
-                self.notify(f"Fired scan stopped: {exc}. Press r to retry.", severity="error")
-            if isinstance(exc, errors.AuthenticationError):
-                self._auth_failed = True
-            self._update_status()
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan(self, generation: int, scope: str | None, quiet: bool, mark: bool) -> None:
+        """In a thread with its own loop and client: the UI loop only receives batches."""
+        worker = get_current_worker()
+        app = self.policy_app
+        session = app.session
+        if session is None:
             return
-        self.scan_done = True
-        if quiet:
-            self.scan_fired = len(fired)
-            self.table.set_rows(self._rows(fired))
-        else:
-            self._flush_scan(pending, len(fired), quiet)
-        if not fired:
-            self._show_empty()
-        self._update_status()
+        catalog = app.catalog if app.catalog.loaded else None
+        now = app.now()
 
-    def _flush_scan(self, batch: list[OfferingUsagePolicy], fired: int, quiet: bool) -> None:
-        if not quiet:
-            self.scan_fired = fired
-            if batch:
-                self.table.add_rows(self._rows(batch))
+        def build(policy: OfferingUsagePolicy) -> PolicyRow:
+            return build_row(policy, catalog, now)
+
+        def deliver(callback: Callable[..., None], *args: object) -> None:
+            if worker.is_cancelled:
+                return
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.app.call_from_thread(callback, generation, *args)
+
+        try:
+            final = asyncio.run(
+                scan_fired(
+                    session,
+                    scope,
+                    build=build,
+                    report=lambda progress: deliver(self._scan_report, progress, quiet, mark),
+                    cancelled=lambda: worker.is_cancelled,
+                    flush_seconds=SCAN_FLUSH_SECONDS,
+                )
+            )
+        except Exception as exc:
+            deliver(self._scan_failed, exc, quiet)
+            return
+        if final is not None:
+            deliver(self._scan_report, final, quiet, mark)
+
+    def _scan_report(
+        self, generation: int, progress: ScanProgress, quiet: bool, mark: bool
+    ) -> None:
+        if generation != self._scan_generation or self.mode != "fired":
+            return  # a newer scan (or the paged view) took over
+        self.scan_pages = progress.pages
+        self.scan_page_count = progress.page_count
+        self.scan_total = progress.total
+        self._note_states(progress.states, mark=mark)
+        for row in progress.rows:
+            row.changed = row.uuid in self._changed
+        if quiet:
+            self._scan_rows.extend(progress.rows)
+        else:
+            self.scan_fired = progress.fired
+            if progress.rows:
+                self.table.add_rows(progress.rows)
             if self.table.row_count:
                 self._show_table()
                 self._update_pane()
+        if progress.done:
+            self.scan_done = True
+            if quiet:
+                self.scan_fired = progress.fired
+                self.table.set_rows(self._scan_rows)
+                self._scan_rows = []
+            if not self.table.row_count:
+                self._show_empty()
+        self._update_status()
+
+    def _scan_failed(self, generation: int, exc: Exception, quiet: bool) -> None:
+        if generation != self._scan_generation or self.mode != "fired":
+            return
+        self.scan_done = True
+        if isinstance(exc, errors.AuthenticationError):
+            self._auth_failed = True
+        if not self.table.row_count and not quiet:
+            self._show_error(exc)
+        else:
+            if isinstance(exc, errors.AuthenticationError):
+                self.policy_app.require_sign_in()
+            self.notify(f"Fired scan stopped: {exc} Press r to retry.", severity="error")
         self._update_status()
 
     # -- filters and sorting ------------------------------------------------------------

@@ -55,9 +55,17 @@ class TopBar(Static):
         )
 
     def update_bar(self, **fields: object) -> None:
+        changed = False
         for name, value in fields.items():
-            setattr(self, name, value)
-        self.update(self._text())
+            if getattr(self, name, None) != value:
+                setattr(self, name, value)
+                changed = True
+        if changed or not self.renderable_set:
+            self.renderable_set = True
+            # One line, fixed height: no layout pass (a scan updates this many times).
+            self.update(self._text(), layout=False)
+
+    renderable_set = False
 
     def _text(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -99,14 +107,20 @@ class StatusBar(Static):
         self.right = ""
 
     def set_parts(self, left: str | None = None, right: str | None = None) -> None:
+        before = (self.left, self.right)
         if left is not None:
             self.left = left
         if right is not None:
             self.right = right
-        self.update(self._text())
+        if (self.left, self.right) != before or not self.renderable_set:
+            self.renderable_set = True
+            # One line, fixed height: no layout pass (a scan updates this many times).
+            self.update(self._text(), layout=False)
+
+    renderable_set = False
 
     def on_resize(self) -> None:
-        self.update(self._text())
+        self.update(self._text(), layout=False)
 
     def _text(self) -> Text:
         width = max(0, self.size.width)

@@ -191,6 +191,8 @@ class PolicyTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._last_cursor_uuid: str | None = None
+        self._painted: tuple[object, ...] = ()
+        self._styles: dict[str, Style] = {}
 
     # -- data ---------------------------------------------------------------------------
 
@@ -227,6 +229,8 @@ class PolicyTable(ScrollView, can_focus=True):
         the same position)."""
         keep = keep_uuid if keep_uuid is not None else self._current_uuid()
         self._all = list(rows)
+        self._line_cache.clear()
+        self._painted = ()
         if fallback_index is not None and fallback_index < 0:
             fallback_index = len(self._all) - 1
         self._rebuild(keep, fallback_index=fallback_index)
@@ -242,6 +246,8 @@ class PolicyTable(ScrollView, can_focus=True):
         for index, existing in enumerate(self._all):
             if existing.uuid == row.uuid:
                 self._all[index] = row
+                self._line_cache.clear()
+                self._painted = ()
                 self._rebuild(self._current_uuid())
                 return True
         return False
@@ -292,8 +298,9 @@ class PolicyTable(ScrollView, can_focus=True):
             column = self.sort_column
             rows = sorted(rows, key=lambda r: r.sort_key(column), reverse=self.sort_reverse)
         self._view = list(rows)
-        self._line_cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._view) + 1)
+        virtual = Size(self.size.width, len(self._view) + 1)
+        if virtual != self.virtual_size:
+            self.virtual_size = virtual
         index = fallback_index if fallback_index is not None else self.cursor
         if keep_uuid is not None:
             for position, row in enumerate(self._view):
@@ -301,7 +308,18 @@ class PolicyTable(ScrollView, can_focus=True):
                     index = position
                     break
         self.cursor = max(0, min(index, len(self._view) - 1))
-        self.refresh()
+        # Repaint only when what is on screen changed: a fired scan appends thousands of
+        # rows, most of them below the fold.
+        window = self._window()
+        if window != self._painted:
+            self._painted = window
+            self.refresh()
+
+    def _window(self) -> tuple[object, ...]:
+        top = round(self.scroll_y)
+        height = max(1, self.size.height)
+        visible = self._view[top : top + height]
+        return (top, self.cursor, self.sort_column, self.sort_reverse, *map(id, visible))
 
     # -- cursor -------------------------------------------------------------------------
 
@@ -390,6 +408,7 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._line_cache.clear()
+        self._painted = ()
         self.virtual_size = Size(self.size.width, len(self._view) + 1)
         self._scroll_to_cursor()
 
@@ -422,9 +441,21 @@ class PolicyTable(ScrollView, can_focus=True):
             self._line_cache[key] = cached
         return cached
 
+    def _style(self, name: str) -> Style:
+        """Component styles, looked up once per theme/focus change rather than per line."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name)
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = {}
+        self._line_cache.clear()
+
     def _header_strip(self, width: int, base: Style) -> Strip:
-        header = base + self.get_component_rich_style("policy-table--header")
-        sorted_style = header + self.get_component_rich_style("policy-table--header-sorted")
+        header = base + self._style("policy-table--header")
+        sorted_style = header + self._style("policy-table--header-sorted")
         text = Text(" ", style=header, end="")
         for column, cell_width in self._columns():
             title = column.title
@@ -443,11 +474,11 @@ class PolicyTable(ScrollView, can_focus=True):
     ) -> Strip:
         style = base
         if selected:
-            cursor = self.get_component_rich_style("policy-table--cursor")
+            cursor = self._style("policy-table--cursor")
             style = base + (cursor if focused else Style(reverse=False, bgcolor=cursor.bgcolor))
-        fired_style = self.get_component_rich_style("policy-table--fired")
-        dim = self.get_component_rich_style("policy-table--dim")
-        changed = self.get_component_rich_style("policy-table--changed")
+        fired_style = self._style("policy-table--fired")
+        dim = self._style("policy-table--dim")
+        changed = self._style("policy-table--changed")
         text = Text(end="")
         text.append("◆" if row.changed else " ", style=style + changed)
         for column, cell_width in self._columns():
@@ -484,9 +515,7 @@ class PolicyTable(ScrollView, can_focus=True):
         return strip.crop(0, width)
 
     def on_focus(self) -> None:
-        self._line_cache.clear()
         self.refresh()
 
     def on_blur(self) -> None:
-        self._line_cache.clear()
         self.refresh()
