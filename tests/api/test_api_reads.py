@@ -211,3 +211,17 @@ async def test_me_drops_the_token(any_demo_server) -> None:
     assert user.username == "acme-owner" and not user.is_staff
     assert "CUSTOMER.OWNER" in {p.role_name for p in user.permissions}
     assert OWNER_TOKEN not in repr(user) and OWNER_TOKEN not in user.model_dump_json()
+
+
+async def test_headers_on_the_wire_to_the_demo_server(demo_server) -> None:
+    from policytui import __version__
+
+    transport = Recording()
+    async with client_for(demo_server, transport=transport) as client:
+        await client.policies.count()
+        await client.policies.list()
+    for request in transport.requests:
+        assert request.headers["authorization"] == f"Token {STAFF_TOKEN}"
+        assert request.headers["user-agent"] == f"policytui/{__version__}"
+        assert request.headers["accept"] == "application/json"
+    assert [r.method for r in transport.requests] == ["HEAD", "GET"]
