@@ -238,16 +238,17 @@ async def test_post_that_timed_out_before_the_server_applied_it_is_saved_once(
 
 
 class AnswerLostTransport(httpx.AsyncBaseTransport):
-    """The server applies the first POST but its answer never arrives (a proxy timeout):
+    """The server applies the first write but its answer never arrives (a proxy timeout):
     the demo server cannot lose an answer after committing, so this wraps real HTTP."""
 
-    def __init__(self) -> None:
+    def __init__(self, method: str = "POST") -> None:
         self._real = httpx.AsyncHTTPTransport()
+        self.method = method
         self.lost = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self._real.handle_async_request(request)
-        if request.method == "POST" and not self.lost:
+        if request.method == self.method and not self.lost:
             self.lost += 1
             await response.aread()
             raise httpx.ReadTimeout("answer lost", request=request)
@@ -414,3 +415,31 @@ async def test_delete_names_offering_and_limits_then_updates_the_list(fresh_demo
             pass
         else:
             raise AssertionError("the policy is still on the server")
+
+
+async def test_patch_applied_but_answer_lost_is_not_sent_twice(fresh_demo_server):
+    server = fresh_demo_server
+    app = EditorHarness(server.url)
+    transport = AnswerLostTransport("PATCH")
+    await app.client.aclose()
+    app.client = WaldurClient(server.url, STAFF_TOKEN, transport=transport, max_retries=1)
+    async with app.run_test(size=SIZE) as pilot:
+        policy = await first_policy(app.client, scope_uuid=ACME_HPC)
+        editor = await open_editor(app, pilot, editing.open_edit_policy, policy)
+        type_ = policy.component_limits_set[0].type
+        await fill(editor, pilot, limits=[(type_, "5555")])
+        for _attempt in range(2):
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, DiffReviewScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: app.screen is not editor or not editor.saving)
+            await wait_idle(pilot, editor)
+            if app.screen is not editor:
+                break
+            assert "may or may not have been applied" in banner(editor)
+            assert editor.query_one(LimitRows).values() == [(type_, "5555")]
+        assert isinstance(app.screen, Underneath) and transport.lost == 1
+        # The retry re-read the policy, saw the change already made, and sent nothing.
+        assert len(await sent_writes(server, "PATCH")) == 1
+        stored = await app.client.policies.get(policy.uuid)
+        assert [(c.type, c.limit) for c in stored.component_limits_set] == [(type_, 5555)]
