@@ -146,3 +146,21 @@ def test_logout_and_status_without_profiles(capsys):
     assert "No profile: nothing to log out of." in capsys.readouterr().err
     assert account.cmd_status(argparse.Namespace()) == 0
     assert "No profiles yet" in capsys.readouterr().out
+
+
+def test_no_dbus_at_all_is_explained(demo_server):
+    # Keyring chooses its own backend, as on a bare SSH host with no D-Bus session.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND",)}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import keyring; print(type(keyring.get_keyring()).__module__)"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if probe.stdout.strip() != "keyring.backends.fail":
+        pytest.skip(f"this host has a keyring backend without D-Bus: {probe.stdout.strip()}")
+    result = subprocess.run(
+        [sys.executable, "-m", "policytui", "login", "--url", demo_server.url, "--with-token"],
+        input=OWNER_TOKEN, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "no OS keyring is available here" in result.stderr

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pydantic import SecretStr
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,6 +45,14 @@ MASK = "********"
 _HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")
 
 
+def _masked_paste_repr() -> Iterator[tuple[str, str]]:
+    yield "text", MASK
+
+
+def _masked_key_repr() -> Iterator[tuple[str, str]]:
+    yield "key", "•"
+
+
 class SecretInput(Input):
     """A password Input whose Changed/Submitted/Blurred messages never carry the value."""
 
@@ -55,6 +64,12 @@ class SecretInput(Input):
     def post_message(self, message: Message) -> bool:
         if isinstance(message, Input.Changed | Input.Submitted | Input.Blurred):
             message.value = MASK if message.value else ""
+        elif isinstance(message, events.Paste):
+            # The event keeps its text for the input; only its repr (which Textual's log
+            # and crash report print) is masked, here and as it bubbles up.
+            message.__rich_repr__ = _masked_paste_repr  # type: ignore[method-assign]
+        elif isinstance(message, events.Key) and message.is_printable:
+            message.__rich_repr__ = _masked_key_repr  # type: ignore[method-assign]
         return super().post_message(message)
 
     @property
@@ -140,7 +155,8 @@ class LoginScreen(Screen[Session | None]):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="login-scroll"), Vertical(id="login-box"):
+        # The scroll container never takes focus: keys and pastes go straight to a field.
+        with VerticalScroll(id="login-scroll", can_focus=False), Vertical(id="login-box"):
             if self._message:
                 yield Static(self._message, id="login-message", markup=False)
             with Vertical(id="login-form"):
