@@ -32,12 +32,23 @@ async def test_first_page_shows_server_order_and_position(demo_server) -> None:
 
 
 async def test_page_size_fits_the_terminal_by_default(demo_server) -> None:
+    expected = [p["uuid"] for p in server_policies(demo_server)]
     app = make_app(demo_server)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # 24 lines minus top bar, header, status bar and footer.
         assert len(uuids(app)) == 20
         assert "page 1 of 3" in screen_text(app)
+        await pilot.press("right")
+        await settle(pilot)
+        # A taller terminal: r re-fits the page and keeps the first policy on view.
+        await pilot.resize_terminal(80, 34)
+        await pilot.press("r")
+        await settle(pilot)
+        # Policy 21 was on top; with 30 a page it is on page 1, and the cursor stays on it.
+        assert uuids(app) == expected[:30]
+        assert app.screen.query_one(PolicyTable).current.uuid == expected[20]
+        assert "page 1 of 2" in screen_text(app)
 
 
 async def test_next_previous_first_last_pages(demo_server) -> None:
@@ -197,6 +208,15 @@ async def test_fired_view_of_a_big_server_streams_and_stays_responsive() -> None
             assert screen.scan_done
             assert len(uuids(app)) == len(fired)
             assert f"{len(fired)} fired of 1 200" in screen_text(app).replace("\u2009", " ")
+            # The end of a long fired list scrolls into view with the cursor on it.
+            table = screen.query_one(PolicyTable)
+            await pilot.press("G")
+            await pilot.pause()
+            assert table.current.uuid == table.rows[-1].uuid
+            assert round(table.scroll_y) == len(table.rows) + 1 - table.size.height
+            await pilot.press("g")
+            await pilot.pause()
+            assert table.cursor == 0 and round(table.scroll_y) == 0
 
 
 async def test_quick_filter_over_loaded_rows(demo_server) -> None:

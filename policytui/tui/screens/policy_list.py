@@ -461,10 +461,22 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     _cursor_after_load = ""
     _shown_page_number = 0
 
+    def _fit_page_size(self) -> None:
+        """After a resize, a refresh re-fits the page to the screen (unless --page-size),
+        keeping the first policy on view on the new page."""
+        if self.policy_app.page_size:
+            return
+        fitted = max(3, self.app.size.height - CHROME_LINES)
+        if fitted != self.page_size:
+            first_index = (self.page_number - 1) * self.page_size
+            self.page_size = fitted
+            self.page_number = first_index // fitted + 1
+
     def action_refresh(self) -> None:
         """A fresh look: drop cached pages and old marks, mark what changed since."""
         self._cache.clear()
         self._changed.clear()
+        self._fit_page_size()
         if not self.policy_app.catalog.loaded or self._auth_failed or self._catalog_failed:
             self._load_catalog()
         if self.mode == "fired":
