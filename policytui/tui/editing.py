@@ -7,7 +7,7 @@ screen that does its own network work in workers. After a save or delete the app
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policytui.api.errors import AuthenticationError, NotFound, ValidationError, WaldurError
 from policytui.tui.messages import PolicyDeleted
@@ -38,6 +38,43 @@ def open_duplicate_policy(app: App, policy: OfferingUsagePolicy) -> None:
     from policytui.tui.screens.editor import EditorMode, PolicyEditor
 
     app.push_screen(PolicyEditor(EditorMode.DUPLICATE, policy))
+
+
+def unsaved_editor(app: App) -> Any:
+    """The open editor holding unsaved changes, if any (for a quit guard)."""
+    from policytui.tui.screens.editor import PolicyEditor
+
+    return next(
+        (s for s in reversed(app.screen_stack) if isinstance(s, PolicyEditor) and s.dirty),
+        None,
+    )
+
+
+def quit_or_ask(app: App) -> None:
+    """Quit, unless a form has unsaved changes: then ask first.
+
+    For the app's quit keys (ctrl+q is an app-level priority binding that no screen can
+    intercept): ``PolicyApp.action_quit`` can call this instead of exiting at once.
+    """
+    from policytui.tui.screens.confirm import Answer, ConfirmScreen
+
+    if unsaved_editor(app) is None:
+        app.exit()
+        return
+
+    def answered(quit_anyway: bool | None) -> None:
+        if quit_anyway:
+            app.exit()
+
+    app.push_screen(
+        ConfirmScreen(
+            "Quit policytui?",
+            "A policy form has changes that are not saved on the server; they will be lost.",
+            [Answer("k", "Keep editing", False, "primary"), Answer("q", "Quit", True, "error")],
+            cancel=False,
+        ),
+        answered,
+    )
 
 
 def describe_policy(policy: OfferingUsagePolicy, catalog: Catalog | None) -> str:

@@ -354,3 +354,27 @@ async def test_unsaved_changes_are_not_thrown_away_without_asking(demo_server):
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, Underneath))
         assert app.saved == []
+
+
+async def test_q_on_a_picker_asks_before_quitting_a_half_filled_form(demo_server):
+    app = EditorHarness(demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
+        await fill(editor, pilot, limits=[("cpu", "42")])
+        editor.query_one("#offering").focus()
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("k")
+        await wait_for(pilot, lambda: app.screen is editor)
+        assert app.is_running
+        # In a text box q is just a letter.
+        editor.query_one("#emails", Input).display = True
+        editor.query_one("#emails", Input).focus()
+        await pilot.press("q")
+        assert editor.query_one("#emails", Input).value == "q"
+        assert app.screen is editor
+        editor.query_one("#offering").focus()
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")

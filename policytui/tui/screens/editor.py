@@ -551,23 +551,10 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 return
         self.dismiss(None)
 
-    @work(exclusive=True, group="editor-leave")
-    async def action_quit_app(self) -> None:
-        if self.dirty:
-            quit_anyway = await self.app.push_screen_wait(
-                ConfirmScreen(
-                    "Quit policytui?",
-                    "The form has changes that are not saved on the server; they will be lost.",
-                    [
-                        Answer("k", "Keep editing", False, "primary"),
-                        Answer("q", "Quit", True, "error"),
-                    ],
-                    cancel=False,
-                )
-            )
-            if not quit_anyway:
-                return
-        await self.app.action_quit()
+    def action_quit_app(self) -> None:
+        from policytui.tui.editing import quit_or_ask
+
+        quit_or_ask(self.app)
 
     def action_edit_options(self) -> None:
         """Edit the options JSON in $VISUAL / $EDITOR (the terminal is handed over)."""
