@@ -249,9 +249,9 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         else:
             draft = PolicyDraft(offering_uuid=self._offering_uuid)
         if draft.offering_uuid not in self.catalog.offerings:
-            draft.offering_uuid = None if self.policy is None else draft.offering_uuid
-        if self.mode is not EditorMode.EDIT and self.features.apply_to_all and not draft.groups:
-            draft.apply_to_all = draft.apply_to_all or False
+            # An offering the user no longer manages (or a stale preselection): the
+            # picker starts empty and saving asks for one.
+            draft.offering_uuid = None
         return draft
 
     def _load_failed(self, message: str, *, sign_in: bool = False, retry: bool = True) -> None:
@@ -262,6 +262,13 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         self._show_state("failed")
         if sign_in:
             self._require_sign_in()
+
+    def on_session_changed(self) -> None:
+        """Signed in again (PolicyApp's SessionChanged): reload if loading had failed.
+        A failed save is not retried on its own: the user presses ctrl+s when ready."""
+        if not self.ready and self.query_one("#editor-failed").display:
+            self._show_state("loading")
+            self._load()
 
     def action_retry_load(self) -> None:
         if not self.ready and not self.query_one("#editor-loading").display:
@@ -301,6 +308,13 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                     Choice(name, action_label(name), ACTION_DESCRIPTIONS.get(name, ""))
                     # The server's order changes between restarts: keep one for muscle memory.
                     for name in sorted(catalog.actions, key=action_label)
+                ]
+                # A stored action the server no longer offers stays visible, so it can be
+                # unticked (the server would reject the policy with it).
+                + [
+                    Choice(name, action_label(name), "not offered by this server: untick it")
+                    for name in draft.actions
+                    if name not in catalog.actions
                 ],
                 draft.actions,
                 empty_text="The server offers no actions.",
