@@ -30,7 +30,10 @@ class Pane:
         self.target = f"{name}:0"
         self.captures: list[str] = []
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"cd {shlex.quote(str(ROOT))} && env {exports} {command}; sleep 600"
+        # The pane stays open after the command so its last screen can still be read.
+        shell = (
+            f'cd {shlex.quote(str(ROOT))} && env {exports} {command}; echo "[exited $?]"; sleep 600'
+        )
         self._tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), shell)
 
     def _tmux(self, *args: str) -> str:
@@ -140,3 +143,41 @@ def test_first_run_signs_in_on_the_screen_and_again_after_a_401(pane, fresh_demo
     app.send("Enter")
     screen = app.wait_for("staff · Policies")  # back in the list, as the new user
     assert "Sign in to Waldur" not in screen
+
+
+def test_the_app_never_shows_an_env_token_while_the_server_fails(
+    pane, fresh_demo_server, tmp_path, _isolated_home
+):
+    # The token reaches the app through the environment, read from a 0600 file by the
+    # shell, so it is not on any command line here either.
+    token_file = tmp_path / "token"
+    token_file.write_text(OWNER_TOKEN)
+    token_file.chmod(0o600)
+    textual_log = tmp_path / "textual.log"
+    fresh_demo_server.set_faults(
+        [
+            Fault("status", path="/marketplace-offering-usage-policies/", params={"status": 500}),
+            Fault("malformed_json", path="/marketplace-provider-offerings/"),
+        ]
+    )
+    app = pane(
+        "failing",
+        f'WALDUR_ACCESS_TOKEN="$(cat {token_file})" TEXTUAL_LOG={textual_log} '
+        f"{shlex.quote(sys.executable)} -m policytui --url {fresh_demo_server.url}",
+    )
+    app.wait_for("500")
+    for key in ("r", "?", "Escape"):
+        app.send(key)
+        time.sleep(0.4)
+        app.capture()
+    fresh_demo_server.set_faults([Fault("revoke_token")])
+    app.send("r")
+    app.wait_for("Sign in to Waldur")  # the 401 leads to sign-in, URL filled in
+    app.send("Escape")
+    app.wait_for("Still signed out")
+    app.send("q")
+    app.wait_for("[exited 0]", timeout=30)
+    assert textual_log.exists(), "Textual wrote its log"
+    for path in [textual_log, *_isolated_home.rglob("*")]:
+        if path.is_file():
+            assert OWNER_TOKEN not in path.read_text(errors="replace"), path
