@@ -16,11 +16,14 @@ import asyncio
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from pydantic import SecretStr
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -28,7 +31,13 @@ from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Stat
 from textual.widgets.input import Selection
 
 from policytui import credentials
-from policytui.account import SignInError, check_sign_in, describe_user, looks_like_token
+from policytui.account import (
+    SignInError,
+    check_sign_in,
+    describe_user,
+    looks_like_token,
+    session_for_profile,
+)
 from policytui.api import User, normalize_base_url
 from policytui.config import (
     DEFAULT_PROFILE_NAME,
@@ -37,6 +46,7 @@ from policytui.config import (
     Profile,
     check_profile_name,
     env_url,
+    profile_names,
 )
 from policytui.session import Session
 from policytui.tui.styles import style_path
@@ -82,6 +92,8 @@ class _Outcome:
     user: User
     stored: credentials.StoredToken | None = None
     keyring_problem: str | None = None
+    #: The token was already stored (a profile switch), not typed just now.
+    reused: bool = False
 
 
 class SignInChecked(Message):
@@ -132,8 +144,11 @@ class LoginScreen(Screen[Session | None]):
         verify: bool | None = None,
         ca_bundle: str | None = None,
         insecure_storage: bool = False,
+        use_stored: bool = False,
     ) -> None:
         super().__init__(classes="login")
+        #: Switching profiles: try the profile's stored token first, the form if it fails.
+        self._use_stored = use_stored
         try:
             config = Config.load()
             url_from_env = env_url()
@@ -206,6 +221,10 @@ class LoginScreen(Screen[Session | None]):
         self.query_one("#login-checking").display = False
         self.query_one("#login-summary").display = False
         (self.query_one("#login-token") if self._url else self.query_one("#login-url")).focus()
+        if self._use_stored:
+            self._set_busy(True)
+            self._show_error(f"Looking up the stored token of profile {self._profile!r} …")
+            self._sign_in_stored(self._profile)
 
     # -- input ----------------------------------------------------------------------------
 
@@ -361,6 +380,36 @@ class LoginScreen(Screen[Session | None]):
         self._pending = (url, profile)
         self.post_message(SignInChecked(outcome))
 
+    @work(exclusive=True, group="sign-in")
+    async def _sign_in_stored(self, profile: str) -> None:
+        # The keyring call is bounded (~2 s) and runs in its own daemon thread.
+        found = await asyncio.to_thread(session_for_profile, profile)
+        session = found.session
+        if session is None:
+            reason = found.reason or f"Profile {profile!r} has no stored token."
+            self.post_message(SignInFailed(SignInError(reason, problem="token")))
+            return
+        try:
+            user = await check_sign_in(
+                session.url, session.token, verify=session.verify, ca_bundle=session.ca_bundle
+            )
+        except SignInError as exc:
+            self.post_message(SignInFailed(exc))
+            return
+        except Exception as exc:
+            self.post_message(
+                SignInFailed(SignInError(f"Unexpected error: {type(exc).__name__}.", problem="url"))
+            )
+            return
+        self._token = session.token
+        self._verify, self._ca_bundle = session.verify, session.ca_bundle
+        self._pending = (session.url, profile)
+        detail = {"keyring": "OS keyring", "file": "plain file", "env": "environment"}
+        stored = credentials.StoredToken(
+            session.token, session.token_source, detail.get(session.token_source, "store")
+        )  # type: ignore[arg-type]
+        self.post_message(SignInChecked(_Outcome(user, stored, reused=True)))
+
     def _save_profile(self, profile: str, url: str, storage: str | None) -> None:
         try:
             config = Config.load()
@@ -381,6 +430,7 @@ class LoginScreen(Screen[Session | None]):
     @on(SignInFailed)
     def _failed(self, event: SignInFailed) -> None:
         self._set_busy(False)
+        self._use_stored = False  # from here on it is the ordinary form
         self._show_error(event.error.message)
         self.query_one("#login-box").add_class("-failed")
         field = self.query_one(f"#login-{event.error.field}", Input)
@@ -409,7 +459,11 @@ class LoginScreen(Screen[Session | None]):
             self._session = Session(
                 url, self._token_or_fail(), where.where, profile, self._verify, self._ca_bundle
             )
-            if where.plaintext:
+            if outcome.reused:
+                stored_text.update(f"Using the token stored in the {where.detail}.")
+                if where.plaintext:
+                    stored_text.add_class("-plaintext")
+            elif where.plaintext:
                 stored_text.update(
                     f"⚠ The token is stored in PLAIN TEXT: {where.detail} (mode 0600).\n"
                     "Anyone with access to your account or its backups can read it."
@@ -471,3 +525,57 @@ class LoginScreen(Screen[Session | None]):
         self.refresh_bindings()
         self.query_one("#login-stored").remove_class("-warning", "-plaintext")
         self.query_one("#login-token").focus()
+
+
+# -- switching profiles from the command palette -----------------------------------------
+
+
+def _switch_to(app: App[Any], session: Session | None) -> None:
+    """Hand a profile's session to the app (as after a sign-in), unless cancelled."""
+    if session is None:
+        return
+    switch = getattr(app, "switch_session", None)
+    if switch is not None:
+        switch(session)
+    else:  # PolicyApp's sign-in callback swaps session, client and catalog
+        app._signed_in(session)  # type: ignore[attr-defined]
+
+
+def open_profile(app: App[Any], name: str) -> None:
+    """Sign in with profile ``name``: its stored token if it works, else the form."""
+    app.push_screen(LoginScreen(profile=name, use_stored=True), callback=partial(_switch_to, app))
+
+
+class ProfileCommands(Provider):
+    """Command palette: "Switch profile: NAME" for every profile in config.toml."""
+
+    async def _names(self) -> list[str]:
+        return await asyncio.to_thread(profile_names)
+
+    def _current(self) -> str | None:
+        session = getattr(self.app, "session", None)
+        return getattr(session, "profile", None)
+
+    async def discover(self) -> Hits:
+        current = self._current()
+        for name in await self._names():
+            if name != current:
+                yield DiscoveryHit(
+                    f"Switch profile: {name}",
+                    partial(open_profile, self.app, name),
+                    help="Sign in with this profile's stored token",
+                )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        current = self._current()
+        for name in await self._names():
+            text = f"Switch profile: {name}"
+            score = matcher.match(text)
+            if score > 0 and name != current:
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(open_profile, self.app, name),
+                    help="Sign in with this profile's stored token",
+                )
