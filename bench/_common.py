@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -314,12 +315,27 @@ def policytui_env(server: DemoProcess, home: str) -> dict[str, str]:
     )
 
 
-def read_probe_log(path: str) -> list[dict[str, object]]:
-    """The frames bench/_tui_probe.py logged so far."""
-    import json
+class ProbeLog:
+    """The frames bench/_tui_probe.py logs, read incrementally (the log grows to thousands
+    of lines during a scan; re-reading it whole would make the harness the bottleneck)."""
 
-    try:
-        with open(path) as handle:
-            return [json.loads(line) for line in handle if line.endswith("\n")]
-    except FileNotFoundError:
-        return []
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.frames: list[dict[str, Any]] = []
+        self._offset = 0
+        self._partial = ""
+
+    def update(self) -> list[dict[str, Any]]:
+        """Read what was appended; every frame so far."""
+        try:
+            with open(self.path) as handle:
+                handle.seek(self._offset)
+                text = handle.read()
+                self._offset = handle.tell()
+        except FileNotFoundError:
+            return self.frames
+        text = self._partial + text
+        lines = text.split("\n")
+        self._partial = lines.pop()  # an unfinished last line waits for the next read
+        self.frames.extend(json.loads(line) for line in lines if line)
+        return self.frames

@@ -2,7 +2,9 @@
 
 What a pty carries is what an SSH link carries: the app runs with its real driver, and the
 bytes it writes are counted and searched here (SGR colour codes stripped before searching,
-so styled text still matches).
+so styled text still matches). A reader thread drains the pty all the time, as a terminal
+would: an app whose output nobody reads blocks on its writes, which would be measured as
+slowness of the app.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import contextlib
 import fcntl
 import os
 import re
-import select
 import signal
 import struct
 import subprocess
 import termios
+import threading
 import time
 from collections.abc import Sequence
 
@@ -45,47 +47,63 @@ class PtyApp:
         self.master = master
         #: Every byte the app wrote so far.
         self.output = bytearray()
+        #: When the last byte arrived.
+        self.last_write = time.monotonic()
+        self.closed = False
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
 
-    def _read(self, timeout: float) -> int:
-        ready, _, _ = select.select([self.master], [], [], max(0.0, timeout))
-        if not ready:
-            return 0
-        try:
-            chunk = os.read(self.master, 65536)
-        except OSError:  # the app exited and the pty closed
-            return -1
-        self.output += chunk
-        return len(chunk)
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # the app exited and the pty closed
+                chunk = b""
+            with self._changed:
+                if not chunk:
+                    self.closed = True
+                    self._changed.notify_all()
+                    return
+                self.output += chunk
+                self.last_write = time.monotonic()
+                self._changed.notify_all()
 
     def wait_for(self, pattern: bytes, *, timeout: float = 30.0, start: int = 0) -> float:
-        """Read until ``pattern`` (a regex, searched with colour codes stripped) shows in the
+        """Wait until ``pattern`` (a regex, searched with colour codes stripped) shows in the
         output written after byte ``start``; the moment it was read."""
         regex = re.compile(pattern)
         deadline = time.monotonic() + timeout
-        while True:
-            if regex.search(_SGR.sub(b"", bytes(self.output[start:]))):
-                return time.monotonic()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                tail = _SGR.sub(b"", bytes(self.output[-400:]))
-                raise TimeoutError(f"{pattern!r} not seen in {timeout:g} s; last output: {tail!r}")
-            if self._read(min(left, 0.5)) < 0:
-                raise RuntimeError(f"the app exited before {pattern!r} showed")
+        with self._changed:
+            while True:
+                if regex.search(_SGR.sub(b"", bytes(self.output[start:]))):
+                    return self.last_write
+                if self.closed:
+                    raise RuntimeError(f"the app exited before {pattern!r} showed")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    tail = _SGR.sub(b"", bytes(self.output[-400:]))
+                    raise TimeoutError(f"{pattern!r} not seen in {timeout:g} s; output: {tail!r}")
+                self._changed.wait(min(left, 0.5))
 
     def settle(self, quiet: float = 0.3, *, timeout: float = 20.0) -> int:
-        """Read until the app has written nothing for ``quiet`` seconds; bytes read."""
-        before = len(self.output)
+        """Wait until the app has written nothing for ``quiet`` seconds (or ``timeout``
+        passed); the bytes written meanwhile."""
+        with self._changed:
+            before = len(self.output)
         deadline = time.monotonic() + timeout
-        last = time.monotonic()
-        while time.monotonic() < deadline:
-            n = self._read(quiet)
-            if n < 0:
-                break
-            if n:
-                last = time.monotonic()
-            elif time.monotonic() - last >= quiet:
-                break
-        return len(self.output) - before
+        begun = time.monotonic()
+        while True:
+            now = time.monotonic()
+            with self._changed:
+                since = now - max(self.last_write, begun)
+                if since >= quiet or self.closed or now >= deadline:
+                    return len(self.output) - before
+                self._changed.wait(min(quiet - since, deadline - now))
+
+    def size(self) -> int:
+        with self._changed:
+            return len(self.output)
 
     def send(self, keys: bytes) -> float:
         """Type ``keys``; the moment they were written."""
@@ -101,6 +119,7 @@ class PtyApp:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self._reader.join(timeout=5)
         os.close(self.master)
 
     def __enter__(self) -> PtyApp:

@@ -22,11 +22,11 @@ import time
 from _common import (
     BENCH_DIR,
     ROW_MARKER,
+    ProbeLog,
     absolute_row,
     demo_process,
     median,
     policytui_env,
-    read_probe_log,
     report,
 )
 from _pty import PtyApp
@@ -41,24 +41,29 @@ def one_scan(url: str, env: dict[str, str], timeout: float) -> tuple[float, floa
     argv = [sys.executable, str(BENCH_DIR / "_tui_probe.py"), "--url", url]
     try:
         with PtyApp(argv, {**env, "POLICYTUI_PROBE_LOG": log_path}, size=SIZE) as app:
+            probe = ProbeLog(log_path)
             app.wait_for(ROW_MARKER, timeout=60)
             app.settle(0.5)
-            rss_first_page = max(float(f.get("rss", 0)) for f in read_probe_log(log_path))
+            rss_first_page = max(float(f.get("rss", 0)) for f in probe.update())
+            seen = len(probe.frames)
             pressed = app.send(b"f")
             first = done = None
             deadline = time.monotonic() + timeout
             while done is None and time.monotonic() < deadline:
-                app.settle(0.2, timeout=0.5)  # keep the pty drained so the app never blocks
-                for frame in read_probe_log(log_path):
-                    if frame.get("mode") != "fired" or float(frame["t"]) < pressed:  # type: ignore[arg-type]
+                time.sleep(0.05)
+                frames = probe.update()
+                for frame in frames[seen:]:
+                    if frame.get("mode") != "fired" or frame["t"] < pressed:
                         continue
-                    if first is None and int(frame.get("rows", 0)) > 0:  # type: ignore[call-overload]
-                        first = float(frame["t"]) - pressed  # type: ignore[arg-type]
+                    if first is None and frame.get("rows", 0) > 0:
+                        first = frame["t"] - pressed
                     if done is None and frame.get("done"):
-                        done = float(frame["t"]) - pressed  # type: ignore[arg-type]
+                        done = frame["t"] - pressed
+                seen = len(frames)
             if first is None or done is None:
                 raise SystemExit(f"the fired scan did not finish in {timeout:g} s")
-            peak = max(float(f.get("rss", 0)) for f in read_probe_log(log_path))
+            app.settle(0.5)
+            peak = max(float(f.get("rss", 0)) for f in probe.update())
             return first, done, peak, rss_first_page
     finally:
         os.unlink(log_path)

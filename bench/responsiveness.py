@@ -17,15 +17,16 @@ import os
 import sys
 import tempfile
 import time
+from typing import Any
 
 from _common import (
     BENCH_DIR,
     ROW_MARKER,
+    ProbeLog,
     Row,
     demo_process,
     percentile,
     policytui_env,
-    read_probe_log,
     report,
 )
 from _pty import PtyApp
@@ -33,13 +34,13 @@ from _pty import PtyApp
 SIZE = (120, 40)
 
 
-def latencies(frames: list[dict[str, object]], sent: list[tuple[float, int]]) -> list[float]:
+def latencies(frames: list[dict[str, Any]], sent: list[tuple[float, int]]) -> list[float]:
     """For each key (sent at t, the n-th cursor move): first frame with keys >= n, minus t."""
     out = []
     for t, n in sent:
         for frame in frames:
-            if int(frame["keys"]) >= n and float(frame["t"]) >= t:  # type: ignore[call-overload,arg-type]
-                out.append((float(frame["t"]) - t) * 1000)  # type: ignore[arg-type]
+            if frame["keys"] >= n and frame["t"] >= t:
+                out.append((frame["t"] - t) * 1000)
                 break
     return out
 
@@ -73,18 +74,22 @@ def main() -> None:
             env = {**policytui_env(server, home), "POLICYTUI_PROBE_LOG": log_path}
             argv = [sys.executable, str(BENCH_DIR / "_tui_probe.py"), "--url", server.url]
             with PtyApp(argv, env, size=SIZE) as app:
+                probe = ProbeLog(log_path)
                 app.wait_for(ROW_MARKER, timeout=60)
                 app.settle(0.5)
                 app.send(b"f")
                 deadline = time.monotonic() + 300
                 keys = 0
                 shown = done = False
+                seen = len(probe.update())
                 while not done and time.monotonic() < deadline:
-                    app.settle(gap / 2, timeout=gap)  # drain the pty between keys
-                    frames = read_probe_log(log_path)
-                    fired = [f for f in frames if f.get("mode") == "fired"]
-                    shown = shown or any(int(f.get("rows", 0)) > 1 for f in fired)  # type: ignore[call-overload]
-                    done = any(f.get("done") for f in fired)
+                    time.sleep(gap)
+                    frames = probe.update()
+                    for frame in frames[seen:]:
+                        if frame.get("mode") == "fired":
+                            shown = shown or frame.get("rows", 0) > 1
+                            done = done or bool(frame.get("done"))
+                    seen = len(frames)
                     if shown and not done:
                         keys += 1
                         streaming.append((app.send(b"j" if keys % 2 else b"k"), keys))
@@ -94,9 +99,9 @@ def main() -> None:
                 for _ in range(idle_keys):
                     keys += 1
                     idle.append((app.send(b"j" if keys % 2 else b"k"), keys))
-                    app.settle(gap / 2, timeout=gap)
+                    time.sleep(gap)
                 app.settle(0.5)
-            frames = read_probe_log(log_path)
+                frames = probe.update()
     finally:
         os.unlink(log_path)
 

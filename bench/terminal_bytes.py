@@ -41,8 +41,10 @@ def measure(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, bytes]
         app.settle(1.0)
         for index, (forward, back) in enumerate(keys):
             for _ in range(runs):
+                before = app.size()
                 app.send(forward)
-                results[index].append(app.settle(QUIET))
+                app.settle(QUIET)
+                results[index].append(app.size() - before)
                 app.send(back)
                 app.settle(QUIET)
     return results
