@@ -26,7 +26,10 @@ from policytui.config import APP_NAME
 
 SERVICE = "policytui"
 TOKEN_ENV_VARS = ("WALDUR_ACCESS_TOKEN", "WALDUR_TOKEN")
+#: Without a display nobody can answer an unlock prompt: give up quickly.
 KEYRING_TIMEOUT = 2.0
+#: With a display the keyring may be showing its unlock prompt: give the user time to type.
+KEYRING_PROMPT_TIMEOUT = 60.0
 
 Where = Literal["env", "keyring", "file"]
 T = TypeVar("T")
@@ -177,7 +180,7 @@ def _call(
     when it does not return within ``timeout`` seconds."""
     if _broken is not None:
         raise _broken
-    limit = KEYRING_TIMEOUT if timeout is None else timeout
+    limit = keyring_timeout() if timeout is None else timeout
     outcome: dict[str, object] = {}
     done = threading.Event()
 
@@ -206,6 +209,20 @@ def _call(
             raise error  # "no such entry": an answer, not a broken keyring
         raise _remember(KeyringUnavailable(_safe(_explain(error), secret))) from None  # type: ignore[arg-type]
     return outcome.get("value")  # type: ignore[return-value]
+
+
+def keyring_timeout() -> float:
+    """How long one keyring call may take: ``POLICYTUI_KEYRING_TIMEOUT`` if set, longer
+    when a desktop could be showing an unlock prompt, else about two seconds."""
+    raw = os.environ.get("POLICYTUI_KEYRING_TIMEOUT", "")
+    try:
+        if raw.strip():
+            return max(0.1, float(raw))
+    except ValueError:
+        pass
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return KEYRING_PROMPT_TIMEOUT
+    return KEYRING_TIMEOUT
 
 
 def check_keyring(timeout: float | None = None) -> KeyringUnavailable | None:

@@ -21,7 +21,10 @@ import fake_keyrings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _fresh_keyring_state() -> Iterator[None]:
+def _fresh_keyring_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # No desktop: the keyring gets its short time limit, as on an SSH host.
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "POLICYTUI_KEYRING_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
     credentials.reset_keyring_state()
     keyring.set_keyring(fail.Keyring())
     yield

@@ -109,3 +109,11 @@ def test_logout_with_an_unusable_keyring_does_not_claim_the_token_is_gone(use_ke
     use_keyring(fake_keyrings.LockedKeyring())
     with pytest.raises(credentials.KeyringUnavailable):
         credentials.delete_token("prod", URL)
+
+
+def test_time_limit_is_longer_when_a_desktop_can_show_an_unlock_prompt(monkeypatch):
+    assert credentials.keyring_timeout() == 2.0
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert credentials.keyring_timeout() == 60.0
+    monkeypatch.setenv("POLICYTUI_KEYRING_TIMEOUT", "5")
+    assert credentials.keyring_timeout() == 5.0

@@ -36,7 +36,9 @@ def secret_service():
         pytest.skip(f"no real Secret Service here: {', '.join(missing)} not installed")
 
     def run(step: str, url: str, *, unlock: bool = True, token: str = "") -> dict:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+        # No display either: an unlock prompt must not pop up on a developer's desktop.
+        dropped = ("PYTHON_KEYRING_BACKEND", "DISPLAY", "WAYLAND_DISPLAY")
+        env = {k: v for k, v in os.environ.items() if k not in dropped}
         env.update(KEYRING_PW="test-keyring-password", SCENARIO_TOKEN=token)
         script = (
             f"{UNLOCKED if unlock else LOCKED} >/dev/null 2>&1; "
