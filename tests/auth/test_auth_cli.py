@@ -8,6 +8,8 @@ import os
 import stat
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +166,20 @@ def test_no_dbus_at_all_is_explained(demo_server):
     )  # fmt: skip
     assert result.returncode == 1
     assert "no OS keyring is available here" in result.stderr
+
+
+def test_a_hung_keyring_cannot_keep_the_process_from_exiting(demo_server):
+    # The backend blocks for two minutes; the command must explain and exit long before.
+    started = time.monotonic()
+    result = run_cli(
+        "login", "--url", demo_server.url, "--with-token",
+        stdin=OWNER_TOKEN,
+        env={
+            "PYTHON_KEYRING_BACKEND": "fake_keyrings.SlowKeyring",
+            "PYTHONPATH": str(Path(__file__).parent),
+        },
+    )  # fmt: skip
+    assert time.monotonic() - started < 15
+    assert result.returncode == 1
+    assert "did not answer within 2 s" in result.stderr
+    assert "Nothing was saved." in result.stderr
