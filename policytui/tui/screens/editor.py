@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
@@ -117,6 +117,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
     """The form. Dismisses with the saved policy, or None when left without saving."""
 
     CSS_PATH = style_path("editor.tcss")
+    #: Two columns (form | groups and options) from 120 cells: operators' wide terminals.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+n", "add_limit", "Add limit"),
@@ -345,8 +347,10 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             ),
             self._error("period"),
         ]
+        # Who the policy applies to, and extras: beside the rest on wide terminals.
+        side: list[Widget] = []
         if self.features.apply_to_all:
-            widgets += [
+            side += [
                 TickBox(
                     "Apply to all organizations (instead of chosen groups)",
                     draft.apply_to_all,
@@ -356,7 +360,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 self._error("apply_to_all"),
             ]
         groups = sorted(catalog.groups.values(), key=lambda g: catalog.group_label(g.url))
-        widgets += [
+        side += [
             Label("Organization groups", classes="field-label", id="groups-label"),
             MultiSelect(
                 [
@@ -377,7 +381,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             self._error("organization_groups"),
         ]
         if self.features.options:
-            widgets += [
+            side += [
                 Label("Options  (JSON object · ctrl+o opens $EDITOR)", classes="field-label"),
                 TextArea(
                     draft.options_text,
@@ -388,7 +392,13 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 ),
                 self._error("options"),
             ]
-        return widgets
+        return [
+            Container(
+                Container(*widgets, id="form-main"),
+                Container(*side, id="form-side"),
+                id="form-columns",
+            )
+        ]
 
     @staticmethod
     def _error(name: str) -> Static:
