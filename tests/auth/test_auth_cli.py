@@ -183,3 +183,16 @@ def test_a_hung_keyring_cannot_keep_the_process_from_exiting(demo_server):
     assert result.returncode == 1
     assert "did not answer within 2 s" in result.stderr
     assert "Nothing was saved." in result.stderr
+
+
+def test_status_names_the_environment_override(demo_server, monkeypatch, capsys):
+    monkeypatch.setenv("WALDUR_API_URL", demo_server.url)
+    monkeypatch.setenv("WALDUR_ACCESS_TOKEN", OWNER_TOKEN)
+    assert account.cmd_status(argparse.Namespace()) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"Environment: $WALDUR_ACCESS_TOKEN overrides the stored tokens; {demo_server.url}/api/"
+        in out
+    )
+    assert "Environment session: Alice Owner (acme-owner), not staff" in out
+    assert OWNER_TOKEN not in out

@@ -108,6 +108,15 @@ def test_login_command_prompts_without_echo(pane, demo_server):
     screen = p.wait_for("saved in")
     assert "as Alice Owner (acme-owner), not staff." in screen
     assert "WARNING: the token is stored in PLAIN TEXT" in screen
+    # No --url: the command asks for it, then for the token.
+    second = pane("login2", f"{cli} login --profile second --insecure-storage")
+    second.wait_for("Waldur API URL")
+    second.type(demo_server.url)
+    second.send("Enter")
+    second.wait_for("API token (typing is hidden):")
+    second.type(OWNER_TOKEN)
+    second.send("Enter")
+    assert "Profile 'second' saved" in second.wait_for("saved in")
     status = pane("status", f"{cli} status")
     screen = status.wait_for("User:")
     assert "User:  Alice Owner (acme-owner), not staff" in screen
