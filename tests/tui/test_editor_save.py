@@ -443,3 +443,34 @@ async def test_patch_applied_but_answer_lost_is_not_sent_twice(fresh_demo_server
         assert len(await sent_writes(server, "PATCH")) == 1
         stored = await app.client.policies.get(policy.uuid)
         assert [(c.type, c.limit) for c in stored.component_limits_set] == [(type_, 5555)]
+
+
+async def test_edit_duplicate_delete_on_the_2024_server(quirks_demo_server):
+    app = EditorHarness(quirks_demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        policy = await first_policy(app.client, scope_uuid=ACME_HPC)
+        assert policy.apply_to_all is None and policy.options is None  # 2024 shapes
+        editor = await open_editor(app, pilot, editing.open_edit_policy, policy)
+        assert not editor.query("#options") and not editor.query("#apply-to-all")
+        type_ = policy.component_limits_set[0].type
+        await fill(editor, pilot, limits=[(type_, "2024")])
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DiffReviewScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="saved")
+        edited = await app.client.policies.get(policy.uuid)
+        assert [(c.type, c.limit) for c in edited.component_limits_set] == [(type_, 2024)]
+
+        await open_editor(app, pilot, editing.open_duplicate_policy, edited)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="duplicated")
+        copy = app.saved[-1].policy
+        assert app.saved[-1].created and copy.uuid != policy.uuid
+        assert [(c.type, c.limit) for c in copy.component_limits_set] == [(type_, 2024)]
+
+        for target in (copy, edited):
+            editing.confirm_delete_policy(app, target)
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await wait_for(pilot, lambda t=target: t.uuid in app.deleted, what="deleted")
+        assert app.deleted == [copy.uuid, policy.uuid]
