@@ -327,3 +327,26 @@ async def test_saved_and_deleted_policies_update_rows_without_reload(demo_server
         assert gone not in uuids(app)
         assert "59 policies" in screen_text(app)
         assert not policy_requests(demo_server)
+
+
+async def test_a_cursor_move_repaints_only_the_two_rows_involved(demo_server) -> None:
+    """Over SSH every repainted line costs bytes: a move must not redraw the table."""
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        painted: list[int] = []
+        original = table.render_line
+
+        def counting(y: int):
+            painted.append(y)
+            return original(y)
+
+        table.render_line = counting  # type: ignore[method-assign]
+        await pilot.press("j")
+        await pilot.pause()
+        assert sorted(set(painted)) == [1, 2]  # rows 1 and 2 on screen; the header stays
+        painted.clear()
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert sorted(set(painted)) == [2, 3, 4]

@@ -27,6 +27,7 @@ from textual.strip import Strip
 from policytui.tui.widgets.policy_rows import PolicyRow
 
 GAP = 1
+_FOREGROUND_ONLY = frozenset({"policy-table--fired", "policy-table--changed", "policy-table--dim"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,8 @@ class PolicyTable(ScrollView, can_focus=True):
     }
     """
 
-    cursor = reactive(0, always_update=True, init=False)
+    # repaint=False: a move repaints just the two rows involved (see watch_cursor).
+    cursor = reactive(0, always_update=True, init=False, repaint=False)
 
     class CursorMoved(Message):
         """The highlighted row changed (``row`` is None when the table is empty)."""
@@ -445,7 +447,11 @@ class PolicyTable(ScrollView, can_focus=True):
         """Component styles, looked up once per theme/focus change rather than per line."""
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name)
+            style = self.get_component_rich_style(name)
+            if name in _FOREGROUND_ONLY:
+                # Text colour and weight only: the row's background (cursor) shows through.
+                style = Style(color=style.color, bold=style.bold, italic=style.italic)
+            self._styles[name] = style
         return style
 
     def notify_style_update(self) -> None:
@@ -508,7 +514,8 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
         text.truncate(width, overflow="crop", pad=False)
-        segments = list(text.render(self.app.console))
+        # Merge runs of one style: fewer escape sequences per repainted line.
+        segments = list(Segment.simplify(text.render(self.app.console)))
         strip = Strip(segments)
         if strip.cell_length < width:
             strip = Strip([*segments, Segment(" " * (width - strip.cell_length), pad_style)])
