@@ -27,7 +27,7 @@ async def test_first_paint_is_a_loading_state_before_any_answer(fresh_demo_serve
         while not isinstance(app.screen, PolicyListScreen):
             await pilot.pause()
         await pilot.pause()
-        # Painted while the first request is still on the wire (1.5 s of latency: slack for a busy CI host).
+        # Painted while the first request is on the wire (1.5 s latency: slack for busy CI).
         assert "Loading policies…" in screen_text(app)
         await settle(pilot)
         assert "Loading policies…" not in screen_text(app)
@@ -137,3 +137,74 @@ async def test_theme_toggles_between_light_and_dark(demo_server) -> None:
         await pilot.press("t")
         assert app.theme != before
         assert {before, app.theme} == {"textual-dark", "textual-light"}
+
+
+@pytest.mark.parametrize(
+    ("injected", "expect"),
+    [
+        (fault("wrong_types"), "The server sent something unreadable"),
+        (fault("missing_fields"), "The server sent something unreadable"),
+        (fault("drop"), "Cannot reach the server"),
+        (fault("rate_limit", retry_after=0), "rate limiting"),
+    ],
+    ids=["wrong-types", "missing-fields", "dropped-connection", "rate-limited"],
+)
+async def test_odd_server_answers_become_messages_not_crashes(
+    fresh_demo_server, injected: Fault, expect: str
+) -> None:
+    server = fresh_demo_server
+    server.set_faults([injected])
+    app = make_app(server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.client.max_retries = 0  # the first bad answer is the one shown
+        await pilot.press("r")
+        await settle(pilot)
+        assert expect in screen_text(app)
+        assert app.is_running
+
+
+async def test_a_server_without_count_or_links_still_pages(fresh_demo_server) -> None:
+    server = fresh_demo_server
+    server.set_faults([fault("bad_count"), fault("no_link")])
+    app = make_app(server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        assert table.row_count == 20
+        assert "page 1 of ? · ? policies" in screen_text(app)
+        first = [r.uuid for r in table.rows]
+        # A full page with no count or links: there may be more, so next is allowed.
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "page 2 of ? · ? policies" in screen_text(app)
+        assert table.row_count == 20 and [r.uuid for r in table.rows] != first
+
+
+async def test_a_huge_page_is_listed_without_freezing(fresh_demo_server) -> None:
+    server = fresh_demo_server
+    server.set_faults(
+        [Fault("huge", times=1, method="GET", path=POLICY_LIST, params={"count": 5000})]
+    )
+    app = make_app(server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # The server ignored page_size and sent 5000: all of them are rows, painted lazily.
+        assert app.screen.query_one(PolicyTable).row_count == 5000
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.screen.query_one(PolicyTable).cursor == 4999
+
+
+async def test_the_2024_server_shape_lists_and_details(quirks_demo_server) -> None:
+    app = make_app(quirks_demo_server, page_size=20)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        assert table.row_count == 20
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Policy uuid" in text
+        # The 2024 server sends neither apply_to_all nor options: nothing is made up.
+        assert "Apply to all" not in text
+        assert "Options" not in text

@@ -85,6 +85,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self.page_size = 20
         self.total: int | None = None
         self.page_count: int | None = None
+        #: Another page follows (from the Link header, the count, or a full page when the
+        #: server sends neither).
+        self._more = False
         self.mode = "pages"
         self.pane_open = False
         self._page: Page[OfferingUsagePolicy] | None = None
@@ -215,7 +218,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._cache[key] = page
 
     def _prefetch(self, number: int) -> None:
-        if self.page_count is not None and number > self.page_count:
+        if (self.page_count is not None and number > self.page_count) or not self._more:
             return
         if self._cache_key(number) in self._cache:
             return
@@ -226,7 +229,13 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._auth_failed = False
         self._page = page
         self.total = page.total
-        self.page_count = page.page_count
+        # Without a count or a rel="last" link the number of pages is unknown (None).
+        self.page_count = (
+            page.page_count if (page.total is not None or "last" in page.links) else None
+        )
+        self._more = page.has_next or (
+            self.page_count is None and len(page.items) >= self.page_size
+        )
         self._note_fired_states(page.items, mark=mark)
         after, self._cursor_after_load = self._cursor_after_load, ""
         turned = self._shown_page_number != page.page
@@ -380,7 +389,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             elif self.total is None and self._page is None:
                 left = "loading…"
             else:
-                pages = self.page_count or 1
+                pages = self.page_count or "?"
                 total = (
                     count_noun(self.total, "policy", "policies")
                     if self.total is not None
@@ -425,8 +434,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     def action_next_page(self) -> None:
         if not self._pages_only():
             return
-        last = self.page_count or 1
-        if self.page_number >= last:
+        if not self._more:
             self.notify("This is the last page.", timeout=2)
             return
         self._load_page(self.page_number + 1)
@@ -451,7 +459,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     def _turn_page(self, event: PolicyTable.EdgeReached) -> None:
         if self.mode != "pages":
             return
-        if event.forward and self.page_number < (self.page_count or 1):
+        if event.forward and self._more:
             self._cursor_after_load = "first"
             self.action_next_page()
         elif not event.forward and self.page_number > 1:
