@@ -350,3 +350,37 @@ async def test_a_cursor_move_repaints_only_the_two_rows_involved(demo_server) ->
         await pilot.press("j", "j")
         await pilot.pause()
         assert sorted(set(painted)) == [2, 3, 4]
+
+
+async def test_leaving_the_fired_view_stops_a_scan_stuck_on_a_slow_server(
+    fresh_demo_server,
+) -> None:
+    import time
+
+    from policytui.demo import Fault
+
+    server = fresh_demo_server
+    app = make_app(server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Every policy list request now hangs for 30 s.
+        server.set_faults(
+            [
+                Fault(
+                    "timeout",
+                    method="GET",
+                    path="marketplace-offering-usage-policies/",
+                    params={"seconds": 30},
+                )
+            ]
+        )
+        await pilot.press("f")
+        await pilot.pause(0.3)
+        assert "Scanning every page" in screen_text(app)
+        started = time.monotonic()
+        await pilot.press("f")  # back to the pages (cached: no request needed)
+        await app.workers.wait_for_complete()
+        assert time.monotonic() - started < 5, "the scan thread waited for the server"
+        assert app.screen.mode == "pages"
+        assert len(uuids(app)) == 20
+        server.clear_faults()

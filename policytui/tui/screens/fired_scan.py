@@ -9,6 +9,8 @@ turns them into rows there, and reports in batches a few times a second.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,8 +44,34 @@ async def scan_fired(
     report: Callable[[ScanProgress], None],
     cancelled: Callable[[], bool],
     flush_seconds: float = 0.25,
+    poll_seconds: float = 0.1,
 ) -> ScanProgress | None:
-    """Walk every page; ``report`` batches as they come; None when cancelled."""
+    """Walk every page; ``report`` batches as they come; None when cancelled.
+
+    The cancel flag is polled while requests are in flight too, so leaving the fired
+    view (or quitting) does not wait for a slow server to answer the next page.
+    """
+    walk = asyncio.ensure_future(
+        _walk(session, scope_uuid, build, report, cancelled, flush_seconds)
+    )
+    while not walk.done():
+        await asyncio.wait({walk}, timeout=poll_seconds)
+        if cancelled() and not walk.done():
+            walk.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await walk
+            return None
+    return walk.result()
+
+
+async def _walk(
+    session: Session,
+    scope_uuid: str | None,
+    build: Callable[[OfferingUsagePolicy], PolicyRow],
+    report: Callable[[ScanProgress], None],
+    cancelled: Callable[[], bool],
+    flush_seconds: float,
+) -> ScanProgress | None:
     progress = ScanProgress()
     last_report = time.monotonic()
     async with session.client() as client:
