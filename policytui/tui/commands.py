@@ -101,10 +101,19 @@ class PolicyCommands(Provider):
         if target is None:
             self.app.notify("Sign in first: there is no policy list yet.", severity="warning")
             return
-        # The palette may sit over the detail screen: bring the list back for list actions.
-        while self.app.screen is not target and len(self.app.screen_stack) > 1:
-            if getattr(self.app.screen, "KEEP_FOR_PALETTE", False):
-                break
+        from policytui.tui.screens.detail import DetailScreen
+        from policytui.tui.screens.help import HelpScreen
+        from policytui.tui.screens.raw import RawScreen
+
+        # The palette may sit over a read-only view: bring the list back for list actions.
+        # Anything else (an editor with typing in it) is never closed behind the user's back.
+        while self.app.screen is not target:
+            if not isinstance(self.app.screen, DetailScreen | RawScreen | HelpScreen):
+                self.app.notify(
+                    "Finish or close this screen first, then run the command again.",
+                    severity="warning",
+                )
+                return
             self.app.pop_screen()
         await target.run_action(action)
 

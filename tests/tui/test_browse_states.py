@@ -208,3 +208,20 @@ async def test_the_2024_server_shape_lists_and_details(quirks_demo_server) -> No
         # The 2024 server sends neither apply_to_all nor options: nothing is made up.
         assert "Apply to all" not in text
         assert "Options" not in text
+
+
+async def test_palette_runs_list_actions_from_the_detail_screen(demo_server) -> None:
+    from policytui.tui.screens.detail import DetailScreen
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"next page", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyListScreen)
+        assert "page 2 of 3" in screen_text(app)
