@@ -384,3 +384,40 @@ async def test_leaving_the_fired_view_stops_a_scan_stuck_on_a_slow_server(
         assert app.screen.mode == "pages"
         assert len(uuids(app)) == 20
         server.clear_faults()
+
+
+async def test_keys_typed_fast_after_slash_or_o_land_in_the_box(demo_server) -> None:
+    """A terminal delivers "/gpu" in one read: the letters must not run list commands."""
+    from textual import events
+
+    from policytui.tui.screens.offering_picker import OfferingPicker
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("slash", "g", "p", "u"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await settle(pilot)
+        assert app.screen.query_one("#quick-filter").value == "gpu"
+        assert isinstance(app.screen, PolicyListScreen)  # "u" did not open a duplicate
+        await pilot.press("escape")
+        for key in "ogpu":
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert isinstance(app.screen, OfferingPicker)
+        assert app.screen.query_one("#offering-search").value == "gpu"
+
+
+async def test_click_selects_and_double_click_opens(demo_server) -> None:
+    from policytui.tui.screens.detail import DetailScreen
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        await pilot.click(PolicyTable, offset=(5, 4))  # row 4 (line 0 is the header)
+        assert table.cursor == 3
+        await pilot.click(PolicyTable, offset=(5, 4), times=2)
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.policy.uuid == table.rows[3].uuid

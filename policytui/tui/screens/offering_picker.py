@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -97,6 +97,15 @@ class OfferingPicker(ModalScreen[str | None]):
         if chosen:
             index = next((i for i, o in enumerate(chosen) if o.uuid == self.current), 0)
             options.highlighted = index
+
+    def on_key(self, event: events.Key) -> None:
+        # Typed before the search box had focus (the picker was still mounting): keep it.
+        search = self.query_one("#offering-search", Input)
+        if self.focused is None and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            search.insert_text_at_cursor(event.character)
+            self.set_focus(search)
 
     @on(Input.Changed, "#offering-search")
     def _search(self, event: Input.Changed) -> None:

@@ -59,7 +59,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         Binding("less_than_sign", "first_page", "First page", show=False, key_display="<"),
         Binding("greater_than_sign", "last_page", "Last page", show=False, key_display=">"),
         Binding("f", "toggle_fired", "Fired"),
-        Binding("o", "pick_offering", "Offering"),
+        # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
+        # typed fast searches for "gpu" instead of running g, p and u on the list.
+        Binding("o", "pick_offering", "Offering", priority=True),
         Binding("x", "clear_offering", "Clear offering", show=False),
         # Priority: handled as the key arrives, so "/gpu" typed fast lands in the box
         # instead of the keys after "/" going to the table.
