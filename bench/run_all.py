@@ -51,9 +51,10 @@ def table(results: list[tuple[str, dict]]) -> str:
             base = _value(row["baseline"], row["unit"])
             if row["baseline_name"]:
                 base += f" ({row['baseline_name']})"
+            met = "—" if row["target"] == "(reported)" else ("yes" if row["met"] else "**no**")
             lines.append(
                 f"| {number} | {row['metric']} | {base} | {_value(row['policytui'], row['unit'])}"
-                f" | {ratio} | {row['target']} | {'yes' if row['met'] else '**no**'} |"
+                f" | {ratio} | {row['target']} | {met} |"
                 f" `.venv/bin/python {script}` |"
             )
     return "\n".join(lines)
