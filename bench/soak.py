@@ -7,9 +7,13 @@ The demo server runs in a child process, so the memory measured here is the app'
 Every few seconds the fault mix changes (5xx, 429, timeouts, dropped connections, broken
 JSON, HTML, wrong shapes, huge pages, stripped pagination headers, a revoked token, added
 latency, random errors), while keys are pressed as a user would in whichever screen is on
-top. The run fails if the app crashes or exits, or if its memory keeps growing: resident
-size is sampled every second and the median of the last fifth of the run is compared with
-the median of the first fifth after a warm-up that opened every screen once.
+top. The run fails if the app crashes or exits, or if its memory grows: resident size
+(RSS) and the live Python heap (``sys.getallocatedblocks``) are read at rest before and
+after the run, in the same state each time (the list, first page, freshly loaded, nothing
+on top), so the comparison shows growth rather than whatever the last key opened. RSS is
+also sampled once a second for the peak. RSS keeps memory the C allocator holds after a
+spike, so its bound is loose; the live heap is what a leak would grow. The report lists
+the kinds of object whose count grew; ``--trace`` adds allocation sites (tracemalloc; slow).
 
 Prints a summary (``--json`` for one machine-readable line) and exits 0 when it passed.
 """
@@ -27,6 +31,7 @@ import subprocess
 import sys
 import time
 import traceback
+import tracemalloc
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,6 +63,14 @@ FORM_KEYS = _keys(
 MODAL_KEYS = _keys("enter escape escape tab y n b o r d k down up")
 PICKER_KEYS = _keys("a c down down up enter escape backspace")
 HELP_KEYS = _keys("j k escape escape")
+
+
+#: A tour of every screen: help, side pane or detail, raw, offering picker, fired view,
+#: quick filter, editor.
+WARM_UP = _keys(
+    "question_mark escape enter enter escape y escape o escape f f slash a escape escape "
+    "n escape d escape"
+)
 
 
 def keys_for(screen_name: str) -> list[str]:
@@ -127,8 +140,20 @@ class Report:
     allowed_growth_mb: float = 0.0
     crashed: str | None = None
     passed: bool = False
-    #: (seconds into the run, RSS MB), one a second.
-    samples: list[tuple[float, float]] = field(default_factory=list)
+    #: Kinds of live object whose count grew most (widgets, messages, models...).
+    object_growth: list[str] = field(default_factory=list)
+    #: Widgets no longer in the DOM but still alive at the end (a leak if many).
+    detached_widgets: list[str] = field(default_factory=list)
+    #: With --trace: where the Python heap grew most during the run.
+    growth_sites: list[str] = field(default_factory=list)
+    #: Live Python objects' blocks (sys.getallocatedblocks), first and last fifth: RSS
+    #: also holds memory the allocator keeps after a spike, this counts only what lives.
+    heap_blocks_start: int = 0
+    heap_blocks_end: int = 0
+    heap_growth_pct: float = 0.0
+    allowed_heap_growth_pct: float = 0.0
+    #: (seconds into the run, RSS MB, heap blocks), one a second.
+    samples: list[tuple[float, float, int]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         top = ", ".join(f"{k} {v}" for k, v in self.screens.most_common(8))
@@ -138,7 +163,19 @@ class Report:
             f"memory (RSS): start {self.rss_start_mb:.1f} MB, end {self.rss_end_mb:.1f} MB, "
             f"peak {self.rss_peak_mb:.1f} MB, growth {self.rss_growth_mb:+.1f} MB "
             f"(allowed {self.allowed_growth_mb:.1f} MB)",
+            f"live Python heap: {self.heap_blocks_start} → {self.heap_blocks_end} blocks "
+            f"({self.heap_growth_pct:+.1f} %, allowed {self.allowed_heap_growth_pct:.0f} %)",
             f"crash: {self.crashed or 'none'}",
+            *(
+                ["live objects that grew in number:", *self.object_growth]
+                if self.object_growth
+                else []
+            ),
+            *(
+                ["heap growth by allocation site (--trace):", *self.growth_sites]
+                if self.growth_sites
+                else []
+            ),
             "PASS" if self.passed else "FAIL",
         ]
 
@@ -198,7 +235,7 @@ async def soak(args: argparse.Namespace) -> Report:
     rng = random.Random(args.seed)
     report = Report()
     demo = DemoProcess(args.policies)
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float, int]] = []
     try:
         session = Session(
             url=demo.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
@@ -206,15 +243,20 @@ async def soak(args: argparse.Namespace) -> Report:
         app = PolicyApp(session)
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause(1.0)
-            # Warm-up: open each screen once, so first-use imports and caches are not
-            # counted as growth.
-            for key in ["question_mark", "escape", "enter", "y", "escape", "escape", "n"]:
-                await pilot.press(key)
-                await pilot.pause(0.3)
-            for _ in range(4):
-                await pilot.press("escape")
-                await pilot.pause(0.2)
-            gc.collect()
+            # Warm-up: open each screen twice, so first-use imports, stylesheet caches
+            # and Textual's bounded render caches are not counted as growth.
+            for _ in range(2):
+                for key in WARM_UP:
+                    await pilot.press(key)
+                    await pilot.pause(0.25)
+                while len(app.screen_stack) > 2:
+                    app.pop_screen()
+                    await pilot.pause(0.1)
+            baseline = await measure_at_rest(pilot, app)
+            live_before = live_objects()
+            if args.trace:
+                tracemalloc.start(8)
+                before = tracemalloc.take_snapshot()
             start = time.monotonic()
             next_mix = start
             next_sample = start
@@ -227,7 +269,7 @@ async def soak(args: argparse.Namespace) -> Report:
                     report.fault_mixes += 1
                     next_mix = now + args.fault_every
                 if now >= next_sample:
-                    samples.append((now - start, rss_mb()))
+                    samples.append((now - start, rss_mb(), sys.getallocatedblocks()))
                     next_sample = now + 1.0
                 name = type(app.screen).__name__
                 report.screens[name] += 1
@@ -239,33 +281,111 @@ async def soak(args: argparse.Namespace) -> Report:
                 await pilot.pause(rng.choice([0.0, 0.02, 0.05, 0.2]))
             report.seconds = time.monotonic() - start
             await asyncio.to_thread(demo.control, {"faults": [], "latency_ms": 0, "error_rate": 0})
-            # Let in-flight workers finish with the faults off, then read the final size.
-            await pilot.pause(2.0)
-            gc.collect()
-            samples.append((time.monotonic() - start, rss_mb()))
             if app.is_running:
-                await pilot.press("escape")
+                final = await measure_at_rest(pilot, app)
+                report.rss_start_mb, report.heap_blocks_start = baseline
+                report.rss_end_mb, report.heap_blocks_end = final
+            report.object_growth = object_growth(live_before, live_objects())
+            report.detached_widgets = detached_widgets(app)
+            if args.trace:
+                report.growth_sites = growth_sites(before, tracemalloc.take_snapshot())
+                tracemalloc.stop()
     except Exception as exc:  # the crash is the finding: report it, no locals printed
         report.crashed = "".join(traceback.format_exception_only(exc)).strip()
         report.crashed += "\n" + "".join(traceback.format_tb(exc.__traceback__)[-6:])
     finally:
         demo.stop()
-    judge_memory(report, samples, args.max_growth_mb)
-    report.passed = report.crashed is None and report.rss_growth_mb <= report.allowed_growth_mb
+    judge_memory(report, samples, args.max_growth_mb, args.max_heap_growth_pct)
+    report.passed = (
+        report.crashed is None
+        and report.heap_blocks_end > 0
+        and report.rss_growth_mb <= report.allowed_growth_mb
+        and report.heap_growth_pct <= report.allowed_heap_growth_pct
+    )
     return report
 
 
-def judge_memory(report: Report, samples: list[tuple[float, float]], allowed: float) -> None:
-    if not samples:
-        return
-    report.samples = [(round(t, 1), round(mb, 1)) for t, mb in samples]
-    sizes = [size for _, size in samples]
-    fifth = max(1, len(sizes) // 5)
-    report.rss_start_mb = statistics.median(sizes[:fifth])
-    report.rss_end_mb = statistics.median(sizes[-fifth:])
-    report.rss_peak_mb = max(sizes)
+def live_objects() -> Counter[str]:
+    """Live objects by class, for the classes of this app, Textual, Rich and pydantic."""
+    gc.collect()
+    counts: Counter[str] = Counter()
+    for obj in gc.get_objects():
+        cls = type(obj)
+        module = cls.__module__ or ""
+        if module.startswith(("policytui", "textual", "rich", "pydantic", "httpx")):
+            counts[f"{module}.{cls.__qualname__}"] += 1
+    return counts
+
+
+def detached_widgets(app: Any, top: int = 10) -> list[str]:
+    """Widgets alive after a full collection that are not in the app's DOM any more."""
+    from textual.widget import Widget
+
+    gc.collect()
+    counts: Counter[str] = Counter()
+    for obj in gc.get_objects():
+        if isinstance(obj, Widget) and not obj.is_attached and obj is not app:
+            counts[type(obj).__qualname__] += 1
+    return [f"  {n:6d} {name}" for name, n in counts.most_common(top)]
+
+
+def object_growth(before: Counter[str], after: Counter[str], top: int = 10) -> list[str]:
+    diff = Counter({k: after[k] - before.get(k, 0) for k in after})
+    return [f"  {n:+6d} {name}" for name, n in diff.most_common(top) if n > 0]
+
+
+def growth_sites(before: Any, after: Any, top: int = 12) -> list[str]:
+    """The allocation sites whose live memory grew most between two snapshots."""
+    stats = after.compare_to(before, "traceback")
+    lines = []
+    for stat in stats[:top]:
+        frames = [f for f in stat.traceback if "tracemalloc" not in f.filename][-3:]
+        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames))
+        lines.append(f"  {stat.size_diff / 2**20:+7.2f} MB {stat.count_diff:+8d} blocks  {where}")
+    return lines
+
+
+async def measure_at_rest(pilot: Any, app: Any) -> tuple[float, int]:
+    """Bring the app to the same state each time (the list, first page, freshly loaded,
+    no filter, nothing on top) and read RSS and live heap blocks there: comparing two
+    such readings shows growth, not whatever the last key happened to open."""
+    from policytui.tui.screens.policy_list import PolicyListScreen
+
+    await pilot.pause(2.0)  # in-flight workers finish with the faults off
+    app.clear_notifications()  # toasts of the last faults are widgets too
+    while len(app.screen_stack) > 2 or not isinstance(app.screen, PolicyListScreen):
+        app.pop_screen()
+        await pilot.pause(0.1)
+    screen = app.screen
+    for key in ["escape", "escape", "x", "g", "r"]:
+        await pilot.press(key)
+        await pilot.pause(0.1)
+    if getattr(screen, "mode", "pages") != "pages":
+        await pilot.press("f")
+    await pilot.pause(1.5)
+    readings = []
+    for _ in range(3):
+        gc.collect()
+        readings.append((rss_mb(), sys.getallocatedblocks()))
+        await pilot.pause(0.3)
+    return (
+        statistics.median(r[0] for r in readings),
+        int(statistics.median(r[1] for r in readings)),
+    )
+
+
+def judge_memory(
+    report: Report, samples: list[tuple[float, float, int]], allowed_mb: float, allowed_pct: float
+) -> None:
+    """Growth from the reading at rest before the run to the one after it; the samples
+    taken during the run give the peak."""
+    report.samples = [(round(t, 1), round(mb, 1), blocks) for t, mb, blocks in samples]
+    report.rss_peak_mb = max([mb for _, mb, _ in samples] + [report.rss_end_mb])
     report.rss_growth_mb = report.rss_end_mb - report.rss_start_mb
-    report.allowed_growth_mb = allowed
+    report.allowed_growth_mb = allowed_mb
+    if report.heap_blocks_start:
+        report.heap_growth_pct = 100 * (report.heap_blocks_end / report.heap_blocks_start - 1)
+    report.allowed_heap_growth_pct = allowed_pct
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -280,7 +400,16 @@ def main(argv: list[str] | None = None) -> int:
         default=40.0,
         help="allowed RSS growth between the first and the last fifth of the run",
     )
+    parser.add_argument(
+        "--max-heap-growth-pct",
+        type=float,
+        default=15.0,
+        help="allowed growth of live Python heap blocks, first fifth to last fifth",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument(
+        "--trace", action="store_true", help="report where the heap grew (tracemalloc; slower)"
+    )
     parser.add_argument("--serve-demo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_demo:

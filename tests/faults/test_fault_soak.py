@@ -1,6 +1,9 @@
 """The soak's CI version: bench/soak.py for ~25 s, random keys in the real TUI against a
-demo server whose faults change every few seconds. It must not crash, and its memory
-must not run away (the ten-minute run judges flatness; 25 s mostly proves the harness)."""
+demo server whose faults change every few seconds. It must not crash or exit.
+
+Memory: in 25 s Textual's bounded render caches are still filling (about +15 % of live
+heap blocks even with no leak), so this run only catches a runaway leak (> 40 %). Flatness
+is judged by the ten-minute run (``python bench/soak.py``, 15 %)."""
 
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ def test_a_short_soak_with_faults(fault_row) -> None:
             "2",
             "--policies",
             "120",
+            "--max-heap-growth-pct",
+            "40",
             "--json",
         ],
         cwd=ROOT,
@@ -47,9 +52,10 @@ def test_a_short_soak_with_faults(fault_row) -> None:
         f"{report['keys']} keys over {report['fault_mixes']} fault mixes, "
         f"{len(report['screens'])} kinds of screen; crash: {report['crashed'] or 'none'}; "
         f"RSS {report['rss_start_mb']:.0f} → {report['rss_end_mb']:.0f} MB "
-        f"(peak {report['rss_peak_mb']:.0f})"
+        f"(peak {report['rss_peak_mb']:.0f}), live heap {report['heap_growth_pct']:+.0f} %"
     )
     assert report["crashed"] is None, report["crashed"]
     assert report["keys"] >= 50 and report["fault_mixes"] >= 5
     assert report["rss_growth_mb"] <= report["allowed_growth_mb"]
+    assert report["heap_growth_pct"] <= report["allowed_heap_growth_pct"]
     assert done.returncode == 0
