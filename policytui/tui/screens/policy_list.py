@@ -215,6 +215,11 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         key = self._cache_key(number)
         try:
             page = await self.client.policies.list(page=number, page_size=key[2], scope_uuid=key[0])
+        except errors.AuthenticationError:
+            # The token is no good for any request: ask now, not at the next page turn.
+            self._auth_failed = True
+            self.policy_app.require_sign_in()
+            return
         except Exception:
             return  # a prefetch failure is retried, visibly, when the page is opened
         self._cache[key] = page
@@ -321,6 +326,10 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._update_pane()
         try:
             app.user = await self.client.me()
+        except errors.AuthenticationError:
+            self._auth_failed = True
+            app.require_sign_in()
+            return
         except Exception:
             return  # the user's name is a nicety in the top bar
         self.query_one(TopBar).update_bar(user=app.user.username)
