@@ -85,3 +85,31 @@ def test_limits_that_do_not_fit_say_how_many_more_there_are() -> None:
     assert limits_cell(limits, 20) == "CPU 100 core-hou… +2"
     assert limits_cell(limits, 40) == "CPU 100 core-hours, RAM 200 GB-hours +1"
     assert limits_cell([], 10) == "—"
+
+
+def test_page_position_always_says_where_you_are() -> None:
+    from policytui.tui.screens.list_texts import page_position
+
+    assert page_position(3, 17, 512) == "page 3 of 17 · 512 policies"
+    assert page_position(1, 1, 1) == "page 1 of 1 · 1 policy"
+    assert page_position(2, None, None) == "page 2 of ? · ? policies"
+    assert page_position(1, 2, 30, loading=True).endswith(" · loading…")
+
+
+def test_fired_scan_progress_and_tally() -> None:
+    from policytui.tui.screens.list_texts import fired_headline, scan_position
+
+    assert fired_headline(7, 512) == "7 fired of 512"
+    assert fired_headline(0, None) == "scanning…"
+    assert scan_position(False, 37, 100, 7, 30000) == "scanning 37 % · 7 fired so far"
+    assert scan_position(True, 100, 100, 7, 512) == "7 fired of 512 policies"
+
+
+def test_empty_states_say_what_to_do_next() -> None:
+    from policytui.tui.screens.list_texts import empty_state
+
+    title, hint = empty_state(False, "Acme HPC Cluster", None)
+    assert title == "No usage policies for this offering"
+    assert "Press n to create one" in hint and "x to show every offering" in hint
+    title, hint = empty_state(True, "", 60)
+    assert title == "No fired policies" and "None of 60 policies has fired" in hint

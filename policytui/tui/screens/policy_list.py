@@ -25,8 +25,14 @@ from textual.worker import get_current_worker
 
 from policytui.api import OfferingUsagePolicy, Page, errors
 from policytui.tui.app import SessionChanged
-from policytui.tui.format import count_noun, group_thousands
+from policytui.tui.format import count_noun
 from policytui.tui.screens.fired_scan import FiredState, ScanProgress, scan_fired
+from policytui.tui.screens.list_texts import (
+    empty_state,
+    fired_headline,
+    page_position,
+    scan_position,
+)
 from policytui.tui.screens.policy_actions import PolicyActionsMixin
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
@@ -265,29 +271,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
 
     def _show_empty(self) -> None:
         self.table.display = False
-        offering = self._offering_label()
-        if self.mode == "fired":
-            where = f" for {offering}" if offering else ""
-            self.state_view.show(
-                "empty",
-                f"No fired policies{where}",
-                f"None of {count_noun(self.scan_total or 0, 'policy', 'policies')} has fired. "
-                "Press f to go back to every policy, r to scan again.",
-            )
-        elif offering:
-            self.state_view.show(
-                "empty",
-                "No usage policies for this offering",
-                f"{offering} has no usage policies yet.\n"
-                "Press n to create one, o to pick another offering, x to show every offering.",
-            )
-        else:
-            self.state_view.show(
-                "empty",
-                "No usage policies",
-                "There are none in the offerings you manage (or you manage none).\n"
-                "Press n to create one, r to refresh.",
-            )
+        title, hint = empty_state(self.mode == "fired", self._offering_label(), self.scan_total)
+        self.state_view.show("empty", title, hint)
 
     def _show_error(self, exc: BaseException, *, quiet: bool = False) -> None:
         self._loading = False
@@ -376,23 +361,15 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         top = self.query_one(TopBar)
         offering = self._offering_label()
         if self.mode == "fired":
-            total = self.scan_total
-            detail = (
-                f"{group_thousands(self.scan_fired)} fired of {group_thousands(total)}"
-                if total is not None
-                else "scanning…"
+            headline = fired_headline(self.scan_fired, self.scan_total)
+            top.update_bar(view="Fired policies", detail=_join(headline, offering))
+            left = scan_position(
+                self.scan_done,
+                self.scan_pages,
+                self.scan_page_count,
+                self.scan_fired,
+                self.scan_total,
             )
-            top.update_bar(view="Fired policies", detail=_join(detail, offering))
-            if self.scan_done:
-                left = (
-                    f"{group_thousands(self.scan_fired)} fired of "
-                    f"{count_noun(total or 0, 'policy', 'policies')}"
-                )
-            else:
-                percent = (
-                    int(100 * self.scan_pages / self.scan_page_count) if self.scan_page_count else 0
-                )
-                left = f"scanning {percent} % · {group_thousands(self.scan_fired)} fired so far"
         else:
             top.update_bar(view="Policies", detail=offering)
             if self.state_view.kind == "error":
@@ -400,15 +377,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             elif self.total is None and self._page is None:
                 left = "loading…"
             else:
-                pages = self.page_count or "?"
-                total = (
-                    count_noun(self.total, "policy", "policies")
-                    if self.total is not None
-                    else "? policies"
+                left = page_position(
+                    self.page_number, self.page_count, self.total, loading=self._loading
                 )
-                left = f"page {self.page_number} of {pages} · {total}"
-                if self._loading:
-                    left += " · loading…"
         right: list[str] = []
         table = self.table
         if table.filter_text:

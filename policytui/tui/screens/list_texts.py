@@ -1,0 +1,58 @@
+"""What the list says about itself: position, scan progress and empty states.
+
+Pure functions of plain values, so the wording is tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from policytui.tui.format import count_noun, group_thousands
+
+
+def _policies(count: int) -> str:
+    return count_noun(count, "policy", "policies")
+
+
+def page_position(
+    page: int, page_count: int | None, total: int | None, *, loading: bool = False
+) -> str:
+    """``page 3 of 17 · 512 policies``; ``?`` where the server sent no count or links."""
+    pages = str(page_count) if page_count else "?"
+    text = f"page {page} of {pages} · {_policies(total) if total is not None else '? policies'}"
+    return f"{text} · loading…" if loading else text
+
+
+def fired_headline(fired: int, total: int | None) -> str:
+    """``7 fired of 512`` for the top bar (``scanning…`` before the first page)."""
+    if total is None:
+        return "scanning…"
+    return f"{group_thousands(fired)} fired of {group_thousands(total)}"
+
+
+def scan_position(done: bool, pages: int, page_count: int, fired: int, total: int | None) -> str:
+    """``scanning 37 % · 7 fired so far`` while the walk runs, the tally when it is done."""
+    if done:
+        return f"{group_thousands(fired)} fired of {_policies(total or 0)}"
+    percent = int(100 * pages / page_count) if page_count else 0
+    return f"scanning {percent} % · {group_thousands(fired)} fired so far"
+
+
+def empty_state(fired_view: bool, offering: str, scanned: int | None) -> tuple[str, str]:
+    """Title and what-to-do-next for a list with nothing in it."""
+    if fired_view:
+        where = f" for {offering}" if offering else ""
+        return (
+            f"No fired policies{where}",
+            f"None of {_policies(scanned or 0)} has fired. "
+            "Press f to go back to every policy, r to scan again.",
+        )
+    if offering:
+        return (
+            "No usage policies for this offering",
+            f"{offering} has no usage policies yet.\n"
+            "Press n to create one, o to pick another offering, x to show every offering.",
+        )
+    return (
+        "No usage policies",
+        "There are none in the offerings you manage (or you manage none).\n"
+        "Press n to create one, r to refresh.",
+    )
