@@ -48,6 +48,13 @@ def run_app(args: argparse.Namespace) -> int:
         # A real loopback HTTP server in a thread: the UI loop stays free and the client
         # is exercised exactly as against a real Waldur. Signed in as staff so every
         # sample offering shows.
+        if args.demo_policies > 5000:
+            # Generating a large sample takes seconds: say so before the screen goes blank.
+            print(
+                f"policytui: preparing the demo server with {args.demo_policies:,} policies…",
+                file=sys.stderr,
+                flush=True,
+            )
         server = DemoServer(
             DemoSettings(policies=args.demo_policies, quirks=args.demo_quirks)
         ).start()
