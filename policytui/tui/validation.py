@@ -75,6 +75,9 @@ def parse_options(text: str) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(text)
+    except RecursionError:
+        # json gives up on very deep nesting with RecursionError, not a decode error.
+        raise FieldError("Options nest too deeply to be read as JSON.") from None
     except json.JSONDecodeError as exc:
         raise FieldError(
             f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."

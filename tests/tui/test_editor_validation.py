@@ -215,3 +215,8 @@ def test_readback_names_what_the_server_kept():
     assert change.label == "Component limits"
     assert change.old == "CPU 10 core-hours, RAM 20 GB-hours"
     assert change.new == "RAM 20 GB-hours"
+
+
+def test_absurdly_deep_options_are_a_field_error_not_a_crash():
+    with pytest.raises(FieldError, match="nest too deeply"):
+        parse_options("[" * 100_000)
