@@ -124,19 +124,24 @@ async def _delete(app: App, policy: OfferingUsagePolicy) -> None:
     except NotFound:
         # Already gone (deleted elsewhere, or by an earlier attempt that timed out).
         app.post_message(PolicyDeleted(policy.uuid))
-        app.notify(f"Already deleted: {what}.", severity="warning")
+        app.notify(f"Already deleted: {what}.", severity="warning", markup=False)
         return
     except AuthenticationError as exc:
-        app.notify(f"Not deleted: {exc}", severity="error", timeout=10)
+        app.notify(f"Not deleted: {exc}", severity="error", timeout=10, markup=False)
         require = getattr(app, "require_sign_in", None)
         if callable(require):
             require()
         return
     except ValidationError as exc:
-        app.notify(f"Not deleted: {exc}", severity="error", timeout=10)
+        app.notify(f"Not deleted: {exc}", severity="error", timeout=10, markup=False)
         return
     except WaldurError as exc:
-        app.notify(f"Not deleted: {exc} Press d again to retry.", severity="error", timeout=10)
+        app.notify(
+            f"Not deleted: {exc} Press d again to retry.",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
         return
     app.post_message(PolicyDeleted(policy.uuid))
-    app.notify(f"Deleted policy {what}.")
+    app.notify(f"Deleted policy {what}.", markup=False)

@@ -378,3 +378,16 @@ async def test_q_on_a_picker_asks_before_quitting_a_half_filled_form(demo_server
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+
+
+async def test_names_with_brackets_are_shown_as_written(demo_server):
+    """Offering names and server messages are text, never Textual markup."""
+    app = EditorHarness(demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.catalog.load(app.client)
+        app.catalog.offerings[ACME_HPC].name = "HPC [gpu/] [/]"
+        editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
+        assert "New policy · HPC [gpu/] [/]" in str(editor.query_one("#editor-title").render())
+        editor._banner("Server said: [/] [b]", "error")
+        await pilot.pause()
+        assert banner(editor) == "Server said: [/] [b]"

@@ -58,8 +58,8 @@ class ConfirmScreen(ModalScreen[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Static(self._title, id="confirm-title")
-            yield Static(self._body, id="confirm-body")
+            yield Static(self._title, id="confirm-title", markup=False)
+            yield Static(self._body, id="confirm-body", markup=False)
             with Horizontal(id="confirm-buttons"):
                 for index, answer in enumerate(self._answers):
                     yield Button(

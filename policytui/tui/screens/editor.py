@@ -168,12 +168,12 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title_text(), id="editor-title")
-        yield Static("", id="editor-banner")
+        yield Static("", id="editor-banner", markup=False)
         with Vertical(id="editor-loading"):
             yield LoadingIndicator()
             yield Static("Loading offerings, organization groups and actions…")
         with Vertical(id="editor-failed"):
-            yield Static("", id="editor-failed-text")
+            yield Static("", id="editor-failed-text", markup=False)
         yield VerticalScroll(id="editor-form")
         yield Footer()
 
@@ -296,7 +296,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         widgets: list[Widget] = [
             Label("Offering", classes="field-label"),
             Select(
-                [(offering_prompt(o.name, o.customer_name), o.uuid) for o in offerings],
+                [(Text(offering_prompt(o.name, o.customer_name)), o.uuid) for o in offerings],
                 value=draft.offering_uuid if offering else Select.NULL,
                 prompt="Choose an offering (type to search)…",
                 type_to_search=True,
@@ -402,7 +402,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
 
     @staticmethod
     def _error(name: str) -> Static:
-        error = Static("", id=f"error-{name}", classes="field-error")
+        error = Static("", id=f"error-{name}", classes="field-error", markup=False)
         error.display = False
         return error
 
@@ -600,7 +600,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor.", severity="warning")
         except (OSError, ValueError) as exc:
-            self.notify(f"Could not run {command!r}: {exc}", severity="error")
+            self.notify(f"Could not run {command!r}: {exc}", severity="error", markup=False)
         finally:
             path.unlink(missing_ok=True)
         area.focus()
@@ -791,9 +791,10 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 message + " It fired at once: usage is already over a limit.",
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
         else:
-            self.notify(message)
+            self.notify(message, markup=False)
         self.dismiss(stored)
 
     def _report_differences(

@@ -50,7 +50,7 @@ class DiffReviewScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Static(self._title, id="confirm-title")
+            yield Static(self._title, id="confirm-title", markup=False)
             count = len(self._changes)
             noun = "field" if count == 1 else "fields"
             yield Static(

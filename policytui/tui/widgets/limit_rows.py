@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -43,7 +44,7 @@ class LimitRow(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="limit-line"):
-            options = [(component_prompt(c), c.type) for c in self._components]
+            options = [(Text(component_prompt(c)), c.type) for c in self._components]
             legal = {c.type for c in self._components}
             value = self._initial_type if self._initial_type in legal else Select.NULL
             if self._initial_type and self._initial_type not in legal:
@@ -63,9 +64,9 @@ class LimitRow(Vertical):
                 classes="limit-value",
                 compact=True,
             )
-            yield Static("", classes="limit-unit")
+            yield Static("", classes="limit-unit", markup=False)
             yield Button("✕", classes="limit-remove", compact=True, tooltip="Remove (ctrl+r)")
-        yield Static("", classes="limit-error")
+        yield Static("", classes="limit-error", markup=False)
 
     def on_mount(self) -> None:
         self._show_unit()
@@ -96,7 +97,7 @@ class LimitRow(Vertical):
         current = self.type
         self._components = list(components)
         options = [
-            (component_prompt(c), c.type)
+            (Text(component_prompt(c)), c.type)
             for c in components
             if c.type not in taken or c.type == current
         ]
