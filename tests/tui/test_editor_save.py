@@ -474,3 +474,22 @@ async def test_edit_duplicate_delete_on_the_2024_server(quirks_demo_server):
             await pilot.press("y")
             await wait_for(pilot, lambda t=target: t.uuid in app.deleted, what="deleted")
         assert app.deleted == [copy.uuid, policy.uuid]
+
+
+async def test_raising_the_limit_of_a_fired_policy_says_it_no_longer_fires(fresh_demo_server):
+    app = EditorHarness(fresh_demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
+        await fill(editor, pilot, actions=OWNERS, limits=[("cpu", "0")], groups=1)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="saved")
+        fired = app.saved[0].policy
+        assert fired.has_fired
+        editor = await open_editor(app, pilot, editing.open_edit_policy, fired)
+        await fill(editor, pilot, limits=[("cpu", "2000000000")])
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DiffReviewScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="saved")
+        assert not app.saved[-1].policy.has_fired
+        assert any("It no longer fires" in n.message for n in app._notifications)

@@ -793,6 +793,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 timeout=8,
                 markup=False,
             )
+        elif was_fired and not stored.has_fired:
+            self.notify(message + " It no longer fires: usage is under its limits.", markup=False)
         else:
             self.notify(message, markup=False)
         self.dismiss(stored)
