@@ -7,11 +7,13 @@ share and swaps it when the user signs in again after a 401.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
 from textual.message import Message
 
 from policytui.tui.catalog import Catalog
@@ -22,6 +24,27 @@ from policytui.tui.styles import style_path
 if TYPE_CHECKING:
     from policytui.api import User, WaldurClient
     from policytui.session import Session
+
+
+def _profile_commands() -> type[Provider]:
+    # Imported when the palette opens: the sign-in module pulls in keyring, which the
+    # first page must not wait for.
+    from policytui.tui.screens.login import ProfileCommands
+
+    return ProfileCommands
+
+
+@dataclass(frozen=True, slots=True)
+class SignInHint:
+    """What is known before a first sign-in: the URL, profile and TLS settings to
+    fill in, and why no session could be made (shown above the form)."""
+
+    url: str | None = None
+    profile: str | None = None
+    reason: str | None = None
+    verify: bool | None = None
+    ca_bundle: str | None = None
+
 
 SESSION_EXPIRED = "Your session expired or the token was revoked. Sign in again to go on."
 
@@ -35,7 +58,7 @@ class PolicyApp(App[int]):
 
     TITLE = "policytui"
     CSS_PATH = [style_path("base.tcss")]
-    COMMANDS = App.COMMANDS | {PolicyCommands}
+    COMMANDS = App.COMMANDS | {PolicyCommands, _profile_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -51,6 +74,8 @@ class PolicyApp(App[int]):
         watch: float | None = None,
         page_size: int | None = None,
         offline_banner: str | None = None,
+        insecure_storage: bool = False,
+        sign_in_hint: SignInHint | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -58,6 +83,10 @@ class PolicyApp(App[int]):
         self.watch_seconds = watch if watch and watch > 0 else None
         self.page_size = page_size if page_size and page_size > 0 else None
         self.offline_banner = offline_banner
+        #: `--insecure-storage`: the sign-in screen may offer the 0600 file.
+        self.insecure_storage = insecure_storage
+        #: Why there is no session yet (first run, locked keyring...), for the sign-in screen.
+        self.sign_in_hint = sign_in_hint
         self.client: WaldurClient | None = None
         self.catalog = Catalog()
         self.user: User | None = None
@@ -94,10 +123,14 @@ class PolicyApp(App[int]):
         except ImportError:
             return None
         session = self.session
+        hint = self.sign_in_hint
         return LoginScreen(
-            url=session.url if session else None,
-            profile=session.profile if session else None,
-            message=message,
+            url=session.url if session else (hint.url if hint else None),
+            profile=session.profile if session else (hint.profile if hint else None),
+            message=message if message is not None else (hint.reason if hint else None),
+            verify=session.verify if session else (hint.verify if hint else None),
+            ca_bundle=session.ca_bundle if session else (hint.ca_bundle if hint else None),
+            insecure_storage=self.insecure_storage,
         )
 
     def _push_login(self, *, message: str | None, first: bool = False) -> None:
@@ -120,6 +153,23 @@ class PolicyApp(App[int]):
         if self._signing_in:
             return
         self._push_login(message=message or SESSION_EXPIRED)
+
+    def switch_session(self, session: Session) -> None:
+        """Another profile was chosen in the palette: start over with its session."""
+        from policytui.tui.screens.policy_list import PolicyListScreen
+
+        old = self.client
+        self.session = session
+        self.catalog = Catalog()
+        self.user = None
+        self.client = session.client()
+        if old is not None:
+            self.run_worker(old.aclose(), group="close-client", exit_on_error=False)
+        # The old profile's screens show another account's data: drop them all.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(PolicyListScreen())
+        self.notify(f"Switched to profile {session.profile or session.url}.")
 
     def _signed_in(self, session: Session | None) -> None:
         self._signing_in = False

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 if TYPE_CHECKING:
     from policytui.session import Session
+    from policytui.tui.app import SignInHint
 
 
 def _env_session(args: argparse.Namespace) -> Session | None:
@@ -30,17 +31,30 @@ def _env_session(args: argparse.Namespace) -> Session | None:
     )
 
 
-def _resolve(args: argparse.Namespace) -> Session | None:
+def _resolve(args: argparse.Namespace) -> tuple[Session | None, SignInHint | None]:
+    """The session to start with, or what the sign-in screen should show instead."""
+    from policytui.tui.app import SignInHint
+
     try:
-        from policytui.account import resolve_session
+        from policytui.account import resolve
     except ImportError:
-        return _env_session(args)
-    return resolve_session(args)
+        return _env_session(args), None
+    found = resolve(args)
+    if found.session is not None:
+        return found.session, None
+    return None, SignInHint(
+        url=found.url,
+        profile=found.profile,
+        reason=found.reason,
+        verify=False if getattr(args, "insecure", False) else None,
+        ca_bundle=getattr(args, "ca_bundle", None),
+    )
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Run the TUI until the user quits; the exit code for the shell."""
     server = None
+    hint: SignInHint | None = None
     if getattr(args, "demo", False):
         from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
         from policytui.session import Session
@@ -63,13 +77,19 @@ def run_app(args: argparse.Namespace) -> int:
         )
     else:
         try:
-            session = _resolve(args)
+            session, hint = _resolve(args)
         except Exception as exc:  # config errors must read as a message, not a traceback
             print(f"policytui: {exc}", file=sys.stderr)
             return 2
     from policytui.tui.app import PolicyApp
 
-    app = PolicyApp(session, watch=args.watch, page_size=args.page_size)
+    app = PolicyApp(
+        session,
+        watch=args.watch,
+        page_size=args.page_size,
+        insecure_storage=getattr(args, "insecure_storage", False),
+        sign_in_hint=hint,
+    )
     try:
         app.run()
     finally:
