@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from policytui.api import (
@@ -34,6 +35,15 @@ from policytui.tui.validation import (
 )
 
 NOTIFY_EXTERNAL = "notify_external_user"
+
+
+class EditorMode(StrEnum):
+    """What the form is for: a new policy, changing one, or a copy of one."""
+
+    NEW = "new"
+    EDIT = "edit"
+    DUPLICATE = "duplicate"
+
 
 #: Field names in the order the form and the diff show them.
 FIELD_LABELS: dict[str, str] = {
