@@ -67,20 +67,24 @@ class Terminal:
         raise AssertionError(f"{text!r} never went away; the screen was:\n{screen}")
 
 
-@pytest.fixture
-def terminal() -> Iterator[Terminal]:
+def start_terminal(**env: str) -> Terminal:
     term = Terminal(f"policytui-edit-{uuid.uuid4().hex[:8]}")
     command = shlex.join([sys.executable, "-m", "policytui", "--demo"])
-    env = {**os.environ, "TERM": "xterm-256color"}
     subprocess.run(
         [
             *("tmux", "-L", term.socket, "-f", "/dev/null"),
             *("new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command),
         ],
         check=True,
-        env=env,
+        env={**os.environ, "TERM": "xterm-256color", **env},
         timeout=10,
     )
+    return term
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    term = start_terminal()
     try:
         yield term
     finally:
@@ -160,3 +164,20 @@ def test_create_edit_duplicate_delete_in_a_real_terminal(terminal: Terminal) -> 
         terminal.wait_for(remaining, "Deleted policy")
     screen = terminal.wait_gone("CPU 95 000")
     assert "60 policies" in screen
+
+
+def test_options_are_edited_in_the_users_editor(tmp_path) -> None:
+    """ctrl+o hands the terminal to $EDITOR and reads the file back into the form."""
+    script = tmp_path / "fake-editor"
+    script.write_text('#!/bin/sh\nprintf \'{"note": "from my editor"}\\n\' > "$1"\n')
+    script.chmod(0o755)
+    terminal = start_terminal(EDITOR=str(script), VISUAL="")
+    try:
+        terminal.wait_for("60 policies")
+        terminal.keys("n")
+        terminal.wait_for("New policy", "Component limits")
+        terminal.keys("C-o")
+        screen = terminal.wait_for('{"note": "from my editor"}')
+        assert "New policy" in screen  # back in the form, not left
+    finally:
+        terminal.tmux("kill-server")
