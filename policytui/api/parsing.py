@@ -31,7 +31,7 @@ def _noun(model: type[BaseModel]) -> str:
     return _NOUNS.get(model.__name__, model.__name__)
 
 
-__all__ = ["parse_list", "parse_model", "parse_policy"]
+__all__ = ["parse_list", "parse_model", "parse_policy", "parse_raw_list"]
 
 
 def parse_model(model: type[M], data: Any) -> M:
@@ -75,6 +75,21 @@ def parse_list(model: type[M], data: Any) -> list[M]:
             f"The server sent {_json_kind(data)} where a list of {_noun(model)} objects belongs."
         )
     return [parse_model(model, item) for item in data]
+
+
+def parse_raw_list(model: type[BaseModel], data: Any) -> list[dict[str, Any]]:
+    """A bare JSON array of objects, left unvalidated (``model`` names them in errors)."""
+    if not isinstance(data, list):
+        raise errors.InvalidResponse(
+            f"The server sent {_json_kind(data)} where a list of {_noun(model)} objects belongs."
+        )
+    for index, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise errors.InvalidResponse(
+                f"The server sent a {_noun(model)} the client cannot read "
+                f"({index}: {_json_kind(item)} where an object belongs)."
+            )
+    return data
 
 
 def parse_policy(data: Any) -> OfferingUsagePolicy:
