@@ -6,11 +6,13 @@ share and swaps it when the user signs in again after a 401.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
@@ -53,6 +55,10 @@ class SessionChanged(Message):
     """A new session is in place (after sign-in): screens retry what failed with a 401."""
 
 
+#: Events that mean the user is at the keyboard or the mouse (not mere mouse movement).
+_USER_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
+
 class PolicyApp(App[int]):
     """policytui: browse, inspect and edit Waldur offering usage policies."""
 
@@ -91,6 +97,9 @@ class PolicyApp(App[int]):
         self.catalog = Catalog()
         self.user: User | None = None
         self._signing_in = False
+        #: When the user last pressed a key or used the mouse (``time.monotonic``): the
+        #: fired scan's thread reads it to give way while the user is moving around.
+        self.last_input = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -110,6 +119,15 @@ class PolicyApp(App[int]):
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _USER_INPUT):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def seconds_since_input(self) -> float:
+        """How long the user has left the keyboard and mouse alone (thread-safe read)."""
+        return time.monotonic() - self.last_input
 
     def now(self) -> datetime:
         """The clock relative times are measured against (fixed in snapshots)."""

@@ -532,6 +532,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
                     report=lambda progress: deliver(self._scan_report, progress, quiet, mark),
                     cancelled=lambda: worker.is_cancelled,
                     flush_seconds=SCAN_FLUSH_SECONDS,
+                    idle_seconds=app.seconds_since_input,
                 )
             )
         except Exception as exc:
