@@ -35,6 +35,13 @@ def json_response(
     return Response(dumps(data), status_code=status, headers=hdrs, media_type="application/json")
 
 
+def raw_json_response(body: bytes, headers: dict[str, str], allow: str) -> Response:
+    """:func:`json_response` for a body already serialized (a cached list page)."""
+    hdrs = {**headers, "Allow": allow}
+    hdrs.setdefault("X-Frame-Options", "DENY")
+    return Response(body, status_code=200, headers=hdrs, media_type="application/json")
+
+
 def detail(message: str, status: int, allow: str | None = None, **headers: str) -> Response:
     return json_response({"detail": message}, status, headers=headers or None, allow=allow)
 

@@ -133,6 +133,17 @@ class Store:
             rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
         return [Policy.from_row(r) for r in rows]
 
+    def page_rows(self, scopes: Sequence[str] | None, offset: int, limit: int) -> list[tuple]:
+        """:meth:`page` as the stored rows (plain tuples: hashable, no decoding)."""
+        where, args = self._where(scopes)
+        sql = (
+            f"SELECT {_COLS} FROM policies{where}"
+            " ORDER BY created DESC, seq DESC LIMIT ? OFFSET ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
+        return [tuple(r) for r in rows]
+
     def get(self, uuid: str) -> Policy | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM policies WHERE uuid = ?", (uuid,)).fetchone()

@@ -20,6 +20,7 @@ from policytui.demo.responses import (
     detail,
     html_error,
     json_response,
+    raw_json_response,
 )
 from policytui.demo.state import DemoState
 from policytui.demo.store import Policy
@@ -27,7 +28,7 @@ from policytui.demo.timefmt import wall_now
 from policytui.demo.users import DemoUser
 from policytui.demo.validation import ServerCrash, WriteContext, validate
 from policytui.demo.webutil import BadJSON, base_url, demo_state, json_body
-from policytui.demo.wire import policy_url, render_policy
+from policytui.demo.wire import policy_list_json, policy_url, render_policy
 
 NO_POLICY = "No OfferingUsagePolicy matches the given query."
 _UUID_RE = re.compile(r"[0-9a-f]{32}")
@@ -70,12 +71,12 @@ async def policy_list(request: Request) -> Response:
         page = make_page(params, count, state.settings.page_size_cap)
     except InvalidPage:
         return detail("Invalid page.", 404, allow=LIST_ALLOW)
-    base = base_url(request)
-    body = [
-        render_policy(p, base, quirks=state.quirks)
-        for p in state.store.page(scopes, page.offset, page.size)
-    ]
-    return json_response(body, headers=page_headers(str(request.url), page), allow=LIST_ALLOW)
+    body = policy_list_json(
+        state.store.page_rows(scopes, page.offset, page.size),
+        base_url(request),
+        quirks=state.quirks,
+    )
+    return raw_json_response(body, page_headers(str(request.url), page), LIST_ALLOW)
 
 
 async def policy_actions(request: Request) -> Response:
