@@ -64,8 +64,35 @@ def install(log_path: str) -> None:
         record["rss"] = usage.ru_maxrss / 1024
         record["cpu"] = usage.ru_utime + usage.ru_stime
         log.write(json.dumps(record) + "\n")
+        if profiler is not None and record.get("done") and record.get("mode") == "fired":
+            _write_profile(profiler)
+
+    profiler = _start_profile()
 
     App._display = display  # type: ignore[method-assign]
+
+
+_PROFILE = os.environ.get("POLICYTUI_PROBE_PROFILE")
+
+
+def _start_profile():  # type: ignore[no-untyped-def]
+    """With ``$POLICYTUI_PROBE_PROFILE`` set: profile the UI thread (pyinstrument) until
+    the fired scan is done, then write the text report there (development aid)."""
+    if not _PROFILE:
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001, async_mode="disabled")
+    profiler.start()
+    return profiler
+
+
+def _write_profile(profiler) -> None:  # type: ignore[no-untyped-def]
+    if not profiler.is_running:
+        return
+    profiler.stop()
+    with open(_PROFILE, "w") as handle:  # type: ignore[arg-type]
+        handle.write(profiler.output_text(show_all=False, timeline=False))
 
 
 def main() -> None:

@@ -73,10 +73,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policies", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="1 run, 3000 policies: smoke test")
+    parser.add_argument("--quick", action="store_true", help="1 run, 1500 policies: smoke test")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
-    policies = 3000 if args.quick else args.policies
+    policies = 1500 if args.quick else args.policies
 
     results = []
     with demo_process(policies) as server, tempfile.TemporaryDirectory() as home:

@@ -42,19 +42,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--policies", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="2 runs, 600 policies: smoke test")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: 1 run, 300 policies, no warm-up"
+    )
     args = parser.parse_args()
-    runs = 2 if args.quick else args.runs
-    policies = 600 if args.quick else args.policies
+    runs = 1 if args.quick else args.runs
+    policies = 300 if args.quick else args.policies
 
     bare_argv = [sys.executable, str(BENCH_DIR / "_bare_table.py")]
     bare, ours = [], []
     with demo_process(policies) as server, tempfile.TemporaryDirectory() as home:
         ours_argv = policytui_argv(server.url)
         ours_env = policytui_env(server, home)
-        # One untimed run of each warms the bytecode caches and the server.
-        time_to_rows(bare_argv, child_env())
-        time_to_rows(ours_argv, ours_env)
+        if not args.quick:
+            # One untimed run of each warms the bytecode caches and the server.
+            time_to_rows(bare_argv, child_env())
+            time_to_rows(ours_argv, ours_env)
         for _ in range(runs):
             bare.append(time_to_rows(bare_argv, child_env()))
             ours.append(time_to_rows(ours_argv, ours_env))

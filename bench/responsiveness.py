@@ -52,15 +52,18 @@ def main() -> None:
     parser.add_argument("--idle-keys", type=int, default=40)
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added per request")
     parser.add_argument(
+        "--profile", metavar="FILE", help="write a pyinstrument profile of the UI thread here"
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
-        help="10 000 policies, +150 ms per request (so the scan lasts), keys every 50 ms",
+        help="smoke test: 3000 policies, +150 ms per request (so the scan lasts), 5 keys after",
     )
     args = parser.parse_args()
-    policies = 10_000 if args.quick else args.policies
+    policies = 3000 if args.quick else args.policies
     latency = 150.0 if args.quick else args.latency_ms
-    idle_keys = 10 if args.quick else args.idle_keys
-    gap = (50.0 if args.quick else args.interval) / 1000
+    idle_keys = 5 if args.quick else args.idle_keys
+    gap = args.interval / 1000
 
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
         log_path = handle.name
@@ -71,7 +74,11 @@ def main() -> None:
             demo_process(policies, latency_ms=latency) as server,
             tempfile.TemporaryDirectory() as home,
         ):
-            env = {**policytui_env(server, home), "POLICYTUI_PROBE_LOG": log_path}
+            env = {
+                **policytui_env(server, home),
+                "POLICYTUI_PROBE_LOG": log_path,
+                **({"POLICYTUI_PROBE_PROFILE": args.profile} if args.profile else {}),
+            }
             argv = [sys.executable, str(BENCH_DIR / "_tui_probe.py"), "--url", server.url]
             with PtyApp(argv, env, size=SIZE) as app:
                 probe = ProbeLog(log_path)

@@ -32,21 +32,29 @@ SIZE = (120, 40)
 QUIET = 0.35
 
 
-def measure(argv: list[str], env: dict[str, str], keys: list[tuple[bytes, bytes]], runs: int):
+def measure(
+    argv: list[str],
+    env: dict[str, str],
+    keys: list[tuple[bytes, bytes]],
+    runs: int,
+    *,
+    quiet: float = QUIET,
+    settle: float = 1.0,
+):
     """Per (forward, back) key pair: bytes written for each forward press (the back press
     returns to where it started, so every run starts from the same screen)."""
     results: list[list[int]] = [[] for _ in keys]
     with PtyApp(argv, env, size=SIZE) as app:
         app.wait_for(ROW_MARKER, timeout=60)
-        app.settle(1.0)
+        app.settle(settle)
         for index, (forward, back) in enumerate(keys):
             for _ in range(runs):
                 before = app.size()
                 app.send(forward)
-                app.settle(QUIET)
+                app.settle(quiet)
                 results[index].append(app.size() - before)
                 app.send(back)
-                app.settle(QUIET)
+                app.settle(quiet)
     return results
 
 
@@ -54,16 +62,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--policies", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="2 runs, 600 policies: smoke test")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: 1 run, 300 policies, short waits"
+    )
     args = parser.parse_args()
-    runs = 2 if args.quick else args.runs
-    policies = 600 if args.quick else args.policies
+    runs = 1 if args.quick else args.runs
+    policies = 300 if args.quick else args.policies
+    waits = {"quiet": 0.2, "settle": 0.4} if args.quick else {}
 
     bare_cursor, bare_page = measure(
         [sys.executable, str(BENCH_DIR / "_bare_table.py")],
         child_env(),
         [(b"\x1b[B", b"\x1b[A"), (b"\x1b[6~", b"\x1b[5~")],  # down/up, pgdn/pgup
         runs,
+        **waits,
     )
     with demo_process(policies) as server, tempfile.TemporaryDirectory() as home:
         ours_cursor, ours_page = measure(
@@ -71,6 +83,7 @@ def main() -> None:
             policytui_env(server, home),
             [(b"j", b"k"), (b"]", b"[")],  # cursor down/up, next/previous page
             runs,
+            **waits,
         )
     rows = [
         Row(
