@@ -108,6 +108,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._watch_timer: Timer | None = None
         self._scan_generation = 0
         self._scan_rows: list[PolicyRow] = []
+        #: Set once the first rows (or an empty or error state) are on screen.
+        self._first_page_settled = asyncio.Event()
         self.watch_seconds: float | None = None
         # Fired view progress.
         self.scan_done = False
@@ -214,7 +216,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             return
         self._cache[(scope, number, size)] = page
         self._show_page(page, mark=mark)
-        self._prefetch(number + 1)
+        # After the paint: the next page's request and parsing would otherwise come between
+        # this page arriving and it reaching the terminal.
+        self.call_after_refresh(self._prefetch, number + 1)
 
     @work(exclusive=True, group="prefetch", exit_on_error=False)
     async def _prefetch_worker(self, number: int) -> None:
@@ -265,16 +269,20 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     def _show_table(self) -> None:
         self.state_view.hide()
         self.table.display = True
+        if not self._first_page_settled.is_set():
+            self.call_after_refresh(self._first_page_settled.set)
         # A hidden widget loses focus: give it back unless the user is typing a filter.
         if self.focused is None or not self.focused.display:
             self.table.focus()
 
     def _show_empty(self) -> None:
+        self._first_page_settled.set()
         self.table.display = False
         title, hint = empty_state(self.mode == "fired", self._offering_label(), self.scan_total)
         self.state_view.show("empty", title, hint)
 
     def _show_error(self, exc: BaseException, *, quiet: bool = False) -> None:
+        self._first_page_settled.set()
         self._loading = False
         if isinstance(exc, errors.AuthenticationError):
             self._auth_failed = True
@@ -309,6 +317,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self.table.set_rows(self._rows([r.policy for r in self.table.all_rows]))
         self._update_status()
         self._update_pane()
+        # The user's name is a nicety in the top bar: asked for once the first page is on
+        # screen (or failed), so it never delays it.
+        await self._first_page_settled.wait()
         try:
             app.user = await self.client.me()
         except errors.AuthenticationError:
@@ -316,7 +327,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             app.require_sign_in()
             return
         except Exception:
-            return  # the user's name is a nicety in the top bar
+            return
         self.query_one(TopBar).update_bar(user=app.user.username)
 
     def _rows(self, policies: list[OfferingUsagePolicy]) -> list[PolicyRow]:
