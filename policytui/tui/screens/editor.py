@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
-    Footer,
     Input,
     Label,
     LoadingIndicator,
@@ -47,6 +46,7 @@ from policytui.api.errors import (
     WaldurError,
 )
 from policytui.tui.catalog import Catalog
+from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.policy_draft import (
     FIELD_LABELS,
     NOTIFY_EXTERNAL,
@@ -59,6 +59,7 @@ from policytui.tui.policy_draft import (
 from policytui.tui.screens.confirm import Answer, ConfirmScreen
 from policytui.tui.screens.editor_save import SaveFlow
 from policytui.tui.styles import style_path
+from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.limit_rows import LimitRows
 from policytui.tui.widgets.multi_select import Choice, MultiSelect, TickBox
 
@@ -188,6 +189,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
     # -- loading -----------------------------------------------------------------------
 
     @work(exclusive=True, group="editor-load")
+    @unless_closed
     async def _load(self) -> None:
         self.ready = False
         try:
@@ -203,16 +205,11 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
                 page = await self.client.policies.list(page_size=1)
                 fresh = page.items[0] if page.items else None
             self.features = detect_features(fresh, self.catalog.actions)
-        except AuthenticationError as exc:
-            self._load_failed(f"{exc}", sign_in=True)
-            return
-        except NotFound:
-            self._load_failed(
-                "This policy no longer exists (deleted, or you may no longer see it)."
-            )
-            return
         except WaldurError as exc:
-            self._load_failed(str(exc))
+            if not is_closing(self):  # Esc while loading: nobody is left to tell
+                self._show_load_error(exc)
+            return
+        if is_closing(self):
             return
         if not self.catalog.offerings:
             self._load_failed(
@@ -226,6 +223,16 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
             self.original_values = policy_values(self.policy, self.features)
         draft = self._initial_draft()
         await self._build_form(draft)
+
+    def _show_load_error(self, error: WaldurError) -> None:
+        if isinstance(error, AuthenticationError):
+            self._load_failed(str(error), sign_in=True)
+        elif isinstance(error, NotFound):
+            self._load_failed(
+                "This policy no longer exists (deleted, or you may no longer see it)."
+            )
+        else:
+            self._load_failed(str(error))
 
     def _initial_draft(self) -> PolicyDraft:
         if self.policy is not None:
@@ -262,7 +269,11 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
     async def _build_form(self, draft: PolicyDraft) -> None:
         form = self.query_one("#editor-form", VerticalScroll)
         await form.remove_children()
+        if is_closing(self):
+            return
         await form.mount_all(self._form_widgets(draft))
+        if is_closing(self):
+            return
         self._show_state("form")
         self.query_one("#editor-title", Static).update(self._title_text())
         self._toggle_emails(draft.actions)
@@ -417,12 +428,16 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
 
     @on(Select.Changed, "#offering")
     async def _offering_changed(self, event: Select.Changed) -> None:
+        if not event.select.is_attached:
+            return  # from a form a reload (or closing) has removed
         value = event.value if isinstance(event.value, str) else None
         self._offering_uuid = value
         offering = self.catalog.offering(value)
         await self.query_one("#limits", LimitRows).set_components(
             offering.components if offering else []
         )
+        if is_closing(self):
+            return
         self._set_field_error("scope", None)
         self.query_one("#editor-title", Static).update(self._title_text())
 
@@ -451,11 +466,16 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._set_field_error("options", None)
 
     def _toggle_emails(self, actions: list[str]) -> None:
-        self.query_one("#emails-field").display = NOTIFY_EXTERNAL in actions
+        # query, not query_one: a Changed from the old form can arrive while a reload
+        # has removed it and not yet mounted the new one.
+        for field in self.query("#emails-field"):
+            field.display = NOTIFY_EXTERNAL in actions
 
     def _toggle_groups(self, apply_to_all: bool) -> None:
         # Mutually exclusive on the server: with "apply to all" on, the groups are
         # kept on screen (greyed) but not sent, so turning it off brings them back.
+        if not self.query("#groups"):
+            return  # the form is being rebuilt (a Changed from the old one)
         groups = self.query_one("#groups", MultiSelect)
         groups.disabled = apply_to_all
         label = self.query_one("#groups-label", Label)
@@ -537,6 +557,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._leave()
 
     @work(exclusive=True, group="editor-leave")
+    @unless_closed
     async def _leave(self) -> None:
         if self.saving:
             self.notify("Saving: wait for the answer before leaving.", severity="warning")
@@ -553,7 +574,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
                     cancel=False,
                 )
             )
-            if not discard:
+            if not discard or is_closing(self):
                 return
         self.dismiss(None)
 

@@ -28,6 +28,7 @@ from policytui.api.errors import (
     ValidationError,
     WaldurError,
 )
+from policytui.tui.lifecycle import unless_closed
 from policytui.tui.messages import PolicySaved
 from policytui.tui.policy_draft import (
     Change,
@@ -103,6 +104,7 @@ class SaveFlow:
         self._save(body)
 
     @work(exclusive=True, group="editor-save")
+    @unless_closed
     async def _save(self, body: PolicyCreate) -> None:
         self.saving = True
         self.add_class("-saving")
