@@ -8,13 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from policytui.api import OfferingUsagePolicy, errors
 from policytui.tui.app import SessionChanged
 from policytui.tui.screens.policy_actions import PolicyActionsMixin
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 

@@ -27,7 +27,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from textual.widgets.input import Selection
 
 from policytui import credentials
@@ -50,6 +50,7 @@ from policytui.config import (
 )
 from policytui.session import Session
 from policytui.tui.styles import style_path
+from policytui.tui.widgets.footer import Footer
 
 MASK = "********"
 _HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from policytui.api import OfferingUsagePolicy, errors
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
