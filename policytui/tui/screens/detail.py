@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from policytui.api import OfferingUsagePolicy, errors
 from policytui.tui.app import SessionChanged
+from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.screens.policy_actions import PolicyActionsMixin
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
@@ -91,13 +92,25 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
         self._reload()
 
     @work(exclusive=True, group="detail", exit_on_error=False)
+    @unless_closed
     async def _reload(self) -> None:
         client = self.policy_app.client
         if client is None:
             return
         try:
             fresh = await client.policies.get(self.policy.uuid)
-        except errors.NotFound:
+        except Exception as exc:
+            # Esc while the read was on the wire: the widgets may be gone already.
+            if not is_closing(self):
+                self._reload_failed(exc)
+            return
+        if is_closing(self):
+            return
+        self.policy = fresh
+        self._show()
+
+    def _reload_failed(self, exc: Exception) -> None:
+        if isinstance(exc, errors.NotFound):
             self.gone = True
             self.query_one(PolicyDetail).display = False
             self.query_one(StateMessage).show(
@@ -105,17 +118,12 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
                 "This policy no longer exists",
                 "It was deleted on the server. Press Esc to go back to the list.",
             )
-            return
-        except errors.AuthenticationError:
+        elif isinstance(exc, errors.AuthenticationError):
             self.policy_app.require_sign_in()
-            return
-        except Exception as exc:
+        else:
             # The list's copy is still on screen; say it may be stale and why.
             title, _hint = describe_error(exc, what="the policy")
             self.query_one(StatusBar).set_parts(self.policy.uuid, f"{title} · r to retry")
-            return
-        self.policy = fresh
-        self._show()
 
     def policy_saved(self, policy: OfferingUsagePolicy, *, created: bool) -> None:
         if policy.uuid == self.policy.uuid:

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from policytui.api import Offering, errors
+from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.state_message import describe_error
 
@@ -60,6 +61,7 @@ class OfferingPicker(ModalScreen[str | None]):
         self._load()
 
     @work(exclusive=True, group="offerings", exit_on_error=False)
+    @unless_closed
     async def _load(self) -> None:
         app: PolicyApp = self.app  # type: ignore[assignment]
         try:
@@ -67,10 +69,14 @@ class OfferingPicker(ModalScreen[str | None]):
                 raise errors.ConnectionFailed("Not connected.")
             await app.catalog.load(app.client)
         except Exception as exc:
+            if is_closing(self):  # Esc while the offerings were on the wire
+                return
             if isinstance(exc, errors.AuthenticationError):
                 app.require_sign_in()
             title, hint = describe_error(exc, what="offerings")
             self.query_one("#picker-state", Static).update(f"{title}\n{hint}")
+            return
+        if is_closing(self):
             return
         self.offerings = sorted(
             app.catalog.offerings.values(), key=lambda o: (o.name or "").lower()

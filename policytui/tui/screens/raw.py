@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from policytui.api import OfferingUsagePolicy, errors
+from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
@@ -62,6 +63,7 @@ class RawScreen(Screen[None]):
         self._load()
 
     @work(exclusive=True, group="raw", exit_on_error=False)
+    @unless_closed
     async def _load(self) -> None:
         app: PolicyApp = self.app  # type: ignore[assignment]
         if app.client is None:
@@ -69,10 +71,14 @@ class RawScreen(Screen[None]):
         try:
             data = await app.client.policies.get_raw(self.policy.uuid)
         except Exception as exc:
+            if is_closing(self):  # closed while the read was on the wire
+                return
             if isinstance(exc, errors.AuthenticationError):
                 app.require_sign_in()
             title, hint = describe_error(exc, what="the policy")
             self.query_one(StateMessage).show("error", title, hint)
+            return
+        if is_closing(self):
             return
         self.text = json.dumps(data, indent=2, ensure_ascii=False)
         self.query_one("#raw-body", Static).update(
