@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,6 +47,34 @@ REPORT_QUIET_SECONDS = 0.3
 MAX_REPORT_HOLD = 2.0
 #: A key held down (auto-repeat) pauses the scan at most this long before the next page.
 MAX_PAUSE_SECONDS = 1.0
+
+_gc_lock = threading.Lock()
+_gc_scans = 0
+_gc_saved: tuple[int, int, int] | None = None
+
+
+@contextlib.contextmanager
+def _no_full_collections() -> Iterator[None]:
+    """No oldest-generation garbage collections while a scan runs.
+
+    A scan of 100 000 policies leaves millions of long-lived objects (fired states, rows)
+    and allocates fast, so full collections came every second or two, each holding the
+    interpreter for ~300 ms: keys waited that long. Young generations are still collected
+    (cycles made meanwhile are short-lived); the full collection happens after the scan.
+    """
+    global _gc_scans, _gc_saved
+    with _gc_lock:
+        if _gc_scans == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(_gc_saved[0], _gc_saved[1], 1_000_000)
+        _gc_scans += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_scans -= 1
+            if _gc_scans == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
 
 
 @dataclass(slots=True)
@@ -108,6 +138,22 @@ async def _walk(
     idle_seconds: Callable[[], float],
 ) -> ScanProgress | None:
     progress = ScanProgress()
+    with _no_full_collections():
+        return await _walk_pages(
+            session, scope_uuid, build, report, cancelled, flush_seconds, idle_seconds, progress
+        )
+
+
+async def _walk_pages(
+    session: Session,
+    scope_uuid: str | None,
+    build: Callable[[OfferingUsagePolicy], PolicyRow],
+    report: Callable[[ScanProgress], None],
+    cancelled: Callable[[], bool],
+    flush_seconds: float,
+    idle_seconds: Callable[[], float],
+    progress: ScanProgress,
+) -> ScanProgress | None:
     last_report = time.monotonic()
     async with session.client() as client:
         async for page in client.policies.walk_raw(scope_uuid=scope_uuid):
