@@ -233,5 +233,12 @@ class PolicyApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    async def action_quit(self) -> None:
+        """``q``, Ctrl+Q and the palette's Quit: ask first if a policy form has unsaved
+        changes (Ctrl+Q is an app-level priority key no screen can intercept)."""
+        from policytui.tui.editing import quit_or_ask
+
+        quit_or_ask(self)
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -11,6 +11,7 @@ from policytui.demo import PLAIN_TOKEN, STAFF_TOKEN, Fault
 from policytui.session import Session
 from policytui.tui.app import PolicyApp
 from policytui.tui.catalog import Catalog
+from policytui.tui.screens.confirm import ConfirmScreen
 from policytui.tui.screens.editor import PolicyEditor
 from policytui.tui.screens.login import LoginScreen
 from policytui.tui.screens.policy_list import PolicyListScreen
@@ -134,3 +135,27 @@ async def test_catalog_failure_shows_an_error_and_f5_retries(fresh_demo_server):
         await pilot.press("f5")
         await editor_ready(app, pilot)
         await wait_idle(pilot, editor)
+
+
+async def test_ctrl_q_asks_before_dropping_a_dirty_form_and_quits_a_clean_app(demo_server):
+    app = PolicyApp(session(demo_server.url))
+    async with app.run_test(size=SIZE) as pilot:
+        await list_ready(app, pilot)
+        await pilot.press("n")
+        editor = await editor_ready(app, pilot)
+        await fill(editor, pilot, limits=[("cpu", "4321")])
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running, "Ctrl+Q quit with unsaved changes in the form"
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Quit policytui?" in str(app.screen.query_one("#confirm-title").render())
+        await pilot.press("k")  # keep editing
+        await pilot.pause()
+        assert app.screen is editor
+        assert editor.query_one(LimitRows) is not None
+    clean = PolicyApp(session(demo_server.url))
+    async with clean.run_test(size=SIZE) as pilot:
+        await list_ready(clean, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not clean.is_running

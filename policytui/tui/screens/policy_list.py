@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from policytui.api import OfferingUsagePolicy, Page, errors
@@ -36,6 +36,7 @@ from policytui.tui.screens.list_texts import (
 from policytui.tui.screens.policy_actions import PolicyActionsMixin
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
 from policytui.tui.widgets.policy_rows import PolicyRow, build_row
 from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
