@@ -31,11 +31,6 @@ def detached_widgets(app) -> int:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Textual 8.2.8 Footer keeps every FooterKey it ever composed (watchers of its "
-    "`compact` reactive are never pruned); the list screen's footer needs a workaround",
-)
 async def test_screen_switches_leave_no_widgets_behind(demo_server) -> None:
     session = Session(
         url=demo_server.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
