@@ -158,6 +158,7 @@ class OfferingUsagePolicy(_Read):
 
 
 class OfferingComponent(_Read):
+    model_config = ConfigDict(defer_build=True)  # built on first use, after the first paint
     type: str
     name: str = ""
     measured_unit: str = ""
@@ -169,6 +170,7 @@ class OfferingComponent(_Read):
 
 
 class Offering(_Read):
+    model_config = ConfigDict(defer_build=True)  # built on first use, after the first paint
     uuid: str
     url: str = ""
     name: str = ""
@@ -187,6 +189,7 @@ class Offering(_Read):
 
 
 class OrganizationGroup(_Read):
+    model_config = ConfigDict(defer_build=True)  # built on first use, after the first paint
     uuid: str
     url: str = ""
     name: str = ""
@@ -198,6 +201,7 @@ class OrganizationGroup(_Read):
 
 
 class Permission(_Read):
+    model_config = ConfigDict(defer_build=True)  # built on first use, after the first paint
     role_name: str | None = None
     role_description: str | None = None
     scope_type: str | None = None
@@ -208,7 +212,7 @@ class Permission(_Read):
 class User(_Read):
     """The token's user. The server's body carries the ``token`` itself: it is dropped here."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     uuid: str = ""
     url: str = ""
@@ -236,7 +240,7 @@ class User(_Read):
 
 
 class ComponentLimitIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     type: str = Field(min_length=1)
     limit: int = Field(ge=0, le=INT32_MAX)
@@ -245,7 +249,7 @@ class ComponentLimitIn(BaseModel):
 class PolicyCreate(BaseModel):
     """Body of POST and PUT: every writable field, nothing read-only."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scope: str
     actions: list[str] = Field(min_length=1)
@@ -271,7 +275,7 @@ class PolicyPatch(BaseModel):
     when ``allow_empty_limits=True`` is passed to :meth:`body`.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scope: str | None = None
     actions: list[str] | None = None
