@@ -342,6 +342,11 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
 
     def _note_states(self, states: dict[str, FiredState], *, mark: bool) -> None:
         """Remember each policy's fired state; on a refresh, mark the ones that changed."""
+        if not mark:
+            # One C-level update: a fired-scan report carries the states of tens of
+            # thousands of policies, and this runs on the UI thread.
+            self._seen.update(states)
+            return
         fresh = 0
         seen = self._seen
         for uuid, state in states.items():

@@ -32,6 +32,15 @@ class PolicyRow:
     search: str
     #: The fired state changed since the last look (auto-refresh marks these).
     changed: bool = field(default=False)
+    #: The fired view's sort key, computed once where the row is built (for a fired scan,
+    #: off the UI thread) rather than for every row of every merged batch.
+    #: A POSIX timestamp, not the datetime: aware datetimes with distinct tzinfo objects
+    #: (one per parsed value) compare through Python-level utcoffset() calls.
+    fired_key: tuple[bool, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        policy = self.policy
+        self.fired_key = (policy.has_fired, (policy.fired_datetime or _EPOCH).timestamp())
 
     @property
     def uuid(self) -> str:
@@ -41,7 +50,7 @@ class PolicyRow:
         policy = self.policy
         if column == "fired":
             # Fired first, newest firing first within them (callers sort descending).
-            return (policy.has_fired, policy.fired_datetime or _EPOCH)
+            return self.fired_key
         if column == "created":
             return policy.created or _EPOCH
         if column == "period":
