@@ -74,6 +74,10 @@ def _no_full_collections() -> Iterator[None]:
         with _gc_lock:
             _gc_scans -= 1
             if _gc_scans == 0 and _gc_saved is not None:
+                # What the scan kept (rows, fired states) lives as long as the view: moved
+                # out of the collector's sight, the full collection that the restored
+                # threshold would soon run does not walk millions of objects (~300 ms).
+                gc.freeze()
                 gc.set_threshold(*_gc_saved)
 
 
