@@ -55,6 +55,9 @@ def main() -> None:
         "--profile", metavar="FILE", help="write a pyinstrument profile of the UI thread here"
     )
     parser.add_argument(
+        "--series", action="store_true", help="also print every key's latency, in order"
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="smoke test: 3000 policies, +150 ms per request (so the scan lasts), 5 keys after",
@@ -114,6 +117,8 @@ def main() -> None:
 
     during = latencies(frames, streaming)
     after = latencies(frames, idle)
+    if args.series:
+        print("during (ms, in order):", " ".join(f"{x:.0f}" for x in during))
     if not during:
         raise SystemExit("the scan finished before any key could be timed: use more policies")
     rows = [
