@@ -153,6 +153,8 @@ class WaldurClient:
         max_backoff: float = 8.0,
         concurrency: int = 6,
         transport: httpx.AsyncBaseTransport | None = None,
+        wrap_transport: Callable[[Callable[[], httpx.AsyncBaseTransport]], httpx.AsyncBaseTransport]
+        | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
@@ -171,6 +173,17 @@ class WaldurClient:
             # CA bundle: loading one is 30-70 ms of start-up (bench/first_page.py). Should
             # TLS happen after all, this context trusts nothing and the handshake fails.
             verify_arg = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        limits = httpx.Limits(
+            max_connections=max(self.concurrency, 4),
+            max_keepalive_connections=max(self.concurrency, 4),
+        )
+        if wrap_transport is not None and transport is None:
+            # The wrapper gets a way to make the transport httpx would have made itself
+            # (same TLS settings and pool), to call when, and only when, it needs one.
+            def network() -> httpx.AsyncBaseTransport:
+                return httpx.AsyncHTTPTransport(verify=verify_arg, limits=limits)
+
+            transport = wrap_transport(network)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=_TokenAuth(self._token),
@@ -181,10 +194,7 @@ class WaldurClient:
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             verify=verify_arg,
             transport=transport,
-            limits=httpx.Limits(
-                max_connections=max(self.concurrency, 4),
-                max_keepalive_connections=max(self.concurrency, 4),
-            ),
+            limits=limits,
             follow_redirects=False,
         )
         self.policies = PolicyResource(self)

@@ -25,6 +25,7 @@ from policytui.tui.styles import style_path
 
 if TYPE_CHECKING:
     from policytui.api import User, WaldurClient
+    from policytui.api.replay import StartupRecording
     from policytui.session import Session
 
 
@@ -82,6 +83,7 @@ class PolicyApp(App[int]):
         offline_banner: str | None = None,
         insecure_storage: bool = False,
         sign_in_hint: SignInHint | None = None,
+        startup: StartupRecording | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -93,6 +95,9 @@ class PolicyApp(App[int]):
         self.insecure_storage = insecure_storage
         #: Why there is no session yet (first run, locked keyring...), for the sign-in screen.
         self.sign_in_hint = sign_in_hint
+        #: Start-up answers a forked child fetched while this process imported Textual
+        #: (policytui.prefetch): the first client replays them instead of asking again.
+        self.startup = startup
         self.client: WaldurClient | None = None
         self.catalog = Catalog()
         self.user: User | None = None
@@ -113,7 +118,15 @@ class PolicyApp(App[int]):
         from policytui.tui.screens.policy_list import PolicyListScreen
 
         assert self.session is not None
-        self.client = self.session.client()
+        startup, self.startup = self.startup, None
+        if startup is None:
+            self.client = self.session.client()
+        else:
+            from policytui.api.replay import ReplayTransport
+
+            self.client = self.session.client(
+                wrap_transport=lambda network: ReplayTransport(startup, network)
+            )
         self.push_screen(PolicyListScreen())
 
     async def on_unmount(self) -> None:

@@ -33,8 +33,6 @@ def _env_session(args: argparse.Namespace) -> Session | None:
 
 def _resolve(args: argparse.Namespace) -> tuple[Session | None, SignInHint | None]:
     """The session to start with, or what the sign-in screen should show instead."""
-    from policytui.tui.app import SignInHint
-
     try:
         from policytui.account import resolve
     except ImportError:
@@ -42,6 +40,8 @@ def _resolve(args: argparse.Namespace) -> tuple[Session | None, SignInHint | Non
     found = resolve(args)
     if found.session is not None:
         return found.session, None
+    from policytui.tui.app import SignInHint
+
     return None, SignInHint(
         url=found.url,
         profile=found.profile,
@@ -81,10 +81,17 @@ def run_app(args: argparse.Namespace) -> int:
         except Exception as exc:  # config errors must read as a message, not a traceback
             print(f"policytui: {exc}", file=sys.stderr)
             return 2
+    startup = None
+    if session is not None and server is None:
+        # Before Textual is imported: the child's requests overlap that import.
+        from policytui import prefetch
+
+        startup = prefetch.start(session, args.page_size)
     from policytui.tui.app import PolicyApp
 
     app = PolicyApp(
         session,
+        startup=startup,
         watch=args.watch,
         page_size=args.page_size,
         insecure_storage=getattr(args, "insecure_storage", False),

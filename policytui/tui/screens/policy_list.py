@@ -24,6 +24,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from policytui.api import OfferingUsagePolicy, Page, errors
+from policytui.prefetch import fitted_page_size
 from policytui.tui.app import SessionChanged
 from policytui.tui.format import count_noun
 from policytui.tui.screens.fired_scan import FiredState, ScanProgress, scan_fired
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
     from policytui.tui.app import PolicyApp
 
 #: Top bar, table header, status bar and footer: what is left is the page.
-CHROME_LINES = 4
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
 DEFAULT_WATCH_SECONDS = 30.0
@@ -153,7 +153,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
 
     def on_mount(self) -> None:
         app = self.policy_app
-        self.page_size = app.page_size or max(3, app.size.height - CHROME_LINES)
+        self.page_size = app.page_size or fitted_page_size(app.size.height)
         self.query_one("#pane").display = False
         self.query_one("#quick-filter").display = False
         self._top_bar_from_session()
@@ -473,7 +473,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         keeping the first policy on view on the new page."""
         if self.policy_app.page_size:
             return
-        fitted = max(3, self.app.size.height - CHROME_LINES)
+        fitted = fitted_page_size(self.app.size.height)
         if fitted != self.page_size:
             first_index = (self.page_number - 1) * self.page_size
             self.page_size = fitted

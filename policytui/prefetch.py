@@ -1,0 +1,123 @@
+"""Ask for the first page while the UI is still importing: a forked child does it.
+
+Time to first page is mostly the UI process importing Textual (a third of a second of
+one core) and only then sending its first requests. The machine's other core sits idle
+meanwhile. :func:`start` forks a child before Textual is imported; the child sends the
+start-up GETs the list screen is about to make (page 1 at the page size that fits the
+terminal, the catalog of offerings, groups and actions, and page 2 when there is one)
+through the same client code, and streams each answer back over a pipe
+(:mod:`policytui.api.replay`). By the time the list screen asks, the answers are there.
+
+The child is forked only when that is safe and useful: the process still has a single
+thread (so no lock can be held by a thread that does not exist in the child), ``fork``
+exists, and ``POLICYTUI_NO_PREFETCH`` is unset. It never writes to the terminal, sends
+only GETs (one attempt each: errors are left to the UI, which retries as it always does),
+and gives up after :data:`CHILD_DEADLINE` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policytui.api.replay import StartupRecording
+    from policytui.session import Session
+
+#: Lines of the list screen that are not table rows (header bar, column titles, status,
+#: footer): the first page's size is the terminal's height minus these.
+CHROME_LINES = 4
+#: The child's whole life, at most (a hung server must not keep it around).
+CHILD_DEADLINE = 20.0
+
+
+def fitted_page_size(terminal_lines: int) -> int:
+    """How many policies fit on the list screen of a terminal this tall."""
+    return max(3, terminal_lines - CHROME_LINES)
+
+
+def terminal_lines() -> int | None:
+    """The controlling terminal's height, as Textual will see it; ``None`` without one."""
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            return os.get_terminal_size(stream.fileno()).lines  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            continue
+    return None
+
+
+def start(session: Session, page_size: int | None = None) -> StartupRecording | None:
+    """Fork the child that fetches the start-up answers; ``None`` when it is not done.
+
+    ``page_size`` is ``--page-size`` when given; otherwise the size that fits the terminal.
+    """
+    if os.environ.get("POLICYTUI_NO_PREFETCH") or not hasattr(os, "fork"):
+        return None
+    if page_size is not None and page_size <= 0:
+        page_size = None  # the app ignores a size that is not positive: fit the screen
+    for thread in threading.enumerate():
+        if thread.name == "policytui-keyring":
+            thread.join(0.2)  # a keyring read that has answered is finishing up
+    if threading.active_count() > 1:
+        return None  # forking a threaded process can copy a lock that is held forever
+    if page_size is None:
+        lines = terminal_lines()
+        if lines is None:
+            return None
+        page_size = fitted_page_size(lines)
+
+    from policytui.api.replay import StartupRecording
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        code = 1
+        try:
+            os.close(read_fd)
+            _silence_stdio()
+            _child(session, page_size, write_fd)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return StartupRecording(read_fd, pid)
+
+
+def _silence_stdio() -> None:
+    """The terminal belongs to the UI: the child's stdin, stdout and stderr go nowhere."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def _child(session: Session, page_size: int, write_fd: int) -> None:  # pragma: no cover
+    from policytui.api.replay import FrameWriter, RecordingTransport
+
+    writer = FrameWriter(write_fd)
+    client = session.client(
+        max_retries=0,
+        wrap_transport=lambda network: RecordingTransport(network(), writer),
+    )
+
+    async def fetch() -> None:
+        from policytui.tui.catalog import Catalog
+
+        async with client:
+            first, _ = await asyncio.gather(
+                client.policies.list(page=1, page_size=page_size),
+                Catalog().load(client),
+                return_exceptions=True,
+            )
+            if not isinstance(first, BaseException) and first.has_next:
+                await client.policies.list(page=2, page_size=page_size)
+
+    try:
+        asyncio.run(asyncio.wait_for(fetch(), CHILD_DEADLINE))
+    except BaseException:  # whatever happened, the UI asks for itself
+        pass
+    finally:
+        os.close(write_fd)
