@@ -2,18 +2,44 @@
 
     python bench/soak.py                 # 10 minutes
     python bench/soak.py --seconds 30    # the CI version (tests/faults/test_fault_soak.py)
+    python bench/soak.py --seconds 150 --rest-every 30   # readings every 30 s too
 
 The demo server runs in a child process, so the memory measured here is the app's alone.
 Every few seconds the fault mix changes (5xx, 429, timeouts, dropped connections, broken
 JSON, HTML, wrong shapes, huge pages, stripped pagination headers, a revoked token, added
 latency, random errors), while keys are pressed as a user would in whichever screen is on
-top. The run fails if the app crashes or exits, or if its memory grows: resident size
-(RSS) and the live Python heap (``sys.getallocatedblocks``) are read at rest before and
-after the run, in the same state each time (the list, first page, freshly loaded, nothing
-on top), so the comparison shows growth rather than whatever the last key opened. RSS is
-also sampled once a second for the peak. RSS keeps memory the C allocator holds after a
-spike, so its bound is loose; the live heap is what a leak would grow. The report lists
-the kinds of object whose count grew; ``--trace`` adds allocation sites (tracemalloc; slow).
+top.
+
+What is judged. The run fails if the app crashes or exits, or if its memory grows after
+the warm-up. Memory is read *at rest*: faults off, the list on its first page, freshly
+loaded, nothing on top, after a full collection (the same state each time, so a reading
+shows what stays alive, not what the last key opened). There are three readings, all
+after a warm-up of the first 20 % of the driving time (``--warm-up``): B right after the
+warm-up, M half-way from B to the end, E at the end (time at rest is not driving time).
+It passes only if
+
+* the live Python heap (``sys.getallocatedblocks``) grows at most 15 % from B to E
+  (``--max-heap-growth-pct``), and
+* from M to E alone it grows at most half that, 7.5 % of B: memory still rising in the
+  second half is a leak; bounded caches that were filling have levelled off by then, and
+* RSS grows at most 40 MB from B to E (``--max-growth-mb``; loose, because RSS also keeps
+  what the C allocator holds after a spike).
+
+Why a warm-up: Textual and Rich keep bounded caches (``functools.lru_cache`` up to 16 384
+entries, Strip and widget ``FIFOCache``/``LRUCache``, and ``StylesCache.get_inner_outer``,
+an ``lru_cache(1024)`` on a method that keeps up to 1 024 dead widgets' ``StylesCache``
+with their rendered lines alive). With no leak they fill in the first 30 to 60 s (+15 to
++20 % of heap blocks) and then stay level (+/- 3 %): measured with ``--rest-every 30``
+over 150 s, 487 627 -> 502 055 -> 521 631 -> 508 912 -> 518 194 blocks after the 30 s
+warm-up. A leak keeps rising: checked against an injected one (Textual 8.2.8's stock
+Footer back on the policy list, whose recomposed keys are never freed), the same 150 s
+run FAILS both tests: +33.9 % from B to E and +11.0 % from M to E (1 476 detached
+widgets alive at the end), where the leak-free app passed with +6.3 % and -0.7 %.
+
+Each reading also reports the widgets alive (and how many are detached from the DOM),
+objects frozen by ``gc.freeze`` (invisible to ``gc.get_objects`` and, if they end up in
+reference cycles, never freed), cache fill, and the kinds of object that grew since the
+previous reading; ``--trace`` adds allocation sites (tracemalloc; slow).
 
 Prints a summary (``--json`` for one machine-readable line) and exits 0 when it passed.
 """
@@ -146,14 +172,25 @@ class Report:
     detached_widgets: list[str] = field(default_factory=list)
     #: With --trace: where the Python heap grew most during the run.
     growth_sites: list[str] = field(default_factory=list)
-    #: Live Python objects' blocks (sys.getallocatedblocks), first and last fifth: RSS
-    #: also holds memory the allocator keeps after a spike, this counts only what lives.
+    #: Live Python objects' blocks (sys.getallocatedblocks) after the warm-up and at the
+    #: end: RSS also holds memory the allocator keeps after a spike, this counts only what
+    #: lives.
     heap_blocks_start: int = 0
     heap_blocks_end: int = 0
     heap_growth_pct: float = 0.0
     allowed_heap_growth_pct: float = 0.0
+    #: Heap blocks at the reading half-way between the baseline and the end, and the
+    #: growth from there to the end in % of the baseline (a leak keeps growing there;
+    #: caches that were still filling have stopped).
+    heap_blocks_middle: int = 0
+    late_heap_growth_pct: float = 0.0
+    allowed_late_growth_pct: float = 0.0
     #: (seconds into the run, RSS MB, heap blocks), one a second.
     samples: list[tuple[float, float, int]] = field(default_factory=list)
+    #: Driving seconds before the baseline reading.
+    warm_up_s: float = 0.0
+    #: Readings at rest (same state each time): the baseline, any extra, the end.
+    readings: list[dict[str, Any]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         top = ", ".join(f"{k} {v}" for k, v in self.screens.most_common(8))
@@ -163,9 +200,21 @@ class Report:
             f"memory (RSS): start {self.rss_start_mb:.1f} MB, end {self.rss_end_mb:.1f} MB, "
             f"peak {self.rss_peak_mb:.1f} MB, growth {self.rss_growth_mb:+.1f} MB "
             f"(allowed {self.allowed_growth_mb:.1f} MB)",
-            f"live Python heap: {self.heap_blocks_start} → {self.heap_blocks_end} blocks "
-            f"({self.heap_growth_pct:+.1f} %, allowed {self.allowed_heap_growth_pct:.0f} %)",
+            f"live Python heap after the {self.warm_up_s:.0f} s warm-up: "
+            f"{self.heap_blocks_start} → {self.heap_blocks_end} blocks "
+            f"({self.heap_growth_pct:+.1f} %, allowed {self.allowed_heap_growth_pct:.0f} %); "
+            f"second half alone {self.late_heap_growth_pct:+.1f} % "
+            f"(allowed {self.allowed_late_growth_pct:.1f} %)",
             f"crash: {self.crashed or 'none'}",
+            "readings at rest (driving s: heap blocks, RSS MB, widgets, lru/Textual "
+            "cache entries):",
+            *(
+                f"  {r['at_s']:6.0f} s: {r['heap_blocks']:8d} blocks, {r['rss_mb']:6.1f} MB, "
+                f"{r['widgets']} widgets ({r['detached_widgets']} detached), "
+                f"{r['frozen']} frozen, lru {r['lru_entries']}/{r['lru_capacity']}, "
+                f"cache {r['textual_cache_entries']}; grew: {', '.join(r['grew_since_last'])}"
+                for r in self.readings
+            ),
             *(
                 ["live objects that grew in number:", *self.object_growth]
                 if self.object_growth
@@ -236,6 +285,7 @@ async def soak(args: argparse.Namespace) -> Report:
     report = Report()
     demo = DemoProcess(args.policies)
     samples: list[tuple[float, float, int]] = []
+    rest_at = reading_times(args.seconds, args.warm_up, args.rest_every)
     try:
         session = Session(
             url=demo.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
@@ -243,8 +293,8 @@ async def soak(args: argparse.Namespace) -> Report:
         app = PolicyApp(session)
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause(1.0)
-            # Warm-up: open each screen twice, so first-use imports, stylesheet caches
-            # and Textual's bounded render caches are not counted as growth.
+            # A tour of every screen twice: first-use imports and stylesheets are loaded
+            # before anything is read.
             for _ in range(2):
                 for key in WARM_UP:
                     await pilot.press(key)
@@ -252,39 +302,46 @@ async def soak(args: argparse.Namespace) -> Report:
                 while len(app.screen_stack) > 2:
                     app.pop_screen()
                     await pilot.pause(0.1)
-            baseline = await measure_at_rest(pilot, app)
+            previous: dict[str, Any] | None = None
             live_before = live_objects()
             if args.trace:
                 tracemalloc.start(8)
                 before = tracemalloc.take_snapshot()
-            start = time.monotonic()
-            next_mix = start
-            next_sample = start
-            while (now := time.monotonic()) - start < args.seconds:
+            # Time at rest (the readings) is not driving time: `driven` counts only keys.
+            driven = 0.0
+            last = time.monotonic()
+            next_mix = 0.0
+            next_sample = 0.0
+            while driven < args.seconds:
                 if not app.is_running:
                     report.crashed = f"the app exited (return code {app.return_code})"
                     break
-                if now >= next_mix:
+                if rest_at and driven >= rest_at[0]:
+                    rest_at.pop(0)
+                    previous = await take_reading(pilot, app, demo, report, driven, previous)
+                    next_mix = driven
+                    last = time.monotonic()
+                    continue
+                if driven >= next_mix:
                     await asyncio.to_thread(demo.control, fault_mixes(rng))
                     report.fault_mixes += 1
-                    next_mix = now + args.fault_every
-                if now >= next_sample:
-                    samples.append((now - start, rss_mb(), sys.getallocatedblocks()))
-                    next_sample = now + 1.0
+                    next_mix = driven + args.fault_every
+                if driven >= next_sample:
+                    samples.append((driven, rss_mb(), sys.getallocatedblocks()))
+                    next_sample = driven + 1.0
                 name = type(app.screen).__name__
                 report.screens[name] += 1
                 key = rng.choice(keys_for(name))
-                if key in NEVER:
-                    continue
-                await pilot.press(key)
-                report.keys += 1
-                await pilot.pause(rng.choice([0.0, 0.02, 0.05, 0.2]))
-            report.seconds = time.monotonic() - start
-            await asyncio.to_thread(demo.control, {"faults": [], "latency_ms": 0, "error_rate": 0})
-            if app.is_running:
-                final = await measure_at_rest(pilot, app)
-                report.rss_start_mb, report.heap_blocks_start = baseline
-                report.rss_end_mb, report.heap_blocks_end = final
+                if key not in NEVER:
+                    await pilot.press(key)
+                    report.keys += 1
+                    await pilot.pause(rng.choice([0.0, 0.02, 0.05, 0.2]))
+                now = time.monotonic()
+                driven += now - last
+                last = now
+            report.seconds = driven
+            if app.is_running and report.crashed is None:
+                await take_reading(pilot, app, demo, report, driven, previous)
             report.object_growth = object_growth(live_before, live_objects())
             report.detached_widgets = detached_widgets(app)
             if args.trace:
@@ -295,14 +352,56 @@ async def soak(args: argparse.Namespace) -> Report:
         report.crashed += "\n" + "".join(traceback.format_tb(exc.__traceback__)[-6:])
     finally:
         demo.stop()
-    judge_memory(report, samples, args.max_growth_mb, args.max_heap_growth_pct)
+    judge_memory(report, samples, args)
     report.passed = (
         report.crashed is None
         and report.heap_blocks_end > 0
         and report.rss_growth_mb <= report.allowed_growth_mb
         and report.heap_growth_pct <= report.allowed_heap_growth_pct
+        and report.late_heap_growth_pct <= report.allowed_late_growth_pct
     )
     return report
+
+
+def reading_times(seconds: float, warm_up: float, every: float | None) -> list[float]:
+    """Driving times (s) of the readings at rest before the last one (at the end): after
+    the warm-up, half-way from there to the end, and every ``every`` seconds if asked."""
+    times = {round(seconds * warm_up, 1), round(seconds * (1 + warm_up) / 2, 1)}
+    if every:
+        times.update(round(every * i, 1) for i in range(1, int(seconds / every) + 1))
+    return sorted(t for t in times if t < seconds)
+
+
+async def take_reading(
+    pilot: Any, app: Any, demo: DemoProcess, report: Report, at: float, previous: Any
+) -> dict[str, Any]:
+    """One reading at rest with the faults off, appended to ``report.readings``."""
+    await asyncio.to_thread(demo.control, {"faults": [], "latency_ms": 0, "error_rate": 0})
+    rss, blocks = await measure_at_rest(pilot, app)
+    seen = census()
+    grew: list[str] = []
+    if previous is not None:
+        diff = Counter({k: n - previous["types"].get(k, 0) for k, n in seen["types"].items()})
+        grew = [f"{name} {n:+d}" for name, n in diff.most_common(6) if n > 0]
+    report.readings.append(
+        {
+            "at_s": round(at, 1),
+            "rss_mb": round(rss, 1),
+            "heap_blocks": blocks,
+            "widgets": sum(seen["widgets"].values()),
+            "detached_widgets": sum(
+                n for k, n in seen["widgets"].items() if k.endswith("(detached)")
+            ),
+            # Objects moved out of the collector's sight (gc.freeze): cycles among them
+            # are never freed and gc.get_objects() does not list them.
+            "frozen": gc.get_freeze_count(),
+            "lru_entries": seen["lru_entries"],
+            "lru_capacity": seen["lru_capacity"],
+            "textual_cache_entries": seen["textual_cache_entries"],
+            "grew_since_last": grew,
+        }
+    )
+    return seen
 
 
 def live_objects() -> Counter[str]:
@@ -315,6 +414,44 @@ def live_objects() -> Counter[str]:
         if module.startswith(("policytui", "textual", "rich", "pydantic", "httpx")):
             counts[f"{module}.{cls.__qualname__}"] += 1
     return counts
+
+
+def census() -> dict[str, Any]:
+    """What lives now, for the readings at rest: every gc-tracked object by type, widgets
+    by class (in the DOM or not), and how full the bounded caches of Textual and Rich are
+    (``functools.lru_cache`` entries and Textual's ``LRUCache``/``FIFOCache`` entries)."""
+    import functools
+
+    from textual.cache import FIFOCache, LRUCache
+    from textual.widget import Widget
+
+    gc.collect()
+    types: Counter[str] = Counter()
+    widgets: Counter[str] = Counter()
+    lru_entries = 0
+    lru_capacity = 0
+    textual_cache_entries = 0
+    for obj in gc.get_objects():
+        cls = type(obj)
+        types[f"{cls.__module__}.{cls.__qualname__}"] += 1
+        if isinstance(obj, Widget):
+            where = "" if obj.is_attached else " (detached)"
+            widgets[f"{cls.__qualname__}{where}"] += 1
+        elif isinstance(obj, functools._lru_cache_wrapper):
+            module = getattr(obj, "__module__", "") or ""
+            if module.startswith(("textual", "rich")):
+                info = obj.cache_info()
+                lru_entries += info.currsize
+                lru_capacity += info.maxsize or 0
+        elif isinstance(obj, (LRUCache, FIFOCache)):
+            textual_cache_entries += len(obj)
+    return {
+        "types": types,
+        "widgets": widgets,
+        "lru_entries": lru_entries,
+        "lru_capacity": lru_capacity,
+        "textual_cache_entries": textual_cache_entries,
+    }
 
 
 def detached_widgets(app: Any, top: int = 10) -> list[str]:
@@ -374,18 +511,30 @@ async def measure_at_rest(pilot: Any, app: Any) -> tuple[float, int]:
     )
 
 
-def judge_memory(
-    report: Report, samples: list[tuple[float, float, int]], allowed_mb: float, allowed_pct: float
-) -> None:
-    """Growth from the reading at rest before the run to the one after it; the samples
-    taken during the run give the peak."""
+def judge_memory(report: Report, samples: list[tuple[float, float, int]], args: Any) -> None:
+    """Growth from the reading at rest after the warm-up to the one at the end, and the
+    growth of the second half of that span alone; the samples taken while driving give
+    the peak."""
     report.samples = [(round(t, 1), round(mb, 1), blocks) for t, mb, blocks in samples]
+    report.warm_up_s = round(args.seconds * args.warm_up, 1)
+    report.allowed_growth_mb = args.max_growth_mb
+    report.allowed_heap_growth_pct = args.max_heap_growth_pct
+    report.allowed_late_growth_pct = args.max_heap_growth_pct / 2
+    after_warm_up = [r for r in report.readings if r["at_s"] >= report.warm_up_s]
+    if len(after_warm_up) < 3:
+        return
+    first, last = after_warm_up[0], after_warm_up[-1]
+    middle_s = (first["at_s"] + last["at_s"]) / 2
+    middle = min(after_warm_up[1:-1], key=lambda r: abs(r["at_s"] - middle_s))
+    report.rss_start_mb, report.heap_blocks_start = first["rss_mb"], first["heap_blocks"]
+    report.rss_end_mb, report.heap_blocks_end = last["rss_mb"], last["heap_blocks"]
+    report.heap_blocks_middle = middle["heap_blocks"]
     report.rss_peak_mb = max([mb for _, mb, _ in samples] + [report.rss_end_mb])
     report.rss_growth_mb = report.rss_end_mb - report.rss_start_mb
-    report.allowed_growth_mb = allowed_mb
-    if report.heap_blocks_start:
-        report.heap_growth_pct = 100 * (report.heap_blocks_end / report.heap_blocks_start - 1)
-    report.allowed_heap_growth_pct = allowed_pct
+    report.heap_growth_pct = 100 * (last["heap_blocks"] / first["heap_blocks"] - 1)
+    report.late_heap_growth_pct = (
+        100 * (last["heap_blocks"] - middle["heap_blocks"]) / first["heap_blocks"]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -398,13 +547,23 @@ def main(argv: list[str] | None = None) -> int:
         "--max-growth-mb",
         type=float,
         default=40.0,
-        help="allowed RSS growth between the first and the last fifth of the run",
+        help="allowed RSS growth from the reading after the warm-up to the last",
     )
     parser.add_argument(
         "--max-heap-growth-pct",
         type=float,
         default=15.0,
-        help="allowed growth of live Python heap blocks, first fifth to last fifth",
+        help="allowed growth of live heap blocks after the warm-up (half of it in the "
+        "second half alone)",
+    )
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=0.2,
+        help="fraction of the run before the baseline reading at rest",
+    )
+    parser.add_argument(
+        "--rest-every", type=float, default=None, help="also read at rest every so many seconds"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument(

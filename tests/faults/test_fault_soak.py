@@ -1,9 +1,11 @@
 """The soak's CI version: bench/soak.py for ~25 s, random keys in the real TUI against a
 demo server whose faults change every few seconds. It must not crash or exit.
 
-Memory: in 25 s Textual's bounded render caches are still filling (about +15 % of live
-heap blocks even with no leak), so this run only catches a runaway leak (> 40 %). Flatness
-is judged by the ten-minute run (``python bench/soak.py``, 15 %)."""
+Memory is read at rest after a 5 s warm-up, half-way and at the end (see the docstring of
+bench/soak.py). In 25 s Textual's bounded render caches are still filling (they level off
+after 30 to 60 s), so this run only catches a runaway leak: more than 40 % growth of live
+heap blocks, or more than 20 % in the second half alone. Flatness is judged by the
+ten-minute run (``python bench/soak.py``: 15 %, 7.5 % in the second half)."""
 
 from __future__ import annotations
 
@@ -52,10 +54,13 @@ def test_a_short_soak_with_faults(fault_row) -> None:
         f"{report['keys']} keys over {report['fault_mixes']} fault mixes, "
         f"{len(report['screens'])} kinds of screen; crash: {report['crashed'] or 'none'}; "
         f"RSS {report['rss_start_mb']:.0f} → {report['rss_end_mb']:.0f} MB "
-        f"(peak {report['rss_peak_mb']:.0f}), live heap {report['heap_growth_pct']:+.0f} %"
+        f"(peak {report['rss_peak_mb']:.0f}), live heap after the warm-up "
+        f"{report['heap_growth_pct']:+.0f} % ({report['late_heap_growth_pct']:+.0f} % in the "
+        "second half)"
     )
     assert report["crashed"] is None, report["crashed"]
     assert report["keys"] >= 50 and report["fault_mixes"] >= 5
     assert report["rss_growth_mb"] <= report["allowed_growth_mb"]
     assert report["heap_growth_pct"] <= report["allowed_heap_growth_pct"]
+    assert report["late_heap_growth_pct"] <= report["allowed_late_growth_pct"]
     assert done.returncode == 0
