@@ -1,30 +1,36 @@
-"""Ask for the first page while the UI is still importing: a forked child does it.
+"""The helper process: forked at start-up, it fetches the first page, then runs fired scans.
 
 Time to first page is mostly the UI process importing Textual (a third of a second of
 one core) and only then sending its first requests. The machine's other core sits idle
-meanwhile. :func:`start` forks a child before Textual is imported; the child sends the
+meanwhile. :func:`start` forks a helper before Textual is imported; the helper sends the
 start-up GETs the list screen is about to make (page 1 at the page size that fits the
 terminal, the catalog of offerings, groups and actions, and page 2 when there is one)
 through the same client code, and streams each answer back over a pipe
 (:mod:`policytui.api.replay`). By the time the list screen asks, the answers are there.
+After that it waits for fired scans to run (:mod:`policytui.scan_service`), so their
+parsing never competes with the UI thread, and it ends when the UI closes its pipe.
 
-The child is forked only when that is safe and useful: the process still has a single
+The helper is forked only when that is safe and useful: the process still has a single
 thread (so no lock can be held by a thread that does not exist in the child), ``fork``
-exists, and ``POLICYTUI_NO_PREFETCH`` is unset. It never writes to the terminal, sends
-only GETs (one attempt each: errors are left to the UI, which retries as it always does),
-and gives up after :data:`CHILD_DEADLINE` seconds.
+exists, and ``POLICYTUI_NO_PREFETCH`` is unset; otherwise both jobs are done in the UI
+process as before. It never writes to the terminal, sends only GETs (start-up: one
+attempt each, errors are left to the UI, which retries as it always does; the start-up
+part gives up after :data:`CHILD_DEADLINE` seconds).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from policytui.api.replay import StartupRecording
+    from policytui.scan_service import ScanService
     from policytui.session import Session
 
 #: Lines of the list screen that are not table rows (header bar, column titles, status,
@@ -49,8 +55,16 @@ def terminal_lines() -> int | None:
     return None
 
 
-def start(session: Session, page_size: int | None = None) -> StartupRecording | None:
-    """Fork the child that fetches the start-up answers; ``None`` when it is not done.
+@dataclass(frozen=True, slots=True)
+class Helper:
+    """The helper process as the UI sees it: its start-up answers and its scan service."""
+
+    recording: StartupRecording
+    scans: ScanService
+
+
+def start(session: Session, page_size: int | None = None) -> Helper | None:
+    """Fork the helper that fetches the start-up answers; ``None`` when it is not done.
 
     ``page_size`` is ``--page-size`` when given; otherwise the size that fits the terminal.
     """
@@ -70,20 +84,33 @@ def start(session: Session, page_size: int | None = None) -> StartupRecording | 
         page_size = fitted_page_size(lines)
 
     from policytui.api.replay import StartupRecording
+    from policytui.scan_service import ScanService
 
-    read_fd, write_fd = os.pipe()
+    startup_read, startup_write = os.pipe()
+    command_read, command_write = os.pipe()
+    result_read, result_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         code = 1
         try:
-            os.close(read_fd)
+            for fd in (startup_read, command_write, result_read):
+                os.close(fd)
             _silence_stdio()
-            _child(session, page_size, write_fd)
+            _prefetch(session, page_size, startup_write)
+            from policytui.scan_service import serve
+
+            # From here on the helper is background work: when the CPU is contended the
+            # scheduler runs the UI first, so a scan never delays a keypress.
+            with contextlib.suppress(OSError):
+                os.nice(10)
+
+            serve(command_read, result_write)
             code = 0
         finally:
             os._exit(code)
-    os.close(write_fd)
-    return StartupRecording(read_fd, pid)
+    for fd in (startup_write, command_read, result_write):
+        os.close(fd)
+    return Helper(StartupRecording(startup_read), ScanService(command_write, result_read, pid))
 
 
 def _silence_stdio() -> None:
@@ -94,7 +121,7 @@ def _silence_stdio() -> None:
     os.close(null)
 
 
-def _child(session: Session, page_size: int, write_fd: int) -> None:  # pragma: no cover
+def _prefetch(session: Session, page_size: int, write_fd: int) -> None:  # pragma: no cover
     from policytui.api.replay import FrameWriter, RecordingTransport
 
     writer = FrameWriter(write_fd)

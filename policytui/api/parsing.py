@@ -7,6 +7,7 @@ or a ``TypeError`` from deep inside.
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -31,7 +32,7 @@ def _noun(model: type[BaseModel]) -> str:
     return _NOUNS.get(model.__name__, model.__name__)
 
 
-__all__ = ["parse_list", "parse_model", "parse_policy", "parse_raw_list"]
+__all__ = ["parse_list", "parse_model", "parse_policy", "parse_policy_json", "parse_raw_list"]
 
 
 def parse_model(model: type[M], data: Any) -> M:
@@ -95,3 +96,11 @@ def parse_raw_list(model: type[BaseModel], data: Any) -> list[dict[str, Any]]:
 def parse_policy(data: Any) -> OfferingUsagePolicy:
     """One policy body as the server sent it."""
     return parse_model(OfferingUsagePolicy, data)
+
+
+def parse_policy_json(text: bytes | str) -> OfferingUsagePolicy:
+    """A policy from JSON text (as :meth:`OfferingUsagePolicy.model_dump_json` wrote it)."""
+    try:
+        return OfferingUsagePolicy.model_validate_json(text)
+    except PydanticValidationError:
+        return parse_model(OfferingUsagePolicy, json.loads(text))  # the client's own error

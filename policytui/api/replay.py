@@ -16,13 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import pickle
-import struct
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from policytui import frames
 from policytui.api._http import httpx
 
 __all__ = [
@@ -33,7 +32,6 @@ __all__ = [
     "StartupRecording",
 ]
 
-_LENGTH = struct.Struct("!I")
 #: How long after it arrived a recorded answer may still stand in for a request.
 MAX_AGE = 10.0
 #: How often a request waiting for the child looks again (start-up only).
@@ -52,7 +50,7 @@ class Recorded:
 
 
 class FrameWriter:
-    """Length-prefixed frames on a pipe; a failed write (the reader went away) is final."""
+    """Recorded answers onto the pipe; a failed write (the reader went away) is final."""
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
@@ -61,17 +59,10 @@ class FrameWriter:
     def write(self, recorded: Recorded) -> None:
         if self.broken:
             return
-        data = pickle.dumps(recorded, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            _write_all(self._fd, _LENGTH.pack(len(data)) + data)
-        except OSError:
+            frames.send(self._fd, recorded)
+        except frames.PipeClosed:
             self.broken = True
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
@@ -133,20 +124,16 @@ class StartupRecording:
 
     def _read(self) -> None:
         try:
-            with os.fdopen(self._fd, "rb", buffering=0) as pipe:
-                while True:
-                    head = _read_exactly(pipe, _LENGTH.size)
-                    if head is None:
-                        break
-                    data = _read_exactly(pipe, _LENGTH.unpack(head)[0])
-                    if data is None:
-                        break
-                    recorded = pickle.loads(data)  # our own forked child: trusted
-                    with self._lock:
-                        self._answers[(recorded.method, recorded.url)] = (self._clock(), recorded)
-        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a broken child only means the UI asks the server itself
+            while True:
+                recorded = frames.receive(self._fd)
+                if not isinstance(recorded, Recorded):
+                    break
+                with self._lock:
+                    self._answers[(recorded.method, recorded.url)] = (self._clock(), recorded)
+        except frames.PipeClosed:
+            pass  # the child is done, or broken: either way the UI asks the server itself
         finally:
+            os.close(self._fd)
             self._done.set()
             if self._pid is not None:
                 with contextlib.suppress(ChildProcessError):
@@ -178,17 +165,6 @@ class StartupRecording:
         """Forget whatever was not replayed (the UI moved on: it must not get old data)."""
         with self._lock:
             self._answers.clear()
-
-
-def _read_exactly(pipe, size: int) -> bytes | None:  # type: ignore[no-untyped-def]
-    chunks = []
-    while size:
-        chunk = pipe.read(size)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
 
 
 class ReplayTransport(httpx.AsyncBaseTransport):

@@ -26,6 +26,7 @@ from policytui.tui.styles import style_path
 if TYPE_CHECKING:
     from policytui.api import User, WaldurClient
     from policytui.api.replay import StartupRecording
+    from policytui.scan_service import ScanService
     from policytui.session import Session
 
 
@@ -84,6 +85,7 @@ class PolicyApp(App[int]):
         insecure_storage: bool = False,
         sign_in_hint: SignInHint | None = None,
         startup: StartupRecording | None = None,
+        scan_service: ScanService | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -98,6 +100,8 @@ class PolicyApp(App[int]):
         #: Start-up answers a forked child fetched while this process imported Textual
         #: (policytui.prefetch): the first client replays them instead of asking again.
         self.startup = startup
+        #: The helper process's fired scans (policytui.scan_service); None: scan in a thread.
+        self.scan_service = scan_service
         self.client: WaldurClient | None = None
         self.catalog = Catalog()
         self.user: User | None = None

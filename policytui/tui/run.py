@@ -81,17 +81,18 @@ def run_app(args: argparse.Namespace) -> int:
         except Exception as exc:  # config errors must read as a message, not a traceback
             print(f"policytui: {exc}", file=sys.stderr)
             return 2
-    startup = None
+    helper = None
     if session is not None and server is None:
-        # Before Textual is imported: the child's requests overlap that import.
+        # Before Textual is imported: the helper's requests overlap that import.
         from policytui import prefetch
 
-        startup = prefetch.start(session, args.page_size)
+        helper = prefetch.start(session, args.page_size)
     from policytui.tui.app import PolicyApp
 
     app = PolicyApp(
         session,
-        startup=startup,
+        startup=helper.recording if helper else None,
+        scan_service=helper.scans if helper else None,
         watch=args.watch,
         page_size=args.page_size,
         insecure_storage=getattr(args, "insecure_storage", False),
@@ -100,6 +101,8 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         app.run()
     finally:
+        if helper is not None:
+            helper.scans.close()
         if server is not None:
             server.stop()
     return app.return_code or 0

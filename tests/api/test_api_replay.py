@@ -127,6 +127,7 @@ async def test_an_old_answer_is_not_used(server: DemoServer) -> None:
     async with recorder(server, FrameWriter(write_fd)) as client:
         await client.policies.list(page=1, page_size=25)
     os.close(write_fd)
+    _wait_done(recording)  # the answer is stored (stamped with the old time) first
     now[0] += MAX_AGE + 1
     async with replayer(server, recording) as client:
         await client.policies.list(page=1, page_size=25)
@@ -176,14 +177,18 @@ async def test_writes_are_never_replayed(fresh_demo_server: DemoServer) -> None:
     assert writes == ["POST", "DELETE"]
 
 
+def _wait_done(recording: StartupRecording) -> None:
+    for _ in range(500):
+        if recording.done:
+            return
+        threading.Event().wait(0.01)
+
+
 def test_the_reader_thread_ends_with_the_pipe() -> None:
     read_fd, write_fd = os.pipe()
     recording = StartupRecording(read_fd)
     os.close(write_fd)
-    for _ in range(200):
-        if recording.done:
-            break
-        threading.Event().wait(0.01)
+    _wait_done(recording)
     assert recording.done
     recording._thread.join(1)
     assert not recording._thread.is_alive()

@@ -33,10 +33,11 @@ _SCRIPT = textwrap.dedent(
     session = Session(
         url=sys.argv[1], token=SecretStr(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
     )
-    recording = prefetch.start(session, int(sys.argv[2]))
-    if recording is None:
+    helper = prefetch.start(session, int(sys.argv[2]))
+    if helper is None:
         print(json.dumps({"started": False}))
         raise SystemExit(0)
+    recording = helper.recording
 
     async def main():
         client = session.client(wrap_transport=lambda n: ReplayTransport(recording, n))
@@ -53,6 +54,7 @@ _SCRIPT = textwrap.dedent(
         }
 
     print(json.dumps(asyncio.run(main())))
+    helper.scans.close()
     """
 )
 

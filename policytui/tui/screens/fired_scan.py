@@ -1,4 +1,5 @@
-"""The fired view's walk over every page, run off the UI thread.
+"""The fired view's walk over every page, run off the UI thread (and, when the helper
+process is there, out of the UI process: :func:`relay_helper_scan`).
 
 The server cannot filter by ``has_fired``, so the fired view reads every page. With
 100 000 policies that is hundreds of pages of JSON to parse; done on the UI's event loop
@@ -30,12 +31,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policytui.api import OfferingUsagePolicy
 from policytui.api.parsing import parse_policy
 from policytui.session import Session
 from policytui.tui.widgets.policy_rows import PolicyRow
+
+if TYPE_CHECKING:
+    from policytui.scan_service import ScanService
+    from policytui.tui.catalog import Catalog
 
 FiredState = tuple[bool, datetime | None]
 
@@ -61,6 +66,13 @@ def _no_full_collections() -> Iterator[None]:
     and allocates fast, so full collections came every second or two, each holding the
     interpreter for ~300 ms: keys waited that long. Young generations are still collected
     (cycles made meanwhile are short-lived); the full collection happens after the scan.
+
+    Nothing is frozen (``gc.freeze``) at the end: that once moved every object alive at
+    the time, widgets and screens included, out of the collector's reach for good, and
+    the soak (bench/soak.py) found the ones closed later piling up as garbage
+    (tests/tui/test_fired_scan_memory.py). With the scan in the helper process the rows
+    the UI keeps are few objects each (their models are built on demand), so the one
+    full collection after a scan is short.
     """
     global _gc_scans, _gc_saved
     with _gc_lock:
@@ -74,10 +86,6 @@ def _no_full_collections() -> Iterator[None]:
         with _gc_lock:
             _gc_scans -= 1
             if _gc_scans == 0 and _gc_saved is not None:
-                # What the scan kept (rows, fired states) lives as long as the view: moved
-                # out of the collector's sight, the full collection that the restored
-                # threshold would soon run does not walk millions of objects (~300 ms).
-                gc.freeze()
                 gc.set_threshold(*_gc_saved)
 
 
@@ -219,3 +227,70 @@ def _give_way(idle_seconds: Callable[[], float], cancelled: Callable[[], bool]) 
         if quiet >= INPUT_QUIET_SECONDS:
             return
         time.sleep(min(INPUT_QUIET_SECONDS - quiet, 0.05) + 0.005)
+
+
+def merge_progress(pending: ScanProgress, more: ScanProgress) -> ScanProgress:
+    """Two consecutive reports as one: counts from the later, rows and states of both."""
+    more.rows[:0] = pending.rows
+    pending.states.update(more.states)
+    more.states = pending.states
+    return more
+
+
+def relay_helper_scan(
+    service: ScanService,
+    session: Session,
+    scope_uuid: str | None,
+    catalog: Catalog | None,
+    now: datetime,
+    *,
+    report: Callable[[ScanProgress], None],
+    cancelled: Callable[[], bool],
+    idle_seconds: Callable[[], float],
+    flush_seconds: float,
+) -> None:
+    """Run the scan in the helper process (policytui.scan_service); hand ``report`` its
+    batches by the same rules as the in-process scan: after ``flush_seconds``, and while
+    the user types only once they pause or ``MAX_REPORT_HOLD`` has passed. The scan's
+    CPU is the helper's; this thread only gives way to keys before reading the next
+    report."""
+    with _no_full_collections():  # the rows received pile up here as in a local scan
+        _relay(
+            service,
+            session,
+            scope_uuid,
+            catalog,
+            now,
+            report,
+            cancelled,
+            idle_seconds,
+            flush_seconds,
+        )
+
+
+def _relay(
+    service: ScanService,
+    session: Session,
+    scope_uuid: str | None,
+    catalog: Catalog | None,
+    now: datetime,
+    report: Callable[[ScanProgress], None],
+    cancelled: Callable[[], bool],
+    idle_seconds: Callable[[], float],
+    flush_seconds: float,
+) -> None:
+    pending: ScanProgress | None = None
+    last = time.monotonic()
+    for progress in service.scan(session, scope_uuid, catalog, now, cancelled):
+        pending = progress if pending is None else merge_progress(pending, progress)
+        # While keys come, read nothing: unpickling rows would take the interpreter from
+        # the UI thread; the helper waits once the pipe is full.
+        _give_way(idle_seconds, cancelled)
+        waited = time.monotonic() - last
+        if pending.done or (
+            waited >= flush_seconds
+            and (idle_seconds() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD)
+        ):
+            report(pending)
+            pending = None
+            last = time.monotonic()

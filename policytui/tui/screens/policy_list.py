@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -25,9 +26,15 @@ from textual.worker import get_current_worker
 
 from policytui.api import OfferingUsagePolicy, Page, errors
 from policytui.prefetch import fitted_page_size
+from policytui.scan_service import HelperGone
 from policytui.tui.app import SessionChanged
 from policytui.tui.format import count_noun
-from policytui.tui.screens.fired_scan import FiredState, ScanProgress, scan_fired
+from policytui.tui.screens.fired_scan import (
+    FiredState,
+    ScanProgress,
+    relay_helper_scan,
+    scan_fired,
+)
 from policytui.tui.screens.list_texts import (
     empty_state,
     fired_headline,
@@ -53,6 +60,9 @@ PANE_MIN_WIDTH = 100
 DEFAULT_WATCH_SECONDS = 30.0
 #: Repaint the fired view at most this often while pages stream in.
 SCAN_FLUSH_SECONDS = 0.25
+#: How long the scan waits, at most, for a batch it delivered to be painted.
+BATCH_PAINT_WAIT = 0.5
+HELPER_GONE = "The scan's helper process stopped. Press r to scan again."
 SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
 
 
@@ -537,9 +547,44 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         def deliver(callback: Callable[..., None], *args: object) -> None:
             if worker.is_cancelled:
                 return
+            painted = threading.Event()
             with contextlib.suppress(RuntimeError):  # the app is closing
                 self.app.call_from_thread(callback, generation, *args)
+                # The scan waits (without the interpreter lock) until the batch is on
+                # screen: repainting the table while the scan parses the next page made
+                # both, and any key pressed meanwhile, wait for the lock.
+                self.app.call_from_thread(self.call_after_refresh, painted.set)
+                painted.wait(BATCH_PAINT_WAIT)
 
+        service = app.scan_service
+        if service is not None and not service.gone:
+            reported = False
+
+            def report(progress: ScanProgress) -> None:
+                nonlocal reported
+                reported = True
+                deliver(self._scan_report, progress, quiet, mark)
+
+            try:
+                relay_helper_scan(
+                    service,
+                    session,
+                    scope,
+                    catalog,
+                    now,
+                    report=report,
+                    cancelled=lambda: worker.is_cancelled,
+                    idle_seconds=app.seconds_since_input,
+                    flush_seconds=SCAN_FLUSH_SECONDS,
+                )
+                return
+            except HelperGone:
+                if reported:  # rows are on screen: a fresh scan here would repeat them
+                    deliver(self._scan_failed, errors.WaldurError(HELPER_GONE), quiet)
+                    return
+            except Exception as exc:
+                deliver(self._scan_failed, exc, quiet)
+                return
         try:
             final = asyncio.run(
                 scan_fired(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from policytui.api import OfferingUsagePolicy
+from policytui.api.parsing import parse_policy_json
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import actions_text, limit_text, relative_time, short_date
 
@@ -19,7 +20,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(slots=True)
 class PolicyRow:
-    policy: OfferingUsagePolicy
+    #: The policy; ``None`` in a row that came from the helper process until something
+    #: asks for :attr:`policy` (see ``__getstate__``).
+    model: OfferingUsagePolicy | None
     offering: str
     actions: str
     actions_short: str
@@ -32,29 +35,50 @@ class PolicyRow:
     search: str
     #: The fired state changed since the last look (auto-refresh marks these).
     changed: bool = field(default=False)
+    uuid: str = field(init=False, compare=False)
     #: The fired view's sort key, computed once where the row is built (for a fired scan,
     #: off the UI thread) rather than for every row of every merged batch.
     #: A POSIX timestamp, not the datetime: aware datetimes with distinct tzinfo objects
     #: (one per parsed value) compare through Python-level utcoffset() calls.
     fired_key: tuple[bool, float] = field(init=False, repr=False, compare=False)
+    #: The policy as JSON while :attr:`model` is not built yet.
+    model_json: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         policy = self.policy
+        self.uuid = policy.uuid
         self.fired_key = (policy.has_fired, (policy.fired_datetime or _EPOCH).timestamp())
 
     @property
-    def uuid(self) -> str:
-        return self.policy.uuid
+    def policy(self) -> OfferingUsagePolicy:
+        if self.model is None:
+            assert self.model_json is not None
+            self.model = parse_policy_json(self.model_json)
+            self.model_json = None
+        return self.model
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the helper process sends fired rows to the UI) with the policy as JSON:
+        the UI process then unpickles a few strings per row instead of rebuilding a model
+        with all its fields, and builds the model only for a row someone looks into."""
+        state = {name: getattr(self, name) for name in _SLOTS}
+        if self.model is not None:
+            state["model_json"] = self.model.model_dump_json(by_alias=True).encode()
+            state["model"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def sort_key(self, column: str) -> object:
-        policy = self.policy
         if column == "fired":
             # Fired first, newest firing first within them (callers sort descending).
             return self.fired_key
         if column == "created":
-            return policy.created or _EPOCH
+            return self.policy.created or _EPOCH
         if column == "period":
-            return int(policy.period)
+            return int(self.policy.period)
         if column == "limits":
             return ", ".join(self.limits).lower()
         return str(getattr(self, column, "")).lower()
@@ -98,7 +122,7 @@ def build_row(
         ]
     ).lower()
     return PolicyRow(
-        policy=policy,
+        model=policy,
         offering=offering,
         actions=actions,
         actions_short=actions_text(policy.actions, short=True),
@@ -113,3 +137,6 @@ def build_row(
 
 
 RowBuilder = Callable[[OfferingUsagePolicy], PolicyRow]
+
+
+_SLOTS = tuple(PolicyRow.__slots__)

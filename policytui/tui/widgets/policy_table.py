@@ -203,6 +203,10 @@ class PolicyTable(ScrollView, can_focus=True):
         self._last_cursor_uuid: str | None = None
         self._painted: tuple[object, ...] = ()
         self._styles: dict[str, Style] = {}
+        #: Rows added above keep what is on screen in place (as a browser's scroll
+        #: anchoring does) once the user has moved in this list; until then the head of
+        #: the list stays in view, so the newest rows of a streaming fired view show.
+        self._anchored = False
 
     # -- data ---------------------------------------------------------------------------
 
@@ -239,6 +243,7 @@ class PolicyTable(ScrollView, can_focus=True):
         the same position)."""
         keep = keep_uuid if keep_uuid is not None else self._current_uuid()
         self._all = list(rows)
+        self._anchored = False
         self._line_cache.clear()
         self._painted = ()
         if fallback_index is not None and fallback_index < 0:
@@ -254,6 +259,8 @@ class PolicyTable(ScrollView, can_focus=True):
         """
         batch = list(rows)
         self._all.extend(batch)
+        anchor = self._anchored and bool(self._view)
+        top, before = round(self.scroll_y), self.cursor
         if self._filter_terms:
             terms = self._filter_terms
             batch = [r for r in batch if all(t in r.search for t in terms)]
@@ -276,7 +283,8 @@ class PolicyTable(ScrollView, can_focus=True):
                 order = sorted(range(len(rows_all)), key=keys_all.__getitem__, reverse=reverse)
                 self._view = [rows_all[i] for i in order]
                 self._view_keys = [keys_all[i] for i in order]
-                self._view_changed(order.index(index) if had_rows else index)
+                index = order.index(index) if had_rows else index
+                self._view_changed(index, top + index - before if anchor else None)
                 return
             for row in batch:
                 key = row.sort_key(column)
@@ -292,7 +300,7 @@ class PolicyTable(ScrollView, can_focus=True):
                 view.insert(lo, row)
                 if had_rows and lo <= index:
                     index += 1  # the cursor stays on its policy
-        self._view_changed(index)
+        self._view_changed(index, top + index - before if anchor else None)
 
     def replace_row(self, row: PolicyRow) -> bool:
         """Swap the row of the same policy in place; False when it is not held."""
@@ -364,11 +372,15 @@ class PolicyTable(ScrollView, can_focus=True):
                     break
         self._view_changed(index)
 
-    def _view_changed(self, index: int) -> None:
-        """Size, cursor and (only when what is on screen changed) a repaint."""
+    def _view_changed(self, index: int, top: int | None = None) -> None:
+        """Size, cursor and (only when what is on screen changed) a repaint; ``top``: the
+        first row to show (rows were added above: the same rows stay on screen, so the
+        repaint is of cached lines)."""
         virtual = Size(self.size.width, len(self._view) + 1)
         if virtual != self.virtual_size:
             self.virtual_size = virtual
+        if top is not None and top != round(self.scroll_y):
+            self.scroll_to(y=top, animate=False, immediate=True)
         self.cursor = max(0, min(index, len(self._view) - 1))
         # Repaint only when what is on screen changed: a fired scan appends thousands of
         # rows, most of them below the fold.
@@ -407,33 +419,39 @@ class PolicyTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - body + 1, animate=False, immediate=True)
 
     def action_cursor_up(self) -> None:
+        self._anchored = True
         if self.cursor == 0:
             self.post_message(self.EdgeReached(self, forward=False))
         else:
             self.cursor -= 1
 
     def action_cursor_down(self) -> None:
+        self._anchored = True
         if self.cursor >= len(self._view) - 1:
             self.post_message(self.EdgeReached(self, forward=True))
         else:
             self.cursor += 1
 
     def action_cursor_first(self) -> None:
+        self._anchored = True
         self.cursor = 0
 
     def action_cursor_last(self) -> None:
+        self._anchored = True
         self.cursor = len(self._view) - 1
 
     def _body_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
     def action_page_up(self) -> None:
+        self._anchored = True
         if self.cursor == 0:
             self.post_message(self.EdgeReached(self, forward=False))
         else:
             self.cursor -= self._body_height()
 
     def action_page_down(self) -> None:
+        self._anchored = True
         if self.cursor >= len(self._view) - 1:
             self.post_message(self.EdgeReached(self, forward=True))
         else:
@@ -446,7 +464,14 @@ class PolicyTable(ScrollView, can_focus=True):
 
     # -- mouse --------------------------------------------------------------------------
 
+    def on_mouse_scroll_down(self) -> None:
+        self._anchored = True
+
+    def on_mouse_scroll_up(self) -> None:
+        self._anchored = True
+
     def on_click(self, event: events.Click) -> None:
+        self._anchored = True
         if event.y == 0:
             column = self._column_at(event.x)
             if column is not None:
@@ -558,7 +583,7 @@ class PolicyTable(ScrollView, can_focus=True):
         self, row: PolicyRow, key: str, width: int, style: Style, fired: Style, dim: Style
     ) -> Text:
         if key == "fired":
-            if not row.policy.has_fired:
+            if not row.fired_key[0]:  # has_fired, without building a transferred row's model
                 return Text("·", style=style + dim, end="")
             return Text(f"● {row.fired}", style=style + fired, end="")
         if key == "actions":

@@ -1,0 +1,240 @@
+"""The fired scan in the helper process: the UI process only receives the fired rows.
+
+A scan of 100 000 policies is seconds of HTTP, JSON decoding and validation. In a thread
+of the UI process it competes with the UI thread for the interpreter lock, and a key
+pressed meanwhile waits for it (keypress-to-repaint p95 ~60-80 ms, bench/responsiveness.py).
+The helper forked at start-up (:mod:`policytui.prefetch`) therefore also runs scans: the
+UI sends it the session, the offering filter and the catalog; it walks every page with
+the same code as the in-process scan (:func:`policytui.tui.screens.fired_scan.scan_fired`)
+and sends back batches of ready-made rows of fired policies and the fired state of every
+policy read. The UI process's share is unpickling about one policy in seven.
+
+Protocol (frames of :mod:`policytui.frames`), UI -> helper: ``("scan", id, request)`` and
+``("cancel", id)``; helper -> UI: ``("progress", id, ScanProgress, unfired)`` as pages
+come, then ``("end", id, ScanProgress | None, unfired)`` (None: cancelled) or ``("error",
+id, name, message, fields)``; ``unfired`` is the space-separated uuids of the policies
+that never fired (left out of the report's states). One scan at a time; the helper ends
+when the UI closes its pipe. While the user types the UI stops reading (see
+:func:`policytui.tui.screens.fired_scan.relay_helper_scan`); the pipe fills and the
+helper waits, so neither process competes with a keypress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import os
+import select
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from policytui import frames
+
+if TYPE_CHECKING:
+    from policytui.session import Session
+    from policytui.tui.catalog import Catalog
+    from policytui.tui.screens.fired_scan import ScanProgress
+
+#: How often a waiting UI-side scan looks at its cancel flag.
+_POLL_SECONDS = 0.1
+#: The helper reports at most this often (the UI side batches further for the screen).
+HELPER_FLUSH_SECONDS = 0.1
+_UNFIRED = (False, None)
+
+
+class HelperGone(Exception):
+    """The helper process is not there any more: scan in the UI process instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    url: str
+    token: str
+    verify: bool
+    ca_bundle: str | None
+    scope_uuid: str | None
+    now: datetime
+    #: The catalog's contents (offerings by uuid, groups by url, actions), or None.
+    catalog: tuple[dict[str, Any], dict[str, Any], list[str]] | None
+
+
+class ScanService:
+    """The UI side: start a scan in the helper and iterate over its progress reports."""
+
+    def __init__(self, command_fd: int, result_fd: int, pid: int | None) -> None:
+        self._command_fd = command_fd
+        self._result_fd = result_fd
+        self._pid = pid
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self.gone = False
+
+    def scan(
+        self,
+        session: Session,
+        scope_uuid: str | None,
+        catalog: Catalog | None,
+        now: datetime,
+        cancelled: Callable[[], bool],
+    ) -> Iterator[ScanProgress]:
+        """Progress reports as the helper sends them; the last one has ``done`` set.
+
+        Returns without it when ``cancelled()`` turned true; raises the client's error
+        when the scan failed, :class:`HelperGone` when the helper is not there.
+        """
+        # One conversation at a time: a scan being cancelled drains its last frames first.
+        with self._lock:
+            if self.gone:
+                raise HelperGone
+            scan_id = next(self._ids)
+            request = ScanRequest(
+                url=session.url,
+                token=session.token.get_secret_value(),
+                verify=session.verify,
+                ca_bundle=session.ca_bundle,
+                scope_uuid=scope_uuid,
+                now=now,
+                catalog=(
+                    (catalog.offerings, catalog.groups, catalog.actions)
+                    if catalog is not None and catalog.loaded
+                    else None
+                ),
+            )
+            try:
+                frames.send(self._command_fd, ("scan", scan_id, request))
+                yield from self._results(scan_id, cancelled)
+            except frames.PipeClosed:
+                self.gone = True
+                raise HelperGone from None
+
+    def _results(self, scan_id: int, cancelled: Callable[[], bool]) -> Iterator[ScanProgress]:
+        cancel_sent = False
+        while True:
+            if not cancel_sent and cancelled():
+                frames.send(self._command_fd, ("cancel", scan_id))
+                cancel_sent = True
+            ready, _, _ = select.select([self._result_fd], [], [], _POLL_SECONDS)
+            if not ready:
+                continue
+            kind, frame_id, *payload = frames.receive(self._result_fd)
+            if frame_id != scan_id:
+                continue  # the tail of a scan given up earlier
+            if kind == "progress":
+                if not cancel_sent:
+                    yield _expand(*payload)
+            elif kind == "end":
+                if payload[0] is not None and not cancel_sent:
+                    yield _expand(*payload)
+                return
+            elif kind == "error":
+                raise _rebuild_error(*payload)
+
+    def close(self) -> None:
+        """Close the command pipe: the helper ends; reap it."""
+        with contextlib.suppress(OSError):
+            os.close(self._command_fd)
+        if self._pid is not None:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self._pid, 0)
+
+
+def _rebuild_error(name: str, message: str, fields: dict[str, Any]) -> Exception:
+    """The client's error as the helper met it (pickling keyword-only exceptions does not
+    round-trip, so it travels as its class name, message and attributes)."""
+    from policytui.api import errors
+
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, errors.WaldurError)):
+        return errors.WaldurError(f"The fired scan failed ({name}: {message}).")
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(fields)
+    error.message = message
+    return error
+
+
+# -- the helper's side --------------------------------------------------------------------
+
+
+def serve(command_fd: int, result_fd: int) -> None:  # pragma: no cover - in the helper
+    """Answer scan requests until the UI closes the command pipe."""
+    while True:
+        try:
+            message = frames.receive(command_fd)
+        except frames.PipeClosed:
+            return
+        if message[0] != "scan":
+            continue  # a cancel for a scan that already ended
+        _, scan_id, request = message
+        try:
+            _scan(scan_id, request, command_fd, result_fd)
+        except frames.PipeClosed:
+            return
+
+
+def _scan(scan_id: int, request: ScanRequest, command_fd: int, result_fd: int) -> None:
+    from pydantic import SecretStr
+
+    from policytui.session import Session
+    from policytui.tui.catalog import Catalog
+    from policytui.tui.screens.fired_scan import scan_fired
+    from policytui.tui.widgets.policy_rows import build_row
+
+    session = Session(
+        url=request.url,
+        token=SecretStr(request.token),
+        token_source="env",
+        verify=request.verify,
+        ca_bundle=request.ca_bundle,
+    )
+    catalog = None
+    if request.catalog is not None:
+        offerings, groups, actions = request.catalog
+        catalog = Catalog(offerings=offerings, groups=groups, actions=actions, loaded=True)
+    stop = False
+
+    def cancelled() -> bool:
+        nonlocal stop
+        while not stop and select.select([command_fd], [], [], 0)[0]:
+            message = frames.receive(command_fd)
+            stop = message[0] == "cancel" and message[1] == scan_id
+        return stop
+
+    try:
+        final = asyncio.run(
+            scan_fired(
+                session,
+                request.scope_uuid,
+                build=lambda policy: build_row(policy, catalog, request.now),
+                report=lambda progress: frames.send(
+                    result_fd, ("progress", scan_id, *_compact(progress))
+                ),
+                cancelled=cancelled,
+                flush_seconds=HELPER_FLUSH_SECONDS,
+            )
+        )
+    except frames.PipeClosed:
+        raise
+    except Exception as exc:
+        fields = {k: v for k, v in vars(exc).items() if isinstance(v, str | int | float | None)}
+        frames.send(result_fd, ("error", scan_id, type(exc).__name__, str(exc), fields))
+        return
+    frames.send(result_fd, ("end", scan_id, *(_compact(final) if final else (None, ""))))
+
+
+def _compact(progress: ScanProgress) -> tuple[ScanProgress, str]:
+    """The report, with the policies that never fired sent as one string of uuids: most
+    of the states, and the UI process unpickles one string instead of a tuple each."""
+    unfired = [uuid for uuid, state in progress.states.items() if state == _UNFIRED]
+    for uuid in unfired:
+        del progress.states[uuid]
+    return progress, " ".join(unfired)
+
+
+def _expand(progress: ScanProgress, unfired: str) -> ScanProgress:
+    progress.states.update(dict.fromkeys(unfired.split(), _UNFIRED))
+    return progress

@@ -1,0 +1,192 @@
+"""The fired scan in the helper process (policytui.scan_service), forked for real.
+
+The helper can only be forked by a single-threaded process, so each case runs in a fresh
+interpreter against a demo server in this process, and prints what it saw as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+
+import pytest
+
+from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
+
+_PRELUDE = textwrap.dedent(
+    """
+    import asyncio, json, os, signal, sys
+    from datetime import datetime, UTC
+    from pydantic import SecretStr
+    from policytui import prefetch
+    from policytui.api import WaldurClient, errors
+    from policytui.scan_service import HelperGone
+    from policytui.session import Session
+
+    URL = sys.argv[1]
+    TOKEN = os.environ["WALDUR_ACCESS_TOKEN"]
+    session = Session(url=URL, token=SecretStr(TOKEN), token_source="env")
+    helper = prefetch.start(session, 20)
+    assert helper is not None, "no helper"
+    scans = helper.scans
+    NOW = datetime(2026, 11, 28, tzinfo=UTC)
+
+    def scan(scope=None, cancel_after=None, token=None):
+        who = session if token is None else Session(
+            url=URL, token=SecretStr(token), token_source="env")
+        reports = []
+        stop = lambda: cancel_after is not None and len(reports) >= cancel_after
+        for progress in scans.scan(who, scope, None, NOW, stop):
+            reports.append(progress)
+        return reports
+
+    async def fired_uuids(scope=None):
+        async with WaldurClient(URL, TOKEN) as client:
+            return sorted([p.uuid async for page in client.policies.walk(scope_uuid=scope)
+                           for p in page.items if p.has_fired])
+    """
+)
+
+
+def _run(server: DemoServer, body: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _PRELUDE + textwrap.dedent(body), server.url],
+        env={**os.environ, "WALDUR_ACCESS_TOKEN": STAFF_TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert STAFF_TOKEN not in done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    # Three pages at the server's cap of 300.
+    with DemoServer(DemoSettings(policies=900)) as demo:
+        yield demo
+
+
+def test_the_helper_finds_every_fired_policy_the_server_holds(server: DemoServer) -> None:
+    result = _run(
+        server,
+        """
+        reports = scan()
+        rows = [r.uuid for p in reports for r in p.rows]
+        states = {}
+        for p in reports:
+            states.update(p.states)
+        print(json.dumps({
+            "rows": sorted(rows), "expected": asyncio.run(fired_uuids()),
+            "done": reports[-1].done, "pages": reports[-1].pages, "total": reports[-1].total,
+            "states": len(states), "fired_counted": reports[-1].fired,
+            "texts": reports[-1].rows[0].fired if reports[-1].rows else "",
+        }))
+        scans.close()
+        """,
+    )
+    assert result["rows"] == result["expected"] and result["rows"]
+    assert result["done"] is True and result["pages"] == 3 and result["total"] == 900
+    assert result["states"] == 900  # every policy's fired state, for the change marks
+    assert result["fired_counted"] == len(result["expected"])
+
+
+def test_a_scoped_scan_keeps_to_its_offering(server: DemoServer) -> None:
+    result = _run(
+        server,
+        """
+        async def first_scope():
+            async with WaldurClient(URL, TOKEN) as client:
+                return (await client.offerings())[0].uuid
+        scope = asyncio.run(first_scope())
+        reports = scan(scope)
+        rows = sorted(r.uuid for p in reports for r in p.rows)
+        scopes = {r.policy.scope_uuid for p in reports for r in p.rows}
+        print(json.dumps({"rows": rows, "expected": asyncio.run(fired_uuids(scope)),
+                          "scopes": sorted(scopes), "scope": scope}))
+        scans.close()
+        """,
+    )
+    assert result["rows"] == result["expected"]
+    assert result["scopes"] in ([], [result["scope"]])
+
+
+def test_a_cancelled_scan_stops_and_the_next_one_is_whole() -> None:
+    # Ten pages at +200 ms each: the scan is still going when it is cancelled.
+    with DemoServer(DemoSettings(policies=3000, latency_ms=200)) as slow:
+        result = _run(
+            slow,
+            """
+        first = scan(cancel_after=1)
+        second = scan()
+        print(json.dumps({
+            "first_done": any(p.done for p in first), "first_reports": len(first),
+            "second_done": second[-1].done,
+            "second_rows": sorted(r.uuid for p in second for r in p.rows),
+            "expected": asyncio.run(fired_uuids()),
+        }))
+        scans.close()
+        """,
+        )
+    assert result["first_done"] is False and result["first_reports"] == 1
+    assert result["second_done"] is True
+    assert result["second_rows"] == result["expected"]
+
+
+def test_the_servers_refusal_comes_back_as_the_clients_own_error(server: DemoServer) -> None:
+    result = _run(
+        server,
+        """
+        try:
+            scan(token="f" * 40)
+            outcome = "no error"
+        except errors.AuthenticationError as exc:
+            outcome = f"AuthenticationError: {exc}"
+        after = scan()  # the helper is still there and in step
+        print(json.dumps({"outcome": outcome, "after": after[-1].done}))
+        scans.close()
+        """,
+    )
+    assert result["outcome"].startswith("AuthenticationError: ")
+    assert "f" * 40 not in result["outcome"]
+    assert result["after"] is True
+
+
+def test_a_helper_that_died_is_reported_so_the_ui_can_scan_itself(server: DemoServer) -> None:
+    result = _run(
+        server,
+        """
+        os.kill(scans._pid, signal.SIGKILL)
+        os.waitpid(scans._pid, 0)
+        scans._pid = None
+        try:
+            scan()
+            outcome = "scanned"
+        except HelperGone:
+            outcome = "gone"
+        print(json.dumps({"outcome": outcome, "gone": scans.gone}))
+        """,
+    )
+    assert result == {"outcome": "gone", "gone": True}
+
+
+def test_the_helper_ends_with_the_ui(server: DemoServer) -> None:
+    result = _run(
+        server,
+        """
+        pid = scans._pid
+        scans.close()  # closes the command pipe and reaps the helper
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        print(json.dumps({"alive": alive}))
+        """,
+    )
+    assert result == {"alive": False}
