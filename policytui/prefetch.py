@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from policytui.api.replay import StartupRecording
-    from policytui.scan_service import ScanService
+    from policytui.scan_service import InputClock, ScanService
+
+    input_clock = InputClock()
     from policytui.session import Session
 
 #: Lines of the list screen that are not table rows (header bar, column titles, status,
@@ -84,7 +86,9 @@ def start(session: Session, page_size: int | None = None) -> Helper | None:
         page_size = fitted_page_size(lines)
 
     from policytui.api.replay import StartupRecording
-    from policytui.scan_service import ScanService
+    from policytui.scan_service import InputClock, ScanService
+
+    input_clock = InputClock()
 
     startup_read, startup_write = os.pipe()
     command_read, command_write = os.pipe()
@@ -104,13 +108,16 @@ def start(session: Session, page_size: int | None = None) -> Helper | None:
             with contextlib.suppress(OSError):
                 os.nice(10)
 
-            serve(command_read, result_write)
+            serve(command_read, result_write, input_clock)
             code = 0
         finally:
             os._exit(code)
     for fd in (startup_write, command_read, result_write):
         os.close(fd)
-    return Helper(StartupRecording(startup_read), ScanService(command_write, result_read, pid))
+    return Helper(
+        StartupRecording(startup_read),
+        ScanService(command_write, result_read, pid, input_clock),
+    )
 
 
 def _silence_stdio() -> None:

@@ -24,9 +24,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import mmap
 import os
 import select
+import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +47,23 @@ _POLL_SECONDS = 0.1
 #: The helper reports at most this often (the UI side batches further for the screen).
 HELPER_FLUSH_SECONDS = 0.1
 _UNFIRED = (False, None)
+_CLOCK = struct.Struct("d")
+
+
+class InputClock:
+    """When the user last pressed a key or used the mouse, in memory shared with the
+    helper (an anonymous shared mapping made before the fork): the helper reads no page
+    while keys are coming, as the in-process scan does, so the server, the helper and
+    the UI do not all want the CPU at the moment a key is handled."""
+
+    def __init__(self) -> None:
+        self._memory = mmap.mmap(-1, _CLOCK.size)  # MAP_SHARED: visible across fork
+
+    def note(self, at: float) -> None:
+        _CLOCK.pack_into(self._memory, 0, at)
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - _CLOCK.unpack_from(self._memory, 0)[0]
 
 
 class HelperGone(Exception):
@@ -65,10 +85,14 @@ class ScanRequest:
 class ScanService:
     """The UI side: start a scan in the helper and iterate over its progress reports."""
 
-    def __init__(self, command_fd: int, result_fd: int, pid: int | None) -> None:
+    def __init__(
+        self, command_fd: int, result_fd: int, pid: int | None, input_clock: InputClock
+    ) -> None:
         self._command_fd = command_fd
         self._result_fd = result_fd
         self._pid = pid
+        #: When the user last pressed a key, shared with the helper.
+        self.input_clock = input_clock
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self.gone = False
@@ -160,7 +184,9 @@ def _rebuild_error(name: str, message: str, fields: dict[str, Any]) -> Exception
 # -- the helper's side --------------------------------------------------------------------
 
 
-def serve(command_fd: int, result_fd: int) -> None:  # pragma: no cover - in the helper
+def serve(  # pragma: no cover - in the helper
+    command_fd: int, result_fd: int, input_clock: InputClock
+) -> None:
     """Answer scan requests until the UI closes the command pipe."""
     while True:
         try:
@@ -171,12 +197,18 @@ def serve(command_fd: int, result_fd: int) -> None:  # pragma: no cover - in the
             continue  # a cancel for a scan that already ended
         _, scan_id, request = message
         try:
-            _scan(scan_id, request, command_fd, result_fd)
+            _scan(scan_id, request, command_fd, result_fd, input_clock)
         except frames.PipeClosed:
             return
 
 
-def _scan(scan_id: int, request: ScanRequest, command_fd: int, result_fd: int) -> None:
+def _scan(
+    scan_id: int,
+    request: ScanRequest,
+    command_fd: int,
+    result_fd: int,
+    input_clock: InputClock,
+) -> None:
     from pydantic import SecretStr
 
     from policytui.session import Session
@@ -215,6 +247,7 @@ def _scan(scan_id: int, request: ScanRequest, command_fd: int, result_fd: int) -
                 ),
                 cancelled=cancelled,
                 flush_seconds=HELPER_FLUSH_SECONDS,
+                idle_seconds=input_clock.idle_seconds,
             )
         )
     except frames.PipeClosed:

@@ -140,6 +140,8 @@ class PolicyApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _USER_INPUT):
             self.last_input = time.monotonic()
+            if self.scan_service is not None:
+                self.scan_service.input_clock.note(self.last_input)
         await super().on_event(event)
 
     def seconds_since_input(self) -> float:

@@ -190,3 +190,42 @@ def test_the_helper_ends_with_the_ui(server: DemoServer) -> None:
         """,
     )
     assert result == {"alive": False}
+
+
+def test_the_helper_reads_no_page_while_keys_come() -> None:
+    """Keys noted by the UI (shared memory) pause the helper between pages, as the
+    in-process scan pauses: the server, the helper and the UI do not all want the CPU
+    while a key is handled. Ten pages at +50 ms: about 0.2 s when nobody types."""
+    with DemoServer(DemoSettings(policies=3000, latency_ms=50)) as slow:
+        result = _run(
+            slow,
+            """
+            import threading, time
+            start = time.monotonic()
+            quiet = scan()
+            quiet_seconds = time.monotonic() - start
+
+            typing = threading.Event()
+            def keys():
+                while not typing.is_set():
+                    scans.input_clock.note(time.monotonic())
+                    time.sleep(0.02)
+            scans.input_clock.note(time.monotonic())
+            threading.Thread(target=keys, daemon=True).start()
+            threading.Timer(1.5, typing.set).start()
+            start = time.monotonic()
+            seen = []
+            for progress in scans.scan(session, None, None, NOW, lambda: False):
+                seen.append((time.monotonic() - start, progress.pages))
+            print(json.dumps({
+                "quiet_seconds": quiet_seconds, "quiet_pages": quiet[-1].pages,
+                "pages_while_typing": max([p for t, p in seen if t < 1.4] or [0]),
+                "pages": seen[-1][1], "done_after": seen[-1][0],
+            }))
+            scans.close()
+            """,
+        )
+    assert result["quiet_pages"] == result["pages"] == 10
+    assert result["quiet_seconds"] < 1.4
+    assert result["pages_while_typing"] <= 3, result
+    assert result["done_after"] >= 1.4
