@@ -12,10 +12,12 @@ lands in the same frame at start-up instead of one frame later (bench/first_page
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from policytui.api._http import httpx
 from policytui.api.parsing import parse_list
@@ -32,4 +34,21 @@ async def parse_list_body(
     """``decode(response)`` parsed as a list of ``model``; errors are the client's own."""
     if len(response.content) < THREAD_PARSE_BYTES:
         return parse_list(model, decode(response))
-    return await asyncio.to_thread(lambda: parse_list(model, decode(response)))
+    return await asyncio.to_thread(_parse_big, model, response, decode)
+
+
+def _parse_big(
+    model: type[M], response: httpx.Response, decode: Callable[[httpx.Response], Any]
+) -> list[M]:
+    """A big page in one call into pydantic-core (JSON parsed and validated in Rust, about
+    twice as fast as decoding first and validating item by item); should it fail, the
+    item-by-item path reports what is wrong in the client's own words."""
+    try:
+        return _list_adapter(model).validate_json(response.content)
+    except (PydanticValidationError, ValueError):
+        return parse_list(model, decode(response))
+
+
+@functools.cache
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]

@@ -264,3 +264,23 @@ def test_a_pathologically_deep_body_is_an_invalid_response_not_a_crash() -> None
                 raise AssertionError("a 100 000-deep body was read as a page")
 
     asyncio.run(go())
+
+
+def _outcome(parse: Any) -> Any:
+    try:
+        return [p.model_dump() for p in parse()]
+    except errors.InvalidResponse as exc:
+        return ("InvalidResponse", str(exc))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150)
+@given(st.lists(real_shaped_policy() | schema_shaped_junk(), max_size=5) | any_json)
+def test_the_fast_path_for_big_pages_reads_exactly_as_item_by_item(body: Any) -> None:
+    """Big pages are validated in one call into pydantic-core (policytui.api.offload); the
+    result, or the error a user reads, is the same as the item-by-item path's."""
+    from policytui.api.offload import _parse_big
+
+    response = httpx.Response(200, content=json.dumps(body).encode())
+    fast = _outcome(lambda: _parse_big(OfferingUsagePolicy, response, lambda r: r.json()))
+    slow = _outcome(lambda: parse_list(OfferingUsagePolicy, body))
+    assert fast == slow
