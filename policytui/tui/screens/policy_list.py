@@ -507,11 +507,13 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         if self.mode == "fired":
             self.workers.cancel_group(self, "scan")
             self.mode = "pages"
+            self.refresh_bindings()  # the page keys work again
             self.table.sort_by(None)
             self._load_page(self.page_number)
             return
         self.workers.cancel_group(self, "page")
         self.mode = "fired"
+        self.refresh_bindings()  # the page keys are greyed out in the footer
         self._start_scan(quiet=False, mark=False)
 
     def _start_scan(self, *, quiet: bool, mark: bool) -> None:
@@ -525,8 +527,9 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             self.scan_total = None
             self.table.set_rows([])
             self.table.sort_by("fired", reverse=True)
-            self.table.display = False
-            self.state_view.show("loading", "Scanning every page for fired policies…")
+            # The table stays on screen (see PolicyTable.placeholder) and says it here.
+            self.table.show_placeholder("Scanning every page for fired policies…")
+            self._show_table()
         self._update_status()
         self._scan(self._scan_generation, self.scope_uuid, quiet, mark)
 
@@ -625,6 +628,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
                 self._update_pane()
         if progress.done:
             self.scan_done = True
+            self.table.show_placeholder("")
             if quiet:
                 self.scan_fired = progress.fired
                 self.table.set_rows(self._scan_rows)
@@ -637,6 +641,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         if generation != self._scan_generation or self.mode != "fired":
             return
         self.scan_done = True
+        self.table.show_placeholder("")
         if isinstance(exc, errors.AuthenticationError):
             self._auth_failed = True
         if not self.table.row_count and not quiet:

@@ -207,6 +207,10 @@ class PolicyTable(ScrollView, can_focus=True):
         #: anchoring does) once the user has moved in this list; until then the head of
         #: the list stays in view, so the newest rows of a streaming fired view show.
         self._anchored = False
+        #: Said in the empty table (the fired view while its scan starts): keeping the
+        #: table on screen, and focused, makes the first rows a repaint of lines, not a
+        #: new layout, a focus change and a recomposed footer.
+        self.placeholder = ""
 
     # -- data ---------------------------------------------------------------------------
 
@@ -231,6 +235,10 @@ class PolicyTable(ScrollView, can_focus=True):
     def filter_text(self) -> str:
         return " ".join(self._filter_terms)
 
+    def show_placeholder(self, text: str) -> None:
+        self.placeholder = text
+        self.refresh()
+
     def set_rows(
         self,
         rows: Iterable[PolicyRow],
@@ -244,6 +252,7 @@ class PolicyTable(ScrollView, can_focus=True):
         keep = keep_uuid if keep_uuid is not None else self._current_uuid()
         self._all = list(rows)
         self._anchored = False
+        self.placeholder = ""
         self._line_cache.clear()
         self._painted = ()
         if fallback_index is not None and fallback_index < 0:
@@ -517,6 +526,10 @@ class PolicyTable(ScrollView, can_focus=True):
             return self._header_strip(width, base)
         index = y - 1 + round(self.scroll_y)
         if index >= len(self._view):
+            if y == 2 and not self._view and self.placeholder:
+                text = Text(f" {self.placeholder}", style=base + self._style("policy-table--dim"))
+                text.truncate(width, overflow="ellipsis", pad=True)
+                return Strip(text.render(self.app.console), width)
             return Strip.blank(width, base)
         row = self._view[index]
         selected = index == self.cursor
