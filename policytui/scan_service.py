@@ -31,7 +31,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -70,10 +70,11 @@ class HelperGone(Exception):
     """The helper process is not there any more: scan in the UI process instead."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScanRequest:
     url: str
-    token: str
+    #: Plain, because it crosses a pipe to our own helper; never in a repr.
+    token: str = field(repr=False)
     verify: bool
     ca_bundle: str | None
     scope_uuid: str | None
