@@ -12,6 +12,7 @@ import pickle
 from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from policytui.api import OfferingUsagePolicy
 from policytui.tui.widgets.policy_rows import PolicyRow, build_row
@@ -46,12 +47,18 @@ def on_screen(table: PolicyTable) -> list[str]:
     return [row.uuid for row in table.rows[top : top + height]]
 
 
+async def first_batch(pilot: Pilot) -> PolicyTable:
+    """The fired view's table, sorted newest first, after a first batch of 30 rows."""
+    table = pilot.app.query_one(PolicyTable)
+    table.sort_by("fired", reverse=True)
+    table.add_rows([fired_row(n, hours_ago=100 + n) for n in range(30)])
+    await pilot.pause()
+    return table
+
+
 async def test_before_the_user_moves_newer_rows_show_at_the_top() -> None:
     async with TableApp().run_test(size=(100, 12)) as pilot:
-        table = pilot.app.query_one(PolicyTable)
-        table.sort_by("fired", reverse=True)
-        table.add_rows([fired_row(n, hours_ago=100 + n) for n in range(30)])
-        await pilot.pause()
+        table = await first_batch(pilot)
         table.add_rows([fired_row(100 + n, hours_ago=n) for n in range(5)])  # newer
         await pilot.pause()
         assert on_screen(table)[:5] == [f"{100 + n:032x}" for n in range(5)]
@@ -60,10 +67,7 @@ async def test_before_the_user_moves_newer_rows_show_at_the_top() -> None:
 
 async def test_once_the_user_moved_rows_found_above_leave_the_screen_as_it_was() -> None:
     async with TableApp().run_test(size=(100, 12)) as pilot:
-        table = pilot.app.query_one(PolicyTable)
-        table.sort_by("fired", reverse=True)
-        table.add_rows([fired_row(n, hours_ago=100 + n) for n in range(30)])
-        await pilot.pause()
+        table = await first_batch(pilot)
         table.focus()
         await pilot.press("down", "down", "down")
         before, cursor_uuid = on_screen(table), table.current.uuid  # type: ignore[union-attr]

@@ -254,43 +254,20 @@ def relay_helper_scan(
     the user types only once they pause or ``MAX_REPORT_HOLD`` has passed. The scan's
     CPU is the helper's; this thread only gives way to keys before reading the next
     report."""
-    with _no_full_collections():  # the rows received pile up here as in a local scan
-        _relay(
-            service,
-            session,
-            scope_uuid,
-            catalog,
-            now,
-            report,
-            cancelled,
-            idle_seconds,
-            flush_seconds,
-        )
-
-
-def _relay(
-    service: ScanService,
-    session: Session,
-    scope_uuid: str | None,
-    catalog: Catalog | None,
-    now: datetime,
-    report: Callable[[ScanProgress], None],
-    cancelled: Callable[[], bool],
-    idle_seconds: Callable[[], float],
-    flush_seconds: float,
-) -> None:
-    pending: ScanProgress | None = None
-    last = time.monotonic()
-    for progress in service.scan(session, scope_uuid, catalog, now, cancelled):
-        pending = progress if pending is None else merge_progress(pending, progress)
-        # While keys come, read nothing: unpickling rows would take the interpreter from
-        # the UI thread; the helper waits once the pipe is full.
-        _give_way(idle_seconds, cancelled)
-        waited = time.monotonic() - last
-        if pending.done or (
-            waited >= flush_seconds
-            and (idle_seconds() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD)
-        ):
-            report(pending)
-            pending = None
-            last = time.monotonic()
+    # The rows received pile up here as in a local scan: no full collections meanwhile.
+    with _no_full_collections():
+        pending: ScanProgress | None = None
+        last = time.monotonic()
+        for progress in service.scan(session, scope_uuid, catalog, now, cancelled):
+            pending = progress if pending is None else merge_progress(pending, progress)
+            # While keys come, read nothing: unpickling rows would take the interpreter from
+            # the UI thread; the helper waits once the pipe is full.
+            _give_way(idle_seconds, cancelled)
+            waited = time.monotonic() - last
+            if pending.done or (
+                waited >= flush_seconds
+                and (idle_seconds() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD)
+            ):
+                report(pending)
+                pending = None
+                last = time.monotonic()
