@@ -27,6 +27,7 @@ import itertools
 import mmap
 import os
 import select
+import signal
 import struct
 import threading
 import time
@@ -142,7 +143,10 @@ class ScanService:
             if not cancel_sent and cancelled():
                 frames.send(self._command_fd, ("cancel", scan_id))
                 cancel_sent = True
-            ready, _, _ = select.select([self._result_fd], [], [], _POLL_SECONDS)
+            try:
+                ready, _, _ = select.select([self._result_fd], [], [], _POLL_SECONDS)
+            except (OSError, ValueError):  # closed under us: the app is quitting
+                raise frames.PipeClosed("closed") from None
             if not ready:
                 continue
             kind, frame_id, *payload = frames.receive(self._result_fd)
@@ -158,13 +162,26 @@ class ScanService:
             elif kind == "error":
                 raise _rebuild_error(*payload)
 
-    def close(self) -> None:
-        """Close the command pipe: the helper ends; reap it."""
-        with contextlib.suppress(OSError):
-            os.close(self._command_fd)
-        if self._pid is not None:
-            with contextlib.suppress(ChildProcessError, OSError):
-                os.waitpid(self._pid, 0)
+    def close(self, wait: float = 2.0) -> None:
+        """End the helper and reap it: both pipes closed, so a helper waiting for a
+        command sees the end of it and one in the middle of a scan (blocked on a full
+        pipe nobody reads) fails its next write; killed if it is still there after
+        ``wait`` seconds, so quitting never hangs on it."""
+        self.gone = True
+        for fd in (self._command_fd, self._result_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return
+        deadline = time.monotonic() + wait
+        with contextlib.suppress(ChildProcessError, OSError):
+            while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    return
+                time.sleep(0.01)
 
 
 def _rebuild_error(name: str, message: str, fields: dict[str, Any]) -> Exception:

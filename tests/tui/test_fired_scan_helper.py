@@ -229,3 +229,29 @@ def test_the_helper_reads_no_page_while_keys_come() -> None:
     assert result["quiet_seconds"] < 1.4
     assert result["pages_while_typing"] <= 3, result
     assert result["done_after"] >= 1.4
+
+
+def test_quitting_in_the_middle_of_a_scan_does_not_wait_for_it() -> None:
+    """The helper may be blocked writing to a pipe the UI no longer reads: closing the
+    service must still end and reap it at once."""
+    with DemoServer(DemoSettings(policies=3000, latency_ms=100)) as slow:
+        result = _run(
+            slow,
+            """
+            import time
+            pid = scans._pid
+            first = next(iter(scans.scan(session, None, None, NOW, lambda: False)))
+            time.sleep(0.5)  # the helper goes on; nobody reads what it sends
+            start = time.monotonic()
+            scans.close()
+            took = time.monotonic() - start
+            try:
+                os.kill(pid, 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            print(json.dumps({"took": took, "alive": alive, "first_pages": first.pages}))
+            """,
+        )
+    assert result["alive"] is False
+    assert result["took"] < 2.5
