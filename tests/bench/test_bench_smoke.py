@@ -90,9 +90,11 @@ def test_terminal_bytes_counts_what_a_keypress_writes() -> None:
 
 def test_fired_scale_reports_first_row_scan_and_memory() -> None:
     result = run_bench("fired_scale")
-    first, done, rss = (row["policytui"] for row in result["rows"])
+    first, done, app_rss, helper_rss, both = (row["policytui"] for row in result["rows"])
     assert 0 < first <= done
-    assert rss > 10  # MB: a live Textual app, not a missing figure
+    assert app_rss > 10  # MB: a live Textual app, not a missing figure
+    assert helper_rss > 10  # the helper process that ran the scan was found and measured
+    assert both == app_rss + helper_rss
 
 
 def test_responsiveness_times_keys_during_the_scan() -> None:
