@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from policytui.api import WaldurClient
     from policytui.tui.app import PolicyApp
 
-#: Top bar, table header, status bar and footer: what is left is the page.
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
 DEFAULT_WATCH_SECONDS = 30.0
