@@ -151,8 +151,11 @@ def test_create_edit_duplicate_delete_in_a_real_terminal(terminal: Terminal) -> 
 
     # -- delete both, each after a question naming the offering and the limits ---------
     terminal.keys("d")
-    question = terminal.wait_for("Delete this policy?")
-    assert "Acme HPC Cluster: CPU 95 000 core-hours, RAM 120 000 GB-hours" in question
+    # The "Created policy" toast may still cover the end of the question's line on a busy
+    # machine: wait until the whole question is readable rather than read one frame.
+    terminal.wait_for(
+        "Delete this policy?", "Acme HPC Cluster: CPU 95 000 core-hours, RAM 120 000 GB-hours"
+    )
     terminal.keys("n")  # keep it: nothing happens
     terminal.wait_gone("Delete this policy?")
     assert "62 policies" in terminal.screen()
