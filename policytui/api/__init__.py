@@ -1,23 +1,63 @@
-"""Headless Waldur client for offering usage policies (no textual or rich import, ever)."""
+"""Headless Waldur client for offering usage policies (no textual or rich import, ever).
 
-from policytui.api import errors
-from policytui.api.client import WaldurClient, normalize_base_url
-from policytui.api.models import (
-    ACTION_DESCRIPTIONS,
-    ComponentLimit,
-    ComponentLimitIn,
-    Offering,
-    OfferingComponent,
-    OfferingUsagePolicy,
-    OrganizationGroup,
-    Period,
-    PolicyCreate,
-    PolicyPatch,
-    User,
-    action_label,
-)
-from policytui.api.pagination import Page
-from policytui.api.parsing import parse_list, parse_model, parse_policy
+The names below load on first use (PEP 562): the UI paints its first page before pydantic
+and httpx are imported, yet ``from policytui.api import errors`` or ``...import Page``
+from a light module must not pull them in. ``from policytui.api import WaldurClient``
+imports exactly what that name needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policytui.api import errors
+    from policytui.api.client import WaldurClient, normalize_base_url
+    from policytui.api.models import (
+        ACTION_DESCRIPTIONS,
+        ComponentLimit,
+        ComponentLimitIn,
+        Offering,
+        OfferingComponent,
+        OfferingUsagePolicy,
+        OrganizationGroup,
+        Period,
+        PolicyCreate,
+        PolicyPatch,
+        User,
+        action_label,
+    )
+    from policytui.api.pagination import Page
+    from policytui.api.parsing import parse_list, parse_model, parse_policy
+
+#: Each public name and the module that defines it.
+_HOMES = {
+    "errors": "policytui.api.errors",
+    "WaldurClient": "policytui.api.client",
+    "normalize_base_url": "policytui.api.client",
+    "Page": "policytui.api.pagination",
+    "parse_list": "policytui.api.parsing",
+    "parse_model": "policytui.api.parsing",
+    "parse_policy": "policytui.api.parsing",
+    **dict.fromkeys(
+        (
+            "ACTION_DESCRIPTIONS",
+            "ComponentLimit",
+            "ComponentLimitIn",
+            "Offering",
+            "OfferingComponent",
+            "OfferingUsagePolicy",
+            "OrganizationGroup",
+            "Period",
+            "PolicyCreate",
+            "PolicyPatch",
+            "User",
+            "action_label",
+        ),
+        "policytui.api.models",
+    ),
+}
 
 __all__ = [
     "ACTION_DESCRIPTIONS",
@@ -40,3 +80,17 @@ __all__ = [
     "parse_model",
     "parse_policy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'policytui.api' has no attribute {name!r}")
+    module = importlib.import_module(home)
+    value = module if name == "errors" else getattr(module, name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
