@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from policytui.api import errors
+    from policytui.api.actions import ACTION_DESCRIPTIONS, action_label
     from policytui.api.client import WaldurClient, normalize_base_url
     from policytui.api.models import (
-        ACTION_DESCRIPTIONS,
         ComponentLimit,
         ComponentLimitIn,
         Offering,
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
         PolicyCreate,
         PolicyPatch,
         User,
-        action_label,
     )
     from policytui.api.pagination import Page
     from policytui.api.parsing import parse_list, parse_model, parse_policy
@@ -37,12 +36,13 @@ _HOMES = {
     "WaldurClient": "policytui.api.client",
     "normalize_base_url": "policytui.api.client",
     "Page": "policytui.api.pagination",
+    "ACTION_DESCRIPTIONS": "policytui.api.actions",
+    "action_label": "policytui.api.actions",
     "parse_list": "policytui.api.parsing",
     "parse_model": "policytui.api.parsing",
     "parse_policy": "policytui.api.parsing",
     **dict.fromkeys(
         (
-            "ACTION_DESCRIPTIONS",
             "ComponentLimit",
             "ComponentLimitIn",
             "Offering",
@@ -53,7 +53,6 @@ _HOMES = {
             "PolicyCreate",
             "PolicyPatch",
             "User",
-            "action_label",
         ),
         "policytui.api.models",
     ),

@@ -21,26 +21,13 @@ from pydantic import (
     model_validator,
 )
 
+# Re-exported: the action names' texts live in a module without pydantic (the list
+# screen formats rows before the models are imported).
+from policytui.api.actions import ACTION_DESCRIPTIONS as ACTION_DESCRIPTIONS
+from policytui.api.actions import ACTION_LABELS as ACTION_LABELS
+from policytui.api.actions import action_label as action_label
+
 INT32_MAX = 2_147_483_647
-
-#: What each known action does, in one line (the server lists only names).
-ACTION_DESCRIPTIONS: dict[str, str] = {
-    "notify_organization_owners": "E-mail the owners of the affected organizations.",
-    "block_creation_of_new_resources": (
-        "Refuse new orders for this offering from the affected organizations."
-    ),
-    "notify_external_user": "E-mail the addresses listed in options.notify_external_user.",
-}
-ACTION_LABELS: dict[str, str] = {
-    "notify_organization_owners": "Notify owners",
-    "block_creation_of_new_resources": "Block new resources",
-    "notify_external_user": "Notify external",
-}
-
-
-def action_label(name: str) -> str:
-    """A short human label for an action name (unknown names are shown humanised)."""
-    return ACTION_LABELS.get(name) or name.replace("_", " ").capitalize()
 
 
 class Period(IntEnum):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from policytui.api import Offering, OfferingComponent, OrganizationGroup, WaldurClient
+if TYPE_CHECKING:  # the first page is painted before the models are imported
+    from policytui.api import Offering, OfferingComponent, OrganizationGroup, WaldurClient
 
 
 @dataclass

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from policytui.api.models import OfferingComponent, action_label
+from policytui.api.actions import action_label
+
+if TYPE_CHECKING:
+    from policytui.api.models import OfferingComponent
 
 #: Thin space: groups thousands without looking like a decimal separator anywhere.
 THIN_SPACE = "\u2009"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from policytui.api import OfferingUsagePolicy
+if TYPE_CHECKING:
+    from policytui.api import OfferingUsagePolicy
 
 
 class PolicySaved(Message):

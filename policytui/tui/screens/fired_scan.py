@@ -33,13 +33,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from policytui.api import OfferingUsagePolicy
-from policytui.api.parsing import parse_policy
-from policytui.session import Session
 from policytui.tui.widgets.policy_rows import PolicyRow
 
 if TYPE_CHECKING:
+    from policytui.api import OfferingUsagePolicy
     from policytui.scan_service import ScanService
+    from policytui.session import Session
     from policytui.tui.catalog import Catalog
 
 FiredState = tuple[bool, datetime | None]
@@ -210,6 +209,10 @@ def _fired_policy(
     if plainly_unfired and isinstance(uuid, str):
         states[uuid] = (False, None)
         return None
+    # Imported here: this module is on the first page's path, pydantic is not (and only
+    # the few items that may have fired get this far).
+    from policytui.api.parsing import parse_policy
+
     policy = parse_policy(item)
     states[policy.uuid] = (policy.has_fired, policy.fired_datetime)
     return policy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.console import Group, RenderableType
@@ -13,7 +14,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from policytui.api import ACTION_DESCRIPTIONS, OfferingUsagePolicy, action_label
+from policytui.api.actions import ACTION_DESCRIPTIONS, action_label
+
+if TYPE_CHECKING:
+    from policytui.api import OfferingUsagePolicy
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import exact_time, group_thousands, relative_time
 from policytui.tui.widgets.policy_rows import offering_name

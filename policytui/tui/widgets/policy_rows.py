@@ -6,14 +6,17 @@ and group names come from it), never per repaint.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from policytui.api import OfferingUsagePolicy
-from policytui.api.parsing import parse_policy_json
-from policytui.tui.catalog import Catalog
 from policytui.tui.format import actions_text, limit_text, relative_time, short_date
+
+if TYPE_CHECKING:
+    # Annotations only: rows of the first page are unpickled and painted before the
+    # models (pydantic) are imported.
+    from policytui.api import OfferingUsagePolicy
+    from policytui.tui.catalog import Catalog
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -53,6 +56,8 @@ class PolicyRow:
     def policy(self) -> OfferingUsagePolicy:
         if self.model is None:
             assert self.model_json is not None
+            from policytui.api.parsing import parse_policy_json
+
             self.model = parse_policy_json(self.model_json)
             self.model_json = None
         return self.model
@@ -134,9 +139,6 @@ def build_row(
         search=search,
         changed=changed,
     )
-
-
-RowBuilder = Callable[[OfferingUsagePolicy], PolicyRow]
 
 
 _SLOTS = tuple(PolicyRow.__slots__)
