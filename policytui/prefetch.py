@@ -26,14 +26,14 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from policytui.api.pagination import Page
     from policytui.api.replay import StartupRecording
-    from policytui.scan_service import InputClock, ScanService
-
-    input_clock = InputClock()
+    from policytui.scan_service import ScanService
     from policytui.session import Session
+    from policytui.tui.widgets.policy_rows import PolicyRow
 
 #: Lines of the list screen that are not table rows (header bar, column titles, status,
 #: footer): the first page's size is the terminal's height minus these.
@@ -55,6 +55,20 @@ def terminal_lines() -> int | None:
         except (AttributeError, ValueError, OSError):
             continue
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPage:
+    """Page 1 as the list screen shows it, built by the helper with the catalog's names.
+
+    The UI paints these rows before it imports pydantic and httpx (a quarter of a second
+    of its one thread); each row carries its policy as JSON and builds the model only
+    when something asks for it (:class:`~policytui.tui.widgets.policy_rows.PolicyRow`).
+    """
+
+    #: The page's numbers and links; its ``items`` are empty (the rows hold the policies).
+    page: Page[Any]
+    rows: list[PolicyRow]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +143,8 @@ def _silence_stdio() -> None:
 
 
 def _prefetch(session: Session, page_size: int, write_fd: int) -> None:  # pragma: no cover
-    from policytui.api.replay import FrameWriter, RecordingTransport
+    from policytui.api.replay import FrameWriter
+    from policytui.api.replay_http import RecordingTransport
 
     writer = FrameWriter(write_fd)
     client = session.client(
@@ -138,15 +153,28 @@ def _prefetch(session: Session, page_size: int, write_fd: int) -> None:  # pragm
     )
 
     async def fetch() -> None:
+        from datetime import UTC, datetime
+
+        from policytui.api.pagination import Page
         from policytui.tui.catalog import Catalog
+        from policytui.tui.widgets.policy_rows import build_row
 
         async with client:
-            first, _ = await asyncio.gather(
+            first, catalog = await asyncio.gather(
                 client.policies.list(page=1, page_size=page_size),
                 Catalog().load(client),
                 return_exceptions=True,
             )
-            if not isinstance(first, BaseException) and first.has_next:
+            if isinstance(first, BaseException):
+                return
+            if isinstance(catalog, Catalog):
+                # Without the catalog the rows would show component types, then change
+                # to names: the UI builds that case itself, once.
+                now = datetime.now(UTC)
+                rows = [build_row(policy, catalog, now) for policy in first.items]
+                meta = Page([], first.page, first.page_size, first.total, first.links)
+                writer.write(FirstPage(meta, rows))
+            if first.has_next:
                 await client.policies.list(page=2, page_size=page_size)
 
     try:

@@ -22,15 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from policytui import frames
-from policytui.api._http import httpx
 
-__all__ = [
-    "FrameWriter",
-    "Recorded",
-    "RecordingTransport",
-    "ReplayTransport",
-    "StartupRecording",
-]
+__all__ = ["FrameWriter", "Recorded", "StartupRecording"]
 
 #: How long after it arrived a recorded answer may still stand in for a request.
 MAX_AGE = 10.0
@@ -50,49 +43,20 @@ class Recorded:
 
 
 class FrameWriter:
-    """Recorded answers onto the pipe; a failed write (the reader went away) is final."""
+    """Recorded answers (and the first page) onto the pipe; a failed write (the reader
+    went away) is final."""
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
         self.broken = False
 
-    def write(self, recorded: Recorded) -> None:
+    def write(self, recorded: object) -> None:
         if self.broken:
             return
         try:
             frames.send(self._fd, recorded)
         except frames.PipeClosed:
             self.broken = True
-
-
-class RecordingTransport(httpx.AsyncBaseTransport):
-    """Passes every request to ``inner``; each 2xx GET answer is also written to ``writer``."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, writer: FrameWriter) -> None:
-        self._inner = inner
-        self._writer = writer
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if request.method != "GET" or not 200 <= response.status_code < 300:
-            return response
-        try:
-            body = b"".join([chunk async for chunk in response.aiter_raw()])
-        finally:
-            await response.aclose()
-        self._writer.write(
-            Recorded("GET", str(request.url), response.status_code, response.headers.raw, body)
-        )
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers.raw,
-            content=body,
-            request=request,
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 class StartupRecording:
@@ -112,6 +76,8 @@ class StartupRecording:
         self._answers: dict[tuple[str, str], tuple[float, Recorded]] = {}
         self._done = threading.Event()
         self.replayed = 0
+        #: What the helper built from its answers for the first paint, when it sent it.
+        self.first_page: object | None = None
         self._thread = threading.Thread(
             target=self._read, name="policytui-startup-reader", daemon=True
         )
@@ -127,7 +93,10 @@ class StartupRecording:
             while True:
                 recorded = frames.receive(self._fd)
                 if not isinstance(recorded, Recorded):
-                    break
+                    # Anything else is the first page as the helper built it
+                    # (policytui.prefetch.FirstPage): kept for the list screen.
+                    self.first_page = recorded
+                    continue
                 with self._lock:
                     self._answers[(recorded.method, recorded.url)] = (self._clock(), recorded)
         except frames.PipeClosed:
@@ -161,43 +130,13 @@ class StartupRecording:
                 return recorded
             await asyncio.sleep(_POLL)
 
+    async def wait_first_page(self) -> object | None:
+        """The helper's first page once it has sent it; ``None`` if it ended without."""
+        while self.first_page is None and not self._done.is_set():
+            await asyncio.sleep(_POLL)
+        return self.first_page
+
     def discard(self) -> None:
         """Forget whatever was not replayed (the UI moved on: it must not get old data)."""
         with self._lock:
             self._answers.clear()
-
-
-class ReplayTransport(httpx.AsyncBaseTransport):
-    """Answers a GET from ``recording`` when it holds that exact URL, else from the network.
-
-    The network transport is made on the first request that needs it: until then the UI
-    process imports neither httpcore nor a CA bundle.
-    """
-
-    def __init__(
-        self,
-        recording: StartupRecording,
-        make_inner: Callable[[], httpx.AsyncBaseTransport],
-    ) -> None:
-        self._recording = recording
-        self._make_inner = make_inner
-        self._inner: httpx.AsyncBaseTransport | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "GET":
-            recorded = await self._recording.wait_for("GET", str(request.url))
-            if recorded is not None:
-                return httpx.Response(
-                    recorded.status,
-                    headers=recorded.headers,
-                    content=recorded.body,
-                    request=request,
-                )
-        if self._inner is None:
-            self._inner = self._make_inner()
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        self._recording.discard()
-        if self._inner is not None:
-            await self._inner.aclose()

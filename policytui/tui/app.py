@@ -6,6 +6,7 @@ share and swaps it when the user signs in again after a 401.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
     from policytui.api.replay import StartupRecording
     from policytui.scan_service import ScanService
     from policytui.session import Session
+
+
+def _import_client() -> None:
+    """What making the client imports (httpx, pydantic, the models): run in a thread."""
+    import policytui.api.client
+    import policytui.api.replay_http  # noqa: F401
 
 
 def _profile_commands() -> type[Provider]:
@@ -102,7 +109,10 @@ class PolicyApp(App[int]):
         self.startup = startup
         #: The helper process's fired scans (policytui.scan_service); None: scan in a thread.
         self.scan_service = scan_service
-        self.client: WaldurClient | None = None
+        self._client: WaldurClient | None = None
+        #: Set by :meth:`_start` with a helper: the client (and with it pydantic and httpx)
+        #: is made after the first page is painted, replaying this recording.
+        self._replay: StartupRecording | None = None
         self.catalog = Catalog()
         self.user: User | None = None
         self._signing_in = False
@@ -126,16 +136,48 @@ class PolicyApp(App[int]):
         if startup is None:
             self.client = self.session.client()
         else:
-            from policytui.api.replay import ReplayTransport
+            # The list screen paints the helper's first page, then calls connect().
+            self._replay = startup
+        self.push_screen(PolicyListScreen(first_page=startup))
 
-            self.client = self.session.client(
-                wrap_transport=lambda network: ReplayTransport(startup, network)
-            )
-        self.push_screen(PolicyListScreen())
+    @property
+    def client(self) -> WaldurClient | None:
+        """The API client; made here on first use if :meth:`connect` has not run yet."""
+        if self._client is None and self._replay is not None:
+            self._connect()
+        return self._client
+
+    @client.setter
+    def client(self, client: WaldurClient | None) -> None:
+        self._replay = None
+        self._client = client
+
+    @property
+    def connected(self) -> bool:
+        """The client exists (a deferred start has made it, or there was none to defer)."""
+        return self._replay is None
+
+    async def connect(self) -> None:
+        """Make the deferred client, importing httpx, pydantic and the models in a thread
+        first, so the keys pressed meanwhile are not held by a quarter-second import."""
+        if self._replay is None:
+            return
+        await asyncio.to_thread(_import_client)
+        if self._replay is not None:
+            self._connect()
+
+    def _connect(self) -> None:
+        from policytui.api.replay_http import ReplayTransport
+
+        startup, self._replay = self._replay, None
+        assert self.session is not None and startup is not None
+        self._client = self.session.client(
+            wrap_transport=lambda network: ReplayTransport(startup, network)
+        )
 
     async def on_unmount(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _USER_INPUT):
@@ -195,7 +237,7 @@ class PolicyApp(App[int]):
         """Another profile was chosen in the palette: start over with its session."""
         from policytui.tui.screens.policy_list import PolicyListScreen
 
-        old = self.client
+        old = self._client
         self.session = session
         self.catalog = Catalog()
         self.user = None
@@ -211,13 +253,13 @@ class PolicyApp(App[int]):
     def _signed_in(self, session: Session | None) -> None:
         self._signing_in = False
         if session is None:
-            if self.client is None:
+            if self._client is None:
                 self.exit(1)
             else:
                 self.notify("Still signed out: requests will fail until you sign in.")
             return
-        first = self.client is None
-        old = self.client
+        first = self._client is None
+        old = self._client
         self.session = session
         self.catalog = Catalog()
         self.user = None

@@ -16,13 +16,8 @@ import pytest
 from demo_clients import first_offering, policy_body
 
 from policytui.api import WaldurClient, errors
-from policytui.api.replay import (
-    MAX_AGE,
-    FrameWriter,
-    RecordingTransport,
-    ReplayTransport,
-    StartupRecording,
-)
+from policytui.api.replay import MAX_AGE, FrameWriter, StartupRecording
+from policytui.api.replay_http import RecordingTransport, ReplayTransport
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 
 POLICIES = "/api/marketplace-offering-usage-policies/"

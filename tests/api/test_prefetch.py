@@ -26,7 +26,7 @@ _SCRIPT = textwrap.dedent(
     import asyncio, json, os, sys
     from pydantic import SecretStr
     from policytui import prefetch
-    from policytui.api.replay import ReplayTransport
+    from policytui.api.replay_http import ReplayTransport
     from policytui.session import Session
     from policytui.tui.catalog import Catalog
 

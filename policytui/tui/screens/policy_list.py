@@ -13,7 +13,7 @@ import contextlib
 import math
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from policytui.api import OfferingUsagePolicy, Page, errors
+from policytui.api import errors
 from policytui.prefetch import fitted_page_size
 from policytui.scan_service import HelperGone
 from policytui.tui.app import SessionChanged
@@ -51,7 +51,8 @@ from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
-    from policytui.api import WaldurClient
+    from policytui.api import OfferingUsagePolicy, Page, WaldurClient
+    from policytui.api.replay import StartupRecording
     from policytui.tui.app import PolicyApp
 
 #: At this width and wider the detail opens as a pane beside the list.
@@ -96,8 +97,10 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         Binding("C", "copy_url", "Copy URL", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first_page: StartupRecording | None = None) -> None:
         super().__init__()
+        #: Where the helper process's ready-made first page may come from (start-up only).
+        self._first_page_source = first_page
         self.scope_uuid: str | None = None
         self.page_number = 1
         self.page_size = 20
@@ -172,8 +175,44 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         if self.watch_seconds:
             self._watch_timer = self.set_interval(self.watch_seconds, self._watch_tick)
         self._update_status()
+        if self._first_page_source is not None and not app.connected:
+            self._start_from_helper(self._first_page_source)
+        else:
+            self._load_catalog()
+            self._load_page(1)
+
+    @work(group="startup", exit_on_error=False)
+    async def _start_from_helper(self, source: StartupRecording) -> None:
+        """Paint the helper's first page, then make the client and load as usual.
+
+        Until the page is on screen this process imports neither pydantic nor httpx;
+        afterwards the catalog and the user come from the helper's recorded answers.
+        """
+        from policytui.prefetch import FirstPage
+
+        first = await source.wait_first_page()
+        seeded = (
+            isinstance(first, FirstPage)
+            and self.mode == "pages"
+            and self.scope_uuid is None
+            and self.page_number == 1
+            and self._shown_page_number == 0
+            and first.page.page_size == self.page_size
+        )
+        if seeded:
+            assert isinstance(first, FirstPage)
+            self._show_rows(first.page, first.rows)
+            # Let the rows reach the terminal before the imports start.
+            painted = asyncio.Event()
+            self.call_after_refresh(painted.set)
+            await painted.wait()
+        await self.policy_app.connect()
         self._load_catalog()
-        self._load_page(1)
+        if seeded and self._shown_page_number == 1:
+            self._note_fired_states([row.policy for row in self.table.all_rows], mark=False)
+            self._prefetch(2)
+        elif self._shown_page_number == 0 and not self._loading:
+            self._load_page(1)
 
     def _top_bar_from_session(self) -> None:
         self.query_one(TopBar).from_app()
@@ -252,6 +291,12 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._prefetch_worker(number)
 
     def _show_page(self, page: Page[OfferingUsagePolicy], *, mark: bool) -> None:
+        # States first: a refresh marks the rows whose fired state changed.
+        self._note_fired_states(page.items, mark=mark)
+        self._show_rows(page, self._rows(page.items))
+
+    def _show_rows(self, page: Page[Any], rows: list[PolicyRow]) -> None:
+        """Show ``rows`` as page ``page`` (its numbers and links; items are not read)."""
         self._loading = False
         self._auth_failed = False
         self._page = page
@@ -260,16 +305,13 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self.page_count = (
             page.page_count if (page.total is not None or "last" in page.links) else None
         )
-        self._more = page.has_next or (
-            self.page_count is None and len(page.items) >= self.page_size
-        )
-        self._note_fired_states(page.items, mark=mark)
+        self._more = page.has_next or (self.page_count is None and len(rows) >= self.page_size)
         after, self._cursor_after_load = self._cursor_after_load, ""
         turned = self._shown_page_number != page.page
         self._shown_page_number = page.page
         fallback = -1 if after == "last" else (0 if turned else None)
-        self.table.set_rows(self._rows(page.items), fallback_index=fallback)
-        if page.items:
+        self.table.set_rows(rows, fallback_index=fallback)
+        if rows:
             self._show_table()
         else:
             self._show_empty()
@@ -323,8 +365,11 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             self._update_status()
             return
         self._catalog_failed = False
-        # Component names, units and group names come from the catalog: rebuild the rows.
-        self.table.set_rows(self._rows([r.policy for r in self.table.all_rows]))
+        # Component names, units and group names come from the catalog: rebuild the rows
+        # (unless they already have them: the helper's first page was built with them).
+        rows = self._rows([r.policy for r in self.table.all_rows])
+        if rows != self.table.all_rows:
+            self.table.set_rows(rows)
         self._update_status()
         self._update_pane()
         # The user's name is a nicety in the top bar: asked for once the first page is on
