@@ -173,14 +173,28 @@ def report(title: str, rows: list[Row], *, notes: Sequence[str] = (), runs: int)
     sys.stdout.flush()
 
 
+#: Where measured children keep their bytecode (``PYTHONPYCACHEPREFIX``): one cache for
+#: every program measured, warmed by the benchmarks' untimed first runs.
+PYCACHE = BENCH_DIR / ".pycache"
+
+
 def child_env(**extra: str) -> dict[str, str]:
-    """The environment for measured children: no TEXTUAL_* from the developer's shell."""
+    """The environment for measured children: no TEXTUAL_* from the developer's shell,
+    and bytecode cached as an installed program has it.
+
+    Without the cache, ``PYTHONDONTWRITEBYTECODE`` (set on these machines) made every run
+    compile policytui's own modules from source while the baseline's libraries came
+    precompiled from site-packages: a cost a ``pip install`` (which writes .pyc files)
+    never pays, and one the baseline did not pay either. All children share one prefix,
+    so the baseline, the SDK and policytui are measured alike.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("TEXTUAL_", "WALDUR_", "POLICYTUI_"))
-        and k not in ("NO_COLOR", "FORCE_COLOR")
+        and k not in ("NO_COLOR", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE")
     }
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.update(extra)
     return env
