@@ -29,7 +29,7 @@ from typing import Any, Literal
 import platformdirs
 import tomli_w
 
-from policytui.api.client import normalize_base_url
+from policytui.api.urls import normalize_base_url
 
 APP_NAME = "policytui"
 CONFIG_FILE = "config.toml"

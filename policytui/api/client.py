@@ -13,7 +13,7 @@ import random
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, SecretStr
 
@@ -39,6 +39,7 @@ from policytui.api.pagination import (
 )
 from policytui.api.parsing import parse_model as _parse
 from policytui.api.parsing import parse_raw_list
+from policytui.api.urls import normalize_base_url  # re-exported: it lived here
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -50,22 +51,6 @@ OFFERING_FIELDS = ("uuid", "url", "name", "customer_name", "customer_uuid", "sta
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD"})
-
-
-def normalize_base_url(url: str) -> str:
-    """``https://host``, ``https://host/api`` and ``https://host/api/`` -> ``https://host/api/``."""
-    text = url.strip()
-    if not text:
-        raise ValueError("The API URL is empty.")
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"Not an http(s) URL: {url!r}")
-    path = parts.path.rstrip("/")
-    if not path.endswith("/api"):
-        path = f"{path}/api"
-    return urlunsplit((parts.scheme, parts.netloc, path + "/", "", ""))
 
 
 def _retry_after(response: httpx.Response) -> float | None:
