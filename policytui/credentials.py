@@ -1,6 +1,7 @@
 """Where a token lives: an environment variable, the OS keyring, or an explicit plain file.
 
-The token is a ``SecretStr`` on every path in and out of this module. The keyring is
+The token is a :class:`~policytui.secret.Secret` on every path out of this module (any
+``SecretLike``, pydantic's ``SecretStr`` included, on the way in). The keyring is
 called in a daemon thread with a time limit: a bare SSH host (keyring's fail backend),
 a missing D-Bus, a locked keyring or a backend that hangs on a prompt nobody can see
 all end in :class:`KeyringUnavailable` within about two seconds, never in a hang, and
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import platformdirs
-from pydantic import SecretStr
 
 from policytui.config import APP_NAME
+from policytui.secret import Secret, SecretLike
 
 SERVICE = "policytui"
 TOKEN_ENV_VARS = ("WALDUR_ACCESS_TOKEN", "WALDUR_TOKEN")
@@ -70,7 +71,7 @@ def keyring_advice(reason: str, *, profile: str | None = None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StoredToken:
-    token: SecretStr
+    token: SecretLike
     where: Where
     #: Plain words for `status` and the sign-in screen, e.g. "OS keyring (SecretService)".
     detail: str
@@ -95,7 +96,7 @@ def env_token() -> StoredToken | None:
     """``WALDUR_ACCESS_TOKEN`` (or ``WALDUR_TOKEN``): used for this run, never written."""
     for name in TOKEN_ENV_VARS:
         if os.environ.get(name, "").strip():
-            return StoredToken(SecretStr(os.environ[name].strip()), "env", f"${name}")
+            return StoredToken(Secret(os.environ[name].strip()), "env", f"${name}")
     return None
 
 
@@ -167,14 +168,14 @@ def _explain(exc: BaseException) -> str:
     return f"the OS keyring failed ({name}{': ' + text[:120] if text else ''})."
 
 
-def _safe(text: str, secret: SecretStr | None) -> str:
+def _safe(text: str, secret: SecretLike | None) -> str:
     if secret is not None and secret.get_secret_value():
         return text.replace(secret.get_secret_value(), "**********")
     return text
 
 
 def _call(
-    fn: Callable[[], T], *, timeout: float | None = None, secret: SecretStr | None = None
+    fn: Callable[[], T], *, timeout: float | None = None, secret: SecretLike | None = None
 ) -> T:
     """Run one keyring call in a daemon thread; raise KeyringUnavailable on failure or
     when it does not return within ``timeout`` seconds."""
@@ -236,20 +237,20 @@ def check_keyring(timeout: float | None = None) -> KeyringUnavailable | None:
     return None
 
 
-def keyring_get(profile: str, url: str, *, timeout: float | None = None) -> SecretStr | None:
+def keyring_get(profile: str, url: str, *, timeout: float | None = None) -> Secret | None:
     import keyring
 
     user = account_name(profile, url)
 
-    def read() -> SecretStr | None:
+    def read() -> Secret | None:
         # Wrapped at once, inside the thread: no plain local outlives this frame.
         raw = keyring.get_password(SERVICE, user)
-        return SecretStr(raw) if raw else None
+        return Secret(raw) if raw else None
 
     return _call(read, timeout=timeout)
 
 
-def keyring_set(profile: str, url: str, token: SecretStr, *, timeout: float | None = None) -> None:
+def keyring_set(profile: str, url: str, token: SecretLike, *, timeout: float | None = None) -> None:
     import keyring
 
     user = account_name(profile, url)
@@ -287,15 +288,15 @@ def token_file(profile: str, url: str) -> Path:
     return token_dir() / f"{safe}-{digest}.token"
 
 
-def file_get(profile: str, url: str) -> SecretStr | None:
+def file_get(profile: str, url: str) -> Secret | None:
     path = token_file(profile, url)
     try:
-        return SecretStr(path.read_text(encoding="utf-8").strip()) or None
+        return Secret(path.read_text(encoding="utf-8").strip()) or None
     except FileNotFoundError:
         return None
 
 
-def file_set(profile: str, url: str, token: SecretStr) -> Path:
+def file_set(profile: str, url: str, token: SecretLike) -> Path:
     """Write the token to a 0600 file in a 0700 directory, atomically."""
     directory = token_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -359,7 +360,7 @@ def load_token(
 def store_token(
     profile: str,
     url: str,
-    token: SecretStr,
+    token: SecretLike,
     *,
     allow_file: bool = False,
     timeout: float | None = None,

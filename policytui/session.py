@@ -1,13 +1,18 @@
-"""A signed-in session: where the API is, the token, and where that token came from."""
+"""A signed-in session: where the API is, the token, and where that token came from.
+
+Light on purpose (no pydantic, no httpx): the start-up path builds a Session before the
+first page is painted; the client and its models load when ``client()`` is first called.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import SecretStr
+from policytui.secret import SecretLike, as_secret_str
 
-from policytui.api import WaldurClient
+if TYPE_CHECKING:
+    from policytui.api.client import WaldurClient
 
 TokenSource = Literal["env", "keyring", "file", "demo", "prompt"]
 
@@ -15,7 +20,8 @@ TokenSource = Literal["env", "keyring", "file", "demo", "prompt"]
 @dataclass(slots=True)
 class Session:
     url: str
-    token: SecretStr = field(repr=False)
+    #: A ``Secret`` (or pydantic's ``SecretStr``): never printed, see ``__repr__``.
+    token: SecretLike = field(repr=False)
     token_source: TokenSource
     profile: str | None = None
     verify: bool = True
@@ -34,6 +40,12 @@ class Session:
         return self.token_source == "file"
 
     def client(self, **options: Any) -> WaldurClient:
+        from policytui.api.client import WaldurClient
+
         return WaldurClient(
-            self.url, self.token, verify=self.verify, ca_bundle=self.ca_bundle, **options
+            self.url,
+            as_secret_str(self.token),
+            verify=self.verify,
+            ca_bundle=self.ca_bundle,
+            **options,
         )
