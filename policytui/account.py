@@ -4,25 +4,25 @@ run finds its session (env > profile).
 Every command returns an exit code: 0 done, 1 the server or the keyring said no,
 2 bad input (a URL, a profile name, an empty token). No option takes a token: it is
 typed without echo or read from standard input with ``--with-token``.
+
+`resolve` is on the start-up path, before the first page is painted: this module imports
+neither pydantic, httpx nor asyncio at the top. The client and the User model are imported
+by the functions that talk to the server (`check_sign_in`, the commands), when called.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import re
 import sys
 from dataclasses import dataclass
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
-from pydantic import ValidationError as PydanticValidationError
-
 from policytui import credentials
-from policytui.api import User, WaldurClient, errors, normalize_base_url
-from policytui.api._http import httpx
+from policytui.api import errors
+from policytui.api.urls import normalize_base_url
 from policytui.config import (
     DEFAULT_PROFILE_NAME,
     Config,
@@ -31,7 +31,11 @@ from policytui.config import (
     check_profile_name,
     env_url,
 )
+from policytui.secret import Secret, SecretLike, as_secret_str
 from policytui.session import Session
+
+if TYPE_CHECKING:
+    from policytui.api.models import User
 
 SignInProblem = Literal[
     "url", "unreachable", "timeout", "tls", "token", "permission", "server", "ca_bundle"
@@ -74,7 +78,7 @@ def _host(url: str) -> str:
 
 async def check_sign_in(
     url: str,
-    token: SecretStr,
+    token: SecretLike,
     *,
     verify: bool = True,
     ca_bundle: str | None = None,
@@ -99,10 +103,13 @@ async def check_sign_in(
     host = _host(base)
     if not token.get_secret_value().strip():
         raise SignInError("The API token is empty.", problem="token")
+    from policytui.api._http import httpx
+    from policytui.api.client import WaldurClient
+
     try:
         client = WaldurClient(
             base,
-            token,
+            as_secret_str(token),
             verify=verify,
             ca_bundle=ca_bundle,
             timeout=timeout,
@@ -168,6 +175,10 @@ async def check_sign_in(
 
 
 def _user_from(response: object, base: str) -> User:
+    from pydantic import ValidationError as PydanticValidationError
+
+    from policytui.api.models import User
+
     not_waldur = SignInError(
         f"{_host(base)} answered, but {base} does not look like a Waldur API. "
         "The URL usually ends in /api/.",
@@ -284,11 +295,11 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _read_token(with_token: bool, stdin: TextIO) -> SecretStr:
+def _read_token(with_token: bool, stdin: TextIO) -> Secret:
     # Wrapped at once: the plain text never sits in a named local a traceback could print.
     if with_token:
-        return SecretStr(stdin.readline().strip())
-    return SecretStr(getpass.getpass("API token (typing is hidden): ").strip())
+        return Secret(stdin.readline().strip())
+    return Secret(getpass.getpass("API token (typing is hidden): ").strip())
 
 
 def cmd_login(args: argparse.Namespace) -> int:
@@ -330,6 +341,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     if not token.get_secret_value():
         _err("The token is empty: nothing was saved.")
         return 2
+    import asyncio
+
     try:
         user = asyncio.run(check_sign_in(url, token, verify=verify, ca_bundle=ca_bundle))
     except SignInError as exc:
@@ -415,7 +428,7 @@ class _Line:
     problem: str | None
 
 
-async def _whoami(session_url: str, token: SecretStr, verify: bool, ca: str | None) -> str:
+async def _whoami(session_url: str, token: SecretLike, verify: bool, ca: str | None) -> str:
     try:
         user = await check_sign_in(session_url, token, verify=verify, ca_bundle=ca, timeout=5)
     except SignInError as exc:
@@ -423,7 +436,9 @@ async def _whoami(session_url: str, token: SecretStr, verify: bool, ca: str | No
     return describe_user(user)
 
 
-async def _who_all(entries: list[tuple[str, SecretStr, bool, str | None]]) -> list[str]:
+async def _who_all(entries: list[tuple[str, SecretLike, bool, str | None]]) -> list[str]:
+    import asyncio
+
     return list(await asyncio.gather(*(_whoami(*e) for e in entries)))
 
 
@@ -466,6 +481,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     env_session_url = url_from_env or (config.get(None).url if config.get(None) else None)
     if env is not None and env_session_url:
         checks.append((env_session_url, env.token, True, None))
+    import asyncio
+
     who = iter(asyncio.run(_who_all(checks)) if checks else [])
     warnings: list[str] = []
     if env is not None:

@@ -1,4 +1,9 @@
-"""Start the app: against the built-in demo server, or the session the profile resolves to."""
+"""Start the app: against the built-in demo server, or the session the profile resolves to.
+
+With a real server, everything here up to ``PolicyApp`` runs before the first page is
+painted: resolving the session imports neither pydantic nor httpx (its token is a light
+``Secret``; tests/test_light_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
+from policytui.secret import Secret
 
 if TYPE_CHECKING:
     from policytui.session import Session
@@ -24,7 +29,7 @@ def _env_session(args: argparse.Namespace) -> Session | None:
         return None
     return Session(
         url=url,
-        token=SecretStr(raw.strip()),
+        token=Secret(raw.strip()),
         token_source="env",
         verify=not getattr(args, "insecure", False),
         ca_bundle=getattr(args, "ca_bundle", None),
@@ -73,7 +78,7 @@ def run_app(args: argparse.Namespace) -> int:
             DemoSettings(policies=args.demo_policies, quirks=args.demo_quirks)
         ).start()
         session: Session | None = Session(
-            url=server.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
+            url=server.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True
         )
     else:
         try:
