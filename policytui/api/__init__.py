@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from policytui.api import errors
     from policytui.api.actions import ACTION_DESCRIPTIONS, action_label
-    from policytui.api.client import WaldurClient, normalize_base_url
+    from policytui.api.client import WaldurClient
     from policytui.api.models import (
         ComponentLimit,
         ComponentLimitIn,
@@ -29,12 +29,13 @@ if TYPE_CHECKING:
     )
     from policytui.api.pagination import Page
     from policytui.api.parsing import parse_list, parse_model, parse_policy
+    from policytui.api.urls import normalize_base_url
 
 #: Each public name and the module that defines it.
 _HOMES = {
     "errors": "policytui.api.errors",
     "WaldurClient": "policytui.api.client",
-    "normalize_base_url": "policytui.api.client",
+    "normalize_base_url": "policytui.api.urls",
     "Page": "policytui.api.pagination",
     "ACTION_DESCRIPTIONS": "policytui.api.actions",
     "action_label": "policytui.api.actions",
