@@ -41,14 +41,21 @@ async def test_page_size_fits_the_terminal_by_default(demo_server) -> None:
         assert "page 1 of 3" in screen_text(app)
         await pilot.press("right")
         await settle(pilot)
-        # A taller terminal: r re-fits the page and keeps the first policy on view.
+        # A taller terminal: once the resize settles the page is re-fitted, keeping the
+        # first policy on view; no key needed.
         await pilot.resize_terminal(80, 34)
-        await pilot.press("r")
+        await pilot.pause(0.5)
         await settle(pilot)
         # Policy 21 was on top; with 30 a page it is on page 1, and the cursor stays on it.
         assert uuids(app) == expected[:30]
         assert app.screen.query_one(PolicyTable).current.uuid == expected[20]
         assert "page 1 of 2" in screen_text(app)
+        # Back to 24 lines: 20 a page again, still around the same policy.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert uuids(app) == expected[:20]
+        assert "page 1 of 3" in screen_text(app)
 
 
 async def test_next_previous_first_last_pages(demo_server) -> None:

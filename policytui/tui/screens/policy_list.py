@@ -57,6 +57,9 @@ if TYPE_CHECKING:
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
+#: A resize re-fits the page once the terminal has kept its size this long: a window
+#: being dragged sends a burst of resizes, and it should cost one request, not one each.
+REFIT_AFTER_RESIZE = 0.3
 DEFAULT_WATCH_SECONDS = 30.0
 #: Repaint the fired view at most this often while pages stream in.
 SCAN_FLUSH_SECONDS = 0.25
@@ -119,6 +122,7 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         self._catalog_failed = False
         self._loading = False
         self._watch_timer: Timer | None = None
+        self._refit_timer: Timer | None = None
         self._scan_generation = 0
         self._scan_rows: list[PolicyRow] = []
         #: Set once the first rows (or an empty or error state) are on screen.
@@ -523,8 +527,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     _shown_page_number = 0
 
     def _fit_page_size(self) -> None:
-        """After a resize, a refresh re-fits the page to the screen (unless --page-size),
-        keeping the first policy on view on the new page."""
+        """Fit the page to the screen (unless --page-size), keeping the first policy on
+        view on the new page: after a resize settles, and on every refresh."""
         if self.policy_app.page_size:
             return
         fitted = fitted_page_size(self.app.size.height)
@@ -854,6 +858,22 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
     def on_resize(self) -> None:
         if self.pane_open and self.size.width < PANE_MIN_WIDTH:
             self._close_pane()
+        if self._refit_timer is not None:
+            self._refit_timer.stop()
+        self._refit_timer = self.set_timer(REFIT_AFTER_RESIZE, self._refit_after_resize)
+
+    def _refit_after_resize(self) -> None:
+        """A page that fits the new height, with the first policy that was on view."""
+        self._refit_timer = None
+        if self.mode != "pages" or self._shown_page_number == 0:
+            return
+        if self._loading:  # a page is on its way: fit once it is shown
+            self._refit_timer = self.set_timer(REFIT_AFTER_RESIZE, self._refit_after_resize)
+            return
+        before = (self.page_size, self.page_number)
+        self._fit_page_size()
+        if (self.page_size, self.page_number) != before:
+            self._load_page(self.page_number)
 
     # -- results from elsewhere ---------------------------------------------------------
 
