@@ -59,27 +59,7 @@ _HOMES = {
     ),
 }
 
-__all__ = [
-    "ACTION_DESCRIPTIONS",
-    "ComponentLimit",
-    "ComponentLimitIn",
-    "Offering",
-    "OfferingComponent",
-    "OfferingUsagePolicy",
-    "OrganizationGroup",
-    "Page",
-    "Period",
-    "PolicyCreate",
-    "PolicyPatch",
-    "User",
-    "WaldurClient",
-    "action_label",
-    "errors",
-    "normalize_base_url",
-    "parse_list",
-    "parse_model",
-    "parse_policy",
-]
+__all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str) -> Any:
