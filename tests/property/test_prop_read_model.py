@@ -283,4 +283,6 @@ def test_the_fast_path_for_big_pages_reads_exactly_as_item_by_item(body: Any) ->
     response = httpx.Response(200, content=json.dumps(body).encode())
     fast = _outcome(lambda: _parse_big(OfferingUsagePolicy, response, lambda r: r.json()))
     slow = _outcome(lambda: parse_list(OfferingUsagePolicy, body))
-    assert fast == slow
+    # Compared as text: an extra field may hold NaN (JSON allows it as Python writes it),
+    # and NaN is unequal to every NaN, so == would fail on two identical readings.
+    assert repr(fast) == repr(slow)
