@@ -215,7 +215,8 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
         if seeded and self._shown_page_number == 1:
             self._note_fired_states([row.policy for row in self.table.all_rows], mark=False)
             self._prefetch(2)
-        elif self._shown_page_number == 0 and not self._loading:
+        elif self.mode == "pages" and self._shown_page_number == 0 and not self._loading:
+            # No page from the helper, and no key has loaded one (f, o, ] ...) meanwhile.
             self._load_page(1)
 
     def _top_bar_from_session(self) -> None:
