@@ -126,7 +126,9 @@ async def check_sign_in(
     async with client:
         try:
             response = await client.request("GET", "users/me/")
-        except errors.TLSError:
+        except errors.TLSError as exc:
+            if exc.problem != "untrusted":  # expired, another host, not TLS...: says its fix
+                raise SignInError(str(exc), problem="tls") from None
             raise SignInError(
                 f"The TLS certificate of {host} is not trusted. If the server uses a private "
                 "CA, give its certificate with --ca-bundle PEM; --insecure turns the check "

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, SecretStr
 
 from policytui import __version__
-from policytui.api import errors
+from policytui.api import errors, tls
 from policytui.api._http import httpx
 from policytui.api.models import (
     Offering,
@@ -253,8 +253,13 @@ class WaldurClient:
 
     def _connection_error(self, exc: httpx.TransportError) -> errors.ConnectionFailed:
         host = urlsplit(self.base_url).netloc
+        cause = tls.ssl_cause(exc)
+        if cause is not None:
+            problem, message = tls.describe(host, cause)
+            return errors.TLSError(message, problem=problem)
         text = str(exc)
         if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text or "certificate" in text.lower():
+            # No ssl exception chained (another transport): still a TLS failure.
             return errors.TLSError(
                 f"TLS check of {host} failed: the certificate is not trusted "
                 "(give a CA bundle, or --insecure if you really must)."

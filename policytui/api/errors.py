@@ -66,6 +66,11 @@ class Timeout(ConnectionFailed):
 class TLSError(ConnectionFailed):
     """The TLS handshake failed (certificate not trusted, wrong host name...)."""
 
+    def __init__(self, message: str, *, problem: str = "untrusted") -> None:
+        super().__init__(message)
+        #: Which failure (policytui.api.tls.TLSProblem): each calls for another fix.
+        self.problem = problem
+
 
 class InvalidResponse(WaldurError):
     """The server answered something the client cannot read (bad JSON, wrong shape)."""

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,12 @@ from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from cryptography.x509.oid import NameOID  # noqa: E402
 
 
-def _write_ca_and_server_cert(directory: Path) -> tuple[Path, Path, Path]:
+def _write_ca_and_server_cert(
+    directory: Path, *, expired: bool = False, host: str = "127.0.0.1"
+) -> tuple[Path, Path, Path]:
+    """A CA, and a server certificate it signed for ``host`` (expired if asked)."""
     now = dt.datetime.now(dt.UTC)
+    valid_until = now - dt.timedelta(hours=1) if expired else now + dt.timedelta(days=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "policytui test CA")])
     ca = (
@@ -65,11 +70,11 @@ def _write_ca_and_server_cert(directory: Path) -> tuple[Path, Path, Path]:
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_before(now - dt.timedelta(hours=2))
+        .not_valid_after(valid_until)
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address(host))]
             ),
             critical=False,
         )
@@ -97,10 +102,9 @@ def _write_ca_and_server_cert(directory: Path) -> tuple[Path, Path, Path]:
     return ca_path, cert_path, key_path
 
 
-@pytest.fixture(scope="module")
-def https_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """(https URL of a demo server, path of the CA that signed its certificate)."""
-    ca, cert, key = _write_ca_and_server_cert(tmp_path_factory.mktemp("tls"))
+@contextmanager
+def _serve_https(cert: Path, key: Path) -> Iterator[int]:
+    """The demo app over HTTPS on loopback with this certificate; yields the port."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -118,10 +122,20 @@ def https_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "https demo did not start"
         time.sleep(0.01)
-    yield f"https://127.0.0.1:{port}", ca
-    server.should_exit = True
-    thread.join(timeout=5)
-    sock.close()
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def https_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(https URL of a demo server, path of the CA that signed its certificate)."""
+    ca, cert, key = _write_ca_and_server_cert(tmp_path_factory.mktemp("tls"))
+    with _serve_https(cert, key) as port:
+        yield f"https://127.0.0.1:{port}", ca
 
 
 async def test_an_untrusted_certificate_is_a_tls_error(https_demo) -> None:
@@ -131,6 +145,7 @@ async def test_an_untrusted_certificate_is_a_tls_error(https_demo) -> None:
             await client.policies.count()
     message = str(caught.value)
     assert "TLS check of 127.0.0.1" in message and "not trusted" in message
+    assert "--ca-bundle" in message and caught.value.problem == "untrusted"
     assert "\n" not in message and STAFF_TOKEN not in message
     # A certificate problem does not pass by itself: no retries were spent on it.
     assert client.sent["HEAD"] == 1
@@ -147,3 +162,40 @@ async def test_the_insecure_switch_skips_the_check(https_demo) -> None:
     async with WaldurClient(url, STAFF_TOKEN, verify=False) as client:
         assert client.insecure
         assert await client.policies.count() == 60
+
+
+async def _tls_failure(url: str, **options: object) -> errors.TLSError:
+    async with WaldurClient(url, STAFF_TOKEN, max_retries=2, **options) as client:
+        with pytest.raises(errors.TLSError) as caught:
+            await client.policies.count()
+    assert client.sent["HEAD"] == 1  # no retries spent on a certificate
+    message = str(caught.value)
+    assert "\n" not in message and STAFF_TOKEN not in message
+    return caught.value
+
+
+async def test_an_expired_certificate_says_so(tmp_path: Path) -> None:
+    ca, cert, key = _write_ca_and_server_cert(tmp_path, expired=True)
+    with _serve_https(cert, key) as port:
+        failure = await _tls_failure(f"https://127.0.0.1:{port}", ca_bundle=str(ca))
+    assert str(failure) == (
+        "TLS check of 127.0.0.1:" + str(port) + " failed: its certificate has expired "
+        "(ask its admin)."
+    )
+    assert failure.problem == "expired"
+
+
+async def test_a_certificate_for_another_host_says_check_the_url(tmp_path: Path) -> None:
+    # Valid and trusted (the CA bundle is given), but issued for another address.
+    ca, cert, key = _write_ca_and_server_cert(tmp_path, host="192.0.2.1")
+    with _serve_https(cert, key) as port:
+        failure = await _tls_failure(f"https://127.0.0.1:{port}", ca_bundle=str(ca))
+    assert "its certificate is for another host name (check the URL)" in str(failure)
+    assert failure.problem == "host_mismatch"
+
+
+async def test_https_to_a_plain_http_port_says_it_does_not_speak_tls(demo_server) -> None:
+    url = demo_server.url.replace("http://", "https://")
+    failure = await _tls_failure(url)
+    assert "does not speak TLS on that port (is the URL http://, or another port?)" in str(failure)
+    assert failure.problem == "not_tls"

@@ -113,7 +113,7 @@ def test_login_into_the_keyring(demo_server, memory_keyring, capsys, monkeypatch
         ("{demo}", "0" * 40, "rejected the token (401)"),
         ("{demo}/not-waldur", OWNER_TOKEN, "is not a Waldur API"),
         ("http://127.0.0.1:9", OWNER_TOKEN, "Cannot reach 127.0.0.1:9: nothing answered"),
-        ("https://{host}", OWNER_TOKEN, "TLS"),
+        ("https://{host}", OWNER_TOKEN, "does not speak TLS on that port"),
         ("ftp://files.example.com", OWNER_TOKEN, "Not an http(s) URL"),
     ],
     ids=["bad-token", "wrong-url", "unreachable", "tls", "not-http"],
