@@ -2,17 +2,14 @@
 
 The screen composes at once with a loading state; every request runs in a worker and
 comes back through a callback on the event loop. Only the current page becomes rows in
-the paged view; the fired view walks every page concurrently and keeps only fired
-policies, streaming them into the table in batches.
+the paged view; the fired view (:mod:`policytui.tui.screens.fired_view`) walks every
+page and keeps only fired policies, streaming them into the table in batches.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
-import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -22,19 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
-from textual.worker import get_current_worker
 
 from policytui.api import errors
 from policytui.prefetch import fitted_page_size
-from policytui.scan_service import HelperGone
 from policytui.tui.app import SessionChanged
 from policytui.tui.format import count_noun
-from policytui.tui.screens.fired_scan import (
-    FiredState,
-    ScanProgress,
-    relay_helper_scan,
-    scan_fired,
-)
+from policytui.tui.screens.fired_scan import FiredState
+from policytui.tui.screens.fired_view import FiredViewMixin
 from policytui.tui.screens.list_texts import (
     empty_state,
     fired_headline,
@@ -61,15 +52,10 @@ PANE_MIN_WIDTH = 100
 #: being dragged sends a burst of resizes, and it should cost one request, not one each.
 REFIT_AFTER_RESIZE = 0.3
 DEFAULT_WATCH_SECONDS = 30.0
-#: Repaint the fired view at most this often while pages stream in.
-SCAN_FLUSH_SECONDS = 0.25
-#: How long the scan waits, at most, for a batch it delivered to be painted.
-BATCH_PAINT_WAIT = 0.5
-HELPER_GONE = "The scan's helper process stopped. Press r to scan again."
 SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
 
 
-class PolicyListScreen(PolicyActionsMixin, Screen[None]):
+class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
     CSS_PATH = [style_path("list.tcss")]
     AUTO_FOCUS = "#policies"
 
@@ -549,157 +535,6 @@ class PolicyListScreen(PolicyActionsMixin, Screen[None]):
             self._start_scan(quiet=False, mark=True)
         else:
             self._load_page(self.page_number, mark=True)
-
-    # -- fired view ---------------------------------------------------------------------
-
-    def action_toggle_fired(self) -> None:
-        if self.mode == "fired":
-            self.workers.cancel_group(self, "scan")
-            self.mode = "pages"
-            self.refresh_bindings()  # the page keys work again
-            self.table.sort_by(None)
-            self._load_page(self.page_number)
-            return
-        self.workers.cancel_group(self, "page")
-        self.mode = "fired"
-        self.refresh_bindings()  # the page keys are greyed out in the footer
-        self._start_scan(quiet=False, mark=False)
-
-    def _start_scan(self, *, quiet: bool, mark: bool) -> None:
-        self._scan_generation += 1
-        self._scan_rows = []
-        self.scan_done = False
-        self.scan_pages = 0
-        self.scan_page_count = 0
-        if not quiet:
-            self.scan_fired = 0
-            self.scan_total = None
-            self.table.set_rows([])
-            self.table.sort_by("fired", reverse=True)
-            # The table stays on screen (see PolicyTable.placeholder) and says it here.
-            self.table.show_placeholder("Scanning every page for fired policies…")
-            self._show_table()
-        self._update_status()
-        self._scan(self._scan_generation, self.scope_uuid, quiet, mark)
-
-    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _scan(self, generation: int, scope: str | None, quiet: bool, mark: bool) -> None:
-        """In a thread with its own loop and client: the UI loop only receives batches."""
-        worker = get_current_worker()
-        app = self.policy_app
-        session = app.session
-        if session is None:
-            return
-        catalog = app.catalog if app.catalog.loaded else None
-        now = app.now()
-
-        def build(policy: OfferingUsagePolicy) -> PolicyRow:
-            return build_row(policy, catalog, now)
-
-        def deliver(callback: Callable[..., None], *args: object) -> None:
-            if worker.is_cancelled:
-                return
-            painted = threading.Event()
-            with contextlib.suppress(RuntimeError):  # the app is closing
-                self.app.call_from_thread(callback, generation, *args)
-                # The scan waits (without the interpreter lock) until the batch is on
-                # screen: repainting the table while the scan parses the next page made
-                # both, and any key pressed meanwhile, wait for the lock.
-                self.app.call_from_thread(self.call_after_refresh, painted.set)
-                painted.wait(BATCH_PAINT_WAIT)
-
-        service = app.scan_service
-        if service is not None and not service.gone:
-            reported = False
-
-            def report(progress: ScanProgress) -> None:
-                nonlocal reported
-                reported = True
-                deliver(self._scan_report, progress, quiet, mark)
-
-            try:
-                relay_helper_scan(
-                    service,
-                    session,
-                    scope,
-                    catalog,
-                    now,
-                    report=report,
-                    cancelled=lambda: worker.is_cancelled,
-                    idle_seconds=app.seconds_since_input,
-                    flush_seconds=SCAN_FLUSH_SECONDS,
-                )
-                return
-            except HelperGone:
-                if reported:  # rows are on screen: a fresh scan here would repeat them
-                    deliver(self._scan_failed, errors.WaldurError(HELPER_GONE), quiet)
-                    return
-            except Exception as exc:
-                deliver(self._scan_failed, exc, quiet)
-                return
-        try:
-            final = asyncio.run(
-                scan_fired(
-                    session,
-                    scope,
-                    build=build,
-                    report=lambda progress: deliver(self._scan_report, progress, quiet, mark),
-                    cancelled=lambda: worker.is_cancelled,
-                    flush_seconds=SCAN_FLUSH_SECONDS,
-                    idle_seconds=app.seconds_since_input,
-                )
-            )
-        except Exception as exc:
-            deliver(self._scan_failed, exc, quiet)
-            return
-        if final is not None:
-            deliver(self._scan_report, final, quiet, mark)
-
-    def _scan_report(
-        self, generation: int, progress: ScanProgress, quiet: bool, mark: bool
-    ) -> None:
-        if generation != self._scan_generation or self.mode != "fired":
-            return  # a newer scan (or the paged view) took over
-        self.scan_pages = progress.pages
-        self.scan_page_count = progress.page_count
-        self.scan_total = progress.total
-        self._note_states(progress.states, mark=mark)
-        for row in progress.rows:
-            row.changed = row.uuid in self._changed
-        if quiet:
-            self._scan_rows.extend(progress.rows)
-        else:
-            self.scan_fired = progress.fired
-            if progress.rows:
-                self.table.add_rows(progress.rows)
-            if self.table.row_count:
-                self._show_table()
-                self._update_pane()
-        if progress.done:
-            self.scan_done = True
-            self.table.show_placeholder("")
-            if quiet:
-                self.scan_fired = progress.fired
-                self.table.set_rows(self._scan_rows)
-                self._scan_rows = []
-            if not self.table.row_count:
-                self._show_empty()
-        self._update_status()
-
-    def _scan_failed(self, generation: int, exc: Exception, quiet: bool) -> None:
-        if generation != self._scan_generation or self.mode != "fired":
-            return
-        self.scan_done = True
-        self.table.show_placeholder("")
-        if isinstance(exc, errors.AuthenticationError):
-            self._auth_failed = True
-        if not self.table.row_count and not quiet:
-            self._show_error(exc)
-        else:
-            if isinstance(exc, errors.AuthenticationError):
-                self.policy_app.require_sign_in()
-            self.notify(f"Fired scan stopped: {exc} Press r to retry.", severity="error")
-        self._update_status()
 
     # -- filters and sorting ------------------------------------------------------------
 

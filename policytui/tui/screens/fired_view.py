@@ -1,0 +1,188 @@
+"""The list screen's fired view: every fired policy across all pages, newest firing first.
+
+A mixin of :class:`~policytui.tui.screens.policy_list.PolicyListScreen`: ``f`` switches
+the screen into this mode, a scan walks every page (in the helper process when there is
+one, else in a thread of its own) and streams batches of fired rows into the same table,
+and the screen's status, empty and error states say how far it got.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from policytui.api import errors
+from policytui.scan_service import HelperGone
+from policytui.tui.screens.fired_scan import ScanProgress, relay_helper_scan, scan_fired
+from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+
+if TYPE_CHECKING:
+    from policytui.api import OfferingUsagePolicy
+    from policytui.tui.screens.policy_list import PolicyListScreen
+
+#: Repaint the fired view at most this often while pages stream in.
+SCAN_FLUSH_SECONDS = 0.25
+#: How long the scan waits, at most, for a batch it delivered to be painted.
+BATCH_PAINT_WAIT = 0.5
+HELPER_GONE = "The scan's helper process stopped. Press r to scan again."
+
+
+class FiredViewMixin:
+    """``f`` and the fired scan; the state it keeps lives on the screen."""
+
+    def action_toggle_fired(self: PolicyListScreen) -> None:
+        if self.mode == "fired":
+            self.workers.cancel_group(self, "scan")
+            self.mode = "pages"
+            self.refresh_bindings()  # the page keys work again
+            self.table.sort_by(None)
+            self._load_page(self.page_number)
+            return
+        self.workers.cancel_group(self, "page")
+        self.mode = "fired"
+        self.refresh_bindings()  # the page keys are greyed out in the footer
+        self._start_scan(quiet=False, mark=False)
+
+    def _start_scan(self: PolicyListScreen, *, quiet: bool, mark: bool) -> None:
+        self._scan_generation += 1
+        self._scan_rows = []
+        self.scan_done = False
+        self.scan_pages = 0
+        self.scan_page_count = 0
+        if not quiet:
+            self.scan_fired = 0
+            self.scan_total = None
+            self.table.set_rows([])
+            self.table.sort_by("fired", reverse=True)
+            # The table stays on screen (see PolicyTable.placeholder) and says it here.
+            self.table.show_placeholder("Scanning every page for fired policies…")
+            self._show_table()
+        self._update_status()
+        self._scan(self._scan_generation, self.scope_uuid, quiet, mark)
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan(
+        self: PolicyListScreen, generation: int, scope: str | None, quiet: bool, mark: bool
+    ) -> None:
+        """In a thread with its own loop and client: the UI loop only receives batches."""
+        worker = get_current_worker()
+        app = self.policy_app
+        session = app.session
+        if session is None:
+            return
+        catalog = app.catalog if app.catalog.loaded else None
+        now = app.now()
+
+        def build(policy: OfferingUsagePolicy) -> PolicyRow:
+            return build_row(policy, catalog, now)
+
+        def deliver(callback: Callable[..., None], *args: object) -> None:
+            if worker.is_cancelled:
+                return
+            painted = threading.Event()
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.app.call_from_thread(callback, generation, *args)
+                # The scan waits (without the interpreter lock) until the batch is on
+                # screen: repainting the table while the scan parses the next page made
+                # both, and any key pressed meanwhile, wait for the lock.
+                self.app.call_from_thread(self.call_after_refresh, painted.set)
+                painted.wait(BATCH_PAINT_WAIT)
+
+        service = app.scan_service
+        if service is not None and not service.gone:
+            reported = False
+
+            def report(progress: ScanProgress) -> None:
+                nonlocal reported
+                reported = True
+                deliver(self._scan_report, progress, quiet, mark)
+
+            try:
+                relay_helper_scan(
+                    service,
+                    session,
+                    scope,
+                    catalog,
+                    now,
+                    report=report,
+                    cancelled=lambda: worker.is_cancelled,
+                    idle_seconds=app.seconds_since_input,
+                    flush_seconds=SCAN_FLUSH_SECONDS,
+                )
+                return
+            except HelperGone:
+                if reported:  # rows are on screen: a fresh scan here would repeat them
+                    deliver(self._scan_failed, errors.WaldurError(HELPER_GONE), quiet)
+                    return
+            except Exception as exc:
+                deliver(self._scan_failed, exc, quiet)
+                return
+        try:
+            final = asyncio.run(
+                scan_fired(
+                    session,
+                    scope,
+                    build=build,
+                    report=lambda progress: deliver(self._scan_report, progress, quiet, mark),
+                    cancelled=lambda: worker.is_cancelled,
+                    flush_seconds=SCAN_FLUSH_SECONDS,
+                    idle_seconds=app.seconds_since_input,
+                )
+            )
+        except Exception as exc:
+            deliver(self._scan_failed, exc, quiet)
+            return
+        if final is not None:
+            deliver(self._scan_report, final, quiet, mark)
+
+    def _scan_report(
+        self, generation: int, progress: ScanProgress, quiet: bool, mark: bool
+    ) -> None:
+        if generation != self._scan_generation or self.mode != "fired":
+            return  # a newer scan (or the paged view) took over
+        self.scan_pages = progress.pages
+        self.scan_page_count = progress.page_count
+        self.scan_total = progress.total
+        self._note_states(progress.states, mark=mark)
+        for row in progress.rows:
+            row.changed = row.uuid in self._changed
+        if quiet:
+            self._scan_rows.extend(progress.rows)
+        else:
+            self.scan_fired = progress.fired
+            if progress.rows:
+                self.table.add_rows(progress.rows)
+            if self.table.row_count:
+                self._show_table()
+                self._update_pane()
+        if progress.done:
+            self.scan_done = True
+            self.table.show_placeholder("")
+            if quiet:
+                self.scan_fired = progress.fired
+                self.table.set_rows(self._scan_rows)
+                self._scan_rows = []
+            if not self.table.row_count:
+                self._show_empty()
+        self._update_status()
+
+    def _scan_failed(self: PolicyListScreen, generation: int, exc: Exception, quiet: bool) -> None:
+        if generation != self._scan_generation or self.mode != "fired":
+            return
+        self.scan_done = True
+        self.table.show_placeholder("")
+        if isinstance(exc, errors.AuthenticationError):
+            self._auth_failed = True
+        if not self.table.row_count and not quiet:
+            self._show_error(exc)
+        else:
+            if isinstance(exc, errors.AuthenticationError):
+                self.policy_app.require_sign_in()
+            self.notify(f"Fired scan stopped: {exc} Press r to retry.", severity="error")
+        self._update_status()
