@@ -31,7 +31,7 @@ from policytui.config import (
     check_profile_name,
     env_url,
 )
-from policytui.secret import Secret, SecretLike, as_secret_str
+from policytui.secret import Secret, SecretLike
 from policytui.session import Session
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ async def check_sign_in(
     try:
         client = WaldurClient(
             base,
-            as_secret_str(token),
+            token,
             verify=verify,
             ca_bundle=ca_bundle,
             timeout=timeout,

@@ -10,10 +10,7 @@ whichever type holds the token), equality, hashing and ``len``. Anything with a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from pydantic import SecretStr
+from typing import Protocol
 
 MASK = "**********"
 
@@ -51,15 +48,3 @@ class Secret:
 
     def __len__(self) -> int:
         return len(self._secret_value)
-
-
-def as_secret_str(token: SecretLike) -> SecretStr:
-    """The token as pydantic's ``SecretStr``, for the client (which imports pydantic anyway).
-
-    Built from the value in one expression: no plain copy sits in a named local.
-    """
-    from pydantic import SecretStr
-
-    if isinstance(token, SecretStr):
-        return token
-    return SecretStr(token.get_secret_value())

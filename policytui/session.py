@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from policytui.secret import SecretLike, as_secret_str
+from policytui.secret import SecretLike
 
 if TYPE_CHECKING:
     from policytui.api.client import WaldurClient
@@ -43,9 +43,5 @@ class Session:
         from policytui.api.client import WaldurClient
 
         return WaldurClient(
-            self.url,
-            as_secret_str(self.token),
-            verify=self.verify,
-            ca_bundle=self.ca_bundle,
-            **options,
+            self.url, self.token, verify=self.verify, ca_bundle=self.ca_bundle, **options
         )

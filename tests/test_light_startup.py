@@ -21,8 +21,9 @@ from pydantic import SecretStr
 
 from policytui import credentials
 from policytui.account import check_sign_in
+from policytui.api.client import WaldurClient
 from policytui.config import Config, Profile
-from policytui.secret import Secret, as_secret_str
+from policytui.secret import Secret
 from policytui.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,11 +112,14 @@ def test_secret_never_shows_its_value():
     assert TOKEN not in repr(stored)
 
 
-def test_as_secret_str_keeps_a_secret_str_and_wraps_a_secret():
+def test_the_client_keeps_any_secret_as_given_and_wraps_a_plain_string():
     given = SecretStr(TOKEN)
-    assert as_secret_str(given) is given
-    wrapped = as_secret_str(Secret(TOKEN))
-    assert isinstance(wrapped, SecretStr) and wrapped.get_secret_value() == TOKEN
+    assert WaldurClient(URL, given)._token is given
+    ours = Secret(TOKEN)
+    assert WaldurClient(URL, ours)._token is ours
+    plain = WaldurClient(URL, TOKEN)
+    assert isinstance(plain._token, Secret) and plain._token.get_secret_value() == TOKEN
+    assert TOKEN not in repr(plain) and TOKEN not in repr(vars(plain))
 
 
 @pytest.mark.parametrize("token", [Secret(TOKEN), SecretStr(TOKEN)], ids=["Secret", "SecretStr"])

@@ -1,8 +1,8 @@
 """The async Waldur client: offering usage policies and the read endpoints beside them.
 
 Headless on purpose (no textual or rich import): a script can use it on its own.
-The token stays a ``SecretStr`` until the Authorization header is built, and that
-header is the only place its plain value exists.
+The token stays wrapped (``Secret``, or pydantic's ``SecretStr`` if given one) until the
+Authorization header is built, and that header is the only place its plain value exists.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from policytui import __version__
 from policytui.api import errors, tls
@@ -40,6 +40,7 @@ from policytui.api.pagination import (
 from policytui.api.parsing import parse_model as _parse
 from policytui.api.parsing import parse_raw_list
 from policytui.api.urls import normalize_base_url  # re-exported: it lived here
+from policytui.secret import Secret, SecretLike
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -109,7 +110,7 @@ def error_for(response: httpx.Response) -> errors.WaldurError:
 class _TokenAuth(httpx.Auth):
     """Adds ``Authorization: Token ...`` at send time so no plain copy lives on the client."""
 
-    def __init__(self, token: SecretStr | None) -> None:
+    def __init__(self, token: SecretLike | None) -> None:
         self._token = token
 
     def auth_flow(self, request: httpx.Request):  # type: ignore[override]
@@ -127,7 +128,7 @@ class WaldurClient:
     def __init__(
         self,
         base_url: str,
-        token: SecretStr | str | None,
+        token: SecretLike | str | None,
         *,
         timeout: float = 15.0,
         connect_timeout: float = 5.0,
@@ -143,7 +144,8 @@ class WaldurClient:
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
-        self._token = token if isinstance(token, SecretStr) or token is None else SecretStr(token)
+        # Any secret (ours or pydantic's) is kept as given; a plain string is wrapped at once.
+        self._token = Secret(token) if isinstance(token, str) else token
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
