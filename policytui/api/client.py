@@ -262,10 +262,7 @@ class WaldurClient:
         text = str(exc)
         if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text or "certificate" in text.lower():
             # No ssl exception chained (another transport): still a TLS failure.
-            return errors.TLSError(
-                f"TLS check of {host} failed: the certificate is not trusted "
-                "(give a CA bundle, or --insecure if you really must)."
-            )
+            return errors.TLSError(tls.untrusted(host))
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
             return errors.ConnectionFailed(f"The connection to {host} dropped mid-answer.")
         return errors.ConnectionFailed(f"Cannot reach {host}: {type(exc).__name__}.")

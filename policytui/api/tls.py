@@ -42,6 +42,11 @@ def ssl_cause(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+def untrusted(host: str) -> str:
+    """The message for a certificate no trusted authority vouches for."""
+    return f"TLS check of {host} failed: the certificate is not trusted ({_TRUST_HINT})."
+
+
 def describe(host: str, cause: ssl.SSLError) -> tuple[TLSProblem, str]:
     """What is wrong with ``host``'s TLS, and one line saying it and what to do."""
     if isinstance(cause, ssl.SSLCertVerificationError):
@@ -62,9 +67,7 @@ def describe(host: str, cause: ssl.SSLError) -> tuple[TLSProblem, str]:
                 "(check the URL)."
             )
         if code in _UNTRUSTED:
-            return "untrusted", (
-                f"TLS check of {host} failed: the certificate is not trusted ({_TRUST_HINT})."
-            )
+            return "untrusted", untrusted(host)
         reason = (cause.verify_message or "certificate rejected").rstrip(".")
         return "other", f"TLS check of {host} failed: {reason} ({_TRUST_HINT})."
     if cause.reason == "WRONG_VERSION_NUMBER":
