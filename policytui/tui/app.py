@@ -138,7 +138,7 @@ class PolicyApp(App[int]):
         else:
             # The list screen paints the helper's first page, then calls connect().
             self._replay = startup
-        self.push_screen(PolicyListScreen(first_page=startup))
+        self.push_screen(PolicyListScreen())
 
     @property
     def client(self) -> WaldurClient | None:
@@ -151,6 +151,11 @@ class PolicyApp(App[int]):
     def client(self, client: WaldurClient | None) -> None:
         self._replay = None
         self._client = client
+
+    @property
+    def pending_replay(self) -> StartupRecording | None:
+        """The helper's recording while the client is still to be made from it."""
+        return self._replay
 
     @property
     def connected(self) -> bool:

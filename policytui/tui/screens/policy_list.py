@@ -86,10 +86,8 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         Binding("C", "copy_url", "Copy URL", show=False),
     ]
 
-    def __init__(self, first_page: StartupRecording | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        #: Where the helper process's ready-made first page may come from (start-up only).
-        self._first_page_source = first_page
         self.scope_uuid: str | None = None
         self.page_number = 1
         self.page_size = 20
@@ -165,8 +163,9 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         if self.watch_seconds:
             self._watch_timer = self.set_interval(self.watch_seconds, self._watch_tick)
         self._update_status()
-        if self._first_page_source is not None and not app.connected:
-            self._start_from_helper(self._first_page_source)
+        replay = app.pending_replay
+        if replay is not None:  # start-up with a helper: its first page may be on the way
+            self._start_from_helper(replay)
         else:
             self._load_catalog()
             self._load_page(1)

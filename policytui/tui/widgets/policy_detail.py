@@ -15,12 +15,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from policytui.api.actions import ACTION_DESCRIPTIONS, action_label
-
-if TYPE_CHECKING:
-    from policytui.api import OfferingUsagePolicy
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import exact_time, group_thousands, relative_time
 from policytui.tui.widgets.policy_rows import offering_name
+
+if TYPE_CHECKING:
+    from policytui.api import OfferingUsagePolicy
 
 
 def _section(title: str) -> Text:
