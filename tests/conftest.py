@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import user_environment  # noqa: F401  (saves the environment before it is cleaned)
 
 # Snapshots and pilot tests must not depend on the developer's terminal settings.
 for _name in list(os.environ):
