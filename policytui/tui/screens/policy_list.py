@@ -176,8 +176,13 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
 
         Until the page is on screen this process imports neither pydantic nor httpx;
         afterwards the catalog and the user come from the helper's recorded answers.
+        Only this worker's requests (and those of the workers it starts) are answered
+        from the recording; a refresh or any other request goes to the server.
         """
+        from policytui.api.replay import mark_startup_requests
         from policytui.prefetch import FirstPage
+
+        mark_startup_requests()
 
         first = await source.wait_first_page()
         seeded = (

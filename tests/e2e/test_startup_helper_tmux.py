@@ -1,0 +1,66 @@
+"""End to end, as users start policytui: the console script in tmux against `policytui
+demo-server` over HTTP, the helper process on (the default path).
+
+- A refresh pressed right after start-up shows what the server holds now, not the
+  helper's start-up recording (issue 11, item 3).
+- Pressing `f` the moment page 1 appears still ends with every fired row named: component
+  names and units, group names (item 7).
+- Killing the helper in the middle of the fired scan: the app says the scan is
+  incomplete, finishes it itself and shows the full, correct count (item 8).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from e2e_terminal import (
+    DemoServerProcess,
+    demo_server_process,
+    policytui_against,
+    terminal,
+    user_env,
+)
+
+from policytui.demo import STAFF_TOKEN
+
+pytestmark = pytest.mark.e2e
+
+POLICIES = "/api/marketplace-offering-usage-policies/"
+
+
+def _get(server: DemoServerProcess, path: str) -> Any:
+    return server.control("GET", path, token=STAFF_TOKEN)
+
+
+def _page_requests(server: DemoServerProcess, query: str) -> int:
+    return sum(
+        1
+        for r in server.requests()
+        if r["method"] == "GET" and r["path"] == POLICIES and r["query"] == query
+    )
+
+
+def test_refresh_right_after_start_up_shows_the_servers_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with demo_server_process("--policies", "200") as server:
+        first = _get(server, f"{POLICIES}?page_size=5")[0]
+        before = _page_requests(server, "page_size=5")  # this test's own look
+        env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN, NO_COLOR="1")
+        with terminal(policytui_against(server, "--page-size=5"), env) as term:
+            term.wait_for("page 1 of 40")
+            # The helper asked for page 1 once; the app painted its answer.
+            assert _page_requests(server, "page_size=5") == before + 1
+            limit = first["component_limits_set"][0]
+            server.control(
+                "PATCH",
+                f"{POLICIES}{first['uuid']}/",
+                {"component_limits_set": [{"type": limit["type"], "limit": 987654}]},
+                token=STAFF_TOKEN,
+            )
+            term.keys("r")  # at once: well within the recording's lifetime
+            term.wait_for("987 654", timeout=20)
+            # The refresh reached the server.
+            assert _page_requests(server, "page_size=5") == before + 2
+            term.keys("q")
+            term.wait_for("[exited 0]")
+        term.assert_no_secret(STAFF_TOKEN)
