@@ -11,6 +11,8 @@ demo-server` over HTTP, the helper process on (the default path).
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -64,3 +66,40 @@ def test_refresh_right_after_start_up_shows_the_servers_data(tmp_path) -> None: 
             term.keys("q")
             term.wait_for("[exited 0]")
         term.assert_no_secret(STAFF_TOKEN)
+
+
+def _fired_rows_named(server: DemoServerProcess) -> list[Any]:
+    """The fired policies as rows built with the catalog, newest firing first."""
+    import asyncio
+
+    from policytui.api import WaldurClient
+    from policytui.tui.catalog import Catalog
+    from policytui.tui.widgets.policy_rows import build_row
+
+    async def rows() -> list[Any]:
+        async with WaldurClient(server.api_url.removesuffix("/api/"), STAFF_TOKEN) as client:
+            catalog = await Catalog().load(client)
+            policies = [p async for page in client.policies.walk() for p in page.items]
+        now = datetime.now(UTC)
+        fired = [build_row(p, catalog, now) for p in policies if p.has_fired]
+        return sorted(fired, key=lambda row: row.fired_key, reverse=True)
+
+    return asyncio.run(rows())
+
+
+def test_fired_rows_are_named_when_f_is_pressed_as_page_1_appears(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with demo_server_process("--policies", "5000") as server:
+        expected = _fired_rows_named(server)
+        env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
+        with terminal(policytui_against(server), env, size=(200, 50)) as term:
+            term.wait_for("page 1 of")
+            term.keys("f")  # before the app has loaded the catalog itself
+            done = term.wait_for(f"{len(expected):,} fired of 5,000".replace(",", " "), timeout=90)
+            # The newest firings are on top, with component names, units and group names.
+            for row in expected[:5]:
+                assert row.limits[0].replace("\u2009", " ") in done, (row.limits, done)
+                assert row.groups.split(",")[0] in done
+            # No row is left with a count of groups instead of their names.
+            assert re.search(r"\b\d+ groups?\b", done) is None, done
+            term.keys("q")
+            term.wait_for("[exited 0]")

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from policytui.api import errors
 from policytui.scan_service import HelperGone
 from policytui.tui.screens.fired_scan import ScanProgress, relay_helper_scan, scan_fired
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
@@ -76,11 +76,13 @@ class FiredViewMixin:
         session = app.session
         if session is None:
             return
-        catalog = app.catalog if app.catalog.loaded else None
+        # The catalog may still be loading (f pressed as page 1 appeared): rows are built
+        # with names as soon as it is there, and the UI names the earlier ones.
+        catalog = app.catalog
         now = app.now()
 
         def build(policy: OfferingUsagePolicy) -> PolicyRow:
-            return build_row(policy, catalog, now)
+            return build_row(policy, catalog if catalog.loaded else None, now)
 
         def deliver(callback: Callable[..., None], *args: object) -> None:
             if worker.is_cancelled:
@@ -152,6 +154,9 @@ class FiredViewMixin:
         self._note_states(progress.states, mark=mark)
         for row in progress.rows:
             row.changed = row.uuid in self._changed
+        app = self.policy_app
+        if app.catalog.loaded:  # rows the scan built before it had the catalog get names
+            progress.rows = with_names(progress.rows, app.catalog, app.now())
         if quiet:
             self._scan_rows.extend(progress.rows)
         else:

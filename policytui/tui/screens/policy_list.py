@@ -37,7 +37,7 @@ from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
 from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
@@ -361,10 +361,13 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             return
         self._catalog_failed = False
         # Component names, units and group names come from the catalog: rebuild the rows
-        # (unless they already have them: the helper's first page was built with them).
-        rows = self._rows([r.policy for r in self.table.all_rows])
-        if rows != self.table.all_rows:
+        # built without it (the helper's first page has them; a fired scan begun before
+        # the catalog arrived does not), on screen and held back by a quiet scan.
+        catalog, now = app.catalog, app.now()
+        rows = with_names(self.table.all_rows, catalog, now)
+        if rows is not self.table.all_rows:
             self.table.set_rows(rows)
+        self._scan_rows = with_names(self._scan_rows, catalog, now)
         self._update_status()
         self._update_pane()
         # The user's name is a nicety in the top bar: asked for once the first page is on
