@@ -430,7 +430,9 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         top = self.query_one(TopBar)
         offering = self._offering_label()
         if self.mode == "fired":
-            headline = fired_headline(self.scan_fired, self.scan_total)
+            stopped = self.scan_done and not self.scan_complete and self.scan_page_count
+            read = (self.scan_pages, self.scan_page_count) if stopped else None
+            headline = fired_headline(self.scan_fired, self.scan_total, read)
             top.update_bar(view="Fired policies", detail=_join(headline, offering))
             left = scan_position(
                 self.scan_done,
@@ -438,6 +440,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
                 self.scan_page_count,
                 self.scan_fired,
                 self.scan_total,
+                complete=self.scan_complete,
             )
         else:
             top.update_bar(view="Policies", detail=offering)
