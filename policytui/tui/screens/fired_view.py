@@ -61,7 +61,8 @@ class FiredViewMixin:
         self._scan_generation += 1
         self._scan_rows = []
         self.scan_done = False
-        self.scan_complete = False
+        if not quiet:  # a quiet rescan leaves the last answer (and its status) on screen
+            self.scan_complete = False
         self._scan_pages_read = 0
         self._resume_found = None
         self.scan_pages = 0
@@ -235,8 +236,9 @@ class FiredViewMixin:
         if generation != self._scan_generation or self.mode != "fired":
             return
         self.scan_done = True
-        self.scan_complete = False  # says what it read, not a tally that looks final
-        self.scan_pages = max(self.scan_pages, self._scan_pages_read)
+        if not quiet:  # says what it read, not a tally that looks final
+            self.scan_complete = False
+            self.scan_pages = max(self.scan_pages, self._scan_pages_read)
         self._resume_found = None
         self.table.show_placeholder("")
         if isinstance(exc, errors.AuthenticationError):
