@@ -239,11 +239,29 @@ class Terminal:
         for capture in self.captures:
             for secret in secrets:
                 assert secret not in capture, "a token reached the screen"
-        commands = subprocess.run(
-            ["ps", "-ww", "-eo", "args"], capture_output=True, text=True, timeout=20
-        ).stdout
+        commands = "\n".join(self.command_lines())
         for secret in secrets:
             assert secret not in commands, "a token is on a command line"
+
+    def command_lines(self) -> list[str]:
+        """The command lines of this terminal's processes: its tmux server (which keeps
+        the argv it was started with) and everything running under it. Only these: other
+        programs on a busy machine are not this test's business."""
+        server = self.tmux("display-message", "-p", "-t", self.target, "#{pid}").strip()
+        listing = subprocess.run(
+            ["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True, timeout=20
+        ).stdout
+        table = [line.split(None, 2) for line in listing.splitlines() if line.strip()]
+        parents = {pid: ppid for pid, ppid, *_ in table}
+        args = {pid: rest[0] if rest else "" for pid, _, *rest in table}
+        mine = []
+        for pid in parents:
+            walk = pid
+            while walk and walk != "0" and walk != server:
+                walk = parents.get(walk, "")
+            if walk == server:
+                mine.append(args[pid])
+        return mine
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
