@@ -6,6 +6,7 @@ import argparse
 
 import uvicorn
 
+from policytui.argtypes import float_in, int_in
 from policytui.demo.app import create_app
 from policytui.demo.settings import DemoSettings
 from policytui.demo.users import SAMPLE_USERS
@@ -13,16 +14,18 @@ from policytui.demo.users import SAMPLE_USERS
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="demo-server", description="Serve a Waldur-compatible demo API with sample policies."
+        prog="policytui demo-server",
+        description="Serve a Waldur-compatible demo API with sample policies.",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--policies", type=int, default=60, help="number of sample policies")
+    parser.add_argument("--port", type=int_in(1, 65535), default=8000, help="1 to 65535")
+    parser.add_argument("--policies", type=int_in(0, 1_000_000), default=60,
+                        help="number of sample policies (0 to 1,000,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample data")
     parser.add_argument("--quirks", action="store_true",
                         help="behave like the 2024 server (one limit stored, 500 on bad types)")
-    parser.add_argument("--latency-ms", type=float, default=0.0,
-                        help="delay added to every API request")
+    parser.add_argument("--latency-ms", type=float_in(0, 60_000), default=0.0,
+                        help="delay added to every API request (0 to 60000)")
     return parser
 
 
