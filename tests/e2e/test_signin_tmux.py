@@ -190,3 +190,113 @@ def test_the_app_never_shows_an_env_token_while_the_server_fails(
     for path in [textual_log, *_isolated_home.rglob("*")]:
         if path.is_file():
             assert OWNER_TOKEN not in path.read_text(errors="replace"), path
+
+
+# -- no keyring: the commands `policytui login` prints, pasted into a shell ----------------
+
+KEYRING_PASSWORD = "pasted-keyring-password"
+
+
+def _printed_commands(advice: str) -> list[str]:
+    """The advice's commands in order (lines indented by 7 spaces): choice 1's three,
+    the keyring's first and next-time ones, the plain file's."""
+    return [line[7:] for line in advice.splitlines() if line.startswith(" " * 7)]
+
+
+def _login_without_keyring(server, env: dict[str, str]) -> list[str]:
+    from e2e_terminal import POLICYTUI
+
+    done = subprocess.run(
+        [POLICYTUI, "login", "--profile", "lab", "--url", server.api_url, "--with-token"],
+        input=OWNER_TOKEN + "\n", env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "Profile 'lab' saved in" in done.stderr
+    return _printed_commands(done.stderr)
+
+
+def _shell_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    from e2e_terminal import POLICYTUI, user_env
+
+    # A user's shell with policytui on PATH (as after `pip install`), no token in it.
+    path = f"{Path(POLICYTUI).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return user_env(tmp_path / "home", PATH=path, PS1="$ ", **overrides)  # type: ignore[arg-type]
+
+
+def test_no_keyring_this_shell_only_commands_work_when_pasted(tmp_path):
+    from e2e_terminal import demo_server_process, terminal
+
+    with demo_server_process("--policies", "30") as server:
+        env = _shell_env(tmp_path)
+        commands = _login_without_keyring(server, env)
+        export_url, read_token, start = commands[:3]
+        with terminal(["bash", "--norc", "--noprofile", "-i"], env, size=(100, 30)) as term:
+            term.wait_for("$ ")
+            for command in (export_url, read_token):
+                term.type(command)
+                term.keys("Enter")
+            term.type(OWNER_TOKEN)  # the `read -rs`: nothing is echoed
+            term.keys("Enter")
+            term.type(start)
+            term.keys("Enter")
+            term.wait_for("page 1 of", "acme-owner", timeout=60)
+            term.keys("q")
+            term.wait_for("$ ")
+            term.assert_no_secret(OWNER_TOKEN)
+
+
+def _wait_for_prompt(term, prompt: str) -> None:
+    # The prompt itself, not the command line typed above it (which quotes it); the
+    # D-Bus daemon may write a warning on the same line.
+    term.wait_until(
+        lambda screen: any(
+            prompt in line and f'"{prompt}' not in line for line in screen.splitlines()
+        ),
+        what=f"the prompt {prompt!r}",
+    )
+
+
+def test_no_keyring_secret_service_commands_work_when_pasted(tmp_path):
+    import shutil as _shutil
+
+    from e2e_terminal import demo_server_process, terminal
+
+    missing = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not _shutil.which(t)]
+    if missing:
+        pytest.skip(f"no real Secret Service here: {', '.join(missing)} not installed")
+    with demo_server_process("--policies", "30") as server:
+        commands = _login_without_keyring(server, _shell_env(tmp_path))
+        first, then = commands[3:5]
+        # The same user, now with keyring choosing its own backend (no fail backend
+        # forced, no display for a prompt): the Secret Service started by the command.
+        env = _shell_env(tmp_path)
+        env.pop("PYTHON_KEYRING_BACKEND", None)
+        env.pop("DISPLAY", None)
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        with terminal(["bash", "--norc", "--noprofile", "-i"], env, size=(100, 30)) as term:
+            term.wait_for("$ ")
+            term.type(first)
+            term.keys("Enter")
+            _wait_for_prompt(term, "Keyring password:")
+            term.type(KEYRING_PASSWORD)
+            term.keys("Enter")
+            term.wait_for("API token (typing is hidden):", timeout=60)
+            term.type(OWNER_TOKEN)
+            term.keys("Enter")
+            # Stored in the keyring, then the app starts with it, in the same command.
+            term.wait_for("page 1 of", "acme-owner", timeout=60)
+            term.keys("q")
+            term.wait_for("Token stored in the OS keyring (SecretService).", "$ ")
+            term.keys("C-l")
+            term.wait_gone("Token stored")
+            # Next time: a new D-Bus session, the same password, no token asked for.
+            term.type(then)
+            term.keys("Enter")
+            _wait_for_prompt(term, "Keyring password:")
+            term.type(KEYRING_PASSWORD)
+            term.keys("Enter")
+            term.wait_for("page 1 of", "acme-owner", timeout=60)
+            assert "Sign in to Waldur" not in term.screen()
+            term.keys("q")
+            term.wait_for("$ ")
+            term.assert_no_secret(OWNER_TOKEN, KEYRING_PASSWORD)
