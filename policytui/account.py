@@ -142,8 +142,7 @@ async def check_sign_in(
             ) from None
         except errors.ConnectionFailed:
             raise SignInError(
-                f"Cannot reach {host}: nothing answered (the host name does not resolve, or "
-                "the port is closed). Check the URL and your network or VPN.",
+                f"{errors.cannot_reach(host)} Check the URL and your network or VPN.",
                 problem="unreachable",
             ) from None
         except errors.AuthenticationError:
@@ -434,7 +433,10 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     for name in sorted(config.profiles):
         profile = config.profiles[name]
         mark = "*" if name == config.default_profile else " "
-        flags = "" if profile.verify else "  [TLS not verified]"
+        if urlsplit(profile.url).scheme == "http":
+            flags = "  [plain HTTP: not encrypted]"
+        else:
+            flags = "" if profile.verify else "  [TLS not verified]"
         print(f"{mark} {name:<{width}}  {profile.url}{flags}")
     return 0
 
@@ -515,9 +517,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         mark = " (default)" if profile.name == config.default_profile else ""
         print(f"\nProfile {profile.name}{mark}")
         print(f"  URL:   {profile.url}")
-        tls = "verified" if profile.verify else "NOT VERIFIED (--insecure)"
-        if profile.ca_bundle:
-            tls += f", CA bundle {profile.ca_bundle}"
+        if urlsplit(profile.url).scheme == "http":
+            # No TLS at all: "verified" would say the opposite of the truth.
+            from policytui.api.tls import PLAIN_HTTP
+
+            tls = f"{PLAIN_HTTP} (the token and all data cross the network in the clear)"
+        else:
+            tls = "verified" if profile.verify else "NOT VERIFIED (--insecure)"
+            if profile.ca_bundle:
+                tls += f", CA bundle {profile.ca_bundle}"
         print(f"  TLS:   {tls}")
         if not profile.verify:
             warnings.append(f"{profile.name}: TLS certificates are not checked.")

@@ -58,6 +58,26 @@ class SignInHint:
 
 
 SESSION_EXPIRED = "Your session expired or the token was revoked. Sign in again to go on."
+_WHOSE_TOKEN = {
+    "env": "the token from the environment (WALDUR_ACCESS_TOKEN)",
+    "keyring": "the token stored in the OS keyring",
+    "file": "the token stored in the plain file",
+}
+
+
+def token_rejected(session: Session | None) -> str:
+    """A 401 for a token the server never accepted in this run: it is wrong (or for
+    another server), not expired."""
+    source = session.token_source if session else ""
+    whose = _WHOSE_TOKEN.get(source, "the token")
+    profile = f" of profile {session.profile!r}" if session and session.profile else ""
+    if source not in ("keyring", "file"):
+        profile = ""
+    return (
+        f"The server rejected {whose}{profile} (401): it was never accepted here. "
+        "Copy the token again from your Waldur user profile (Credentials → API token) "
+        "and sign in."
+    )
 
 
 class SessionChanged(Message):
@@ -236,7 +256,12 @@ class PolicyApp(App[int]):
         """A 401 happened: ask for a token again, keeping every screen beneath as it is."""
         if self._signing_in:
             return
-        self._push_login(message=message or SESSION_EXPIRED)
+        if message is None:
+            # Accepted once (the user was read, or a sign-in checked it): expired or
+            # revoked since. Never accepted: the server rejected it, say that instead.
+            accepted = self.user is not None or bool(self.session and self.session.checked)
+            message = SESSION_EXPIRED if accepted else token_rejected(self.session)
+        self._push_login(message=message)
 
     def switch_session(self, session: Session) -> None:
         """Another profile was chosen in the palette: start over with its session."""

@@ -67,7 +67,7 @@ def test_login_status_logout_round_trip_with_the_plain_file(demo_server):
     assert "OS keyring: not usable: no OS keyring is available" in status.stdout
 
     profiles = run_cli("profiles")
-    assert profiles.stdout.strip() == f"* demo  {demo_server.url}/api/"
+    assert profiles.stdout.strip() == f"* demo  {demo_server.url}/api/  [plain HTTP: not encrypted]"
 
     logout = run_cli("logout")
     assert logout.returncode == 0, logout.stderr

@@ -481,7 +481,13 @@ class LoginScreen(Screen[Session | None]):
         if outcome.stored is not None:
             where = outcome.stored
             self._session = Session(
-                url, self._token_or_fail(), where.where, profile, self._verify, self._ca_bundle
+                url,
+                self._token_or_fail(),
+                where.where,
+                profile,
+                self._verify,
+                self._ca_bundle,
+                checked=True,
             )
             if outcome.reused:
                 stored_text.update(f"Using the token stored in the {where.detail}.")
@@ -519,8 +525,9 @@ class LoginScreen(Screen[Session | None]):
     @on(Button.Pressed, "#login-session-only")
     def _session_only(self) -> None:
         url, profile = self._pending
+        token = self._token_or_fail()
         self.dismiss(
-            Session(url, self._token_or_fail(), "prompt", profile, self._verify, self._ca_bundle)
+            Session(url, token, "prompt", profile, self._verify, self._ca_bundle, checked=True)
         )
 
     @on(Button.Pressed, "#login-plain-file")

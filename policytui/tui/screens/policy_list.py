@@ -453,7 +453,8 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         if self._changed:
             right.append(f"◆ {len(self._changed)} changed")
         if self._catalog_failed:
-            right.append("names unavailable")
+            # Rows show component types and group counts instead of names; r asks again.
+            right.append("names not loaded: r retries")
         self.query_one(StatusBar).set_parts(left, " · ".join(right))
 
     @property
