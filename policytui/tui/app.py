@@ -58,25 +58,27 @@ class SignInHint:
 
 
 SESSION_EXPIRED = "Your session expired or the token was revoked. Sign in again to go on."
-_WHOSE_TOKEN = {
-    "env": "the token from the environment (WALDUR_ACCESS_TOKEN)",
-    "keyring": "the token stored in the OS keyring",
-    "file": "the token stored in the plain file",
-}
+_STORED_IN = {"keyring": "the OS keyring", "file": "the plain file"}
 
 
 def token_rejected(session: Session | None) -> str:
-    """A 401 for a token the server never accepted in this run: it is wrong (or for
-    another server), not expired."""
+    """A 401 for a token the server has not accepted in this run (the first request):
+    the server rejected it, which is not the same as a session that expired."""
     source = session.token_source if session else ""
-    whose = _WHOSE_TOKEN.get(source, "the token")
-    profile = f" of profile {session.profile!r}" if session and session.profile else ""
-    if source not in ("keyring", "file"):
-        profile = ""
+    if session is not None and source in _STORED_IN:
+        profile = f" for profile {session.profile!r}" if session.profile else ""
+        return (
+            f"The server rejected the token stored in {_STORED_IN[source]}{profile} (401 at "
+            "the first request): it may have been revoked or have expired since you signed "
+            "in. Sign in again with a new token."
+        )
+    whose = "the token from the environment (WALDUR_ACCESS_TOKEN)"
+    if source != "env":
+        whose = "the token"
     return (
-        f"The server rejected {whose}{profile} (401): it was never accepted here. "
-        "Copy the token again from your Waldur user profile (Credentials → API token) "
-        "and sign in."
+        f"The server rejected {whose} (401 at the first request): check that it is for "
+        "this server, or copy it again from your Waldur user profile (Credentials → API "
+        "token) and sign in."
     )
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from login_host import LoginHost, fill, settle
 from pydantic import SecretStr
 from textual.widgets import Static
@@ -78,15 +79,24 @@ async def test_the_top_bar_says_plain_http_for_an_http_url(demo_server):
         assert "plain HTTP: not encrypted" in top and "fired of 60" in top, top
 
 
-async def test_a_token_never_accepted_is_said_to_be_rejected_not_expired(demo_server):
-    app = app_for(demo_server.url, "0" * 40)
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("env", "The server rejected the token from the environment (WALDUR_ACCESS_TOKEN)"),
+        ("keyring", "The server rejected the token stored in the OS keyring for profile 'lab'"),
+    ],
+)
+async def test_a_token_not_accepted_at_the_first_request_is_said_to_be_rejected(
+    demo_server, source, said
+):
+    session = Session(url=demo_server.url, token=SecretStr("0" * 40), token_source=source,
+                      profile="lab")  # fmt: skip
+    app = PolicyApp(session, clock=lambda: DEMO_NOW)
     async with app.run_test(size=SIZE) as pilot:
         text = await wait_for_text(pilot, "Sign in to Waldur")
-        message = str(app.screen.query_one("#login-message", Static).render())
-        assert "The server rejected the token from the environment (WALDUR_ACCESS_TOKEN)" in (
-            message
-        )
-        assert "expired" not in message and "revoked" not in message
+        message = " ".join(str(app.screen.query_one("#login-message", Static).render()).split())
+        assert said in message and "(401 at the first request)" in message
+        assert "Your session expired" not in message
         assert "0" * 40 not in text
 
 
