@@ -53,3 +53,22 @@ def test_numbers_in_range_are_taken():
         ["--page-size", "300", "--watch", "1.5", "--demo-policies", "0"]
     )
     assert (args.page_size, args.watch, args.demo_policies) == (300, 1.5, 0)
+
+
+def test_a_busy_port_is_one_line_and_exit_status_2():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [str(POLICYTUI), "demo-server", "--port", str(port)],
+            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "demo server: http" not in done.stdout
+    errors = [line for line in done.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port}: address already in use" in (
+        errors[0]
+    ), done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 
 import uvicorn
 
@@ -29,8 +30,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is printed: a busy port or a host
+    that does not resolve is an argument error, not a server that claims to be up."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        parser.error(
+            f"argument --port/--host: cannot listen on {args.host}:{args.port}: {reason} "
+            "(choose another --port, or a --host of this machine)"
+        )
     settings = DemoSettings(policies=args.policies, seed=args.seed, quirks=args.quirks,
                             latency_ms=args.latency_ms)
     app = create_app(settings)
@@ -39,5 +63,6 @@ def serve(argv: list[str] | None = None) -> int:
     for key, user in SAMPLE_USERS.items():
         print(f"  {key:<6} {user['username']:<11} {user['full_name']:<12} token {user['token']}",
               flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
