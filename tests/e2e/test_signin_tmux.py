@@ -324,5 +324,16 @@ def test_no_keyring_secret_service_commands_work_when_pasted(tmp_path):
             term.wait_for("page 1 of", "acme-owner", timeout=60)
             assert "Sign in to Waldur" not in term.screen()
             term.keys("q")
-            term.wait_for("$ ")
+            # Back at the prompt (the app's screen gone, a fresh "$ " last), then the
+            # shell ends: only after the D-Bus session did, so nothing of it lingers.
+            term.wait_until(
+                lambda screen: screen.rstrip().endswith("$") and "page 1 of" not in screen,
+                what="the shell prompt after the app",
+            )
+            term.type("exit")
+            term.keys("Enter")
+            deadline = time.monotonic() + 30  # the harness's waits stop at "[exited"
+            while "[exited 0]" not in term.screen() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "[exited 0]" in term.screen()
             term.assert_no_secret(OWNER_TOKEN, KEYRING_PASSWORD)
