@@ -31,7 +31,7 @@ from policytui.config import (
     check_profile_name,
     env_url,
 )
-from policytui.secret import Secret, SecretLike
+from policytui.secret import Secret, SecretLike, pasted_token
 from policytui.session import Session
 
 if TYPE_CHECKING:
@@ -142,8 +142,7 @@ async def check_sign_in(
             ) from None
         except errors.ConnectionFailed:
             raise SignInError(
-                f"Cannot reach {host}: nothing answered (the host name does not resolve, or "
-                "the port is closed). Check the URL and your network or VPN.",
+                f"{errors.cannot_reach(host)} Check the URL and your network or VPN.",
                 problem="unreachable",
             ) from None
         except errors.AuthenticationError:
@@ -266,9 +265,12 @@ def resolve(args: argparse.Namespace) -> Resolution:
     try:
         stored = credentials.load_token(profile.name, url, prefer=prefer)
     except credentials.KeyringUnavailable as exc:
-        return Resolution(
-            None, f"The stored token cannot be read: {exc}", profile=profile.name, url=url
-        )
+        if profile.storage is None:
+            # Saved by a sign-in whose token had nowhere to go: nothing to read, say so.
+            reason = f"No token is stored for profile {profile.name!r}: {exc}"
+        else:
+            reason = f"The stored token cannot be read: {exc}"
+        return Resolution(None, reason, profile=profile.name, url=url)
     if stored is None:
         return Resolution(
             None, f"No token is stored for profile {profile.name!r}.", profile=profile.name, url=url
@@ -300,8 +302,8 @@ def _err(text: str) -> None:
 def _read_token(with_token: bool, stdin: TextIO) -> Secret:
     # Wrapped at once: the plain text never sits in a named local a traceback could print.
     if with_token:
-        return Secret(stdin.readline().strip())
-    return Secret(getpass.getpass("API token (typing is hidden): ").strip())
+        return pasted_token(stdin.readline())
+    return pasted_token(getpass.getpass("API token (typing is hidden): "))
 
 
 def cmd_login(args: argparse.Namespace) -> int:
@@ -345,10 +347,20 @@ def cmd_login(args: argparse.Namespace) -> int:
         return 2
     import asyncio
 
+    # Kept whatever happens to the token: the next `policytui login --profile NAME`
+    # (or a command the advice below prints) finds the URL and TLS settings here.
+    keep = existing.storage if existing and existing.url == url else None
+    profile = Profile(name, url, verify, ca_bundle, keep)
     try:
         user = asyncio.run(check_sign_in(url, token, verify=verify, ca_bundle=ca_bundle))
     except SignInError as exc:
-        _err(f"Sign-in failed: {exc}\nNothing was saved.")
+        _err(f"Sign-in failed: {exc}")
+        if exc.field == "token" and (existing is None or existing.url == url):
+            # The server answered as a Waldur API: the URL is right, only the token is not.
+            path = _save_profile(config, profile)
+            _err(f"Profile {name!r} saved in {path} (URL and TLS settings); no token stored.")
+        else:
+            _err("Nothing was saved.")
         return 1
     print(f"Signed in to {url} as {describe_user(user)}.")
     try:
@@ -356,14 +368,12 @@ def cmd_login(args: argparse.Namespace) -> int:
             name, url, token, allow_file=bool(getattr(args, "insecure_storage", False))
         )
     except credentials.KeyringUnavailable as exc:
-        _err(exc.advice(profile=name))
-        _err("Nothing was saved.")
+        path = _save_profile(config, profile)
+        _err(exc.advice(profile=name, url=url))
+        _err(f"Profile {name!r} saved in {path} (URL and TLS settings); the token was not stored.")
         return 1
-    config.put(
-        Profile(name, url, verify, ca_bundle, stored.where if stored.where != "env" else None),
-        make_default=config.default_profile is None,
-    )
-    path = config.save()
+    where = stored.where if stored.where != "env" else None
+    path = _save_profile(config, Profile(name, url, verify, ca_bundle, where))
     if stored.plaintext:
         _err(
             f"WARNING: the token is stored in PLAIN TEXT in {stored.detail.split(' ', 2)[-1]} "
@@ -374,6 +384,11 @@ def cmd_login(args: argparse.Namespace) -> int:
     default = " (the default)" if config.default_profile == name else ""
     print(f"Profile {name!r}{default} saved in {path}.")
     return 0
+
+
+def _save_profile(config: Config, profile: Profile) -> str:
+    config.put(profile, make_default=config.default_profile is None)
+    return str(config.save())
 
 
 def cmd_logout(args: argparse.Namespace) -> int:
@@ -418,7 +433,10 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     for name in sorted(config.profiles):
         profile = config.profiles[name]
         mark = "*" if name == config.default_profile else " "
-        flags = "" if profile.verify else "  [TLS not verified]"
+        if urlsplit(profile.url).scheme == "http":
+            flags = "  [plain HTTP: not encrypted]"
+        else:
+            flags = "" if profile.verify else "  [TLS not verified]"
         print(f"{mark} {name:<{width}}  {profile.url}{flags}")
     return 0
 
@@ -499,9 +517,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         mark = " (default)" if profile.name == config.default_profile else ""
         print(f"\nProfile {profile.name}{mark}")
         print(f"  URL:   {profile.url}")
-        tls = "verified" if profile.verify else "NOT VERIFIED (--insecure)"
-        if profile.ca_bundle:
-            tls += f", CA bundle {profile.ca_bundle}"
+        if urlsplit(profile.url).scheme == "http":
+            # No TLS at all: "verified" would say the opposite of the truth.
+            from policytui.api.tls import PLAIN_HTTP
+
+            tls = f"{PLAIN_HTTP} (the token and all data cross the network in the clear)"
+        else:
+            tls = "verified" if profile.verify else "NOT VERIFIED (--insecure)"
+            if profile.ca_bundle:
+                tls += f", CA bundle {profile.ca_bundle}"
         print(f"  TLS:   {tls}")
         if not profile.verify:
             warnings.append(f"{profile.name}: TLS certificates are not checked.")

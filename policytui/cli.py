@@ -12,6 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from policytui import __version__
+from policytui.argtypes import float_in, int_in
+
+#: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
+MAX_PAGE_SIZE = 300
+#: Enough for the scale tests (100 000) with room; ten million would take hours to seed.
+MAX_DEMO_POLICIES = 1_000_000
+#: A refresh more often than every second would hammer the server; a day is the longest.
+WATCH_RANGE = (1.0, 86_400.0)
 
 
 def _connection_options(parser: argparse.ArgumentParser) -> None:
@@ -32,11 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"policytui {__version__}")
     _connection_options(parser)
+    parser.add_argument("--demo", action="store_true", help="run against the built-in demo server")
     parser.add_argument(
-        "--demo", action="store_true", help="run against the built-in demo server"
-    )
-    parser.add_argument(
-        "--demo-policies", type=int, default=60, metavar="N", help="demo: number of policies"
+        "--demo-policies",
+        type=int_in(0, MAX_DEMO_POLICIES),
+        default=60,
+        metavar="N",
+        help=f"demo: number of policies (0 to {MAX_DEMO_POLICIES:,})",
     )
     parser.add_argument(
         "--demo-quirks",
@@ -45,12 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--watch",
-        type=float,
+        type=float_in(*WATCH_RANGE, unit="seconds"),
         metavar="SECONDS",
-        help="refresh every SECONDS and mark policies whose fired state changed",
+        help="refresh every SECONDS (1 to 86400) and mark policies whose fired state changed",
     )
     parser.add_argument(
-        "--page-size", type=int, metavar="N", help="policies per page (default: fit the screen)"
+        "--page-size",
+        type=int_in(1, MAX_PAGE_SIZE),
+        metavar="N",
+        help=f"policies per page, 1 to {MAX_PAGE_SIZE} (default: fit the screen)",
     )
     parser.add_argument(
         "--insecure-storage",

@@ -23,7 +23,7 @@ from typing import Literal, TypeVar
 import platformdirs
 
 from policytui.config import APP_NAME
-from policytui.secret import Secret, SecretLike
+from policytui.secret import Secret, SecretLike, pasted_token
 
 SERVICE = "policytui"
 TOKEN_ENV_VARS = ("WALDUR_ACCESS_TOKEN", "WALDUR_TOKEN")
@@ -35,12 +35,6 @@ KEYRING_PROMPT_TIMEOUT = 60.0
 Where = Literal["env", "keyring", "file"]
 T = TypeVar("T")
 
-DBUS_RECIPE = (
-    "dbus-run-session -- sh -c "
-    '\'printf %s "$KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets '
-    ">/dev/null; policytui'"
-)
-
 
 class KeyringUnavailable(Exception):
     """No usable OS keyring; ``str()`` says why in plain words, ``advice()`` what to do."""
@@ -49,24 +43,11 @@ class KeyringUnavailable(Exception):
         super().__init__(reason)
         self.reason = reason
 
-    def advice(self, *, profile: str | None = None) -> str:
-        return keyring_advice(self.reason, profile=profile)
+    def advice(self, *, profile: str, url: str) -> str:
+        """The ways on, as commands to paste for this profile and URL."""
+        from policytui.no_keyring import advice
 
-
-def keyring_advice(reason: str, *, profile: str | None = None) -> str:
-    """The three ways forward when the keyring cannot hold the token."""
-    login = "policytui login" + (f" --profile {profile}" if profile else "")
-    return (
-        f"The token cannot be kept in the OS keyring: {reason}\n"
-        "Choose one:\n"
-        "  1. For this session only, set the environment variables (nothing is stored):\n"
-        "       export WALDUR_API_URL=https://waldur.example.com/api/\n"
-        "       read -rs WALDUR_ACCESS_TOKEN && export WALDUR_ACCESS_TOKEN\n"
-        "  2. Start a Secret Service for this shell (packages dbus and gnome-keyring):\n"
-        f"       {DBUS_RECIPE}\n"
-        "  3. Store the token in a plain file readable only by you (mode 0600):\n"
-        f"       {login} --insecure-storage"
-    )
+        return advice(self.reason, profile=profile, url=url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +77,7 @@ def env_token() -> StoredToken | None:
     """``WALDUR_ACCESS_TOKEN`` (or ``WALDUR_TOKEN``): used for this run, never written."""
     for name in TOKEN_ENV_VARS:
         if os.environ.get(name, "").strip():
-            return StoredToken(Secret(os.environ[name].strip()), "env", f"${name}")
+            return StoredToken(pasted_token(os.environ[name]), "env", f"${name}")
     return None
 
 

@@ -10,9 +10,12 @@ whichever type holds the token), equality, hashing and ``len``. Anything with a
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 MASK = "**********"
+#: What people copy along with a token: the header's scheme, or the whole header line.
+_SCHEME = re.compile(r"(?:authorization:\s*)?(?:token|bearer)\s+(?=\S)", re.IGNORECASE)
 
 
 class SecretLike(Protocol):
@@ -48,3 +51,10 @@ class Secret:
 
     def __len__(self) -> int:
         return len(self._secret_value)
+
+
+def pasted_token(text: str) -> Secret:
+    """The token in what the user pasted or typed: whitespace trimmed, and a leading
+    ``Token``/``Bearer`` (or ``Authorization: Token``) dropped, as copied from a header
+    or Waldur's docs. The text goes straight into a Secret: no plain copy is named."""
+    return Secret(_SCHEME.sub("", text.strip(), count=1).strip())

@@ -27,6 +27,9 @@ class Session:
     verify: bool = True
     ca_bundle: str | None = None
     demo: bool = False
+    #: The server accepted this token when the session was made (the sign-in check):
+    #: a later 401 means it expired or was revoked, not that it never worked.
+    checked: bool = False
 
     def __repr__(self) -> str:
         return (

@@ -265,7 +265,9 @@ class WaldurClient:
             return errors.TLSError(tls.untrusted(host))
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
             return errors.ConnectionFailed(f"The connection to {host} dropped mid-answer.")
-        return errors.ConnectionFailed(f"Cannot reach {host}: {type(exc).__name__}.")
+        return errors.ConnectionFailed(
+            errors.cannot_reach(host, proxy=isinstance(exc, httpx.ProxyError))
+        )
 
     async def get_json(self, path: str, params: Any = None) -> Any:
         response = await self.request("GET", path, params=params)

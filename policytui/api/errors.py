@@ -59,6 +59,16 @@ class ConnectionFailed(WaldurError):
     """The server could not be reached (DNS, refused, reset, dropped mid-body)."""
 
 
+def cannot_reach(host: str, *, proxy: bool = False) -> str:
+    """What a failed connection means, in plain words (no exception class names)."""
+    if proxy:
+        return f"Cannot reach {host}: the proxy refused or failed the connection."
+    return (
+        f"Cannot reach {host}: nothing answered (the host name does not resolve, "
+        "or nothing listens on that port)."
+    )
+
+
 class Timeout(ConnectionFailed):
     """The server did not answer in time. For a write, the outcome is unknown."""
 

@@ -27,6 +27,9 @@ _NOT_YET_VALID = 9
 #: Host name and IP address mismatch.
 _HOST_MISMATCH = {62, 64}
 
+#: What an http:// API URL means, said in the app's top bar and in `policytui status`.
+PLAIN_HTTP = "plain HTTP: not encrypted"
+
 _TRUST_HINT = "give a CA bundle with --ca-bundle, or --insecure if you really must"
 
 

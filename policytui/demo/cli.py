@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import socket
 
 import uvicorn
 
+from policytui.argtypes import float_in, int_in
 from policytui.demo.app import create_app
 from policytui.demo.settings import DemoSettings
 from policytui.demo.users import SAMPLE_USERS
@@ -13,21 +15,46 @@ from policytui.demo.users import SAMPLE_USERS
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="demo-server", description="Serve a Waldur-compatible demo API with sample policies."
+        prog="policytui demo-server",
+        description="Serve a Waldur-compatible demo API with sample policies.",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--policies", type=int, default=60, help="number of sample policies")
+    parser.add_argument("--port", type=int_in(1, 65535), default=8000, help="1 to 65535")
+    parser.add_argument("--policies", type=int_in(0, 1_000_000), default=60,
+                        help="number of sample policies (0 to 1,000,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample data")
     parser.add_argument("--quirks", action="store_true",
                         help="behave like the 2024 server (one limit stored, 500 on bad types)")
-    parser.add_argument("--latency-ms", type=float, default=0.0,
-                        help="delay added to every API request")
+    parser.add_argument("--latency-ms", type=float_in(0, 60_000), default=0.0,
+                        help="delay added to every API request (0 to 60000)")
     return parser
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is printed: a busy port or a host
+    that does not resolve is an argument error, not a server that claims to be up."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        parser.error(
+            f"argument --port/--host: cannot listen on {args.host}:{args.port}: {reason} "
+            "(choose another --port, or a --host of this machine)"
+        )
     settings = DemoSettings(policies=args.policies, seed=args.seed, quirks=args.quirks,
                             latency_ms=args.latency_ms)
     app = create_app(settings)
@@ -36,5 +63,6 @@ def serve(argv: list[str] | None = None) -> int:
     for key, user in SAMPLE_USERS.items():
         print(f"  {key:<6} {user['username']:<11} {user['full_name']:<12} token {user['token']}",
               flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])
     return 0

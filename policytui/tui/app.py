@@ -58,6 +58,28 @@ class SignInHint:
 
 
 SESSION_EXPIRED = "Your session expired or the token was revoked. Sign in again to go on."
+_STORED_IN = {"keyring": "the OS keyring", "file": "the plain file"}
+
+
+def token_rejected(session: Session | None) -> str:
+    """A 401 for a token the server has not accepted in this run (the first request):
+    the server rejected it, which is not the same as a session that expired."""
+    source = session.token_source if session else ""
+    if session is not None and source in _STORED_IN:
+        profile = f" for profile {session.profile!r}" if session.profile else ""
+        return (
+            f"The server rejected the token stored in {_STORED_IN[source]}{profile} (401 at "
+            "the first request): it may have been revoked or have expired since you signed "
+            "in. Sign in again with a new token."
+        )
+    whose = "the token from the environment (WALDUR_ACCESS_TOKEN)"
+    if source != "env":
+        whose = "the token"
+    return (
+        f"The server rejected {whose} (401 at the first request): check that it is for "
+        "this server, or copy it again from your Waldur user profile (Credentials → API "
+        "token) and sign in."
+    )
 
 
 class SessionChanged(Message):
@@ -236,7 +258,12 @@ class PolicyApp(App[int]):
         """A 401 happened: ask for a token again, keeping every screen beneath as it is."""
         if self._signing_in:
             return
-        self._push_login(message=message or SESSION_EXPIRED)
+        if message is None:
+            # Accepted once (the user was read, or a sign-in checked it): expired or
+            # revoked since. Never accepted: the server rejected it, say that instead.
+            accepted = self.user is not None or bool(self.session and self.session.checked)
+            message = SESSION_EXPIRED if accepted else token_rejected(self.session)
+        self._push_login(message=message)
 
     def switch_session(self, session: Session) -> None:
         """Another profile was chosen in the palette: start over with its session."""

@@ -162,7 +162,10 @@ async def test_connection_refused() -> None:
         with pytest.raises(errors.ConnectionFailed) as caught:
             await client.policies.list()
     assert not isinstance(caught.value, errors.Timeout | errors.TLSError)
-    assert safe_line(caught.value) == f"Cannot reach 127.0.0.1:{port}: ConnectError."
+    assert safe_line(caught.value) == (
+        f"Cannot reach 127.0.0.1:{port}: nothing answered (the host name does not resolve, "
+        "or nothing listens on that port)."
+    )
 
 
 async def test_timeout(fresh_demo_server) -> None:

@@ -67,7 +67,7 @@ def test_login_status_logout_round_trip_with_the_plain_file(demo_server):
     assert "OS keyring: not usable: no OS keyring is available" in status.stdout
 
     profiles = run_cli("profiles")
-    assert profiles.stdout.strip() == f"* demo  {demo_server.url}/api/"
+    assert profiles.stdout.strip() == f"* demo  {demo_server.url}/api/  [plain HTTP: not encrypted]"
 
     logout = run_cli("logout")
     assert logout.returncode == 0, logout.stderr
@@ -80,17 +80,97 @@ def test_login_status_logout_round_trip_with_the_plain_file(demo_server):
         assert OWNER_TOKEN not in result.stdout + result.stderr
 
 
-def test_login_without_a_keyring_explains_the_choices_and_saves_nothing(demo_server):
-    result = run_cli("login", "--url", demo_server.url, "--with-token", stdin=STAFF_TOKEN)
+def printed_commands(advice: str) -> list[str]:
+    """The commands of the no-keyring advice, in order: the lines indented by 7 spaces
+    (choice 1's three, choice 2's first and next-time ones, choice 3's)."""
+    return [line[7:] for line in advice.splitlines() if line.startswith(" " * 7)]
+
+
+def run_pasted(command: str, *, stdin: str = ""):
+    """``command`` run by bash as a user pasting it would, with policytui on PATH."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.run(
+        ["bash", "-c", command], input=stdin, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PATH": path},
+    )  # fmt: skip
+
+
+def test_login_without_a_keyring_saves_the_profile_and_prints_complete_commands(demo_server):
+    url = f"{demo_server.url}/api/"
+    result = run_cli(
+        "login", "--profile", "lab", "--url", demo_server.url, "--with-token", stdin=STAFF_TOKEN
+    )
     assert result.returncode == 1
     assert "Signed in to" in result.stdout  # the token was fine...
     assert "The token cannot be kept in the OS keyring" in result.stderr  # ...the keyring not
     assert "WALDUR_ACCESS_TOKEN=" not in result.stderr  # never suggests a token on a command line
-    assert "read -rs WALDUR_ACCESS_TOKEN" in result.stderr
-    assert "--insecure-storage" in result.stderr and "dbus-run-session" in result.stderr
-    assert "Nothing was saved." in result.stderr
-    assert not config_path().exists()
+    assert "Profile 'lab' saved in" in result.stderr and "the token was not stored" in result.stderr
+    # The profile is kept (URL and TLS settings), the token nowhere.
+    profile = Config.load().get("lab")
+    assert profile is not None and (profile.url, profile.verify, profile.storage) == (
+        url,
+        True,
+        None,
+    )
     assert not credentials.token_dir().exists()
+
+    commands = printed_commands(result.stderr)
+    assert commands[:3] == [
+        f"export WALDUR_API_URL={url}",
+        "read -rs WALDUR_ACCESS_TOKEN && export WALDUR_ACCESS_TOKEN",
+        "policytui --profile lab",
+    ]
+    keyring_first, keyring_next, plain_file = commands[3:]
+    # The keyring password is asked for, never taken from a variable nobody set.
+    assert 'read -rsp "Keyring password: " pw' in keyring_first
+    assert f'policytui login --profile lab --url "{url}" && policytui --profile lab' in (
+        keyring_first
+    )
+    assert keyring_next.endswith("&& policytui --profile lab'")
+    assert plain_file == f"policytui login --profile lab --url {url} --insecure-storage"
+    assert "example.com" not in result.stderr and "KEYRING_PASSWORD" not in result.stderr
+
+    # Choice 3, pasted as printed: the token is asked for, the URL is not.
+    pasted = run_pasted(plain_file, stdin=STAFF_TOKEN + "\n")
+    assert pasted.returncode == 0, pasted.stderr
+    assert "Waldur API URL" not in pasted.stdout + pasted.stderr
+    assert f"Signed in to {url} as Sam Staff (staff), staff." in pasted.stdout
+    assert "WARNING: the token is stored in PLAIN TEXT" in pasted.stderr
+    # Choice 1's first two lines, pasted, then the token: the environment session works.
+    session = run_pasted("\n".join([*commands[:2], "policytui status"]), stdin=STAFF_TOKEN + "\n")
+    assert session.returncode == 0, session.stderr
+    assert f"Environment: $WALDUR_ACCESS_TOKEN overrides the stored tokens; {url}" in (
+        session.stdout
+    )
+    assert "Environment session: Sam Staff (staff), staff" in session.stdout
+    for done in (result, pasted, session):
+        assert STAFF_TOKEN not in done.stdout + done.stderr
+
+
+def test_a_rejected_token_keeps_the_url_for_next_time(demo_server):
+    first = run_cli("login", "--profile", "lab", "--url", demo_server.url, "--with-token",
+                    stdin="0" * 40 + "\n")  # fmt: skip
+    assert first.returncode == 1
+    assert "rejected the token (401)" in first.stderr
+    assert "Profile 'lab' saved in" in first.stderr
+    # The next attempt asks for the token only (stdin is not a terminal: no URL prompt).
+    again = run_cli("login", "--profile", "lab", "--with-token", "--insecure-storage",
+                    stdin=OWNER_TOKEN + "\n")  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert f"Signed in to {demo_server.url}/api/ as Alice Owner" in again.stdout
+
+
+def test_pasted_token_with_its_scheme_is_taken(demo_server, memory_keyring):
+    for pasted in (f"Token {OWNER_TOKEN}", f"  Bearer {OWNER_TOKEN}  "):
+        done = run_cli(
+            "login", "--url", demo_server.url, "--with-token", "--insecure-storage",
+            stdin=pasted + "\n",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "as Alice Owner (acme-owner), not staff." in done.stdout
+    status = run_cli("status", env={"WALDUR_ACCESS_TOKEN": f"Token {STAFF_TOKEN}",
+                                    "WALDUR_API_URL": demo_server.url})  # fmt: skip
+    assert "Environment session: Sam Staff (staff), staff" in status.stdout
 
 
 def test_login_into_the_keyring(demo_server, memory_keyring, capsys, monkeypatch):
@@ -129,7 +209,8 @@ def test_each_failure_has_its_own_message_and_nothing_is_saved(
     assert expected in err
     assert token not in err
     assert memory_keyring.entries == {}
-    assert not config_path().exists()
+    # A rejected token keeps the URL (the server answered as Waldur); a bad URL nothing.
+    assert config_path().exists() == (expected == "rejected the token (401)")
 
 
 def test_empty_token_is_refused(demo_server, capsys, monkeypatch):
@@ -182,7 +263,7 @@ def test_a_hung_keyring_cannot_keep_the_process_from_exiting(demo_server):
     assert time.monotonic() - started < 15
     assert result.returncode == 1
     assert "did not answer within 2 s" in result.stderr
-    assert "Nothing was saved." in result.stderr
+    assert "the token was not stored" in result.stderr
 
 
 def test_status_names_the_environment_override(demo_server, monkeypatch, capsys):

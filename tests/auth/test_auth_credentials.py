@@ -38,10 +38,11 @@ def test_fail_backend_is_reported_at_once_in_plain_words():
         credentials.store_token("prod", URL, SecretStr(TOKEN))
     assert time.monotonic() - started < 1
     assert "no OS keyring is available" in str(caught.value)
-    advice = caught.value.advice(profile="prod")
-    assert "WALDUR_ACCESS_TOKEN" in advice
+    advice = caught.value.advice(profile="prod", url=URL)
+    assert f"export WALDUR_API_URL={URL}" in advice
+    assert "read -rs WALDUR_ACCESS_TOKEN && export WALDUR_ACCESS_TOKEN" in advice
     assert "dbus-run-session" in advice and "gnome-keyring-daemon --unlock" in advice
-    assert "policytui login --profile prod --insecure-storage" in advice
+    assert f"policytui login --profile prod --url {URL} --insecure-storage" in advice
     assert TOKEN not in advice
     assert not credentials.token_dir().exists(), "nothing may be written without opt-in"
 

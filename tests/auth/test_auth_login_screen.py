@@ -45,7 +45,14 @@ async def test_bad_token_gets_its_message_and_the_typing_stays(demo_server):
         assert app.screen.query_one("#login-url", Input).value == demo_server.url
         assert app.screen.query_one("#login-box").has_class("-failed")
         assert app.result is not None  # still on the screen (UNSET), nothing dismissed
-        assert not config_path().exists()
+    # The server answered as Waldur: the URL is kept for next time, no token anywhere.
+    profile = Config.load().get("default")
+    assert profile is not None and (profile.url, profile.storage) == (
+        f"{demo_server.url}/api/",
+        None,
+    )
+    assert "0" * 40 not in config_path().read_text()
+    assert not credentials.token_dir().exists()
 
 
 async def test_wrong_url_and_unreachable_host_focus_the_url(demo_server):
@@ -99,12 +106,23 @@ async def test_no_keyring_offers_this_session_only_and_stores_nothing(demo_serve
         stored = text(app, "#login-stored")
         assert "The token cannot be kept in the OS keyring: no OS keyring" in stored
         assert "This session only: nothing is stored" in stored
-        assert "mode 0600" in stored and "dbus-run-session" in stored
+        assert "mode 0600" in stored
+        # The keyring commands are complete: this profile and URL, the password asked for.
+        url = f"{demo_server.url}/api/"
+        assert "Profile 'default' is saved (URL and TLS settings), without the token." in stored
+        assert (
+            "dbus-run-session -- bash -c 'read -rsp \"Keyring password: \" pw" in stored
+            and f'policytui login --profile default --url "{url}" && policytui --profile '
+            "default'" in stored
+        )
+        assert "KEYRING_PASSWORD" not in stored and "example.com" not in stored
         assert app.focused is app.screen.query_one("#login-session-only")
         await pilot.press("enter")
         await pilot.pause()
     assert app.result is not None and app.result.token_source == "prompt"
-    assert not config_path().exists()
+    profile = Config.load().get("default")
+    assert profile is not None and (profile.url, profile.storage) == (url, None)
+    assert STAFF_TOKEN not in config_path().read_text()
     assert not credentials.token_dir().exists()
 
 

@@ -99,3 +99,12 @@ def test_insecure_flag_turns_verification_off_for_the_run(memory_keyring):
     credentials.file_set("prod", URL, SecretStr(STORED))
     session = resolve_session(args(insecure=True))
     assert session is not None and session.verify is False
+
+
+def test_a_profile_saved_without_a_token_says_so_and_keeps_its_url():
+    # What `policytui login` leaves on a host without a keyring: the URL, no token.
+    save_profile(storage=None)
+    found = resolve(args())
+    assert found.session is None and (found.profile, found.url) == ("prod", URL)
+    assert found.reason is not None
+    assert found.reason.startswith("No token is stored for profile 'prod': no OS keyring")

@@ -160,7 +160,7 @@ def test_no_keyring_at_all_login_explains_and_stores_nothing(secret_service, dem
     login = seen["login"]
     assert login["code"] == 1
     assert "The token cannot be kept in the OS keyring" in login["err"]
-    assert "Nothing was saved." in login["err"]
+    assert "the token was not stored" in login["err"]
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from textual.widgets.input import Selection
 
-from policytui import credentials
+from policytui import credentials, no_keyring
 from policytui.account import (
     SignInError,
     check_sign_in,
@@ -48,11 +48,16 @@ from policytui.config import (
     env_url,
     profile_names,
 )
+from policytui.secret import pasted_token
 from policytui.session import Session
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
 
 MASK = "********"
+_UNEXPECTED = (
+    "Something unexpected went wrong while checking the token; nothing was saved. "
+    "Check the URL and try again."
+)
 _HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")
 
 
@@ -85,7 +90,8 @@ class SecretInput(Input):
 
     @property
     def secret(self) -> SecretStr:
-        return SecretStr(self.value.strip())
+        # "Token abc…" / "Bearer abc…" as copied from a header: the token is what follows.
+        return SecretStr(pasted_token(self.value).get_secret_value())
 
 
 @dataclass
@@ -111,15 +117,21 @@ class SignInFailed(Message):
         self.error = error
 
 
-def _keyring_choices(reason: str) -> str:
-    """What the buttons below mean, and how to get a keyring on this host next time."""
+def _keyring_choices(reason: str, profile: str, url: str) -> str:
+    """What the buttons below mean, and the commands (complete, to paste in a shell) for
+    a keyring on this host."""
+    way = no_keyring.choices(profile, url)
     return (
-        f"The token cannot be kept in the OS keyring: {reason}\n\n"
-        "• This session only: nothing is stored; sign in again next time, or set\n"
-        "  WALDUR_API_URL and WALDUR_ACCESS_TOKEN in your shell.\n"
+        f"The token cannot be kept in the OS keyring: {reason}\n"
+        f"Profile {profile!r} is saved (URL and TLS settings), without the token.\n\n"
+        "• This session only: nothing is stored; sign in again next time.\n"
         "• Plain file: readable only by you (mode 0600), flagged as plain text.\n"
-        "• For a keyring on this host, start policytui under a Secret Service:\n"
-        f"  {credentials.DBUS_RECIPE}"
+        "• A keyring of your own (packages dbus and gnome-keyring): quit, then run this "
+        "in your shell. It asks for a keyring password (the first time, it creates the "
+        "keyring with it), then for the token:\n"
+        f"  {way.keyring_first}\n"
+        "  Next time, start policytui with:\n"
+        f"  {way.keyring_next}"
     )
 
 
@@ -356,13 +368,15 @@ class LoginScreen(Screen[Session | None]):
         try:
             user = await check_sign_in(url, token, verify=self._verify, ca_bundle=self._ca_bundle)
         except SignInError as exc:
+            if exc.field == "token":
+                # The server answered as a Waldur API: keep the URL and TLS settings for
+                # next time, as `policytui login` does (never over another URL's profile).
+                await asyncio.to_thread(self._save_profile, profile, url, None, only_new=True)
             self.post_message(SignInFailed(exc))
             return
-        except Exception as exc:
+        except Exception:
             # Anything unforeseen is a message on the form, not a crash that loses the typing.
-            self.post_message(
-                SignInFailed(SignInError(f"Unexpected error: {type(exc).__name__}.", problem="url"))
-            )
+            self.post_message(SignInFailed(SignInError(_UNEXPECTED, problem="url")))
             return
         outcome = _Outcome(user)
         try:
@@ -376,6 +390,8 @@ class LoginScreen(Screen[Session | None]):
             )
         except credentials.KeyringUnavailable as exc:
             outcome.keyring_problem = exc.reason
+            # The token has nowhere to go, but the profile does: URL and TLS settings.
+            await asyncio.to_thread(self._save_profile, profile, url, None)
         else:
             await asyncio.to_thread(self._save_profile, profile, url, outcome.stored.where)
         self._pending = (url, profile)
@@ -397,10 +413,8 @@ class LoginScreen(Screen[Session | None]):
         except SignInError as exc:
             self.post_message(SignInFailed(exc))
             return
-        except Exception as exc:
-            self.post_message(
-                SignInFailed(SignInError(f"Unexpected error: {type(exc).__name__}.", problem="url"))
-            )
+        except Exception:
+            self.post_message(SignInFailed(SignInError(_UNEXPECTED, problem="url")))
             return
         self._token = session.token
         self._verify, self._ca_bundle = session.verify, session.ca_bundle
@@ -411,11 +425,20 @@ class LoginScreen(Screen[Session | None]):
         )  # type: ignore[arg-type]
         self.post_message(SignInChecked(_Outcome(user, stored, reused=True)))
 
-    def _save_profile(self, profile: str, url: str, storage: str | None) -> None:
+    def _save_profile(
+        self, profile: str, url: str, storage: str | None, *, only_new: bool = False
+    ) -> None:
+        """Save the profile; ``storage=None`` keeps where an earlier sign-in to the same
+        URL put its token. ``only_new``: leave a profile of another URL alone."""
         try:
             config = Config.load()
         except ConfigError:
             config = Config()  # a broken file is replaced by one that works
+        existing = config.get(profile)
+        if only_new and existing is not None and existing.url != url:
+            return
+        if storage is None and existing is not None and existing.url == url:
+            storage = existing.storage
         config.put(
             Profile(
                 profile,
@@ -458,7 +481,13 @@ class LoginScreen(Screen[Session | None]):
         if outcome.stored is not None:
             where = outcome.stored
             self._session = Session(
-                url, self._token_or_fail(), where.where, profile, self._verify, self._ca_bundle
+                url,
+                self._token_or_fail(),
+                where.where,
+                profile,
+                self._verify,
+                self._ca_bundle,
+                checked=True,
             )
             if outcome.reused:
                 stored_text.update(f"Using the token stored in the {where.detail}.")
@@ -476,7 +505,7 @@ class LoginScreen(Screen[Session | None]):
             summary_buttons.display = True
             self.query_one("#login-continue").focus()
         else:
-            stored_text.update(_keyring_choices(outcome.keyring_problem or ""))
+            stored_text.update(_keyring_choices(outcome.keyring_problem or "", profile, url))
             stored_text.add_class("-warning")
             summary_buttons.display = False
             fallback.display = True
@@ -496,8 +525,9 @@ class LoginScreen(Screen[Session | None]):
     @on(Button.Pressed, "#login-session-only")
     def _session_only(self) -> None:
         url, profile = self._pending
+        token = self._token_or_fail()
         self.dismiss(
-            Session(url, self._token_or_fail(), "prompt", profile, self._verify, self._ca_bundle)
+            Session(url, token, "prompt", profile, self._verify, self._ca_bundle, checked=True)
         )
 
     @on(Button.Pressed, "#login-plain-file")

@@ -464,7 +464,10 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         if self._changed:
             right.append(f"◆ {len(self._changed)} changed")
         if self._catalog_failed:
-            right.append("names unavailable")
+            # Rows show component types and group counts instead of names; r asks again
+            # (said once: the left part says it already when the list failed too).
+            failed = self.state_view.kind == "error"
+            right.append("names not loaded" if failed else "names not loaded: r retries")
         self.query_one(StatusBar).set_parts(left, " · ".join(right))
 
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from policytui.api.tls import PLAIN_HTTP
+
 
 class TopBar(Static):
     """``policytui  DEMO  staff · Policies · Acme HPC Cluster``: mode, user and view.
@@ -42,8 +44,12 @@ class TopBar(Static):
         warning = getattr(app, "offline_banner", None) or ""
         where = ""
         if session is not None:
-            where = urlsplit(session.url).hostname or ""
-            if not session.verify:
+            parts = urlsplit(session.url)
+            where = parts.hostname or ""
+            if parts.scheme == "http" and not session.demo:
+                # The token and every answer cross the network readable by anyone on it.
+                warning = warning or PLAIN_HTTP
+            elif not session.verify:
                 warning = warning or "TLS NOT VERIFIED"
             elif session.plaintext_token:
                 warning = warning or "token in plain file"
@@ -77,7 +83,7 @@ class TopBar(Static):
             text.append(f" {self.warning} ", style="bold reverse")
             text.append(" ")
         parts: list[tuple[str, str]] = []
-        if self.where and not self.demo:
+        if self.where and not self.demo and not self._crowded(text):
             parts.append((self.where, "dim"))
         if self.user:
             parts.append((self.user, "italic"))
@@ -89,6 +95,19 @@ class TopBar(Static):
                 text.append(" · ", style="dim")
             text.append(part, style=style)
         return text
+
+    def _crowded(self, head: Text) -> bool:
+        """With a warning shown, the host is the first thing to go when the bar is too
+        narrow for all of it (the view and its figures matter more)."""
+        if not self.warning or not self.size.width:
+            return False
+        rest = [self.where, self.user, self.view, self.detail]
+        width = head.cell_len + sum(len(p) + 3 for p in rest if p) - 3
+        return width > self.size.width
+
+    def on_resize(self) -> None:
+        if self.renderable_set:
+            self.update(self._text(), layout=False)
 
 
 class StatusBar(Static):

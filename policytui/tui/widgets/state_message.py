@@ -61,7 +61,10 @@ def describe_error(exc: BaseException, *, what: str = "policies") -> tuple[str, 
     if isinstance(exc, errors.Timeout):
         return ("The server did not answer in time", f"{exc}\n\n{retry}")
     if isinstance(exc, errors.ConnectionFailed):
-        return ("Cannot reach the server", f"{exc}\n\nCheck the network or VPN. {retry}")
+        return (
+            "Cannot reach the server",
+            f"{exc}\n\nCheck the URL and your network or VPN. {retry}",
+        )
     if isinstance(exc, errors.RateLimited):
         return ("The server is rate limiting", f"{exc}\n\n{retry}")
     if isinstance(exc, errors.ServerError):
@@ -70,4 +73,5 @@ def describe_error(exc: BaseException, *, what: str = "policies") -> tuple[str, 
         return ("The server sent something unreadable", f"{exc}\n\n{retry}")
     if isinstance(exc, errors.WaldurError):
         return (f"Cannot load {what}", f"{exc}\n\n{retry}")
-    return (f"Cannot load {what}", f"Unexpected {type(exc).__name__}. {retry}")
+    # Plain words only: an exception's class name means nothing to the user.
+    return (f"Cannot load {what}", f"Something unexpected went wrong. {retry}")

@@ -1,0 +1,61 @@
+"""Argument types with a range: a bad value ends in one line and exit status 2.
+
+argparse turns an ``ArgumentTypeError`` raised by a ``type=`` function into
+``policytui: error: argument --page-size: ...`` and exit status 2, so a number out of
+range is refused before anything starts (no traceback, nothing silently ignored).
+Standard library only: both the app's and the demo server's command lines use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def _number(text: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        value = kind(text)
+    except ValueError:
+        noun = "a whole number" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+    if kind is float and value != value:  # NaN compares unequal to itself
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    return value
+
+
+def _grouped(value: float) -> str:
+    # 1000000 -> "1 000 000", as the app writes counts.
+    if value < 10_000:
+        return f"{value:g}"
+    whole = f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    return whole.replace(",", " ")
+
+
+def int_in(low: int, high: int) -> Callable[[str], int]:
+    """A ``type=`` for a whole number from ``low`` to ``high`` (both included)."""
+
+    def parse(text: str) -> int:
+        value = int(_number(text, int))
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{value} is out of range: use a whole number from {_grouped(low)} "
+                f"to {_grouped(high)}"
+            )
+        return value
+
+    return parse
+
+
+def float_in(low: float, high: float, unit: str = "") -> Callable[[str], float]:
+    """A ``type=`` for a number from ``low`` to ``high`` (both included)."""
+    suffix = f" {unit}" if unit else ""
+
+    def parse(text: str) -> float:
+        value = float(_number(text, float))
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range: use {_grouped(low)} to {_grouped(high)}{suffix}"
+            )
+        return value
+
+    return parse

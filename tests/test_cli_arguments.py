@@ -1,0 +1,74 @@
+"""A number out of range on the command line: one line naming the option and the range,
+exit status 2, no traceback. Run as users run it: the installed console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+POLICYTUI = Path(sys.executable).with_name("policytui")
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "accepted"),
+    [
+        (["--demo", "--demo-policies", "-1"], "--demo-policies", "from 0 to 1 000 000"),
+        (["--demo", "--demo-policies", "10000000"], "--demo-policies", "from 0 to 1 000 000"),
+        (["--demo", "--page-size", "0"], "--page-size", "from 1 to 300"),
+        (["--demo", "--page-size", "-5"], "--page-size", "from 1 to 300"),
+        (["--demo", "--page-size", "five"], "--page-size", "is not a whole number"),
+        (["--demo", "--watch", "0"], "--watch", "use 1 to 86 400 seconds"),
+        (["--demo", "--watch", "-2"], "--watch", "use 1 to 86 400 seconds"),
+        (["--demo", "--watch", "nan"], "--watch", "is not a number"),
+        (["demo-server", "--policies", "-1"], "--policies", "from 0 to 1 000 000"),
+        (["demo-server", "--port", "99999"], "--port", "from 1 to 65 535"),
+        (["demo-server", "--port", "0"], "--port", "from 1 to 65 535"),
+        (["demo-server", "--latency-ms", "-1"], "--latency-ms", "use 0 to 60 000"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
+def test_a_bad_number_is_one_line_and_exit_status_2(argv, option, accepted):
+    done = subprocess.run(
+        [str(POLICYTUI), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    errors = [line for line in done.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1, done.stderr
+    assert f"argument {option}: " in errors[0] and accepted in errors[0], errors[0]
+
+
+def test_numbers_in_range_are_taken():
+    from policytui.cli import build_parser
+
+    args = build_parser().parse_args(
+        ["--page-size", "300", "--watch", "1.5", "--demo-policies", "0"]
+    )
+    assert (args.page_size, args.watch, args.demo_policies) == (300, 1.5, 0)
+
+
+def test_a_busy_port_is_one_line_and_exit_status_2():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [str(POLICYTUI), "demo-server", "--port", str(port)],
+            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "demo server: http" not in done.stdout
+    errors = [line for line in done.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port}: address already in use" in (
+        errors[0]
+    ), done.stderr
