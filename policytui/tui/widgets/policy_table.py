@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -110,6 +111,21 @@ def limits_cell(limits: list[str], width: int) -> str:
         return limits[0][: max(1, width - len(suffix))] + suffix
     hidden = len(limits) - len(shown)
     return ", ".join(shown) + (f" +{hidden}" if hidden else "")
+
+
+def styled_segments(text: Text, console: Console) -> list[Segment]:
+    """``text`` as segments that each carry a real ``Style``, never ``None``.
+
+    ``Text.render`` yields a bare ``Segment(text)`` (style ``None``, the text's own style
+    dropped) for a text without spans, and Textual's Monochrome filter, on under
+    ``NO_COLOR``, reads ``.color`` off every segment's style: a ``None`` crashed the app.
+    Here a segment without a style gets the text's own.
+    """
+    own = console.get_style(text.style) if isinstance(text.style, str) else text.style
+    return [
+        segment if segment.style is not None else Segment(segment.text, own, segment.control)
+        for segment in text.render(console)
+    ]
 
 
 #: Batches bigger than this are merged into the sorted view by one sort, smaller ones by
@@ -529,7 +545,7 @@ class PolicyTable(ScrollView, can_focus=True):
             if y == 2 and not self._view and self.placeholder:
                 text = Text(f" {self.placeholder}", style=base + self._style("policy-table--dim"))
                 text.truncate(width, overflow="ellipsis", pad=True)
-                return Strip(text.render(self.app.console), width)
+                return Strip(styled_segments(text, self.app.console), width)
             return Strip.blank(width, base)
         row = self._view[index]
         selected = index == self.cursor
@@ -613,7 +629,7 @@ class PolicyTable(ScrollView, can_focus=True):
     def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
         text.truncate(width, overflow="crop", pad=False)
         # Merge runs of one style: fewer escape sequences per repainted line.
-        segments = list(Segment.simplify(text.render(self.app.console)))
+        segments = list(Segment.simplify(styled_segments(text, self.app.console)))
         strip = Strip(segments)
         if strip.cell_length < width:
             strip = Strip([*segments, Segment(" " * (width - strip.cell_length), pad_style)])
