@@ -64,6 +64,9 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         Binding("left_square_bracket,left", "prev_page", "Prev", key_display="["),
         Binding("less_than_sign", "first_page", "First page", show=False, key_display="<"),
         Binding("greater_than_sign", "last_page", "Last page", show=False, key_display=">"),
+        # On the screen, not the table: the detail is pushed as Enter is handled, so a
+        # key typed right after it (y, e, d) reaches the detail.
+        Binding("enter", "open", "Open", show=False),
         Binding("f", "toggle_fired", "Fired"),
         # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
         # typed fast searches for "gpu" instead of running g, p and u on the list.

@@ -143,7 +143,9 @@ class PolicyTable(ScrollView, can_focus=True):
         Binding("end,G", "cursor_last", "Bottom", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("enter", "activate", "Open", show=False),
+        # No Enter here: the screen binds it, so opening a policy happens as the key is
+        # handled. A message posted from here arrived after keys typed ahead ("Enter y"
+        # fast opened the raw view beneath the detail).
     ]
 
     COMPONENT_CLASSES = {
@@ -178,7 +180,7 @@ class PolicyTable(ScrollView, can_focus=True):
             return self.table
 
     class Activated(Message):
-        """Enter or a double click on a row."""
+        """A double click on a row (Enter is the screen's own binding)."""
 
         def __init__(self, table: PolicyTable, row: PolicyRow) -> None:
             super().__init__()
