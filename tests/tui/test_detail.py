@@ -129,6 +129,28 @@ async def test_copy_uuid_and_url_over_osc52_with_a_notification(demo_server) -> 
         assert not any(STAFF_TOKEN in m for m in notifications(app))
 
 
+async def test_a_toast_leaves_no_stray_character_at_the_right_edge(demo_server) -> None:
+    """The toast reaches the edge: the status line beneath ("… C copy URL") once showed
+    its last letter through a one-cell gap at the right of the toast."""
+    from textual.widgets._toast import Toast
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        toast = app.screen.query_one(Toast)
+        lines = screen_text(app).splitlines()
+        rows = range(toast.region.y, toast.region.bottom)
+        assert any("Copied policy uuid" in lines[y] for y in rows)
+        for y in rows:
+            beside = lines[y][toast.region.right :]
+            assert not beside.strip(), f"{beside!r} shows beside the toast: {lines[y]!r}"
+        assert toast.region.right == 80
+
+
 async def test_detail_of_a_policy_deleted_meanwhile_says_so(fresh_demo_server) -> None:
     server = fresh_demo_server
     first = server_policies(server)[0]
