@@ -327,7 +327,7 @@ async def test_saved_and_deleted_policies_update_rows_without_reload(demo_server
         )
         app.post_message(PolicySaved(changed, created=False))
         await pilot.pause()
-        assert table.rows[0].period == "12 month"
+        assert table.rows[0].period == "12 months"
         gone = table.rows[1].uuid
         app.post_message(PolicyDeleted(gone))
         await pilot.pause()

@@ -47,7 +47,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("offering", "Offering", 16, 32, 3, 10),
     Column("actions", "Actions", 12, 40, 2, 9),
     Column("limits", "Component limits", 20, 48, 5, 9),
-    Column("period", "Period", 8, 8, 0, 6),
+    Column("period", "Period", 9, 9, 0, 6),  # "12 months"
     Column("groups", "Organization groups", 12, 40, 3, 5),
     Column("fired", "Fired", 12, 12, 0, 10),
     Column("created", "Created", 10, 10, 0, 4),
