@@ -60,12 +60,14 @@ def test_the_tour_works_in_the_users_terminal(
         term.keys("Escape")
         term.wait_for("page 1 of")
         term.keys("?")
-        term.wait_for("Keys")
+        term.wait_for("Keys of the policy list")
         term.keys("Escape")
+        # Wait before the next key: Escape and a letter sent together read as Alt+letter.
+        term.wait_gone("Keys of")
         term.keys("n")
-        term.wait_for("Offering")
+        term.wait_for("New policy", "^s Save")  # the list's header says "Offering" too
         term.keys("?")  # the editor's own keys, not the list's
-        term.wait_for("Keys", "Save the policy", "Ctrl+O")
+        term.wait_for("Keys of the policy editor", "Save the policy", "Ctrl+O")
         term.keys("Escape")
         term.wait_gone("Save the policy")
         term.keys("Escape")
