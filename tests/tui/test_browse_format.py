@@ -69,13 +69,14 @@ def test_count_noun() -> None:
 def test_eighty_columns_keep_offering_actions_limits_period_and_fired() -> None:
     keys = [c.key for c, _ in layout_columns(80)]
     assert keys == ["offering", "actions", "limits", "period", "fired"]
-    assert sum(w for _, w in layout_columns(80)) + len(keys) + 1 <= 80
+    # A mark cell, the columns and a gap between each two.
+    assert 1 + sum(w for _, w in layout_columns(80)) + len(keys) - 1 <= 80
 
 
 def test_wide_terminals_show_every_column() -> None:
     keys = [c.key for c, _ in layout_columns(160)]
     assert keys == ["offering", "actions", "limits", "period", "groups", "fired", "created"]
-    assert sum(w for _, w in layout_columns(160)) + len(keys) + 1 <= 160
+    assert 1 + sum(w for _, w in layout_columns(160)) + len(keys) - 1 <= 160
 
 
 def test_limits_that_do_not_fit_say_how_many_more_there_are() -> None:

@@ -64,7 +64,8 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
     available = width - 1
 
     def needed(cols: list[Column]) -> int:
-        return sum(c.min_width for c in cols) + GAP * len(cols)
+        # A gap between columns, none after the last: that cell goes to the columns.
+        return sum(c.min_width for c in cols) + GAP * (len(cols) - 1)
 
     while len(chosen) > 1 and needed(chosen) > available:
         weakest = min(chosen, key=lambda c: c.priority)
