@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"policytui {__version__}")
     _connection_options(parser)
-    parser.add_argument("--demo", action="store_true", help="run against the built-in demo server")
+    parser.add_argument(
+        "--demo", action="store_true", help="run against the built-in demo server"
+    )
     parser.add_argument(
         "--demo-policies", type=int, default=60, metavar="N", help="demo: number of policies"
     )

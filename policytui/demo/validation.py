@@ -22,7 +22,8 @@ NOT_NULL = "This field may not be null."
 _KNOWN_ROUTES = (OFFERINGS_PATH, GROUPS_PATH, POLICIES_PATH, "/api/customers/", "/api/users/")
 _RE_DECIMAL = re.compile(r"\.0*\s*$")
 _TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
-_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
+_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+          "0"}
 _MISSING: Any = object()
 
 
@@ -162,13 +163,8 @@ def _limits(value: Any, ctx: WriteContext) -> list[tuple[str, int]]:
     errors: list[dict[str, Any]] = []
     for item in value:
         if not isinstance(item, dict):
-            errors.append(
-                {
-                    "non_field_errors": [
-                        f"Invalid data. Expected a dictionary, but got {_type_name(item)}."
-                    ]
-                }
-            )
+            errors.append({"non_field_errors": [
+                f"Invalid data. Expected a dictionary, but got {_type_name(item)}."]})
             continue
         row_errors: dict[str, Any] = {}
         ctype: str | None = None
@@ -205,11 +201,8 @@ def _period(value: Any, ctx: WriteContext) -> int:
 def validate(data: Any, ctx: WriteContext) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (cleaned fields, errors). Raises ServerCrash where the 2024 server answered 500."""
     if not isinstance(data, dict):
-        return {}, {
-            "non_field_errors": [
-                f"Invalid data. Expected a dictionary, but got {_type_name(data)}."
-            ]
-        }
+        return {}, {"non_field_errors": [
+            f"Invalid data. Expected a dictionary, but got {_type_name(data)}."]}
     fields: list[tuple[str, Any, bool]] = [
         ("scope", _scope, True),
         ("actions", _actions, True),
@@ -260,13 +253,8 @@ def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any]:
             seen: set[str] = set()
             for ctype, _ in limits:
                 if ctype not in types:
-                    rows.append(
-                        {
-                            "type": [
-                                f'Offering "{offering.name}" has no component of type "{ctype}".'
-                            ]
-                        }
-                    )
+                    rows.append({"type": [
+                        f'Offering "{offering.name}" has no component of type "{ctype}".']})
                 elif ctype in seen:
                     rows.append({"type": [f'Duplicate component type "{ctype}".']})
                 else:
@@ -284,10 +272,8 @@ def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any]:
             apply_to_all = inst.apply_to_all if inst is not None else False
         if apply_to_all and groups:
             errors["non_field_errors"] = [
-                "Cannot specify organization groups when apply_to_all is True."
-            ]
+                "Cannot specify organization groups when apply_to_all is True."]
         elif not apply_to_all and not groups:
             errors["non_field_errors"] = [
-                "Either apply_to_all must be True or organization groups must be specified."
-            ]
+                "Either apply_to_all must be True or organization groups must be specified."]
     return errors
