@@ -6,6 +6,8 @@ the models are imported.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 #: What each known action does, in one line (the server lists only names).
 ACTION_DESCRIPTIONS: dict[str, str] = {
     "notify_organization_owners": "E-mail the owners of the affected organizations.",
@@ -19,6 +21,24 @@ ACTION_LABELS: dict[str, str] = {
     "block_creation_of_new_resources": "Block new resources",
     "notify_external_user": "Notify external",
 }
+
+
+#: The one order actions are shown and written in: who is told (owners, then external
+#: addresses), then what is blocked. The server keeps whatever order it was sent, so the
+#: same set made elsewhere may arrive as "block_…,notify_…"; shown and written in this
+#: order, a set reads the same whoever made it. Unknown names follow, alphabetically.
+ACTION_ORDER: tuple[str, ...] = (
+    "notify_organization_owners",
+    "notify_external_user",
+    "block_creation_of_new_resources",
+)
+_RANK = {name: rank for rank, name in enumerate(ACTION_ORDER)}
+
+
+def canonical_actions(names: Iterable[str]) -> list[str]:
+    """``names`` in :data:`ACTION_ORDER`, each once (a repeated name is one action)."""
+    unique = dict.fromkeys(name for name in names if name)
+    return sorted(unique, key=lambda name: (_RANK.get(name, len(_RANK)), name))
 
 
 def action_label(name: str) -> str:

@@ -26,6 +26,7 @@ from pydantic import (
 from policytui.api.actions import ACTION_DESCRIPTIONS as ACTION_DESCRIPTIONS
 from policytui.api.actions import ACTION_LABELS as ACTION_LABELS
 from policytui.api.actions import action_label as action_label
+from policytui.api.actions import canonical_actions
 
 INT32_MAX = 2_147_483_647
 
@@ -69,6 +70,40 @@ def split_actions(value: str | list[str] | None) -> list[str]:
 def join_actions(actions: list[str]) -> str:
     """Join exactly with ',' : the server rejects ``"a, b"``."""
     return ",".join(a.strip() for a in actions if a.strip())
+
+
+def actions_for_the_server(actions: list[str]) -> str:
+    """What a request sends: every action once, in the canonical order, joined with ','."""
+    return join_actions(canonical_actions(a.strip() for a in actions))
+
+
+#: The option that holds e-mail addresses: one comma-separated string on the wire.
+NOTIFY_EXTERNAL_USER = "notify_external_user"
+
+
+def external_addresses(options: dict[str, Any] | None) -> list[str]:
+    """The addresses of ``options.notify_external_user``, from either shape servers send:
+    the comma-separated string of current servers, or a list (as earlier docs said)."""
+    value = (options or {}).get(NOTIFY_EXTERNAL_USER)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [text for text in (str(item).strip() for item in items) if text]
+
+
+def options_for_the_server(options: Any) -> Any:
+    """``options`` with the addresses as the one string servers accept.
+
+    Current servers split ``notify_external_user`` on "," and answer 400 "Options for
+    notify_external_user are invalid." to anything but a string, so a list is joined
+    with "," exactly (no spaces: the server does not trim). Other keys pass untouched.
+    """
+    if not isinstance(options, dict) or NOTIFY_EXTERNAL_USER not in options:
+        return options
+    value = options[NOTIFY_EXTERNAL_USER]
+    if isinstance(value, list):
+        value = ",".join(external_addresses(options))
+    return {**options, NOTIFY_EXTERNAL_USER: value}
 
 
 class _Read(BaseModel):
@@ -116,6 +151,13 @@ class OfferingUsagePolicy(_Read):
     @classmethod
     def _split(cls, v: Any) -> list[str]:
         return split_actions(v)
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _one_address_shape(cls, v: Any) -> Any:
+        # Read both shapes, hold one: a list from an older server compares equal to the
+        # string the app writes, so a read-back never reports a difference of shape.
+        return options_for_the_server(v)
 
     @field_validator("organization_groups", "component_limits_set", mode="before")
     @classmethod
@@ -251,7 +293,17 @@ class PolicyCreate(BaseModel):
 
     @field_serializer("actions")
     def _join(self, actions: list[str]) -> str:
-        return join_actions(actions)
+        return actions_for_the_server(actions)
+
+    @field_validator("options", mode="after")
+    @classmethod
+    def _addresses_as_one_string(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        return options_for_the_server(v)
+
+    @field_serializer("options")
+    def _options(self, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Also for bodies made with model_copy(update=...), which skips validators.
+        return options_for_the_server(v)
 
     def body(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
@@ -276,7 +328,17 @@ class PolicyPatch(BaseModel):
 
     @field_serializer("actions")
     def _join(self, actions: list[str] | None) -> str | None:
-        return None if actions is None else join_actions(actions)
+        return None if actions is None else actions_for_the_server(actions)
+
+    @field_validator("options", mode="after")
+    @classmethod
+    def _addresses_as_one_string(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        return options_for_the_server(v)
+
+    @field_serializer("options")
+    def _options(self, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Also for bodies made with model_copy(update=...), which skips validators.
+        return options_for_the_server(v)
 
     def body(self, *, allow_empty_limits: bool = False) -> dict[str, Any]:
         data = self.model_dump(mode="json", exclude_unset=True)

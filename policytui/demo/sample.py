@@ -71,7 +71,7 @@ def generate(settings: DemoSettings) -> Iterator[tuple[object, ...]]:
     }
     action_cum = list(itertools.accumulate(_ACTION_WEIGHTS))
     action_total = action_cum[-1]
-    external_options = json.dumps({"notify_external_user": ["hpc-support@acme-hpc.example.com"]})
+    external_options = json.dumps({"notify_external_user": "hpc-support@acme-hpc.example.com"})
     for offset, offering in zip(offsets, offerings, strict=True):
         created_dt = now - timedelta(microseconds=offset)
         period = _PERIODS[int(rand() * len(_PERIODS))]

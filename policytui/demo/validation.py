@@ -90,9 +90,30 @@ def _actions(value: Any, ctx: WriteContext) -> str:
     return text
 
 
+#: The newer server's word for options it cannot read (one message for every action).
+OPTIONS_INVALID = "Options for {action} are invalid."
+#: Duplicate component types: the newer server answers 400 with this bare JSON list.
+DUPLICATE_LIMITS = ["Duplicate component limits for the same component."]
+APPLY_TO_ALL_WITH_GROUPS = (
+    "Cannot set apply_to_all=True when organization_groups are specified. "
+    "Choose one approach: either apply_to_all or specific organization_groups."
+)
+NEITHER_GROUPS_NOR_ALL = "Must either set apply_to_all=True or specify organization_groups."
+
+
 def _options(value: Any, ctx: WriteContext) -> Any:
+    """A JSON object keyed by action name; ``notify_external_user`` is one string of
+    comma-separated addresses (a list is refused, as current servers do)."""
     if value is None:
         raise FieldError([NOT_NULL])
+    if not isinstance(value, dict):
+        raise FieldError([f'Expected a dictionary of items but got type "{_type_name(value)}".'])
+    for action, option in value.items():
+        if action not in ctx.available_actions:
+            # The server looks up a handler by action name and has none: an unhandled error.
+            raise ServerCrash(f"no option handler for {action!r}")
+        if action == "notify_external_user" and not isinstance(option, str):
+            raise FieldError([OPTIONS_INVALID.format(action=action)])
     return value
 
 
@@ -198,8 +219,12 @@ def _period(value: Any, ctx: WriteContext) -> int:
     return int(value)
 
 
-def validate(data: Any, ctx: WriteContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return (cleaned fields, errors). Raises ServerCrash where the 2024 server answered 500."""
+def validate(data: Any, ctx: WriteContext) -> tuple[dict[str, Any], dict[str, Any] | list[str]]:
+    """Return (cleaned fields, errors). Raises ServerCrash where the server answers 500.
+
+    The errors are an object of field errors, except for duplicate component types on
+    a current server, which it reports as a bare list of messages.
+    """
     if not isinstance(data, dict):
         return {}, {"non_field_errors": [
             f"Invalid data. Expected a dictionary, but got {_type_name(data)}."]}
@@ -231,7 +256,7 @@ def validate(data: Any, ctx: WriteContext) -> tuple[dict[str, Any], dict[str, An
     return cleaned, _cross_checks(cleaned, ctx)
 
 
-def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any]:
+def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any] | list[str]:
     """The object-level checks; may shorten `cleaned["component_limits_set"]` in quirks mode."""
     errors: dict[str, Any] = {}
     inst = ctx.instance
@@ -249,17 +274,15 @@ def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any]:
             # Each row overwrote the previous one: only the last survives.
             cleaned["component_limits_set"] = limits[-1:]
         else:
-            rows: list[dict[str, Any]] = []
-            seen: set[str] = set()
-            for ctype, _ in limits:
-                if ctype not in types:
-                    rows.append({"type": [
-                        f'Offering "{offering.name}" has no component of type "{ctype}".']})
-                elif ctype in seen:
-                    rows.append({"type": [f'Duplicate component type "{ctype}".']})
-                else:
-                    rows.append({})
-                seen.add(ctype)
+            kinds = [ctype for ctype, _ in limits]
+            if len(set(kinds)) != len(kinds):
+                return list(DUPLICATE_LIMITS)
+            rows: list[dict[str, Any]] = [
+                {"type": [f'Offering "{offering.name}" has no component of type "{ctype}".']}
+                if ctype not in types
+                else {}
+                for ctype in kinds
+            ]
             if any(rows):
                 errors["component_limits_set"] = rows
     if not ctx.quirks:
@@ -271,9 +294,7 @@ def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any]:
         if apply_to_all is None:
             apply_to_all = inst.apply_to_all if inst is not None else False
         if apply_to_all and groups:
-            errors["non_field_errors"] = [
-                "Cannot specify organization groups when apply_to_all is True."]
+            errors["non_field_errors"] = [APPLY_TO_ALL_WITH_GROUPS]
         elif not apply_to_all and not groups:
-            errors["non_field_errors"] = [
-                "Either apply_to_all must be True or organization groups must be specified."]
+            errors["non_field_errors"] = [NEITHER_GROUPS_NOR_ALL]
     return errors

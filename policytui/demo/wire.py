@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from policytui.demo.catalog import GROUPS_BY_UUID, OFFERINGS_BY_UUID, PERIOD_NAMES
@@ -27,10 +26,13 @@ def policy_url(base: str, uuid: str) -> str:
 
 
 def affected_resources_count(policy: Policy) -> int:
-    # A stand-in for "resources of the customers the policy covers": stable per policy.
-    if not policy.groups and not policy.apply_to_all:
-        return 0
-    return int(hashlib.sha1(policy.uuid.encode()).hexdigest()[:4], 16) % 40 + 1
+    """What a real server reports for an offering usage policy: 0.
+
+    The server counts resources paused, downscaled or member-restricted by the actions
+    ``request_pausing``, ``request_downscaling`` and ``restrict_members``, which an
+    offering usage policy cannot hold (SEMANTICS.md), so the count never moves from 0.
+    """
+    return 0
 
 
 def render_policy(policy: Policy, base: str, *, quirks: bool) -> dict[str, Any]:

@@ -9,21 +9,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from policytui.api.actions import action_label
+from policytui.api.actions import action_label, canonical_actions
 
 if TYPE_CHECKING:
     from policytui.api.models import OfferingComponent
 
 #: Thin space: groups thousands without looking like a decimal separator anywhere.
 THIN_SPACE = "\u2009"
-
-#: One-word action labels for narrow terminals (the detail view always shows the full ones).
-ACTION_SHORT: dict[str, str] = {
-    "notify_organization_owners": "Notify",
-    "block_creation_of_new_resources": "Block",
-    "notify_external_user": "Email",
-}
-
 
 def group_thousands(value: int) -> str:
     """``10000`` -> ``"10 000"`` (thin spaces); negatives keep their sign."""
@@ -79,12 +71,16 @@ def limit_text(limit: int, type_: str, component: OfferingComponent | None) -> s
 
 
 def actions_text(actions: Iterable[str], *, short: bool = False) -> str:
-    """Every action, joined: ``"Notify owners, Block new resources"`` or ``"Notify+Block"``."""
-    names = list(actions)
+    """Every action in the one canonical order: ``"Notify owners, Block new resources"``.
+
+    ``short`` (for a narrow column) keeps the first label and counts the rest, as the
+    limits column does: ``"Notify owners +1"``. An action has one label everywhere.
+    """
+    names = canonical_actions(actions)
     if not names:
         return "(none)"
-    if short:
-        return "+".join(ACTION_SHORT.get(a) or action_label(a) for a in names)
+    if short and len(names) > 1:
+        return f"{action_label(names[0])} +{len(names) - 1}"
     return ", ".join(action_label(a) for a in names)
 
 

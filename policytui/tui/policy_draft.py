@@ -22,6 +22,7 @@ from policytui.api import (
     PolicyPatch,
     action_label,
 )
+from policytui.api.models import external_addresses
 from policytui.tui.catalog import Catalog
 from policytui.tui.validation import (
     FieldError,
@@ -73,11 +74,9 @@ class PolicyDraft:
     @classmethod
     def from_policy(cls, policy: OfferingUsagePolicy) -> PolicyDraft:
         options = dict(policy.options or {})
-        emails = options.pop(NOTIFY_EXTERNAL, None)
-        if isinstance(emails, list):
-            emails_text = ", ".join(str(e) for e in emails)
-        else:
-            emails_text = "" if emails is None else str(emails)
+        # Either shape the server sent (a string or a list), shown one way.
+        emails_text = ", ".join(external_addresses(options))
+        options.pop(NOTIFY_EXTERNAL, None)
         return cls(
             offering_uuid=policy.scope_uuid or uuid_of(policy.scope) or None,
             actions=list(policy.actions),
@@ -157,6 +156,14 @@ def check_draft(
             errors.fields["emails"] = str(exc)
     else:
         options.pop(NOTIFY_EXTERNAL, None)
+    # Options are keyed by action name; the server has no handler for any other key and
+    # answers 500 (SEMANTICS.md), so say so here instead of sending it.
+    stray = [key for key in options if catalog.actions and key not in catalog.actions]
+    if stray and "options" not in errors.fields:
+        errors.fields["options"] = (
+            f"Options are keyed by action name; {', '.join(repr(k) for k in stray)} "
+            f"is not an action this server offers."
+        )
 
     limits: list[ComponentLimitIn] = []
     types = [t for t, _ in draft.limits]

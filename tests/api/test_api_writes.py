@@ -83,7 +83,7 @@ async def test_organization_groups_or_apply_to_all(any_demo_server) -> None:
         assert caught.value.field_errors == {"organization_groups": ["This list may not be empty."]}
     else:
         assert caught.value.non_field_errors == [
-            "Either apply_to_all must be True or organization groups must be specified."
+            "Must either set apply_to_all=True or specify organization_groups."
         ]
 
 
@@ -93,12 +93,25 @@ async def test_options_for_external_notification(fresh_demo_server) -> None:
         body = policy_body(offering, groups).model_copy(
             update={
                 "actions": ["notify_external_user"],
-                "options": {"notify_external_user": ["ops@example.org"]},
+                # A list, as older docs said: the client writes the one string servers take.
+                "options": {"notify_external_user": ["ops@example.org", "noc@example.org"]},
             }
         )
         created = await client.policies.create(body)
+        stored = await client.policies.get(created.uuid)
     assert created.actions == ["notify_external_user"]
-    assert created.options == {"notify_external_user": ["ops@example.org"]}
+    assert stored.options == {"notify_external_user": "ops@example.org,noc@example.org"}
+
+
+async def test_the_client_writes_actions_in_one_order(fresh_demo_server) -> None:
+    async with client_for(fresh_demo_server) as client:
+        offering, groups = await first_offering(client)
+        body = policy_body(offering, groups).model_copy(
+            update={"actions": ["block_creation_of_new_resources", "notify_organization_owners"]}
+        )
+        created = await client.policies.create(body)
+    # The server stores the string as it was sent: this is the order the client wrote.
+    assert created.actions == ["notify_organization_owners", "block_creation_of_new_resources"]
 
 
 async def test_replace_sends_every_writable_field(any_demo_server) -> None:

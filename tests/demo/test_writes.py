@@ -24,7 +24,7 @@ def writer(fresh: DemoServer) -> Iterator[httpx.Client]:
 def test_create_read_back(fresh: DemoServer, writer: httpx.Client) -> None:
     sent = body(fresh, organization_groups=[f"{fresh.url}{GROUPS}{NORDICS}/",
                                             f"{fresh.url}{GROUPS}{BALTICS}/"],
-                options={"notify_external_user": ["a@b.org"]})
+                options={"notify_external_user": "a@b.org,c@d.org"})
     r = writer.post(POLICIES, json=sent)
     assert r.status_code == 201, r.text
     p = r.json()
@@ -41,8 +41,9 @@ def test_create_read_back(fresh: DemoServer, writer: httpx.Client) -> None:
     assert p["created_by_full_name"] == "Alice Owner"
     assert p["organization_groups"] == [f"{fresh.url}{GROUPS}{BALTICS}/",
                                         f"{fresh.url}{GROUPS}{NORDICS}/"]
-    assert p["options"] == {"notify_external_user": ["a@b.org"]}
-    assert p["apply_to_all"] is False and isinstance(p["affected_resources_count"], int)
+    assert p["options"] == {"notify_external_user": "a@b.org,c@d.org"}
+    # An offering usage policy cannot hold the actions that count resources: always 0.
+    assert p["apply_to_all"] is False and p["affected_resources_count"] == 0
     assert p["period_name"] == "1 month"
     assert p["has_fired"] is False and p["fired_datetime"] is None
     assert writer.get(p["url"]).json() == p
@@ -176,7 +177,13 @@ CASES = [
      {"component_limits_set": [{"type": [
          'Offering "Acme HPC Cluster" has no component of type "gpu".']}]}),
     ({"component_limits_set": [{"type": "cpu", "limit": 5}, {"type": "cpu", "limit": 6}]}, (),
-     {"component_limits_set": [{}, {"type": ['Duplicate component type "cpu".']}]}),
+     ["Duplicate component limits for the same component."]),
+    ({"actions": "notify_external_user", "options": {"notify_external_user": ["a@b.org"]}}, (),
+     {"options": ["Options for notify_external_user are invalid."]}),
+    ({"actions": "notify_external_user", "options": {"notify_external_user": 5}}, (),
+     {"options": ["Options for notify_external_user are invalid."]}),
+    ({"options": ["a@b.org"]}, (),
+     {"options": ['Expected a dictionary of items but got type "list".']}),
     ({"period": 9}, (), {"period": ['"9" is not a valid choice.']}),
     ({"period": 0}, (), {"period": ['"0" is not a valid choice.']}),
     ({"organization_groups": [f"/api/organization-groups/{'0' * 32}/"]}, (),

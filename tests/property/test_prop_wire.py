@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from policytui.api import ComponentLimitIn, Page, Period, PolicyPatch, normalize_base_url
+from policytui.api.actions import canonical_actions
 from policytui.api.models import join_actions, split_actions
 from policytui.api.pagination import page_number, parse_link_header
 
@@ -187,7 +188,8 @@ def test_patch_body_has_exactly_the_fields_given(changes: dict[str, Any], allow:
     assert set(body) == set(changes)
     assert patch.is_empty == (not changes)
     if "actions" in changes:
-        assert body["actions"] == ",".join(changes["actions"])
+        # Every action once, in the one canonical order, joined with "," exactly.
+        assert body["actions"] == ",".join(canonical_actions(changes["actions"]))
         assert ", " not in body["actions"]
     if "period" in changes:
         assert body["period"] == int(changes["period"])

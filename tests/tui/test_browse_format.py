@@ -56,7 +56,11 @@ def test_limit_uses_component_name_and_unit_and_falls_back_to_type() -> None:
 def test_every_action_is_named_never_a_blank() -> None:
     both = ["notify_organization_owners", "block_creation_of_new_resources"]
     assert actions_text(both) == "Notify owners, Block new resources"
-    assert actions_text(both, short=True) == "Notify+Block"
+    # The same set written the other way round reads the same (one canonical order)...
+    assert actions_text(list(reversed(both))) == "Notify owners, Block new resources"
+    # ...and a narrow column keeps the same label, counting the rest.
+    assert actions_text(reversed(both), short=True) == "Notify owners +1"
+    assert actions_text(["notify_external_user"], short=True) == "Notify external"
     assert actions_text(["brand_new_action"]) == "Brand new action"
     assert actions_text([]) == "(none)"
 

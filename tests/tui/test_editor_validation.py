@@ -150,17 +150,29 @@ def test_2024_server_gets_neither_options_nor_apply_to_all():
 
 
 def test_external_notification_puts_the_addresses_in_options():
-    good = draft(actions=["notify_external_user"], emails_text="a@x.org")
+    good = draft(actions=["notify_external_user"], emails_text="a@x.org; b@y.org")
     body, _ = check_draft(good, catalog(), ServerFeatures(), "u")
-    assert body is not None and body.options == {"notify_external_user": ["a@x.org"]}
+    # One comma-separated string: current servers answer 400 to a list.
+    assert body is not None and body.options == {"notify_external_user": "a@x.org,b@y.org"}
+    assert body.body()["options"] == {"notify_external_user": "a@x.org,b@y.org"}
     # Unticking the action drops the addresses rather than sending stale ones.
     body, _ = check_draft(
-        draft(options_text='{"notify_external_user": ["old@x.org"], "k": 1}'),
+        draft(options_text='{"notify_external_user": "a@x.org", "notify_organization_owners": 1}'),
         catalog(),
         ServerFeatures(),
         "u",
     )
-    assert body is not None and body.options == {"k": 1}
+    assert body is not None and body.options == {"notify_organization_owners": 1}
+
+
+def test_an_option_that_is_not_an_action_is_refused_before_the_server_crashes_on_it():
+    body, errors = check_draft(
+        draft(options_text='{"k": 1}'), catalog(), ServerFeatures(), "u"
+    )
+    assert body is None
+    assert errors.fields["options"] == (
+        "Options are keyed by action name; 'k' is not an action this server offers."
+    )
 
 
 def test_row_errors_point_at_the_row_the_user_sees():

@@ -716,41 +716,73 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
     # -- results from elsewhere ---------------------------------------------------------
 
     def policy_saved(self, policy: OfferingUsagePolicy, *, created: bool) -> None:
-        """The editor saved a policy: update the row in place, no full reload."""
+        """The editor saved a policy (read back): show it at once, then re-read the page.
+
+        The row changes in place and the counts move by one straight away; in the paged
+        view the page on screen is then read again, because the server orders by
+        ``-created``: a create shifts every later policy one place, and a page kept as it
+        was would hide the one pushed onto the next page.
+        """
         self._cache.clear()
         self._seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
         row = self._rows([policy])[0]
-        if self.table.replace_row(row):
-            if self.mode == "fired" and not policy.has_fired:
+        in_scope = self.scope_uuid in (None, policy.scope_uuid)
+        held = self.table.replace_row(row)
+        if held and not in_scope:  # moved to another offering (staff may, by PUT)
+            self.table.remove_uuid(policy.uuid)
+            self._count_changed(-1)
+        elif created and in_scope:
+            self._count_changed(+1)
+        if self.mode == "fired":
+            if held and in_scope and not policy.has_fired:
                 self.table.remove_uuid(policy.uuid)
-        elif created:
-            if self.total is not None:
-                self.total += 1
-            in_scope = self.scope_uuid in (None, policy.scope_uuid)
-            shows = (self.mode == "pages" and self.page_number == 1) or (
-                self.mode == "fired" and policy.has_fired
-            )
-            if in_scope and shows:
-                rows = [row, *self.table.all_rows]
-                if self.mode == "pages":
-                    rows = rows[: self.page_size]
+                self.scan_fired = max(0, self.scan_fired - 1)
+            elif not held and in_scope and policy.has_fired:
+                self.table.add_rows([row])
+                self.scan_fired += 1
+            if self.table.row_count:
+                self._show_table()
+        else:
+            if not held and created and in_scope and self.page_number == 1:
+                rows = [row, *self.table.all_rows][: self.page_size]
                 self.table.set_rows(rows, keep_uuid=policy.uuid)
                 self._show_table()
+            if created or (held and not in_scope):
+                self._reread_page()
         self._update_status()
         self._update_pane()
 
     def policy_deleted(self, uuid: str) -> None:
+        """A policy was deleted: drop its row, count one fewer, and in the paged view read
+        the page again (the next page's first policy moves up onto this one)."""
         self._cache.clear()
         self._changed.discard(uuid)
-        if self.table.remove_uuid(uuid) and self.total:
-            self.total -= 1
-            if self.mode == "fired":
+        fired = self._seen.pop(uuid, (False, None))[0]
+        removed = self.table.remove_uuid(uuid)
+        if removed:
+            self._count_changed(-1)
+        if self.mode == "fired":
+            if removed and fired:
                 self.scan_fired = max(0, self.scan_fired - 1)
-        if self.mode == "pages" and self.table.row_count == 0 and self._page is not None:
-            # The page emptied: reload it (the server shifts later policies forward).
-            self._load_page(max(1, self.page_number - 1) if self.page_number > 1 else 1)
+            if not self.table.row_count:
+                self._show_empty()
+        elif self._page is not None:
+            self._reread_page()
         self._update_status()
         self._update_pane()
+
+    def _count_changed(self, delta: int) -> None:
+        """One policy more or fewer on the server: the count and the number of pages."""
+        if self.total is not None:
+            self.total = max(0, self.total + delta)
+            self.page_count = max(1, math.ceil(self.total / self.page_size))
+            self._more = self.page_number < self.page_count
+        if self.scan_total is not None:
+            self.scan_total = max(0, self.scan_total + delta)
+
+    def _reread_page(self) -> None:
+        """The page on screen again from the server, the cursor kept on its policy."""
+        self._load_page(self.page_number, quiet=True)
 
     @on(SessionChanged)
     def _session_changed(self) -> None:
