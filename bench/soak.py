@@ -3,6 +3,7 @@
     python bench/soak.py                 # 10 minutes
     python bench/soak.py --seconds 30    # the CI version (tests/faults/test_fault_soak.py)
     python bench/soak.py --seconds 150 --rest-every 30   # readings every 30 s too
+    python bench/soak.py --terminal --seconds 60   # the console script in tmux, helper on
 
 The demo server runs in a child process, so the memory measured here is the app's alone.
 Every few seconds the fault mix changes (5xx, 429, timeouts, dropped connections, broken
@@ -569,11 +570,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--trace", action="store_true", help="report where the heap grew (tracemalloc; slower)"
     )
+    parser.add_argument(
+        "--terminal",
+        action="store_true",
+        help="as users run it: the console script in tmux against `policytui demo-server`, "
+        "the helper process on and killed at a random moment (bench/soak_terminal.py)",
+    )
     parser.add_argument("--serve-demo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_demo:
         serve_demo(args.policies)
         return 0
+    if args.terminal:
+        from soak_terminal import run
+
+        keys = sorted({k for k in LIST_KEYS + DETAIL_KEYS + FORM_KEYS + MODAL_KEYS} - NEVER)
+        terminal_report = run(args, keys, fault_mixes)
+        if args.json:
+            print(json.dumps(asdict(terminal_report)))
+        else:
+            print("\n".join(terminal_report.lines()))
+        return 0 if terminal_report.passed else 1
     report = asyncio.run(soak(args))
     if args.json:
         print(json.dumps({**asdict(report), "screens": dict(report.screens)}))

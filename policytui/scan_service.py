@@ -9,8 +9,10 @@ the same code as the in-process scan (:func:`policytui.tui.screens.fired_scan.sc
 and sends back batches of ready-made rows of fired policies and the fired state of every
 policy read. The UI process's share is unpickling about one policy in seven.
 
-Protocol (frames of :mod:`policytui.frames`), UI -> helper: ``("scan", id, request)`` and
-``("cancel", id)``; helper -> UI: ``("progress", id, ScanProgress, unfired)`` as pages
+Protocol (frames of :mod:`policytui.frames`), UI -> helper: ``("scan", id, request)``,
+``("catalog", id, contents)`` (a scan started before the catalog had arrived gets it as
+soon as the UI has it: the rows built from then on carry names) and ``("cancel", id)``;
+helper -> UI: ``("progress", id, ScanProgress, unfired)`` as pages
 come, then ``("end", id, ScanProgress | None, unfired)`` (None: cancelled) or ``("error",
 id, name, message, fields)``; ``unfired`` is the space-separated uuids of the policies
 that never fired (left out of the report's states). One scan at a time; the helper ends
@@ -109,6 +111,9 @@ class ScanService:
     ) -> Iterator[ScanProgress]:
         """Progress reports as the helper sends them; the last one has ``done`` set.
 
+        ``catalog`` may still be loading: the helper is sent its contents once it has
+        loaded, and builds named rows from then on.
+
         Returns without it when ``cancelled()`` turned true; raises the client's error
         when the scan failed, :class:`HelperGone` when the helper is not there.
         """
@@ -124,22 +129,24 @@ class ScanService:
                 ca_bundle=session.ca_bundle,
                 scope_uuid=scope_uuid,
                 now=now,
-                catalog=(
-                    (catalog.offerings, catalog.groups, catalog.actions)
-                    if catalog is not None and catalog.loaded
-                    else None
-                ),
+                catalog=_contents(catalog),
             )
+            later = catalog if request.catalog is None else None
             try:
                 frames.send(self._command_fd, ("scan", scan_id, request))
-                yield from self._results(scan_id, cancelled)
+                yield from self._results(scan_id, cancelled, later)
             except frames.PipeClosed:
                 self.gone = True
                 raise HelperGone from None
 
-    def _results(self, scan_id: int, cancelled: Callable[[], bool]) -> Iterator[ScanProgress]:
+    def _results(
+        self, scan_id: int, cancelled: Callable[[], bool], later: Catalog | None
+    ) -> Iterator[ScanProgress]:
         cancel_sent = False
         while True:
+            if later is not None and not cancel_sent and (contents := _contents(later)):
+                frames.send(self._command_fd, ("catalog", scan_id, contents))
+                later = None
             if not cancel_sent and cancelled():
                 frames.send(self._command_fd, ("cancel", scan_id))
                 cancel_sent = True
@@ -182,6 +189,15 @@ class ScanService:
                     os.waitpid(pid, 0)
                     return
                 time.sleep(0.01)
+
+
+def _contents(
+    catalog: Catalog | None,
+) -> tuple[dict[str, Any], dict[str, Any], list[str]] | None:
+    """What of the catalog crosses the pipe; None while it is not loaded."""
+    if catalog is None or not catalog.loaded:
+        return None
+    return (catalog.offerings, catalog.groups, catalog.actions)
 
 
 def _rebuild_error(name: str, message: str, fields: dict[str, Any]) -> Exception:
@@ -248,10 +264,15 @@ def _scan(
     stop = False
 
     def cancelled() -> bool:
-        nonlocal stop
+        nonlocal stop, catalog
         while not stop and select.select([command_fd], [], [], 0)[0]:
             message = frames.receive(command_fd)
-            stop = message[0] == "cancel" and message[1] == scan_id
+            if message[1] != scan_id:
+                continue
+            if message[0] == "catalog":  # it arrived after the scan began: names from now
+                offerings, groups, actions = message[2]
+                catalog = Catalog(offerings=offerings, groups=groups, actions=actions, loaded=True)
+            stop = message[0] == "cancel"
         return stop
 
     try:

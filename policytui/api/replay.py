@@ -6,9 +6,13 @@ will make, on the machine's other core, and streams each answer back over a pipe
 arrives. The UI's client then gets those answers from :class:`ReplayTransport` instead
 of the network: the same bytes and headers, through the same parsing and error handling.
 
-Only successful GETs are recorded and each is replayed at most once, for a limited time:
-a refresh always goes to the server, and an error is always met by the UI's own request
-(with its own retries), so nothing the user sees depends on what the child did.
+Only successful GETs are recorded, and each is replayed at most once, for a limited
+time, and only to the start-up requests it was made for: the task that starts the app's
+first load marks itself (:func:`mark_startup_requests`), and a request from any other
+task (a refresh, a ``--watch`` tick, a page turn, anything the user asks for after the
+first paint) goes to the server even when the recording holds its URL. An error is
+always met by the UI's own request (with its own retries), so nothing the user sees
+depends on what the child did.
 """
 
 from __future__ import annotations
@@ -19,16 +23,42 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from policytui import frames
 
-__all__ = ["FrameWriter", "Recorded", "StartupRecording"]
+__all__ = [
+    "FrameWriter",
+    "Recorded",
+    "StartupRecording",
+    "is_startup_request",
+    "mark_startup_requests",
+]
 
 #: How long after it arrived a recorded answer may still stand in for a request.
 MAX_AGE = 10.0
 #: How often a request waiting for the child looks again (start-up only).
 _POLL = 0.004
+
+#: Set in the task of the app's start-up load; tasks it starts inherit it (asyncio copies
+#: the context into every task it creates), no other task has it.
+_STARTUP_REQUEST: ContextVar[bool] = ContextVar("policytui_startup_request", default=False)
+
+
+def mark_startup_requests() -> None:
+    """The requests of the calling task, and of the tasks it starts from now on, are the
+    start-up requests the recording was made for (the first page, the catalog, page 2).
+
+    Explicit rather than "the first few requests": a refresh pressed while the start-up
+    load is still under way must reach the server, not the recording (issue 11, item 3).
+    """
+    _STARTUP_REQUEST.set(True)
+
+
+def is_startup_request() -> bool:
+    """The request about to be sent belongs to the start-up load (see above)."""
+    return _STARTUP_REQUEST.get()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +104,7 @@ class StartupRecording:
         self._clock = clock
         self._lock = threading.Lock()
         self._answers: dict[tuple[str, str], tuple[float, Recorded]] = {}
+        self._closed = False
         self._done = threading.Event()
         self.replayed = 0
         #: What the helper built from its answers for the first paint, when it sent it.
@@ -98,7 +129,9 @@ class StartupRecording:
                     self.first_page = recorded
                     continue
                 with self._lock:
-                    self._answers[(recorded.method, recorded.url)] = (self._clock(), recorded)
+                    if not self._closed:
+                        key = (recorded.method, recorded.url)
+                        self._answers[key] = (self._clock(), recorded)
         except frames.PipeClosed:
             pass  # the child is done, or broken: either way the UI asks the server itself
         finally:
@@ -137,6 +170,8 @@ class StartupRecording:
         return self.first_page
 
     def discard(self) -> None:
-        """Forget whatever was not replayed (the UI moved on: it must not get old data)."""
+        """Forget whatever was not replayed, and whatever arrives later (the UI moved on:
+        it must not get old data)."""
         with self._lock:
+            self._closed = True
             self._answers.clear()

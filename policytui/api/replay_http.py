@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from policytui.api._http import httpx
-from policytui.api.replay import FrameWriter, Recorded, StartupRecording
+from policytui.api.replay import FrameWriter, Recorded, StartupRecording, is_startup_request
 
 __all__ = ["RecordingTransport", "ReplayTransport"]
 
@@ -45,7 +45,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
 
 class ReplayTransport(httpx.AsyncBaseTransport):
-    """Answers a GET from ``recording`` when it holds that exact URL, else from the network.
+    """Answers a start-up GET from ``recording`` when it holds that exact URL (once), every
+    other request from the network (see :func:`~policytui.api.replay.mark_startup_requests`).
 
     The network transport is made on the first request that needs it: until then the UI
     process imports neither httpcore nor a CA bundle.
@@ -61,7 +62,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         self._inner: httpx.AsyncBaseTransport | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "GET":
+        if request.method == "GET" and is_startup_request():
             recorded = await self._recording.wait_for("GET", str(request.url))
             if recorded is not None:
                 return httpx.Response(

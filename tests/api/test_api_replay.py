@@ -16,7 +16,7 @@ import pytest
 from demo_clients import first_offering, policy_body
 
 from policytui.api import WaldurClient, errors
-from policytui.api.replay import MAX_AGE, FrameWriter, StartupRecording
+from policytui.api.replay import MAX_AGE, FrameWriter, StartupRecording, mark_startup_requests
 from policytui.api.replay_http import RecordingTransport, ReplayTransport
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 
@@ -46,7 +46,13 @@ def recorder(server: DemoServer, writer: FrameWriter) -> WaldurClient:
     )
 
 
-def replayer(server: DemoServer, recording: StartupRecording) -> WaldurClient:
+def replayer(
+    server: DemoServer, recording: StartupRecording, *, startup: bool = True
+) -> WaldurClient:
+    """The UI's client; with ``startup`` the calling task's requests are the start-up ones
+    (as the list screen's start-up worker marks its own)."""
+    if startup:
+        mark_startup_requests()
     return WaldurClient(
         server.url,
         STAFF_TOKEN,
@@ -96,6 +102,27 @@ async def test_each_answer_is_replayed_once_then_the_server_is_asked(server: Dem
         assert _hits(server) == 1
         await client.policies.list(page=1, page_size=25)  # a refresh: fresh data
         assert _hits(server) == 2
+
+
+async def test_a_refresh_goes_to_the_server_though_the_recording_holds_its_url(
+    server: DemoServer,
+) -> None:
+    """The helper's first page stood in for its recorded page 1, so that answer was never
+    taken; a refresh moments later (another task than the start-up load) must not get it."""
+    recording = await _record(server, "page1", "catalog")
+    async with replayer(server, recording, startup=False) as client:
+
+        async def start_up() -> None:  # the list screen's start-up worker
+            mark_startup_requests()
+            await asyncio.gather(client.offerings(), client.policies.actions())
+
+        await asyncio.create_task(start_up())
+        asked = _hits(server)
+        await client.policies.list(page=1, page_size=25)  # `r`, from a key handler
+        assert _hits(server) == asked + 1
+        await client.policies.list(page=1, page_size=25)  # and again: the server again
+        assert _hits(server) == asked + 2
+    assert recording.replayed == 2  # the catalog's two answers, nothing else
 
 
 async def test_another_url_goes_to_the_server(server: DemoServer) -> None:

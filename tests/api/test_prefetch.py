@@ -26,6 +26,7 @@ _SCRIPT = textwrap.dedent(
     import asyncio, json, os, sys
     from pydantic import SecretStr
     from policytui import prefetch
+    from policytui.api.replay import mark_startup_requests
     from policytui.api.replay_http import ReplayTransport
     from policytui.session import Session
     from policytui.tui.catalog import Catalog
@@ -40,6 +41,7 @@ _SCRIPT = textwrap.dedent(
     recording = helper.recording
 
     async def main():
+        mark_startup_requests()  # as the list screen's start-up worker does
         client = session.client(wrap_transport=lambda n: ReplayTransport(recording, n))
         async with client:
             page = await client.policies.list(page=1, page_size=int(sys.argv[2]))

@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -150,11 +151,18 @@ class Terminal:
         self.socket = f"policytui-e2e-{uuid.uuid4().hex[:10]}"
         self.target = f"{name}:0"
         self.captures: list[str] = []
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        # The environment goes through a 0600 file the pane's shell reads, never through a
+        # command line: a token in it would show in `ps` (and in tmux's own argv).
+        folder = Path(tempfile.mkdtemp(prefix="policytui-e2e-"))
+        self.env_file = folder / "env"
+        self.env_file.touch(mode=0o600)
+        self.env_file.write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()))
         # `env -i`: the pane gets exactly the user's environment, not tmux's or pytest's.
         # The pane stays open after the command, so its last screen can still be read.
+        inner = 'set -a; . "$0"; set +a; exec "$@"'
         shell = (
-            f"cd {shlex.quote(str(ROOT))} && env -i {exports} {shlex.join(command)}; "
+            f"cd {shlex.quote(str(ROOT))} && env -i /bin/sh -c {shlex.quote(inner)} "
+            f"{shlex.quote(str(self.env_file))} {shlex.join(command)}; "
             'echo "[exited $?]"; sleep 600'
         )
         self.tmux(
@@ -226,13 +234,38 @@ class Terminal:
             raise AssertionError(f"the app ended or crashed:\n{history}")
 
     def assert_no_secret(self, *secrets: str) -> None:
+        """No token on any screen captured so far, nor on any command line now."""
         self.screen(history=True)
         for capture in self.captures:
             for secret in secrets:
                 assert secret not in capture, "a token reached the screen"
+        commands = "\n".join(self.command_lines())
+        for secret in secrets:
+            assert secret not in commands, "a token is on a command line"
+
+    def command_lines(self) -> list[str]:
+        """The command lines of this terminal's processes: its tmux server (which keeps
+        the argv it was started with) and everything running under it. Only these: other
+        programs on a busy machine are not this test's business."""
+        server = self.tmux("display-message", "-p", "-t", self.target, "#{pid}").strip()
+        listing = subprocess.run(
+            ["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True, timeout=20
+        ).stdout
+        table = [line.split(None, 2) for line in listing.splitlines() if line.strip()]
+        parents = {pid: ppid for pid, ppid, *_ in table}
+        args = {pid: rest[0] if rest else "" for pid, _, *rest in table}
+        mine = []
+        for pid in parents:
+            walk = pid
+            while walk and walk != "0" and walk != server:
+                walk = parents.get(walk, "")
+            if walk == server:
+                mine.append(args[pid])
+        return mine
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        shutil.rmtree(self.env_file.parent, ignore_errors=True)
 
 
 @contextmanager

@@ -64,3 +64,43 @@ def test_a_short_soak_with_faults(fault_row) -> None:
     assert report["heap_growth_pct"] <= report["allowed_heap_growth_pct"]
     assert report["late_heap_growth_pct"] <= report["allowed_late_growth_pct"]
     assert done.returncode == 0
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not SOAK.exists(), reason="bench/soak.py is missing")
+def test_a_short_soak_in_a_terminal_with_the_helper_killed(fault_row) -> None:
+    """bench/soak.py --terminal: the console script in tmux against `policytui
+    demo-server`, the helper on and SIGKILLed at a moment drawn from the seed."""
+    fault_row.describe(
+        "e2e",
+        "every fault, changing every 2 s; helper killed",
+        "random keys for 20 s in tmux (bench/soak.py --terminal)",
+        expected="no crash, no exit, back on the list once faults are off",
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(SOAK),
+            "--terminal",
+            *("--seconds", "20", "--fault-every", "2", "--policies", "3000", "--json"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    lines = done.stdout.strip().splitlines()
+    assert lines, f"soak printed nothing; stderr:\n{done.stderr[-2000:]}"
+    report = json.loads(lines[-1])
+    killed = report["helper_killed_at"]
+    fault_row.observed = (
+        f"{report['keys']} keys over {report['fault_mixes']} fault mixes, helper killed at "
+        f"{killed:.0f} s; crash: {report['crashed'] or 'none'}; back on the list: "
+        f"{report['recovered']}"
+        if killed is not None
+        else f"helper not killed; crash: {report['crashed'] or 'none'}"
+    )
+    assert report["crashed"] == "", report["crashed"]
+    assert killed is not None and report["keys"] >= 50
+    assert report["recovered"]
+    assert done.returncode == 0

@@ -255,3 +255,44 @@ def test_quitting_in_the_middle_of_a_scan_does_not_wait_for_it() -> None:
         )
     assert result["alive"] is False
     assert result["took"] < 2.5
+
+
+def test_a_scan_begun_before_the_catalog_gets_it_and_names_the_rest() -> None:
+    """The catalog is loaded after the first report: the UI sends it to the helper, whose
+    rows from then on carry component names and units (issue 11, item 7). Ten pages at
+    +1 s each: the later pages are still on their way when it arrives."""
+    with DemoServer(DemoSettings(policies=3000, latency_ms=1000)) as slow:
+        result = _run(
+            slow,
+            """
+        from policytui.tui.catalog import Catalog
+        from policytui.tui.widgets.policy_rows import build_row
+
+        async def load():
+            async with WaldurClient(URL, TOKEN) as client:
+                return await Catalog().load(client)
+        full = asyncio.run(load())
+        catalog = Catalog()  # still loading when the scan begins
+        reports = []
+        for progress in scans.scan(session, None, catalog, NOW, lambda: False):
+            reports.append(progress)
+            if len(reports) == 1:
+                catalog.offerings, catalog.groups = full.offerings, full.groups
+                catalog.actions, catalog.loaded = full.actions, True
+        later = [r for p in reports[1:] for r in p.rows]
+        print(json.dumps({
+            "first_named": [r.named for r in reports[0].rows],
+            "later_named": sorted({r.named for r in later}),
+            "later_limits": [r.limits for r in later[:5]],
+            "named_limits": [build_row(r.policy, full, NOW).limits for r in later[:5]],
+            "later": len(later),
+            "rows": sorted(r.uuid for p in reports for r in p.rows),
+            "expected": asyncio.run(fired_uuids()),
+        }))
+        scans.close()
+        """,
+        )
+    assert result["rows"] == result["expected"]
+    assert result["later"] > 0 and result["later_named"] == [True]
+    assert result["later_limits"] == result["named_limits"]  # names and units
+    assert not any(result["first_named"])

@@ -143,3 +143,87 @@ async def test_the_first_page_is_painted_before_pydantic_and_httpx_are_imported(
     firsts = [r for r in log if r["path"] == POLICIES and r["query"] == f"page_size={PAGE_SIZE}"]
     assert len(firsts) == 1, firsts
     assert result["replayed"] >= 3
+
+
+_WATCH_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, json, os, sys, urllib.request
+    from policytui import prefetch
+    from policytui.secret import Secret
+    from policytui.session import Session
+
+    URL, TOKEN = sys.argv[1], os.environ["WALDUR_ACCESS_TOKEN"]
+    session = Session(url=URL, token=Secret(TOKEN), token_source="env")
+    helper = prefetch.start(session, int(sys.argv[2]))
+    assert helper is not None, "the helper was not forked"
+
+    from policytui.tui.app import PolicyApp
+    from policytui.tui.screens.policy_list import PolicyListScreen
+
+    def patch_first_policy():
+        # Someone changes a policy elsewhere (curl), after the helper recorded page 1.
+        listed = urllib.request.Request(
+            f"{URL}/api/marketplace-offering-usage-policies/?page_size={sys.argv[2]}",
+            headers={"Authorization": f"Token {TOKEN}"})
+        first = json.loads(urllib.request.urlopen(listed).read())[0]
+        kind = first["component_limits_set"][0]["type"]
+        body = json.dumps({"component_limits_set": [{"type": kind, "limit": 987654}]})
+        change = urllib.request.Request(
+            f"{URL}/api/marketplace-offering-usage-policies/{first['uuid']}/",
+            data=body.encode(), method="PATCH",
+            headers={"Authorization": f"Token {TOKEN}", "Content-Type": "application/json"})
+        urllib.request.urlopen(change).read()
+        return first["uuid"]
+
+    ticks = []
+    tick = PolicyListScreen._watch_tick
+
+    def first_tick_after_a_change(self):
+        # The first tick once page 1 is painted comes right after a change elsewhere.
+        if not ticks and self._shown_page_number:
+            ticks.append(patch_first_policy())
+        return tick(self)
+
+    PolicyListScreen._watch_tick = first_tick_after_a_change
+    shown_after_the_tick = []
+    show_rows = PolicyListScreen._show_rows
+
+    def spy(self, page, rows):
+        if ticks and not shown_after_the_tick:  # the page the first tick loaded
+            shown_after_the_tick.append(next(r.limits for r in rows if r.uuid == ticks[0]))
+        return show_rows(self, page, rows)
+
+    PolicyListScreen._show_rows = spy
+    app = PolicyApp(session, startup=helper.recording, scan_service=helper.scans,
+                    page_size=int(sys.argv[2]), watch=1.0)
+
+    async def main():
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(1500):
+                if shown_after_the_tick:
+                    break
+                await pilot.pause(0.02)
+            return {"limits": shown_after_the_tick[0] if shown_after_the_tick else None}
+
+    print(json.dumps(asyncio.run(main())))
+    helper.scans.close()
+    """
+)
+
+
+def test_a_watch_tick_right_after_start_up_shows_the_servers_data() -> None:
+    """The first --watch tick (1 s after start, well within the recording's 10 s) asks
+    the server, not the helper's recording of page 1 (issue 11, item 3)."""
+    with DemoServer(DemoSettings(policies=300)) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "POLICYTUI_"))}
+        done = subprocess.run(
+            [sys.executable, "-c", _WATCH_SCRIPT, server.url, str(PAGE_SIZE)],
+            env={**env, "WALDUR_ACCESS_TOKEN": STAFF_TOKEN},
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["limits"] is not None, "no page was shown after the first tick"
+    assert "987\u2009654" in result["limits"][0], result

@@ -256,21 +256,30 @@ def relay_helper_scan(
     batches by the same rules as the in-process scan: after ``flush_seconds``, and while
     the user types only once they pause or ``MAX_REPORT_HOLD`` has passed. The scan's
     CPU is the helper's; this thread only gives way to keys before reading the next
-    report."""
+    report. Raises :class:`~policytui.scan_service.HelperGone` when the helper stops
+    before the end (after reporting what it had sent)."""
+    from policytui.scan_service import HelperGone
+
     # The rows received pile up here as in a local scan: no full collections meanwhile.
     with _no_full_collections():
         pending: ScanProgress | None = None
         last = time.monotonic()
-        for progress in service.scan(session, scope_uuid, catalog, now, cancelled):
-            pending = progress if pending is None else merge_progress(pending, progress)
-            # While keys come, read nothing: unpickling rows would take the interpreter from
-            # the UI thread; the helper waits once the pipe is full.
-            _give_way(idle_seconds, cancelled)
-            waited = time.monotonic() - last
-            if pending.done or (
-                waited >= flush_seconds
-                and (idle_seconds() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD)
-            ):
+        try:
+            for progress in service.scan(session, scope_uuid, catalog, now, cancelled):
+                pending = progress if pending is None else merge_progress(pending, progress)
+                # While keys come, read nothing: unpickling rows would take the interpreter
+                # from the UI thread; the helper waits once the pipe is full.
+                _give_way(idle_seconds, cancelled)
+                waited = time.monotonic() - last
+                if pending.done or (
+                    waited >= flush_seconds
+                    and (idle_seconds() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD)
+                ):
+                    report(pending)
+                    pending = None
+                    last = time.monotonic()
+        except HelperGone:
+            # What the helper sent before it went is real: shown, then the caller finishes.
+            if pending is not None and not cancelled():
                 report(pending)
-                pending = None
-                last = time.monotonic()
+            raise

@@ -20,7 +20,8 @@ from textual.worker import get_current_worker
 from policytui.api import errors
 from policytui.scan_service import HelperGone
 from policytui.tui.screens.fired_scan import ScanProgress, relay_helper_scan, scan_fired
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+from policytui.tui.screens.list_texts import pages_read
+from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
@@ -30,11 +31,18 @@ if TYPE_CHECKING:
 SCAN_FLUSH_SECONDS = 0.25
 #: How long the scan waits, at most, for a batch it delivered to be painted.
 BATCH_PAINT_WAIT = 0.5
-HELPER_GONE = "The scan's helper process stopped. Press r to scan again."
 
 
 class FiredViewMixin:
     """``f`` and the fired scan; the state it keeps lives on the screen."""
+
+    #: The scan read every page: what it found is the answer (not just "it ended").
+    scan_complete = False
+    #: Pages read by this scan so far, by whichever process read them.
+    _scan_pages_read = 0
+    #: While a scan the helper began is finished here: the fired policies found anew
+    #: (rows the helper sent that are not among them are gone at the end).
+    _resume_found: set[str] | None = None
 
     def action_toggle_fired(self: PolicyListScreen) -> None:
         if self.mode == "fired":
@@ -53,6 +61,10 @@ class FiredViewMixin:
         self._scan_generation += 1
         self._scan_rows = []
         self.scan_done = False
+        if not quiet:  # a quiet rescan leaves the last answer (and its status) on screen
+            self.scan_complete = False
+        self._scan_pages_read = 0
+        self._resume_found = None
         self.scan_pages = 0
         self.scan_page_count = 0
         if not quiet:
@@ -76,11 +88,13 @@ class FiredViewMixin:
         session = app.session
         if session is None:
             return
-        catalog = app.catalog if app.catalog.loaded else None
+        # The catalog may still be loading (f pressed as page 1 appeared): rows are built
+        # with names as soon as it is there, and the UI names the earlier ones.
+        catalog = app.catalog
         now = app.now()
 
         def build(policy: OfferingUsagePolicy) -> PolicyRow:
-            return build_row(policy, catalog, now)
+            return build_row(policy, catalog if catalog.loaded else None, now)
 
         def deliver(callback: Callable[..., None], *args: object) -> None:
             if worker.is_cancelled:
@@ -117,19 +131,26 @@ class FiredViewMixin:
                 )
                 return
             except HelperGone:
-                if reported:  # rows are on screen: a fresh scan here would repeat them
-                    deliver(self._scan_failed, errors.WaldurError(HELPER_GONE), quiet)
-                    return
+                # The helper died mid-scan (killed, out of memory): what it sent is not
+                # the answer. Finish here, reading every page again; rows already on
+                # screen are not repeated (see _scan_report).
+                resumed = reported
+                if resumed:
+                    deliver(self._scan_resumed, quiet)
             except Exception as exc:
                 deliver(self._scan_failed, exc, quiet)
                 return
+        else:
+            resumed = False
         try:
             final = asyncio.run(
                 scan_fired(
                     session,
                     scope,
                     build=build,
-                    report=lambda progress: deliver(self._scan_report, progress, quiet, mark),
+                    report=lambda progress: deliver(
+                        self._scan_report, progress, quiet, mark, resumed
+                    ),
                     cancelled=lambda: worker.is_cancelled,
                     flush_seconds=SCAN_FLUSH_SECONDS,
                     idle_seconds=app.seconds_since_input,
@@ -139,31 +160,70 @@ class FiredViewMixin:
             deliver(self._scan_failed, exc, quiet)
             return
         if final is not None:
-            deliver(self._scan_report, final, quiet, mark)
+            deliver(self._scan_report, final, quiet, mark, resumed)
+
+    def _scan_resumed(self: PolicyListScreen, generation: int, quiet: bool) -> None:
+        """The helper stopped mid-scan: the rest is read in this process."""
+        if generation != self._scan_generation or self.mode != "fired":
+            return
+        if quiet:
+            self._scan_rows = []  # held back, not shown: simply gathered anew
+        else:
+            self._resume_found = set()
+            read = pages_read(self._scan_pages_read, self.scan_page_count)
+            self.notify(
+                f"The scan's helper process stopped ({read}): finishing the scan here.",
+                severity="warning",
+            )
+        self._update_status()
 
     def _scan_report(
-        self, generation: int, progress: ScanProgress, quiet: bool, mark: bool
+        self: PolicyListScreen,
+        generation: int,
+        progress: ScanProgress,
+        quiet: bool,
+        mark: bool,
+        resumed: bool = False,
     ) -> None:
         if generation != self._scan_generation or self.mode != "fired":
             return  # a newer scan (or the paged view) took over
         self.scan_pages = progress.pages
         self.scan_page_count = progress.page_count
+        self._scan_pages_read = max(self._scan_pages_read, progress.pages)
         self.scan_total = progress.total
         self._note_states(progress.states, mark=mark)
         for row in progress.rows:
             row.changed = row.uuid in self._changed
+        app = self.policy_app
+        if app.catalog.loaded:  # rows the scan built before it had the catalog get names
+            progress.rows = with_names(progress.rows, app.catalog, app.now())
+        found = self._resume_found if resumed and not quiet else None
+        if found is not None:
+            # Finishing a scan the helper began: its rows are on screen already.
+            held = {row.uuid for row in self.table.all_rows}
+            found.update(row.uuid for row in progress.rows)
+            progress.rows = [row for row in progress.rows if row.uuid not in held]
         if quiet:
             self._scan_rows.extend(progress.rows)
         else:
             self.scan_fired = progress.fired
             if progress.rows:
                 self.table.add_rows(progress.rows)
+            if found is not None:
+                self.scan_fired = max(progress.fired, len(self.table.all_rows))
             if self.table.row_count:
                 self._show_table()
                 self._update_pane()
         if progress.done:
             self.scan_done = True
+            self.scan_complete = True
             self.table.show_placeholder("")
+            if found is not None:
+                # Sent by the helper but not fired any more (or gone): not in the answer.
+                self._resume_found = None
+                self.scan_fired = progress.fired
+                if len(found) < len(self.table.all_rows):
+                    self.table.set_rows([r for r in self.table.all_rows if r.uuid in found])
             if quiet:
                 self.scan_fired = progress.fired
                 self.table.set_rows(self._scan_rows)
@@ -176,6 +236,10 @@ class FiredViewMixin:
         if generation != self._scan_generation or self.mode != "fired":
             return
         self.scan_done = True
+        if not quiet:  # says what it read, not a tally that looks final
+            self.scan_complete = False
+            self.scan_pages = max(self.scan_pages, self._scan_pages_read)
+        self._resume_found = None
         self.table.show_placeholder("")
         if isinstance(exc, errors.AuthenticationError):
             self._auth_failed = True

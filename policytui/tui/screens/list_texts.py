@@ -21,15 +21,40 @@ def page_position(
     return f"{text} · loading…" if loading else text
 
 
-def fired_headline(fired: int, total: int | None) -> str:
-    """``7 fired of 512`` for the top bar (``scanning…`` before the first page)."""
+def fired_headline(fired: int, total: int | None, read: tuple[int, int] | None = None) -> str:
+    """``7 fired of 512`` for the top bar (``scanning…`` before the first page).
+
+    ``read`` is ``(pages read, pages)`` of a scan that stopped before the end: what it
+    found is then not the answer, and the bar says so.
+    """
+    if read is not None:
+        return f"{group_thousands(fired)} fired in {pages_read(*read)} (incomplete)"
     if total is None:
         return "scanning…"
     return f"{group_thousands(fired)} fired of {group_thousands(total)}"
 
 
-def scan_position(done: bool, pages: int, page_count: int, fired: int, total: int | None) -> str:
-    """``scanning 37 % · 7 fired so far`` while the walk runs, the tally when it is done."""
+def pages_read(pages: int, page_count: int) -> str:
+    """``223 of 5 000 pages read``."""
+    return f"{group_thousands(pages)} of {count_noun(page_count, 'page')} read"
+
+
+def scan_position(
+    done: bool,
+    pages: int,
+    page_count: int,
+    fired: int,
+    total: int | None,
+    *,
+    complete: bool = True,
+) -> str:
+    """``scanning 37 % · 7 fired so far`` while the walk runs, the tally when it is done;
+    a scan that stopped before reading every page (``complete`` false) says what it read:
+    ``4 456 fired in 223 of 5 000 pages read``."""
+    if done and not complete:
+        if page_count:
+            return f"{group_thousands(fired)} fired in {pages_read(pages, page_count)}"
+        return f"scan stopped · {group_thousands(fired)} fired so far"
     if done:
         return f"{group_thousands(fired)} fired of {_policies(total or 0)}"
     percent = int(100 * pages / page_count) if page_count else 0

@@ -37,7 +37,7 @@ from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
 from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
@@ -179,8 +179,13 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
 
         Until the page is on screen this process imports neither pydantic nor httpx;
         afterwards the catalog and the user come from the helper's recorded answers.
+        Only this worker's requests (and those of the workers it starts) are answered
+        from the recording; a refresh or any other request goes to the server.
         """
+        from policytui.api.replay import mark_startup_requests
         from policytui.prefetch import FirstPage
+
+        mark_startup_requests()
 
         first = await source.wait_first_page()
         seeded = (
@@ -359,10 +364,13 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             return
         self._catalog_failed = False
         # Component names, units and group names come from the catalog: rebuild the rows
-        # (unless they already have them: the helper's first page was built with them).
-        rows = self._rows([r.policy for r in self.table.all_rows])
-        if rows != self.table.all_rows:
+        # built without it (the helper's first page has them; a fired scan begun before
+        # the catalog arrived does not), on screen and held back by a quiet scan.
+        catalog, now = app.catalog, app.now()
+        rows = with_names(self.table.all_rows, catalog, now)
+        if rows is not self.table.all_rows:
             self.table.set_rows(rows)
+        self._scan_rows = with_names(self._scan_rows, catalog, now)
         self._update_status()
         self._update_pane()
         # The user's name is a nicety in the top bar: asked for once the first page is on
@@ -425,7 +433,9 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         top = self.query_one(TopBar)
         offering = self._offering_label()
         if self.mode == "fired":
-            headline = fired_headline(self.scan_fired, self.scan_total)
+            stopped = self.scan_done and not self.scan_complete and self.scan_page_count
+            read = (self.scan_pages, self.scan_page_count) if stopped else None
+            headline = fired_headline(self.scan_fired, self.scan_total, read)
             top.update_bar(view="Fired policies", detail=_join(headline, offering))
             left = scan_position(
                 self.scan_done,
@@ -433,6 +443,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
                 self.scan_page_count,
                 self.scan_fired,
                 self.scan_total,
+                complete=self.scan_complete,
             )
         else:
             top.update_bar(view="Policies", detail=offering)

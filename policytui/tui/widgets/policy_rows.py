@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from policytui.tui.format import actions_text, limit_text, relative_time, short_date
+from policytui.tui.format import actions_text, count_noun, limit_text, relative_time, short_date
 
 if TYPE_CHECKING:
     # Annotations only: rows of the first page are unpickled and painted before the
@@ -38,6 +38,9 @@ class PolicyRow:
     search: str
     #: The fired state changed since the last look (auto-refresh marks these).
     changed: bool = field(default=False)
+    #: Built with the catalog (component names and units, group names); a row built
+    #: without it is rebuilt once the catalog arrives, whichever came first.
+    named: bool = field(default=True)
     uuid: str = field(init=False, compare=False)
     #: The fired view's sort key, computed once where the row is built (for a fired scan,
     #: off the UI thread) rather than for every row of every merged batch.
@@ -108,7 +111,8 @@ def build_row(
     elif catalog is not None:
         groups = ", ".join(catalog.group_label(url) for url in policy.organization_groups)
     else:
-        groups = f"{len(policy.organization_groups)} groups" if policy.organization_groups else ""
+        count = len(policy.organization_groups)
+        groups = count_noun(count, "group") if count else ""
     offering = offering_name(policy, catalog)
     actions = actions_text(policy.actions)
     fired = ""
@@ -138,7 +142,19 @@ def build_row(
         created=short_date(policy.created),
         search=search,
         changed=changed,
+        named=catalog is not None,
     )
+
+
+def with_names(rows: list[PolicyRow], catalog: Catalog, now: datetime) -> list[PolicyRow]:
+    """``rows``, those built without the catalog rebuilt with it (the same list when
+    every row is named already, so a caller can tell nothing changed)."""
+    if all(row.named for row in rows):
+        return rows
+    return [
+        row if row.named else build_row(row.policy, catalog, now, changed=row.changed)
+        for row in rows
+    ]
 
 
 _SLOTS = tuple(PolicyRow.__slots__)
