@@ -42,11 +42,12 @@ class Period(IntEnum):
         return _PERIOD_LABELS[self]
 
 
+#: Said by the app, not taken from the server's ``period_name`` ("3 month").
 _PERIOD_LABELS = {
     Period.TOTAL: "Total",
     Period.MONTH_1: "1 month",
-    Period.MONTH_3: "3 month",
-    Period.MONTH_12: "12 month",
+    Period.MONTH_3: "3 months",
+    Period.MONTH_12: "12 months",
 }
 
 
@@ -175,7 +176,8 @@ class OfferingUsagePolicy(_Read):
 
     @property
     def period_label(self) -> str:
-        return self.period_name or self.period.label
+        # From the number: the server's period_name reads "3 month", "12 month".
+        return self.period.label
 
     @property
     def creator(self) -> str:

@@ -1,7 +1,8 @@
 """Every action the user can take, once: the source of the help screen and the palette.
 
-The palette (Ctrl+P) offers each of these by name; the help screen (``?``) lists them
-with their keys, so the two can never disagree about what exists.
+The palette (Ctrl+P) offers each list action by name; the help screen (``?``) lists the
+keys of the screen it is opened on (:func:`keys_for`): the list, the detail, the raw
+view and the editor each have their table here, so help and palette never disagree.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +75,85 @@ COMMANDS: tuple[UiCommand, ...] = (
     UiCommand("Policy", "y", "Raw JSON", "The policy exactly as the server sent it", "raw"),
     UiCommand("Policy", "c", "Copy uuid", "Copy the policy uuid (OSC 52)", "copy_uuid"),
     UiCommand("Policy", "C", "Copy URL", "Copy the policy API URL (OSC 52)", "copy_url"),
-    UiCommand("App", "?", "Help", "List every key", "app.help"),
+    UiCommand("App", "?", "Help", "List the keys of this screen", "app.help"),
     UiCommand("App", "Ctrl+P", "Command palette", "Search every action", "", in_palette=False),
     UiCommand(
         "App", "t", "Light / dark theme", "Switch between light and dark", "app.toggle_theme"
     ),
     UiCommand("App", "q", "Quit", "Leave policytui", "app.quit"),
 )
+
+#: ``?`` on the detail of one policy (a full screen under 100 columns).
+DETAIL_KEYS: tuple[UiCommand, ...] = (
+    UiCommand("Move", "↑ ↓  j k", "Scroll the detail", "", "scroll"),
+    UiCommand("Move", "PgUp PgDn", "A screen up / down", "", ""),
+    UiCommand("Policy", "e", "Edit policy", "", "edit_policy"),
+    UiCommand("Policy", "u", "Duplicate policy", "", "duplicate_policy"),
+    UiCommand("Policy", "d", "Delete policy", "", "delete_policy"),
+    UiCommand("Policy", "y", "Raw JSON", "", "raw"),
+    UiCommand("Policy", "c", "Copy uuid", "", "copy_uuid"),
+    UiCommand("Policy", "C", "Copy URL", "", "copy_url"),
+    UiCommand("Policy", "r", "Refresh", "", "refresh"),
+    UiCommand("Policy", "Esc q", "Back to the list", "", "back"),
+    UiCommand("App", "?", "Help", "", "app.help"),
+    UiCommand("App", "Ctrl+P", "Command palette", "", ""),
+    UiCommand("App", "t", "Light / dark theme", "", "app.toggle_theme"),
+    UiCommand("App", "Ctrl+Q", "Quit", "", ""),
+)
+
+#: ``?`` on the raw JSON of one policy.
+RAW_KEYS: tuple[UiCommand, ...] = (
+    UiCommand("Move", "↑ ↓  j k", "Scroll the JSON", "", "scroll"),
+    UiCommand("Move", "PgUp PgDn", "A screen up / down", "", ""),
+    UiCommand("Raw JSON", "c", "Copy the JSON", "", "copy_json"),
+    UiCommand("Raw JSON", "r", "Read it again from the server", "", "reload"),
+    UiCommand("Raw JSON", "Esc q y", "Back", "", "back"),
+    UiCommand("App", "?", "Help", "", "app.help"),
+    UiCommand("App", "Ctrl+P", "Command palette", "", ""),
+    UiCommand("App", "t", "Light / dark theme", "", "app.toggle_theme"),
+    UiCommand("App", "Ctrl+Q", "Quit", "", ""),
+)
+
+#: ``?`` in the policy editor (new, edit, duplicate).
+EDITOR_KEYS: tuple[UiCommand, ...] = (
+    UiCommand("Form", "Tab Shift+Tab", "Next / previous field", "", ""),
+    UiCommand("Form", "Space", "Tick an action or a group", "", ""),
+    UiCommand("Form", "Enter", "Open a picker / choose", "", ""),
+    UiCommand("Policy", "Ctrl+S", "Save the policy (an edit shows old → new)", "", "save"),
+    UiCommand("Policy", "Ctrl+N", "Add a component limit", "", "add_limit"),
+    UiCommand("Policy", "Ctrl+R", "Remove the component limit in focus", "", "remove_limit"),
+    UiCommand("Policy", "Ctrl+O", "Edit the options JSON in $EDITOR", "", "edit_options"),
+    UiCommand("Policy", "F5", "Load the form again (after a failed load)", "", "retry_load"),
+    UiCommand("Policy", "Esc", "Back (asks first about unsaved changes)", "", "leave"),
+    UiCommand("App", "?", "Help (outside a text field)", "", "app.help"),
+    UiCommand("App", "Ctrl+P", "Command palette", "", ""),
+    UiCommand("App", "q", "Quit (outside a text field; asks first)", "", "quit_app"),
+    UiCommand("App", "Ctrl+Q", "Quit (asks first about unsaved changes)", "", ""),
+)
+
+#: Which table ``?`` shows, by the screen's class name: looked up by name so this module
+#: need not import the screens (the editor's module loads only when a form opens).
+SCREEN_KEYS: dict[str, tuple[UiCommand, ...]] = {
+    "PolicyListScreen": COMMANDS,
+    "DetailScreen": DETAIL_KEYS,
+    "RawScreen": RAW_KEYS,
+    "PolicyEditor": EDITOR_KEYS,
+}
+
+
+def keys_for(screen: object) -> tuple[UiCommand, ...]:
+    """The keys of ``screen`` for the help screen; the list's when it has none of its own
+    (a screen without a table here shows its footer's keys, see the help screen)."""
+    for cls in type(screen).__mro__:
+        keys = SCREEN_KEYS.get(cls.__name__)
+        if keys is not None:
+            return keys
+    return ()
+
+
+def _markup_literal(text: str) -> str:
+    """``text`` to stand as itself in Textual markup: "[ ←" once opened a tag there."""
+    return text.replace("[", "\\[")
 
 
 class PolicyCommands(Provider):
@@ -123,10 +197,11 @@ class PolicyCommands(Provider):
     async def discover(self) -> Hits:
         for command in self._usable():
             yield DiscoveryHit(
-                f"{command.title}  [dim]{command.keys}[/]",
+                # Content, not markup: the keys "[ ←" read as a tag and showed a "[/]".
+                Content.assemble(command.title, "  ", (command.keys.strip(), "dim")),
                 partial(self._run, command.action),
                 text=command.title,
-                help=command.help,
+                help=_markup_literal(command.help),
             )
 
     async def search(self, query: str) -> Hits:
@@ -139,5 +214,5 @@ class PolicyCommands(Provider):
                     matcher.highlight(command.title),
                     partial(self._run, command.action),
                     text=command.title,
-                    help=f"{command.help}  ({command.keys.strip()})",
+                    help=_markup_literal(f"{command.help}  ({command.keys.strip()})"),
                 )

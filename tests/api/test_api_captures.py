@@ -269,7 +269,7 @@ async def test_patch_of_period_sends_only_the_period() -> None:
         policy = await client.policies.patch(uuid, PolicyPatch(period=Period.MONTH_3))
     same_request(sent[0], capture)
     assert json.loads(sent[0].content) == {"period": 3}
-    assert policy.period_label == "3 month"
+    assert policy.period_label == "3 months"  # our words; the server says "3 month"
 
 
 async def test_patch_of_limits_only() -> None:

@@ -49,7 +49,10 @@ def test_the_tour_works_in_the_users_terminal(
         term.keys("f")
         term.wait_for("page 1 of")
         term.keys("Enter")  # the detail (a full screen at 80 columns)
-        term.wait_for("Period")
+        # The list's own header says "Period" at 80 columns: the detail is up once the
+        # list's page position has gone and its limits are on screen.
+        term.wait_gone("page 1 of")
+        term.wait_for("Period", "Unit")
         term.keys("y")
         term.wait_for('"uuid"')
         term.keys("Escape")
@@ -57,12 +60,36 @@ def test_the_tour_works_in_the_users_terminal(
         term.keys("Escape")
         term.wait_for("page 1 of")
         term.keys("?")
-        term.wait_for("Keys")
+        term.wait_for("Keys of the policy list")
         term.keys("Escape")
+        # Wait before the next key: Escape and a letter sent together read as Alt+letter.
+        term.wait_gone("Keys of")
         term.keys("n")
-        term.wait_for("Offering")
+        term.wait_for("New policy", "^s Save")  # the list's header says "Offering" too
+        term.keys("?")  # the editor's own keys, not the list's
+        term.wait_for("Keys of the policy editor", "Save the policy", "Ctrl+O")
+        term.keys("Escape")
+        term.wait_gone("Save the policy")
         term.keys("Escape")
         term.wait_for("page 1 of")
         term.keys("q")
         term.wait_for("[exited 0]")
         term.assert_no_secret(STAFF_TOKEN)
+
+
+def test_keys_typed_ahead_of_a_screen_land_on_it(server: DemoServerProcess, tmp_path) -> None:
+    """Enter and y typed together: the raw view opens over the detail, not beneath it
+    (Enter once opened the detail through a message that arrived after the y)."""
+    env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
+    with terminal(policytui_against(server), env, (80, 24)) as term:
+        term.wait_for("page 1 of")
+        term.keys("Enter", "y")
+        term.wait_for('"uuid"')
+        term.keys("Escape")  # back to the detail beneath
+        term.wait_gone('"uuid"')
+        screen = term.wait_for("Period", "Unit")
+        assert "page 1 of" not in screen
+        term.keys("Escape")
+        term.wait_for("page 1 of")
+        term.keys("q")
+        term.wait_for("[exited 0]")

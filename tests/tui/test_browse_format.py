@@ -73,13 +73,14 @@ def test_count_noun() -> None:
 def test_eighty_columns_keep_offering_actions_limits_period_and_fired() -> None:
     keys = [c.key for c, _ in layout_columns(80)]
     assert keys == ["offering", "actions", "limits", "period", "fired"]
-    assert sum(w for _, w in layout_columns(80)) + len(keys) + 1 <= 80
+    # A mark cell, the columns and a gap between each two.
+    assert 1 + sum(w for _, w in layout_columns(80)) + len(keys) - 1 <= 80
 
 
 def test_wide_terminals_show_every_column() -> None:
     keys = [c.key for c, _ in layout_columns(160)]
     assert keys == ["offering", "actions", "limits", "period", "groups", "fired", "created"]
-    assert sum(w for _, w in layout_columns(160)) + len(keys) + 1 <= 160
+    assert 1 + sum(w for _, w in layout_columns(160)) + len(keys) - 1 <= 160
 
 
 def test_limits_that_do_not_fit_say_how_many_more_there_are() -> None:
@@ -117,3 +118,19 @@ def test_empty_states_say_what_to_do_next() -> None:
     assert "Press n to create one" in hint and "x to show every offering" in hint
     title, hint = empty_state(True, "", 60)
     assert title == "No fired policies" and "None of 60 policies has fired" in hint
+
+
+def test_periods_read_in_plural_whatever_the_server_calls_them() -> None:
+    from policytui.api import OfferingUsagePolicy
+
+    said = {1: "Total", 2: "1 month", 3: "3 month", 4: "12 month"}  # the server's words
+    wanted = {1: "Total", 2: "1 month", 3: "3 months", 4: "12 months"}
+    for number, name in said.items():
+        policy = OfferingUsagePolicy.model_validate(
+            {"uuid": "0" * 32, "period": number, "period_name": name}
+        )
+        assert policy.period_label == wanted[number]
+    # The period column holds the longest label whole, at 80 columns too.
+    for width in (80, 160):
+        period = dict((c.key, w) for c, w in layout_columns(width))["period"]
+        assert period >= len("12 months")

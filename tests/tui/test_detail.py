@@ -129,6 +129,28 @@ async def test_copy_uuid_and_url_over_osc52_with_a_notification(demo_server) -> 
         assert not any(STAFF_TOKEN in m for m in notifications(app))
 
 
+async def test_a_toast_leaves_no_stray_character_at_the_right_edge(demo_server) -> None:
+    """The toast reaches the edge: the status line beneath ("… C copy URL") once showed
+    its last letter through a one-cell gap at the right of the toast."""
+    from textual.widgets._toast import Toast
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        toast = app.screen.query_one(Toast)
+        lines = screen_text(app).splitlines()
+        rows = range(toast.region.y, toast.region.bottom)
+        assert any("Copied policy uuid" in lines[y] for y in rows)
+        for y in rows:
+            beside = lines[y][toast.region.right :]
+            assert not beside.strip(), f"{beside!r} shows beside the toast: {lines[y]!r}"
+        assert toast.region.right == 80
+
+
 async def test_detail_of_a_policy_deleted_meanwhile_says_so(fresh_demo_server) -> None:
     server = fresh_demo_server
     first = server_policies(server)[0]
@@ -147,3 +169,43 @@ async def test_detail_of_a_policy_deleted_meanwhile_says_so(fresh_demo_server) -
         assert "This policy no longer exists" in screen_text(app)
         await pilot.press("e")  # nothing to edit: a warning, not a crash
         assert any("No policy selected" in m for m in notifications(app))
+
+
+async def test_the_first_screen_at_80x24_says_what_the_policy_is(demo_server) -> None:
+    """Limits by component name and unit, period, fired, groups and actions without
+    scrolling; uuids and URLs come after them."""
+    policies = server_policies(demo_server)[:60]
+    # The policy with the most to show: several limits, groups and actions.
+    index = max(
+        range(len(policies)),
+        key=lambda i: (
+            len(policies[i]["component_limits_set"]),
+            len(policies[i]["organization_groups"]) + len(policies[i]["actions"].split(",")),
+        ),
+    )
+    policy = policies[index]
+    assert len(policy["component_limits_set"]) >= 2
+    app = make_app(demo_server, page_size=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(PolicyTable).cursor = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        first_screen = screen_text(app).replace("\u2009", " ")
+        for limit in policy["component_limits_set"]:
+            component = app.catalog.component(policy["scope_uuid"], limit["type"])
+            assert component is not None
+            line = next((row for row in first_screen.splitlines() if component.label in row), "")
+            assert component.label in line, f"{component.label} is not on the first screen"
+            assert f"{limit['limit']:,}".replace(",", " ") in line
+            assert component.measured_unit in line
+        assert "Period" in first_screen and "Fired" in first_screen
+        assert "Organization groups" in first_screen and "Actions" in first_screen
+        assert "Policy uuid" not in first_screen
+        # The identifiers are further down, whole.
+        await pilot.resize_terminal(80, 80)
+        await settle(pilot)
+        everything = screen_text(app)
+        assert everything.index("Policy uuid") > everything.index("Actions")
+        assert policy["uuid"] in everything

@@ -52,7 +52,7 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
         yield PolicyDetail(id="detail")
         yield StateMessage(id="state")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def policy_app(self) -> PolicyApp:

@@ -1,32 +1,53 @@
-"""``?``: every key, grouped, from the same list the command palette offers."""
+"""``?``: the keys of the screen it is opened on, grouped, from :mod:`policytui.tui.commands`."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from policytui.tui.commands import COMMANDS
+from policytui.tui.commands import UiCommand, keys_for
 from policytui.tui.styles import style_path
 
+#: What the box's title says each screen is (the class names of the screens).
+SCREEN_TITLES = {
+    "PolicyListScreen": "the policy list",
+    "DetailScreen": "the policy detail",
+    "RawScreen": "the raw JSON",
+    "PolicyEditor": "the policy editor",
+}
 
-def help_table() -> Table:
+
+def help_table(commands: Iterable[UiCommand]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     section = ""
-    for command in COMMANDS:
+    for command in commands:
         if command.section != section:
             if section:
                 table.add_row("", "")
             section = command.section
             table.add_row(Text(section, style="bold underline"), "")
-        table.add_row(command.keys.strip(), command.title)
+        table.add_row(Text(command.keys.strip()), Text(command.title))
     return table
+
+
+def bindings_of(screen: Screen) -> tuple[UiCommand, ...]:
+    """The keys a screen without a table of its own binds (a sign-in or picker screen)."""
+    commands = []
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.description:
+            keys = binding.key_display or screen.app.get_key_display(binding) or key
+            commands.append(UiCommand("Keys", keys, binding.description, "", binding.action))
+    return tuple(commands)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -35,11 +56,30 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
+    def __init__(self, for_screen: Screen | None = None) -> None:
+        super().__init__()
+        #: The screen whose keys to list (default: the one beneath this, when shown).
+        self.for_screen = for_screen
+
+    def _described(self) -> Screen | None:
+        if self.for_screen is not None:
+            return self.for_screen
+        stack = self.app.screen_stack
+        if self in stack:
+            stack = stack[: stack.index(self)]
+        below = [s for s in stack if not isinstance(s, HelpScreen)]
+        return below[-1] if below else None
+
     def compose(self) -> ComposeResult:
+        screen = self._described()
+        commands = keys_for(screen) if screen is not None else ()
+        if not commands and screen is not None:
+            commands = bindings_of(screen)
+        name = SCREEN_TITLES.get(type(screen).__name__) if screen is not None else None
         with VerticalScroll(id="help") as scroll:
-            scroll.border_title = "Keys"
+            scroll.border_title = f"Keys of {name}" if name else "Keys"
             scroll.border_subtitle = "Esc to close · Ctrl+P searches every action"
-            yield Static(help_table(), id="help-body")
+            yield Static(help_table(commands), id="help-body")
 
     def action_close(self) -> None:
         self.dismiss()

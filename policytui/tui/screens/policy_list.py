@@ -64,6 +64,9 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         Binding("left_square_bracket,left", "prev_page", "Prev", key_display="["),
         Binding("less_than_sign", "first_page", "First page", show=False, key_display="<"),
         Binding("greater_than_sign", "last_page", "Last page", show=False, key_display=">"),
+        # On the screen, not the table: the detail is pushed as Enter is handled, so a
+        # key typed right after it (y, e, d) reaches the detail.
+        Binding("enter", "open", "Open", show=False),
         Binding("f", "toggle_fired", "Fired"),
         # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
         # typed fast searches for "gpu" instead of running g, p and u on the list.
@@ -73,16 +76,16 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         # instead of the keys after "/" going to the table.
         Binding("slash", "quick_filter", "Filter", key_display="/", priority=True),
         Binding("escape", "escape", "Back", show=False),
-        Binding("s", "sort_next", "Sort", show=False),
+        Binding("s", "sort_next", "Sort"),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
-        Binding("r", "refresh", "Refresh", show=False),
+        Binding("r", "refresh", "Refresh"),
         Binding("w", "toggle_watch", "Watch", show=False),
         Binding("n", "new_policy", "New"),
-        Binding("e", "edit_policy", "Edit", show=False),
-        Binding("u", "duplicate_policy", "Duplicate", show=False),
-        Binding("d", "delete_policy", "Delete", show=False),
-        Binding("y", "raw", "Raw", show=False),
-        Binding("c", "copy_uuid", "Copy uuid", show=False),
+        Binding("e", "edit_policy", "Edit"),
+        Binding("u", "duplicate_policy", "Duplicate"),
+        Binding("d", "delete_policy", "Delete"),
+        Binding("y", "raw", "Raw"),
+        Binding("c", "copy_uuid", "Copy uuid"),
         Binding("C", "copy_url", "Copy URL", show=False),
     ]
 
@@ -130,7 +133,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             yield PolicyDetail(id="pane")
         yield Input(placeholder="filter: offering, action, component, creator…", id="quick-filter")
         yield StatusBar(id="status")
-        # Compact, so the essentials (pages, fired, filter, help, quit) fit in 80 columns.
+        # Compact, and the keys ranked (widgets/footer.py): the most used ones that fit.
         yield Footer(compact=True)
 
     @property

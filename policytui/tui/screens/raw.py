@@ -47,7 +47,7 @@ class RawScreen(Screen[None]):
             yield Static("", id="raw-body")
         yield StateMessage(id="state")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(TopBar).update_bar(

@@ -1,4 +1,12 @@
-"""Textual's Footer without its leak of old key widgets.
+"""Textual's Footer showing each screen's most used keys that fit, without its leak.
+
+Textual's Footer lays every shown key out in a row and lets the row run off the right
+edge, so at 80 columns the detail lost ``d`` and the list could show none of ``e d r``.
+This one ranks the keys (:data:`FOOTER_RANK`: the way out, help and the screen's most
+used actions first), keeps as many whole keys as fit the width, in the screen's order,
+and lays them out again when the width changes.
+
+The leak of old key widgets:
 
 In Textual 8.2.8 ``Footer.compose`` yields each ``FooterKey`` with
 ``.data_bind(compact=Footer.compact)``, which registers the key as a watcher of the
@@ -16,16 +24,91 @@ DOM. Remove it when Textual prunes those watchers itself (check on upgrade).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+#: Which keys a footer keeps first when not all fit, by action: the way out and help,
+#: then each screen's most used actions. Keys of actions not named here come after
+#: these, in the screen's order; the command palette's key is the first to go (``?`` and
+#: the help screen name it).
+FOOTER_RANK: tuple[str, ...] = (
+    # The way out, and help.
+    "back", "leave", "close", "cancel", "help", "quit",
+    # The editor, the sign-in form.
+    "save", "sign_in", "add_limit", "remove_limit",
+    # The list.
+    "next_page", "prev_page", "toggle_fired", "quick_filter",
+    # One policy (list and detail).
+    "edit_policy", "new_policy", "delete_policy", "refresh", "raw", "duplicate_policy",
+    "pick_offering", "copy_uuid", "copy_json", "reload", "copy_url", "sort_next",
+    "toggle_watch",
+)  # fmt: skip
 
 #: Where Textual's ``reactive._watch`` keeps a node's watchers (set with ``setattr``,
 #: so the name is not mangled).
 WATCHERS_ATTRIBUTE = "__watchers"
 
 
+def _rank(key: FooterKey) -> int:
+    action = key.action.rsplit(".", 1)[-1]
+    if key.has_class("-command-palette"):
+        return len(FOOTER_RANK) + 1
+    return FOOTER_RANK.index(action) if action in FOOTER_RANK else len(FOOTER_RANK)
+
+
+def key_width(key: FooterKey, compact: bool) -> int:
+    """Cells one key takes in the footer, margins included (Textual's footer CSS)."""
+    cells = Text(key.key_display).cell_len
+    if key.has_class("-command-palette"):
+        # Docked right, after a one-cell border; one cell of padding unless compact.
+        return 1 + cells + 1 + Text(key.description).cell_len + (0 if compact else 1)
+    if compact:
+        # "key description" and a one-cell margin after it.
+        return cells + (1 + Text(key.description).cell_len if key.description else 0) + 1
+    # " key " then "description ".
+    return cells + 2 + (Text(key.description).cell_len + 1 if key.description else 0)
+
+
+def keys_that_fit(keys: Iterable[FooterKey], width: int, compact: bool) -> set[int]:
+    """The ids of the keys to show: the best ranked first, as long as they fit."""
+    chosen: set[int] = set()
+    used = 0
+    for key in sorted(keys, key=_rank):  # a stable sort: ties keep the screen's order
+        cells = key_width(key, compact)
+        if used + cells <= width:
+            chosen.add(id(key))
+            used += cells
+    return chosen
+
+
 class Footer(TextualFooter):
-    """A drop-in ``textual.widgets.Footer`` that frees the keys it recomposes away."""
+    """A drop-in ``textual.widgets.Footer`` showing the keys that fit, ranked, and
+    freeing the keys it recomposes away."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._laid_out_for = 0
+
+    def compose(self) -> ComposeResult:
+        items: list[Widget] = list(super().compose())
+        width = self.size.width or self.app.size.width
+        self._laid_out_for = width
+        keys = [item for item in items if isinstance(item, FooterKey)]
+        shown = keys_that_fit(keys, width, self.compact)
+        # Key groups and labels (none in this app) are kept as Textual lays them out.
+        yield from (i for i in items if not isinstance(i, FooterKey) or id(i) in shown)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._bindings_ready and event.size.width != self._laid_out_for:
+            self._laid_out_for = event.size.width
+            self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
         await super().recompose()

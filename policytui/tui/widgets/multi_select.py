@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -38,7 +39,8 @@ class TickList(SelectionList[str]):
         except OptionDoesNotExist:
             return strip
         mark = TICK if option.value in self._selected else " "
-        segments[1] = Segment(mark, segments[1].style)
+        # A real Style, never None: Textual's Monochrome filter (NO_COLOR) reads its colour.
+        segments[1] = Segment(mark, segments[1].style or Style.null())
         return Strip(segments, strip.cell_length)
 
 

@@ -46,10 +46,78 @@ def _when(moment: datetime | None, now: datetime) -> str:
     return f"{relative_time(moment, now)}  ({exact_time(moment)})"
 
 
+def _limits(policy: OfferingUsagePolicy, catalog: Catalog) -> RenderableType:
+    """Each component limit by the component's name and unit (its type, dim, after)."""
+    if not policy.component_limits_set:
+        return Text("none", style="dim")
+    limits = Table(box=None, padding=(0, 2), pad_edge=False, show_edge=False, header_style="bold")
+    limits.add_column("Component")
+    limits.add_column("Limit", justify="right")
+    limits.add_column("Unit")
+    limits.add_column("Type", style="dim")
+    for item in policy.component_limits_set:
+        component = catalog.component(policy.scope_uuid, item.type)
+        limits.add_row(
+            escape(component.label if component else item.type),
+            group_thousands(item.limit),
+            escape(component.measured_unit if component else "?"),
+            escape(item.type),
+        )
+    return limits
+
+
+def _fired(policy: OfferingUsagePolicy, now: datetime) -> Text:
+    if policy.has_fired:
+        fired = Text("● fired ", style="bold red")
+        fired.append(_when(policy.fired_datetime, now), style="not bold")
+        return fired
+    fired = Text("not fired", style="green")
+    if policy.fired_datetime is not None:
+        # fired_datetime is overwritten on reset: it is the last state change.
+        fired.append(f"  (last reset {_when(policy.fired_datetime, now)})", style="dim")
+    return fired
+
+
+def _groups(policy: OfferingUsagePolicy, catalog: Catalog) -> Text:
+    if policy.apply_to_all:
+        return Text("All organizations (apply_to_all)")
+    if not policy.organization_groups:
+        return Text("none", style="dim")
+    return Text("\n".join(f"• {catalog.group_label(url)}" for url in policy.organization_groups))
+
+
+def _actions(policy: OfferingUsagePolicy) -> Text:
+    if not policy.actions:
+        return Text("(none)", style="dim")
+    text = Text()
+    for index, action in enumerate(policy.actions):
+        if index:
+            text.append("\n")
+        text.append(f"• {action_label(action)}", style="bold")
+        text.append(f"  {action}", style="dim")
+        description = ACTION_DESCRIPTIONS.get(action)
+        if description:
+            text.append(f"\n  {description}")
+    return text
+
+
+def _facts() -> Table:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    # Fold, never cut: a uuid with an ellipsis cannot be read back or typed.
+    facts.add_column(overflow="fold")
+    return facts
+
+
 def render_policy(
     policy: OfferingUsagePolicy, catalog: Catalog, now: datetime, api_root: str | None = None
 ) -> RenderableType:
-    """The detail as a Rich renderable (kept pure so tests can render it to text)."""
+    """The detail as a Rich renderable (kept pure so tests can render it to text).
+
+    What the policy is comes first, so an 80x24 terminal shows it without scrolling: its
+    component limits, period, fired state, groups and actions; then who made it; the
+    identifiers (uuids, URLs), which are for copying rather than reading, come last.
+    """
     parts: list[RenderableType] = []
     offering = catalog.offering(policy.scope_uuid)
     name = offering_name(policy, catalog)
@@ -58,81 +126,41 @@ def render_policy(
         title.append("  ● FIRED", style="bold red")
     parts.append(title)
 
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim", no_wrap=True)
-    # Fold, never cut: a uuid with an ellipsis cannot be read back or typed.
-    facts.add_column(overflow="fold")
-    facts.add_row("Offering", Text(name))
-    if offering and offering.customer_name:
-        facts.add_row("Provider", Text(offering.customer_name))
-    facts.add_row("Offering uuid", Text(policy.scope_uuid or "—"))
-    facts.add_row("Offering URL", Text(display_url(policy.scope, api_root), overflow="fold"))
-    facts.add_row("Policy uuid", Text(policy.uuid))
-    facts.add_row("Policy URL", Text(display_url(policy.url, api_root), overflow="fold"))
-    facts.add_row("Period", Text(policy.period_label))
-    if policy.has_fired:
-        fired = Text("● fired ", style="bold red")
-        fired.append(_when(policy.fired_datetime, now), style="not bold")
-    else:
-        fired = Text("not fired", style="green")
-        if policy.fired_datetime is not None:
-            # fired_datetime is overwritten on reset: it is the last state change.
-            fired.append(f"  (last reset {_when(policy.fired_datetime, now)})", style="dim")
-    facts.add_row("Fired", fired)
+    parts.append(_section("Component limits"))
+    parts.append(_limits(policy, catalog))
+    parts.append(Text(""))
+
+    what = _facts()
+    what.add_row("Period", Text(policy.period_label))
+    what.add_row("Fired", _fired(policy, now))
+    what.add_row("Organization groups", _groups(policy, catalog))
+    what.add_row("Actions", _actions(policy))
     created = Text(_when(policy.created, now))
     who = policy.created_by_full_name or ""
     if policy.created_by_username:
         who = f"{who} ({policy.created_by_username})" if who else policy.created_by_username
     if who:
         created.append(f"  by {who}")
-    facts.add_row("Created", created)
+    what.add_row("Created", created)
+    if offering and offering.customer_name:
+        what.add_row("Provider", Text(offering.customer_name))
     if policy.apply_to_all is not None:
-        facts.add_row("Apply to all", Text("yes" if policy.apply_to_all else "no"))
+        what.add_row("Apply to all", Text("yes" if policy.apply_to_all else "no"))
     if policy.affected_resources_count is not None:
-        facts.add_row("Affected resources", Text(group_thousands(policy.affected_resources_count)))
-    parts.append(facts)
-
-    parts.append(_section("Actions"))
-    if not policy.actions:
-        parts.append(Text("(none)", style="dim"))
-    for action in policy.actions:
-        line = Text(f"• {action_label(action)}", style="bold")
-        line.append(f"  {action}", style="dim")
-        description = ACTION_DESCRIPTIONS.get(action)
-        if description:
-            line.append(f"\n  {description}", style="not bold")
-        parts.append(line)
-
-    parts.append(_section("Organization groups"))
-    if policy.apply_to_all:
-        parts.append(Text("All organizations (apply_to_all)"))
-    elif not policy.organization_groups:
-        parts.append(Text("none", style="dim"))
-    for url in policy.organization_groups:
-        parts.append(Text(f"• {catalog.group_label(url)}"))
-
-    parts.append(_section("Component limits"))
-    if policy.component_limits_set:
-        limits = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
-        limits.add_column("Component")
-        limits.add_column("Type", style="dim")
-        limits.add_column("Unit")
-        limits.add_column("Limit", justify="right")
-        for item in policy.component_limits_set:
-            component = catalog.component(policy.scope_uuid, item.type)
-            limits.add_row(
-                escape(component.label if component else item.type),
-                escape(item.type),
-                escape(component.measured_unit if component else "?"),
-                group_thousands(item.limit),
-            )
-        parts.append(limits)
-    else:
-        parts.append(Text("none", style="dim"))
+        what.add_row("Affected resources", Text(group_thousands(policy.affected_resources_count)))
+    parts.append(what)
 
     if policy.options is not None:
         parts.append(_section("Options"))
         parts.append(Text(json.dumps(policy.options, indent=2, sort_keys=True) or "{}"))
+
+    parts.append(_section("Identifiers"))
+    ids = _facts()
+    ids.add_row("Policy uuid", Text(policy.uuid))
+    ids.add_row("Policy URL", Text(display_url(policy.url, api_root), overflow="fold"))
+    ids.add_row("Offering uuid", Text(policy.scope_uuid or "—"))
+    ids.add_row("Offering URL", Text(display_url(policy.scope, api_root), overflow="fold"))
+    parts.append(ids)
     return Group(*parts)
 
 

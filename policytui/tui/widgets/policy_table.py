@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -46,7 +47,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("offering", "Offering", 16, 32, 3, 10),
     Column("actions", "Actions", 12, 40, 2, 9),
     Column("limits", "Component limits", 20, 48, 5, 9),
-    Column("period", "Period", 8, 8, 0, 6),
+    Column("period", "Period", 9, 9, 0, 6),  # "12 months"
     Column("groups", "Organization groups", 12, 40, 3, 5),
     Column("fired", "Fired", 12, 12, 0, 10),
     Column("created", "Created", 10, 10, 0, 4),
@@ -63,7 +64,8 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
     available = width - 1
 
     def needed(cols: list[Column]) -> int:
-        return sum(c.min_width for c in cols) + GAP * len(cols)
+        # A gap between columns, none after the last: that cell goes to the columns.
+        return sum(c.min_width for c in cols) + GAP * (len(cols) - 1)
 
     while len(chosen) > 1 and needed(chosen) > available:
         weakest = min(chosen, key=lambda c: c.priority)
@@ -112,6 +114,21 @@ def limits_cell(limits: list[str], width: int) -> str:
     return ", ".join(shown) + (f" +{hidden}" if hidden else "")
 
 
+def styled_segments(text: Text, console: Console) -> list[Segment]:
+    """``text`` as segments that each carry a real ``Style``, never ``None``.
+
+    ``Text.render`` yields a bare ``Segment(text)`` (style ``None``, the text's own style
+    dropped) for a text without spans, and Textual's Monochrome filter, on under
+    ``NO_COLOR``, reads ``.color`` off every segment's style: a ``None`` crashed the app.
+    Here a segment without a style gets the text's own.
+    """
+    own = console.get_style(text.style) if isinstance(text.style, str) else text.style
+    return [
+        segment if segment.style is not None else Segment(segment.text, own, segment.control)
+        for segment in text.render(console)
+    ]
+
+
 #: Batches bigger than this are merged into the sorted view by one sort, smaller ones by
 #: a binary search per row.
 MERGE_BY_SORT = 32
@@ -127,7 +144,9 @@ class PolicyTable(ScrollView, can_focus=True):
         Binding("end,G", "cursor_last", "Bottom", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("enter", "activate", "Open", show=False),
+        # No Enter here: the screen binds it, so opening a policy happens as the key is
+        # handled. A message posted from here arrived after keys typed ahead ("Enter y"
+        # fast opened the raw view beneath the detail).
     ]
 
     COMPONENT_CLASSES = {
@@ -162,7 +181,7 @@ class PolicyTable(ScrollView, can_focus=True):
             return self.table
 
     class Activated(Message):
-        """Enter or a double click on a row."""
+        """A double click on a row (Enter is the screen's own binding)."""
 
         def __init__(self, table: PolicyTable, row: PolicyRow) -> None:
             super().__init__()
@@ -529,7 +548,7 @@ class PolicyTable(ScrollView, can_focus=True):
             if y == 2 and not self._view and self.placeholder:
                 text = Text(f" {self.placeholder}", style=base + self._style("policy-table--dim"))
                 text.truncate(width, overflow="ellipsis", pad=True)
-                return Strip(text.render(self.app.console), width)
+                return Strip(styled_segments(text, self.app.console), width)
             return Strip.blank(width, base)
         row = self._view[index]
         selected = index == self.cursor
@@ -613,7 +632,7 @@ class PolicyTable(ScrollView, can_focus=True):
     def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
         text.truncate(width, overflow="crop", pad=False)
         # Merge runs of one style: fewer escape sequences per repainted line.
-        segments = list(Segment.simplify(text.render(self.app.console)))
+        segments = list(Segment.simplify(styled_segments(text, self.app.console)))
         strip = Strip(segments)
         if strip.cell_length < width:
             strip = Strip([*segments, Segment(" " * (width - strip.cell_length), pad_style)])
