@@ -33,7 +33,7 @@ class BareTable(App[None]):
         table.add_rows(
             (
                 OFFERINGS[i % len(OFFERINGS)],
-                "Notify owners, Block new resources" if i % 3 else "Notify owners",
+                "Notify owners, Block orders" if i % 3 else "Notify owners",
                 f"cpu {1000 + i} h, ram {2000 + i} GB·h",
                 "1 month",
                 "Research, Academia",

@@ -16,10 +16,12 @@ ACTION_DESCRIPTIONS: dict[str, str] = {
     ),
     "notify_external_user": "E-mail the addresses listed in options.notify_external_user.",
 }
+#: One label per action, used everywhere (list, detail, editor, help): short enough that a
+#: single action fits whole in the list's Actions column at 80 columns (13 cells).
 ACTION_LABELS: dict[str, str] = {
     "notify_organization_owners": "Notify owners",
-    "block_creation_of_new_resources": "Block new resources",
-    "notify_external_user": "Notify external",
+    "block_creation_of_new_resources": "Block orders",
+    "notify_external_user": "Notify emails",
 }
 
 

@@ -70,8 +70,12 @@ def limit_text(limit: int, type_: str, component: OfferingComponent | None) -> s
     return " ".join(part for part in (name, group_thousands(limit), unit) if part)
 
 
+#: Between action labels (no label holds it, so a joined text splits back into labels).
+ACTION_SEPARATOR = ", "
+
+
 def actions_text(actions: Iterable[str], *, short: bool = False) -> str:
-    """Every action in the one canonical order: ``"Notify owners, Block new resources"``.
+    """Every action in the one canonical order: ``"Notify owners, Block orders"``.
 
     ``short`` (for a narrow column) keeps the first label and counts the rest, as the
     limits column does: ``"Notify owners +1"``. An action has one label everywhere.
@@ -81,7 +85,7 @@ def actions_text(actions: Iterable[str], *, short: bool = False) -> str:
         return "(none)"
     if short and len(names) > 1:
         return f"{action_label(names[0])} +{len(names) - 1}"
-    return ", ".join(action_label(a) for a in names)
+    return ACTION_SEPARATOR.join(action_label(a) for a in names)
 
 
 def count_noun(count: int, singular: str, plural: str | None = None) -> str:

@@ -110,7 +110,7 @@ def test_create_edit_duplicate_delete_in_a_real_terminal(terminal: Terminal) -> 
     terminal.wait_for("New policy · Acme HPC Cluster")
     terminal.keys("Tab", "Down", "Down", "Down", "space")  # actions: Notify owners
     screen = terminal.wait_for("▐✓▌ Notify owners")
-    assert "▐ ▌ Block new resources" in screen
+    assert "▐ ▌ Block orders" in screen
     terminal.keys("Tab")
     pick(terminal, "CPU")
     terminal.keys("Tab")

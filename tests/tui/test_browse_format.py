@@ -55,12 +55,12 @@ def test_limit_uses_component_name_and_unit_and_falls_back_to_type() -> None:
 
 def test_every_action_is_named_never_a_blank() -> None:
     both = ["notify_organization_owners", "block_creation_of_new_resources"]
-    assert actions_text(both) == "Notify owners, Block new resources"
+    assert actions_text(both) == "Notify owners, Block orders"
     # The same set written the other way round reads the same (one canonical order)...
-    assert actions_text(list(reversed(both))) == "Notify owners, Block new resources"
+    assert actions_text(list(reversed(both))) == "Notify owners, Block orders"
     # ...and a narrow column keeps the same label, counting the rest.
     assert actions_text(reversed(both), short=True) == "Notify owners +1"
-    assert actions_text(["notify_external_user"], short=True) == "Notify external"
+    assert actions_text(["notify_external_user"], short=True) == "Notify emails"
     assert actions_text(["brand_new_action"]) == "Brand new action"
     assert actions_text([]) == "(none)"
 
@@ -134,3 +134,13 @@ def test_periods_read_in_plural_whatever_the_server_calls_them() -> None:
     for width in (80, 160):
         period = dict((c.key, w) for c, w in layout_columns(width))["period"]
         assert period >= len("12 months")
+
+
+def test_each_action_label_fits_the_narrowest_actions_column() -> None:
+    # At 80 columns the Actions column is 13 cells: one action reads whole there.
+    from policytui.api.actions import ACTION_LABELS
+
+    width = {c.key: w for c, w in layout_columns(80)}["actions"]
+    assert all(len(label) <= width for label in ACTION_LABELS.values()), width
+    # Two actions: the first label cut, the count of the rest kept.
+    assert limits_cell(["Notify owners", "Block orders"], width).endswith("… +1")

@@ -28,7 +28,6 @@ class PolicyRow:
     model: OfferingUsagePolicy | None
     offering: str
     actions: str
-    actions_short: str
     limits: list[str]
     period: str
     groups: str
@@ -134,7 +133,6 @@ def build_row(
         model=policy,
         offering=offering,
         actions=actions,
-        actions_short=actions_text(policy.actions, short=True),
         limits=limits,
         period=policy.period_label,
         groups=groups,

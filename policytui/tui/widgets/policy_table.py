@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from policytui.tui.format import ACTION_SEPARATOR
 from policytui.tui.widgets.policy_rows import PolicyRow
 
 GAP = 1
@@ -619,8 +620,10 @@ class PolicyTable(ScrollView, can_focus=True):
                 return Text("·", style=style + dim, end="")
             return Text(f"● {row.fired}", style=style + fired, end="")
         if key == "actions":
-            value = row.actions if len(row.actions) <= width else row.actions_short
-            return Text(value, style=style, end="")
+            # As the limits: whole labels that fit, then "+N"; the count is never cut.
+            return Text(
+                limits_cell(row.actions.split(ACTION_SEPARATOR), width), style=style, end=""
+            )
         if key == "limits":
             return Text(limits_cell(row.limits, width), style=style, end="")
         if key == "groups" and not row.groups:
