@@ -54,15 +54,21 @@ def test_limits_people_type_are_read_as_meant(text, value):
     assert parse_limit(text) == value
 
 
+RULE = "a limit is a whole number from 0 to 2 147 483 647"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "Enter a limit (a whole number, 0 or more)."),
         ("-1", "A limit cannot be negative (a negative limit fires at once)."),
         ("2147483648", "A limit can be at most 2 147 483 647."),
-        ("1.5", "'1.5' is not a whole number."),
-        ("1e3", "'1e3' is not a whole number."),
-        ("١٢", "'١٢' is not a whole number."),  # non-ASCII digits: int() would take them
+        ("1.5", f"1.5 is not a whole number: {RULE}."),
+        ("12.5", f"12.5 is not a whole number: {RULE}."),
+        ("1e3", f"1e3 is not a whole number: {RULE}."),
+        ("12 GB", f"12 GB is not a whole number: {RULE}."),
+        ("١٢", f"١٢ is not a whole number: {RULE}."),  # non-ASCII digits: int() would take them
+        ("1\t2", f"'1\\t2' is not a whole number: {RULE}."),  # a tab would not read back
     ],
 )
 def test_bad_limits_say_why(text, message):
@@ -171,7 +177,7 @@ def test_row_errors_point_at_the_row_the_user_sees():
         1: "'cpu' already has a limit above: one row per component.",
         2: "Choose a component for this limit.",
         3: "'gpu' is not a component of HPC.",
-        4: "'x' is not a whole number.",
+        4: f"x is not a whole number: {RULE}.",
     }
 
 

@@ -18,12 +18,24 @@ from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
 from policytui.api import OfferingComponent
+from policytui.tui.validation import FieldError, parse_limit
 
 
 def component_prompt(component: OfferingComponent) -> str:
     """``CPU (cpu, core-hours)``: the name people know, the type the server wants."""
     unit = f", {component.measured_unit}" if component.measured_unit else ""
     return f"{component.label} ({component.type}{unit})"
+
+
+def limit_problem(text: str) -> str | None:
+    """Why ``text`` is not a limit, or None when it is one (or nothing is typed yet)."""
+    if not text.strip():
+        return None
+    try:
+        parse_limit(text)
+    except FieldError as exc:
+        return str(exc)
+    return None
 
 
 class LimitRow(Vertical):
@@ -56,11 +68,12 @@ class LimitRow(Vertical):
                 classes="limit-component",
                 compact=True,
             )
+            # No `restrict` and no `max_length`: both drop keystrokes without a word
+            # ("12.5" became "125"). The box keeps exactly what was typed and the line
+            # under the row says why it is not a limit.
             yield Input(
                 self._initial_limit,
                 placeholder="limit",
-                restrict=r"[0-9 _\u2009\u202f-]*",
-                max_length=16,
                 classes="limit-value",
                 compact=True,
             )
@@ -271,8 +284,9 @@ class LimitRows(Vertical):
     def _limit_changed(self, event: Input.Changed) -> None:
         event.stop()
         row = self.row_of(event.input)
-        if row is not None and row.has_class("-invalid") and not row.missing_type:
-            row.show_error(None)
+        if row is not None and not row.missing_type:
+            # Said as it is typed; an empty box waits for ctrl+s to ask for a number.
+            row.show_error(limit_problem(event.value))
         self.post_message(self.Changed(self))
 
     @on(Input.Submitted, ".limit-value")
