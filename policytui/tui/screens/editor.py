@@ -92,6 +92,15 @@ def detect_features(policy: OfferingUsagePolicy | None, actions: list[str]) -> S
     return ServerFeatures(options=newer, apply_to_all=newer, groups_required=not newer)
 
 
+def _first_focusable(widget: Widget) -> Widget | None:
+    """The first focusable, shown widget inside ``widget`` (a MultiSelect's filter or
+    list), for focusing a field that is a container."""
+    for node in widget.query("*"):
+        if node.focusable and node.display:
+            return node
+    return None
+
+
 def offering_prompt(name: str, provider: str | None) -> str:
     return f"{name} · {provider}" if provider else name
 
@@ -136,6 +145,8 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._sent_rows: list[int] = []
         self.saving = False
         self.ready = False
+        #: The form when a banner that answers the last ctrl+s was shown (see _banner).
+        self._banner_draft: PolicyDraft | None = None
 
     # -- what the app gives us ---------------------------------------------------------
 
@@ -511,25 +522,66 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._focus_first_error(errors)
 
     def _focus_first_error(self, errors: DraftErrors) -> None:
+        """Focus the first field in error and scroll the form so that it and its
+        message are on screen (at 80x24 most of the form is below the fold)."""
+        target: Widget | None = None
+        message: Widget | None = None
         for name, selector in FIELD_WIDGETS.items():
             if name in errors.fields:
-                self.query_one(selector).focus()
-                return
-        if errors.rows:
+                target = self.query_one(selector)
+                message = self.query_one(f"#error-{name}")
+                break
+        if target is None and errors.rows:
             rows = self.query_one("#limits", LimitRows).rows
             index = min(errors.rows)
             if index < len(rows):
                 row = rows[index]
-                (row.limit_input if row.type else row.component_select).focus()
+                target = row.limit_input if row.type else row.component_select
+                message = row.query_one(".limit-error")
+        if target is None:
+            return
+        focusable = target if target.focusable else _first_focusable(target)
+        if focusable is not None:
+            focusable.focus(scroll_visible=False)
+        # After the refresh: the banner and the error lines just shown change the layout.
+        self.call_after_refresh(self._reveal, target, message)
+
+    def _reveal(self, target: Widget, message: Widget | None) -> None:
+        form = self.query("#editor-form")
+        if not form or not target.is_attached:
+            return
+        scroll = form.first(VerticalScroll)
+        if message is not None and message.is_attached:
+            scroll.scroll_to_widget(message, animate=False, immediate=True)
+        scroll.scroll_to_widget(target, animate=False, immediate=True, top=False)
 
     def _banner(self, text: str | Text, kind: str) -> None:
         banner = self.query_one("#editor-banner", Static)
         banner.update(text)
         banner.set_classes(f"-{kind}")
         banner.display = bool(text)
+        # "Not saved…", "Nothing to save" and the like answer the last ctrl+s: once the
+        # user changes the form they are stale, so they go (see _form_changed). What the
+        # server stored differently (a warning) stays until the next save.
+        self._banner_draft = self.read_draft() if kind in ("error", "info") and self.ready else None
 
     def _hide_banner(self) -> None:
         self.query_one("#editor-banner", Static).display = False
+        self._banner_draft = None
+
+    @on(Input.Changed, "#emails")
+    @on(Select.Changed, "#offering")
+    @on(Select.Changed, "#period")
+    @on(MultiSelect.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    @on(LimitRows.Changed)
+    def _form_changed(self) -> None:
+        # Compared with the form as it was when the banner was shown, so a Changed that
+        # a rebuild or a programmatic refresh posts without changing a value keeps it.
+        shown_for = self._banner_draft
+        if shown_for is not None and self.ready and self.read_draft() != shown_for:
+            self._hide_banner()
 
     # -- actions -----------------------------------------------------------------------
 

@@ -131,7 +131,7 @@ class SaveFlow:
             self.remove_class("-saving")
 
     def _busy(self, text: str) -> None:
-        self._banner(Text(text, style="italic"), "info")
+        self._banner(Text(text, style="italic"), "busy")
 
     async def _create(self, body: PolicyCreate) -> None:
         client = self.client

@@ -28,6 +28,12 @@ class TickList(SelectionList[str]):
     """A SelectionList whose box shows ✓ or nothing, not a coloured X: ticked and
     unticked must differ without colour (NO_COLOR, screen readers of tmux panes)."""
 
+    def on_focus(self) -> None:
+        # Tab lands here with no row highlighted, and Space then ticks nothing: start
+        # on the first row, as the filter's Enter already does.
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         segments = list(strip)
@@ -176,9 +182,7 @@ class MultiSelect(Vertical):
     def _to_list(self, event: Input.Submitted) -> None:
         event.stop()
         if self.list.display:
-            if self.list.highlighted is None:
-                self.list.highlighted = 0
-            self.list.focus()
+            self.list.focus()  # highlights the first row when none is
 
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged) -> None:
