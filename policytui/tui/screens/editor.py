@@ -49,11 +49,13 @@ from policytui.tui.catalog import Catalog
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.policy_draft import (
     FIELD_LABELS,
+    LOCKED_LIMITS,
     NOTIFY_EXTERNAL,
     DraftErrors,
     EditorMode,
     PolicyDraft,
     ServerFeatures,
+    limits_locked,
     policy_values,
 )
 from policytui.tui.screens.confirm import Answer, ConfirmScreen
@@ -79,17 +81,23 @@ FIELD_WIDGETS: dict[str, str] = {
 
 
 def detect_features(policy: OfferingUsagePolicy | None, actions: list[str]) -> ServerFeatures:
-    """Does this server know `options` and `apply_to_all`? A policy read tells for sure;
-    without one, offering `notify_external_user` marks a current (post-2024) server."""
+    """Does this server know `options` and `apply_to_all`, and does it keep more than one
+    limit per policy? A policy read tells for sure (the 2024 server, which keeps one,
+    sends no `apply_to_all`); without one, offering `notify_external_user` marks a
+    current (post-2024) server. A create that came back with one limit of several sent
+    confirms a one-limit server later (editor_save)."""
     if policy is not None:
         newer = "apply_to_all" in policy.model_fields_set
         return ServerFeatures(
             options="options" in policy.model_fields_set,
             apply_to_all=newer,
             groups_required=not newer,
+            one_limit=not newer,
         )
     newer = NOTIFY_EXTERNAL in actions
-    return ServerFeatures(options=newer, apply_to_all=newer, groups_required=not newer)
+    return ServerFeatures(
+        options=newer, apply_to_all=newer, groups_required=not newer, one_limit=not newer
+    )
 
 
 def _first_focusable(widget: Widget) -> Widget | None:
@@ -289,6 +297,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self.query_one("#editor-title", Static).update(self._title_text())
         self._toggle_emails(draft.actions)
         self._toggle_groups(draft.apply_to_all)
+        self.show_limits_note()
         self.ready = True
         self._baseline = self.read_draft()
         self.query_one("#offering", Select).focus()
@@ -341,6 +350,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
             Label("Component limits  (ctrl+n add · ctrl+r remove)", classes="field-label"),
             LimitRows(offering.components if offering else [], draft.limits, id="limits"),
             self._error("component_limits_set"),
+            Static("", id="limits-note", classes="field-note", markup=False),
             Label("Period", classes="field-label"),
             Select(
                 [(p.label, p) for p in Period],
@@ -462,6 +472,37 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
     def _apply_to_all_changed(self, event: Checkbox.Changed) -> None:
         self._toggle_groups(event.value)
         self._set_field_error("organization_groups", None)
+
+    @on(LimitRows.Changed)
+    def _limits_changed(self) -> None:
+        self.show_limits_note()
+
+    def show_limits_note(self) -> None:
+        """Say before saving what this server will do with the limits: refuse to change
+        those of a policy holding several, or keep only the last of several sent."""
+        notes = self.query("#limits-note")
+        if not notes:
+            return  # the form is being rebuilt
+        note = notes.first(Static)
+        text = ""
+        if self.mode is EditorMode.EDIT and limits_locked(self.policy, self.features):
+            text = (
+                f"{LOCKED_LIMITS} The other fields save as usual. To change the limits, "
+                "ctrl+s offers the one way that works: create the policy anew with them, "
+                "then delete this one."
+            )
+        elif self.features.one_limit:
+            rows = self.query_one("#limits", LimitRows)
+            typed = [(t, v) for t, v in rows.values() if t]
+            if len(typed) > 1:
+                component = self.catalog.component(self._offering_uuid, typed[-1][0])
+                label = component.label if component else typed[-1][0]
+                text = (
+                    "This server keeps one component limit per policy: of these rows it "
+                    f"stores only the last ({label})."
+                )
+        note.update(text)
+        note.display = bool(text)
 
     @on(MultiSelect.Changed, "#groups")
     def _groups_changed(self, event: MultiSelect.Changed) -> None:
