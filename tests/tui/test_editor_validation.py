@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from policytui.api import (
@@ -226,3 +228,31 @@ def test_readback_names_what_the_server_kept():
 def test_absurdly_deep_options_are_a_field_error_not_a_crash():
     with pytest.raises(FieldError, match="nest too deeply"):
         parse_options("[" * 100_000)
+
+
+# -- which limit the server evaluates (issue 11, item 10) --------------------------------
+
+
+def detail_text(policy: OfferingUsagePolicy, width: int = 80) -> str:
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from policytui.tui.widgets.policy_detail import render_policy
+
+    console = Console(width=width, record=True, no_color=True, file=io.StringIO())
+    console.print(render_policy(policy, catalog(), datetime(2026, 11, 27, tzinfo=UTC)))
+    return console.export_text()
+
+
+def test_detail_marks_the_one_limit_the_server_checks():
+    text = detail_text(stored())  # ram first, then cpu: the server checks ram only
+    ram = next(line for line in text.splitlines() if line.lstrip().startswith("RAM"))
+    cpu = next(line for line in text.splitlines() if line.lstrip().startswith("CPU"))
+    assert "(checked)" in ram and "(not checked)" not in ram
+    assert "(not checked)" in cpu
+
+
+def test_a_single_limit_carries_no_mark():
+    text = detail_text(stored(component_limits_set=[{"type": "cpu", "limit": 10}]))
+    assert "checked)" not in text

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from policytui.api.actions import ACTION_DESCRIPTIONS, action_label
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import exact_time, group_thousands, relative_time
+from policytui.tui.limit_check import limit_check_label
 from policytui.tui.widgets.policy_rows import offering_name
 
 if TYPE_CHECKING:
@@ -118,10 +119,12 @@ def render_policy(
         limits.add_column("Type", style="dim")
         limits.add_column("Unit")
         limits.add_column("Limit", justify="right")
-        for item in policy.component_limits_set:
+        count = len(policy.component_limits_set)
+        for index, item in enumerate(policy.component_limits_set):
             component = catalog.component(policy.scope_uuid, item.type)
             limits.add_row(
-                escape(component.label if component else item.type),
+                escape(component.label if component else item.type)
+                + limit_check_label(count, index),
                 escape(item.type),
                 escape(component.measured_unit if component else "?"),
                 group_thousands(item.limit),
