@@ -404,5 +404,5 @@ def replacement_losses(policy: OfferingUsagePolicy) -> list[str]:
         f"its created time: {exact_time(policy.created) or 'unknown'} "
         "(the new one is created now)",
         f"its creator: {creator or 'unknown'} (the new one is yours)",
-        f"its uuid {policy.uuid}: whatever refers to it by uuid or URL",
+        f"its uuid {policy.uuid[:8]}…, and whatever refers to it by uuid or URL",
     ]

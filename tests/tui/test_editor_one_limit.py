@@ -20,7 +20,7 @@ from test_editor import (
 from textual.widgets import Static
 
 from policytui.api import OfferingUsagePolicy, WaldurClient
-from policytui.api.errors import NotFound
+from policytui.api.errors import ConnectionFailed, NotFound
 from policytui.demo import Fault
 from policytui.tui import editing
 from policytui.tui.screens.editor import PolicyEditor
@@ -78,7 +78,8 @@ async def test_limits_of_a_multi_limit_policy_are_changed_by_replacing_it(quirks
         assert "Lost with the old policy" in text
         assert "its fired state" in text and "its created time" in text
         assert "its creator" in text
-        assert old.uuid in text
+        assert f"its uuid {old.uuid[:8]}" in text
+        assert "Create new, delete old [r]" in text and "Back to form [n]" in text  # fits
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="replaced")
         # Never the PATCH that cannot work: a POST, then the DELETE of the old one.
@@ -195,3 +196,32 @@ async def test_review_says_which_limit_a_one_limit_server_keeps(quirks_demo_serv
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen is editor, what="back to the form")
         assert writes(server) == []
+
+
+async def test_a_new_policy_that_cannot_be_read_back_keeps_the_old_one(quirks_demo_server):
+    """Created, but the read-back fails (the connection drops): nothing is deleted."""
+    server = quirks_demo_server
+    app = EditorHarness(server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        old = await policies_by_limits(app.client, several=True)
+        editor = await open_editor(app, pilot, editing.open_edit_policy, old)
+        first = old.component_limits_set[0]
+        await fill(editor, pilot, limits=[(first.type, "7")])
+        real_get = app.client.policies.get
+
+        async def get_old_only(uuid: str) -> OfferingUsagePolicy:
+            if uuid != old.uuid:  # the new policy's read-back: the connection drops
+                raise ConnectionFailed("Connection dropped while reading the policy.")
+            return await real_get(uuid)
+
+        app.client.policies.get = get_old_only  # type: ignore[method-assign]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceReviewScreen), what="offer")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen is editor, what="back to the form")
+        await wait_idle(pilot, editor)
+        text = banner(editor)
+        assert "could not read it back" in text and "was NOT deleted" in text
+        assert [m for m, _ in writes(server)] == ["POST"]
+        assert app.deleted == []
+        assert (await real_get(old.uuid)).uuid == old.uuid

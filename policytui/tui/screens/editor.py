@@ -300,7 +300,10 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self.show_limits_note()
         self.ready = True
         self._baseline = self.read_draft()
-        self.query_one("#offering", Select).focus()
+        # set_focus, not .focus(): that one is deferred, so the first paint of the form
+        # came before the focus, and keys typed on seeing the form (Tab, Tab, a number)
+        # went to whatever had the focus meanwhile.
+        self.set_focus(self.query_one("#offering", Select))
 
     def _form_widgets(self, draft: PolicyDraft) -> list[Widget]:
         catalog = self.catalog

@@ -356,6 +356,7 @@ class SaveFlow:
         self._offering_uuid = stored.scope_uuid or self._offering_uuid
         self.original_values = policy_values(stored, self.features)
         self.app.post_message(PolicySaved(stored, created=created))
+        self.show_limits_note()  # the stored policy may now hold one limit
         sent = body_values(body, self.features)
         if fields is not None:
             sent = {name: value for name, value in sent.items() if name in fields}

@@ -86,6 +86,12 @@ class ReplaceReviewScreen(ModalScreen[bool]):
     anew and delete the old one, naming what is lost. r replaces, Esc/n goes back."""
 
     CSS_PATH = style_path("confirm.tcss")
+    # Its own scroll height: the question, what is lost and the buttons must all fit
+    # in 80x24 (the shared #review-scroll is up to 16 rows, and the buttons fell off).
+    DEFAULT_CSS = """
+    ReplaceReviewScreen { align: center middle; background: $background 60%; }
+    ReplaceReviewScreen #replace-scroll { height: auto; max-height: 45vh; }
+    """
     BINDINGS = [
         Binding("r", "replace", "Create new, delete old"),
         Binding("n,escape", "back", "Back to form"),
@@ -118,7 +124,7 @@ class ReplaceReviewScreen(ModalScreen[bool]):
                 ),
                 id="confirm-body",
             )
-            with VerticalScroll(id="review-scroll"):
+            with VerticalScroll(id="replace-scroll"):
                 yield Static(
                     changes_table(self._changes, "Now", "New policy"), id="replace-diff"
                 )

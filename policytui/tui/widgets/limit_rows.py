@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from policytui.api import OfferingComponent
@@ -194,7 +195,7 @@ class LimitRows(Vertical):
         row = LimitRow(self._components, type_, limit)
         await self.mount(row)
         self._refresh_options()
-        row.component_select.focus()
+        self._focus_now(row.component_select)
         self.post_message(self.Changed(self))
         return row
 
@@ -210,11 +211,11 @@ class LimitRows(Vertical):
             row.limit_input.value = ""
             row.missing_type = None
             row.show_error(None)
-            row.component_select.focus()
+            self._focus_now(row.component_select)
         else:
             await row.remove()
             rest = self.rows
-            rest[min(index, len(rest) - 1)].component_select.focus()
+            self._focus_now(rest[min(index, len(rest) - 1)].component_select)
         self._refresh_options()
         self.post_message(self.Changed(self))
 
@@ -261,6 +262,11 @@ class LimitRows(Vertical):
         return bool(self._components) and len(self.rows) >= len(self._components)
 
     # -- internals --------------------------------------------------------------------
+
+    def _focus_now(self, widget: Widget) -> None:
+        # Not widget.focus(), which is deferred: the row change could be painted before
+        # the focus moved, and a key typed on seeing it went to the old focus.
+        self.screen.set_focus(widget)
 
     def _refresh_options(self, components: Sequence[OfferingComponent] | None = None) -> None:
         components = list(components if components is not None else self._components)
