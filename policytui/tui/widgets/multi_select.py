@@ -28,11 +28,24 @@ class TickList(SelectionList[str]):
     """A SelectionList whose box shows ✓ or nothing, not a coloured X: ticked and
     unticked must differ without colour (NO_COLOR, screen readers of tmux panes)."""
 
-    def on_focus(self) -> None:
-        # Tab lands here with no row highlighted, and Space then ticks nothing: start
-        # on the first row, as the filter's Enter already does.
+    # Tab used to land here with no row highlighted, so the first Space ticked nothing.
+    # The first row counts as highlighted from the moment the list has the focus: on
+    # Focus, and in the keys themselves, because a key typed right after Tab can be
+    # handled before the list has seen its Focus event.
+    def _start_at_first_row(self) -> None:
         if self.highlighted is None and self.option_count:
             self.highlighted = 0
+
+    def on_focus(self) -> None:
+        self._start_at_first_row()
+
+    def action_select(self) -> None:
+        self._start_at_first_row()
+        super().action_select()
+
+    def action_cursor_down(self) -> None:
+        self._start_at_first_row()
+        super().action_cursor_down()
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
