@@ -269,7 +269,9 @@ def _cross_checks(cleaned: dict[str, Any], ctx: WriteContext) -> dict[str, Any] 
         if ctx.quirks:
             if any(t not in types for t, _ in limits):
                 raise ServerCrash("OfferingComponent.DoesNotExist")
-            if ctx.partial and limits and inst is not None and len(inst.limits) > 1:
+            # An update (PATCH or PUT: one code path on the server) looks up "the" limit
+            # of the policy; with several stored it raises MultipleObjectsReturned.
+            if limits and inst is not None and len(inst.limits) > 1:
                 raise ServerCrash("OfferingComponentLimit.MultipleObjectsReturned")
             # Each row overwrote the previous one: only the last survives.
             cleaned["component_limits_set"] = limits[-1:]

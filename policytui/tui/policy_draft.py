@@ -24,6 +24,7 @@ from policytui.api import (
 )
 from policytui.api.models import external_addresses
 from policytui.tui.catalog import Catalog
+from policytui.tui.format import exact_time
 from policytui.tui.validation import (
     FieldError,
     duplicate_indices,
@@ -113,6 +114,10 @@ class ServerFeatures:
     apply_to_all: bool = True
     #: The 2024 server rejects a policy without organization groups.
     groups_required: bool = False
+    #: The 2024 server keeps one component limit per policy (each limit sent overwrites
+    #: the one before, the last survives) and answers 500 to a write of the limits of a
+    #: policy that somehow holds several.
+    one_limit: bool = False
 
 
 def uuid_of(url: str | None) -> str:
@@ -334,3 +339,77 @@ def readback_differences(
     """What the server stored differently from what was sent (old=sent, new=stored)."""
     fields = [n for n in FIELD_LABELS if n in sent and n in stored and sent[n] != stored[n]]
     return describe_changes(sent, stored, fields, catalog)
+
+
+# -- a server that keeps one limit per policy (the 2024 server) ----------------------------
+
+
+def limits_locked(policy: OfferingUsagePolicy | None, features: ServerFeatures) -> bool:
+    """This server cannot change the limits of ``policy``: it holds several, and a PATCH
+    or PUT of them answers 500 (MultipleObjectsReturned) however often it is sent."""
+    return bool(policy and features.one_limit and len(policy.component_limits_set) > 1)
+
+
+LOCKED_LIMITS = (
+    "This server cannot change the limits of a policy that holds several limits "
+    "(it answers a server error, however often it is sent)."
+)
+
+
+def limit_words(type_: str, limit: int, catalog: Catalog, offering_uuid: str | None) -> str:
+    """``CPU 100 core-hours`` for one limit."""
+    return describe("component_limits_set", ((type_, limit),), catalog, offering_uuid)
+
+
+def kept_limit_note(
+    limits: list[tuple[str, int]], catalog: Catalog, offering_uuid: str | None
+) -> str:
+    """What a one-limit server does with ``limits`` (in the order sent): keeps the last."""
+    kept = limit_words(*limits[-1], catalog, offering_uuid)
+    dropped = ", ".join(limit_words(t, v, catalog, offering_uuid) for t, v in limits[:-1])
+    return (
+        "This server keeps one component limit per policy: each limit sent overwrites the "
+        f"one before, so it stores only the last, {kept}; {dropped} will not be stored."
+    )
+
+
+def one_limit_review(
+    changes: list[Change],
+    body: PolicyCreate,
+    features: ServerFeatures,
+    catalog: Catalog,
+) -> tuple[list[Change], list[str]]:
+    """The review's changes and notes as this server will store them: on a one-limit
+    server "After save" shows the limit it keeps, and a note names the ones it drops."""
+    sent = [(c.type, int(c.limit)) for c in body.component_limits_set]
+    if not features.one_limit or len(sent) < 2:
+        return changes, []
+    offering_uuid = uuid_of(body.scope)
+    kept = limit_words(*sent[-1], catalog, offering_uuid)
+    shown = [
+        Change(c.field, c.label, c.old, f"{kept} (the only one kept)")
+        if c.field == "component_limits_set"
+        else c
+        for c in changes
+    ]
+    return shown, [kept_limit_note(sent, catalog, offering_uuid)]
+
+
+def replacement_losses(policy: OfferingUsagePolicy) -> list[str]:
+    """What goes with the old policy when it is replaced by a new one, in words."""
+    if policy.has_fired:
+        fired = f"its fired state: fired, since {exact_time(policy.fired_datetime)}"
+    elif policy.fired_datetime is not None:
+        fired = f"its fired state: not fired (last change {exact_time(policy.fired_datetime)})"
+    else:
+        fired = "its fired state: never fired (the new policy is evaluated afresh)"
+    creator = policy.created_by_full_name or policy.created_by_username
+    if policy.created_by_full_name and policy.created_by_username:
+        creator = f"{policy.created_by_full_name} ({policy.created_by_username})"
+    return [
+        fired,
+        f"its created time: {exact_time(policy.created) or 'unknown'} "
+        "(the new one is created now)",
+        f"its creator: {creator or 'unknown'} (the new one is yours)",
+        f"its uuid {policy.uuid[:8]}…, and whatever refers to it by uuid or URL",
+    ]

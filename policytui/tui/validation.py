@@ -26,13 +26,27 @@ class FieldError(ValueError):
     """A value the user typed cannot be sent; ``str(err)`` says why in one line."""
 
 
+#: What every limit message ends with: the rule, in the words a person checks against.
+LIMIT_RULE = "a limit is a whole number from 0 to 2 147 483 647"
+
+
+def _as_typed(text: str) -> str:
+    """The user's text as it appears in a one-line message: quoted only when it holds
+    characters that would not read back (controls, odd spaces), and cut when long."""
+    shown = text.strip()
+    if len(shown) > 24:
+        shown = shown[:23] + "…"
+    return shown if shown.isprintable() else repr(shown)
+
+
 def parse_limit(text: str) -> int:
     """A component limit: a whole number from 0 to 2 147 483 647.
 
     Spaces, ``_`` and thin-space digit groups are accepted (``"1 000"``, ``"1_000"``), so
     a pasted, grouped number is read as the user meant. A sign, a decimal point, an
-    exponent or anything else is refused: the server would store a negative limit
-    (which fires at once) or answer an error for the rest.
+    exponent or anything else is refused, naming what was typed (``12.5`` is never
+    read as 125): the server would store a negative limit (which fires at once) or
+    answer an error for the rest.
     """
     cleaned = text.strip().replace("_", "").replace(" ", "")
     for space in ("\u2009", "\u202f", "\u00a0"):
@@ -42,7 +56,7 @@ def parse_limit(text: str) -> int:
     if cleaned.startswith("-") and cleaned[1:].isdigit():
         raise FieldError("A limit cannot be negative (a negative limit fires at once).")
     if not (cleaned.isascii() and cleaned.isdigit()):
-        raise FieldError(f"{text.strip()!r} is not a whole number.")
+        raise FieldError(f"{_as_typed(text)} is not a whole number: {LIMIT_RULE}.")
     value = int(cleaned)
     if value > LIMIT_MAX:
         raise FieldError(f"A limit can be at most {LIMIT_MAX:,}.".replace(",", " "))

@@ -82,6 +82,29 @@ def test_patch_limits_of_multi_limit_policy_is_500(quirky: DemoServer) -> None:
         assert r.json()["component_limits_set"] == [{"type": stype, "limit": 777}]
 
 
+def test_put_limits_of_multi_limit_policy_is_500_too(quirky: DemoServer) -> None:
+    with client(quirky, STAFF_TOKEN) as c:
+        rows = c.get(POLICIES, params={"page_size": 300}).json()
+        multi = next(p for p in rows if len(p["component_limits_set"]) > 1)
+        sent = {
+            "scope": multi["scope"],
+            "actions": multi["actions"],
+            "organization_groups": multi["organization_groups"],
+            "period": multi["period"],
+            "component_limits_set": multi["component_limits_set"][:1],
+        }
+        r = c.put(multi["url"], json=sent)
+        assert r.status_code == 500 and r.headers["Content-Type"].startswith("text/html")
+        assert c.get(multi["url"]).json() == multi  # nothing changed
+        # The same PUT on a policy holding one limit goes through.
+        single = next(p for p in rows if len(p["component_limits_set"]) == 1)
+        sent = {**sent, "scope": single["scope"],
+                "component_limits_set": [{**single["component_limits_set"][0], "limit": 5}]}
+        ok = c.put(single["url"], json=sent)
+        assert ok.status_code == 200, ok.text
+        assert ok.json()["component_limits_set"][0]["limit"] == 5
+
+
 def test_notify_external_user_is_unknown(quirky: DemoServer, writer: httpx.Client) -> None:
     r = writer.post(POLICIES, json=body(quirky, actions="notify_external_user"))
     assert r.json() == {"actions": ["notify_external_user includes unavailable actions."]}

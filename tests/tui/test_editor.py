@@ -186,6 +186,7 @@ async def test_limit_must_be_a_whole_number_in_range(demo_server):
     app = EditorHarness(demo_server.url)
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
+        posts_before = len(await sent_writes(demo_server, "POST"))
         await fill(
             editor,
             pilot,
@@ -200,14 +201,27 @@ async def test_limit_must_be_a_whole_number_in_range(demo_server):
             "A limit can be at most 2 147 483 647.",
             "Enter a limit (a whole number, 0 or more).",
         ]
-        # Letters never get into the limit box at all.
+        # What is typed stays as typed, and the row says at once why it is no limit.
         row = editor.query_one(LimitRows).rows[0]
         row.limit_input.focus()
         row.limit_input.value = ""
-        await pilot.press("1", "x", "e", "2", ".", "5")
-        assert row.limit_input.value == "125"
+        await pilot.press("1", "2", ".", "5")
+        assert row.limit_input.value == "12.5"
+        assert row_errors(editor)[0] == (
+            "12.5 is not a whole number: a limit is a whole number from 0 to 2 147 483 647."
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert row.limit_input.value == "12.5", "a refused save loses nothing"
+        assert "Not saved" in banner(editor)
+        row.limit_input.value = ""
+        await pilot.press("1", "x")
+        assert row.limit_input.value == "1x"
+        assert row_errors(editor)[0].startswith("1x is not a whole number")
         # Fixing a row clears its message straight away.
+        await pilot.press("backspace")
         assert row_errors(editor)[0] == ""
+        assert len(await sent_writes(demo_server, "POST")) == posts_before
 
 
 async def test_rows_are_added_and_removed_from_the_keyboard(demo_server):

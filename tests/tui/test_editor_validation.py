@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from policytui.api import (
@@ -54,15 +56,21 @@ def test_limits_people_type_are_read_as_meant(text, value):
     assert parse_limit(text) == value
 
 
+RULE = "a limit is a whole number from 0 to 2 147 483 647"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "Enter a limit (a whole number, 0 or more)."),
         ("-1", "A limit cannot be negative (a negative limit fires at once)."),
         ("2147483648", "A limit can be at most 2 147 483 647."),
-        ("1.5", "'1.5' is not a whole number."),
-        ("1e3", "'1e3' is not a whole number."),
-        ("١٢", "'١٢' is not a whole number."),  # non-ASCII digits: int() would take them
+        ("1.5", f"1.5 is not a whole number: {RULE}."),
+        ("12.5", f"12.5 is not a whole number: {RULE}."),
+        ("1e3", f"1e3 is not a whole number: {RULE}."),
+        ("12 GB", f"12 GB is not a whole number: {RULE}."),
+        ("١٢", f"١٢ is not a whole number: {RULE}."),  # non-ASCII digits: int() would take them
+        ("1\t2", f"'1\\t2' is not a whole number: {RULE}."),  # a tab would not read back
     ],
 )
 def test_bad_limits_say_why(text, message):
@@ -183,7 +191,7 @@ def test_row_errors_point_at_the_row_the_user_sees():
         1: "'cpu' already has a limit above: one row per component.",
         2: "Choose a component for this limit.",
         3: "'gpu' is not a component of HPC.",
-        4: "'x' is not a whole number.",
+        4: f"x is not a whole number: {RULE}.",
     }
 
 
@@ -232,3 +240,31 @@ def test_readback_names_what_the_server_kept():
 def test_absurdly_deep_options_are_a_field_error_not_a_crash():
     with pytest.raises(FieldError, match="nest too deeply"):
         parse_options("[" * 100_000)
+
+
+# -- which limit the server evaluates (issue 11, item 10) --------------------------------
+
+
+def detail_text(policy: OfferingUsagePolicy, width: int = 80) -> str:
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from policytui.tui.widgets.policy_detail import render_policy
+
+    console = Console(width=width, record=True, no_color=True, file=io.StringIO())
+    console.print(render_policy(policy, catalog(), datetime(2026, 11, 27, tzinfo=UTC)))
+    return console.export_text()
+
+
+def test_detail_marks_the_one_limit_the_server_checks():
+    text = detail_text(stored())  # ram first, then cpu: the server checks ram only
+    ram = next(line for line in text.splitlines() if line.lstrip().startswith("RAM"))
+    cpu = next(line for line in text.splitlines() if line.lstrip().startswith("CPU"))
+    assert "(checked)" in ram and "(not checked)" not in ram
+    assert "(not checked)" in cpu
+
+
+def test_a_single_limit_carries_no_mark():
+    text = detail_text(stored(component_limits_set=[{"type": "cpu", "limit": 10}]))
+    assert "checked)" not in text

@@ -40,6 +40,7 @@ from policytui.api import (
     WaldurClient,
     action_label,
 )
+from policytui.api.actions import canonical_actions
 from policytui.api.errors import (
     AuthenticationError,
     NotFound,
@@ -49,11 +50,13 @@ from policytui.tui.catalog import Catalog
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.policy_draft import (
     FIELD_LABELS,
+    LOCKED_LIMITS,
     NOTIFY_EXTERNAL,
     DraftErrors,
     EditorMode,
     PolicyDraft,
     ServerFeatures,
+    limits_locked,
     policy_values,
 )
 from policytui.tui.screens.confirm import Answer, ConfirmScreen
@@ -79,17 +82,32 @@ FIELD_WIDGETS: dict[str, str] = {
 
 
 def detect_features(policy: OfferingUsagePolicy | None, actions: list[str]) -> ServerFeatures:
-    """Does this server know `options` and `apply_to_all`? A policy read tells for sure;
-    without one, offering `notify_external_user` marks a current (post-2024) server."""
+    """Does this server know `options` and `apply_to_all`, and does it keep more than one
+    limit per policy? A policy read tells for sure (the 2024 server, which keeps one,
+    sends no `apply_to_all`); without one, offering `notify_external_user` marks a
+    current (post-2024) server. A create that came back with one limit of several sent
+    confirms a one-limit server later (editor_save)."""
     if policy is not None:
         newer = "apply_to_all" in policy.model_fields_set
         return ServerFeatures(
             options="options" in policy.model_fields_set,
             apply_to_all=newer,
             groups_required=not newer,
+            one_limit=not newer,
         )
     newer = NOTIFY_EXTERNAL in actions
-    return ServerFeatures(options=newer, apply_to_all=newer, groups_required=not newer)
+    return ServerFeatures(
+        options=newer, apply_to_all=newer, groups_required=not newer, one_limit=not newer
+    )
+
+
+def _first_focusable(widget: Widget) -> Widget | None:
+    """The first focusable, shown widget inside ``widget`` (a MultiSelect's filter or
+    list), for focusing a field that is a container."""
+    for node in widget.query("*"):
+        if node.focusable and node.display:
+            return node
+    return None
 
 
 def offering_prompt(name: str, provider: str | None) -> str:
@@ -136,6 +154,8 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._sent_rows: list[int] = []
         self.saving = False
         self.ready = False
+        #: The form when a banner that answers the last ctrl+s was shown (see _banner).
+        self._banner_draft: PolicyDraft | None = None
 
     # -- what the app gives us ---------------------------------------------------------
 
@@ -278,9 +298,13 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self.query_one("#editor-title", Static).update(self._title_text())
         self._toggle_emails(draft.actions)
         self._toggle_groups(draft.apply_to_all)
+        self.show_limits_note()
         self.ready = True
         self._baseline = self.read_draft()
-        self.query_one("#offering", Select).focus()
+        # set_focus, not .focus(): that one is deferred, so the first paint of the form
+        # came before the focus, and keys typed on seeing the form (Tab, Tab, a number)
+        # went to whatever had the focus meanwhile.
+        self.set_focus(self.query_one("#offering", Select))
 
     def _form_widgets(self, draft: PolicyDraft) -> list[Widget]:
         catalog = self.catalog
@@ -301,8 +325,9 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
             MultiSelect(
                 [
                     Choice(name, action_label(name), ACTION_DESCRIPTIONS.get(name, ""))
-                    # The server's order changes between restarts: keep one for muscle memory.
-                    for name in sorted(catalog.actions, key=action_label)
+                    # The server's order changes between restarts: the one canonical order
+                    # (owners, e-mails, block) for muscle memory, as the list reads them.
+                    for name in canonical_actions(catalog.actions)
                 ]
                 # A stored action the server no longer offers stays visible, so it can be
                 # unticked (the server would reject the policy with it).
@@ -330,6 +355,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
             Label("Component limits  (ctrl+n add · ctrl+r remove)", classes="field-label"),
             LimitRows(offering.components if offering else [], draft.limits, id="limits"),
             self._error("component_limits_set"),
+            Static("", id="limits-note", classes="field-note", markup=False),
             Label("Period", classes="field-label"),
             Select(
                 [(p.label, p) for p in Period],
@@ -452,6 +478,37 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._toggle_groups(event.value)
         self._set_field_error("organization_groups", None)
 
+    @on(LimitRows.Changed)
+    def _limits_changed(self) -> None:
+        self.show_limits_note()
+
+    def show_limits_note(self) -> None:
+        """Say before saving what this server will do with the limits: refuse to change
+        those of a policy holding several, or keep only the last of several sent."""
+        notes = self.query("#limits-note")
+        if not notes:
+            return  # the form is being rebuilt
+        note = notes.first(Static)
+        text = ""
+        if self.mode is EditorMode.EDIT and limits_locked(self.policy, self.features):
+            text = (
+                f"{LOCKED_LIMITS} The other fields save as usual. To change the limits, "
+                "ctrl+s offers the one way that works: create the policy anew with them, "
+                "then delete this one."
+            )
+        elif self.features.one_limit:
+            rows = self.query_one("#limits", LimitRows)
+            typed = [(t, v) for t, v in rows.values() if t]
+            if len(typed) > 1:
+                component = self.catalog.component(self._offering_uuid, typed[-1][0])
+                label = component.label if component else typed[-1][0]
+                text = (
+                    "This server keeps one component limit per policy: of these rows it "
+                    f"stores only the last ({label})."
+                )
+        note.update(text)
+        note.display = bool(text)
+
     @on(MultiSelect.Changed, "#groups")
     def _groups_changed(self, event: MultiSelect.Changed) -> None:
         if event.selected:
@@ -511,25 +568,66 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self._focus_first_error(errors)
 
     def _focus_first_error(self, errors: DraftErrors) -> None:
+        """Focus the first field in error and scroll the form so that it and its
+        message are on screen (at 80x24 most of the form is below the fold)."""
+        target: Widget | None = None
+        message: Widget | None = None
         for name, selector in FIELD_WIDGETS.items():
             if name in errors.fields:
-                self.query_one(selector).focus()
-                return
-        if errors.rows:
+                target = self.query_one(selector)
+                message = self.query_one(f"#error-{name}")
+                break
+        if target is None and errors.rows:
             rows = self.query_one("#limits", LimitRows).rows
             index = min(errors.rows)
             if index < len(rows):
                 row = rows[index]
-                (row.limit_input if row.type else row.component_select).focus()
+                target = row.limit_input if row.type else row.component_select
+                message = row.query_one(".limit-error")
+        if target is None:
+            return
+        focusable = target if target.focusable else _first_focusable(target)
+        if focusable is not None:
+            focusable.focus(scroll_visible=False)
+        # After the refresh: the banner and the error lines just shown change the layout.
+        self.call_after_refresh(self._reveal, target, message)
+
+    def _reveal(self, target: Widget, message: Widget | None) -> None:
+        form = self.query("#editor-form")
+        if not form or not target.is_attached:
+            return
+        scroll = form.first(VerticalScroll)
+        if message is not None and message.is_attached:
+            scroll.scroll_to_widget(message, animate=False, immediate=True)
+        scroll.scroll_to_widget(target, animate=False, immediate=True, top=False)
 
     def _banner(self, text: str | Text, kind: str) -> None:
         banner = self.query_one("#editor-banner", Static)
         banner.update(text)
         banner.set_classes(f"-{kind}")
         banner.display = bool(text)
+        # "Not saved…", "Nothing to save" and the like answer the last ctrl+s: once the
+        # user changes the form they are stale, so they go (see _form_changed). What the
+        # server stored differently (a warning) stays until the next save.
+        self._banner_draft = self.read_draft() if kind in ("error", "info") and self.ready else None
 
     def _hide_banner(self) -> None:
         self.query_one("#editor-banner", Static).display = False
+        self._banner_draft = None
+
+    @on(Input.Changed, "#emails")
+    @on(Select.Changed, "#offering")
+    @on(Select.Changed, "#period")
+    @on(MultiSelect.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    @on(LimitRows.Changed)
+    def _form_changed(self) -> None:
+        # Compared with the form as it was when the banner was shown, so a Changed that
+        # a rebuild or a programmatic refresh posts without changing a value keeps it.
+        shown_for = self._banner_draft
+        if shown_for is not None and self.ready and self.read_draft() != shown_for:
+            self._hide_banner()
 
     # -- actions -----------------------------------------------------------------------
 

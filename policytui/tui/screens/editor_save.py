@@ -13,6 +13,7 @@ A mixin of :class:`~policytui.tui.screens.editor.PolicyEditor`, which provides t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -29,8 +30,9 @@ from policytui.api.errors import (
     WaldurError,
 )
 from policytui.tui.lifecycle import unless_closed
-from policytui.tui.messages import PolicySaved
+from policytui.tui.messages import PolicyDeleted, PolicySaved
 from policytui.tui.policy_draft import (
+    LOCKED_LIMITS,
     Change,
     DraftErrors,
     EditorMode,
@@ -41,10 +43,18 @@ from policytui.tui.policy_draft import (
     changed_fields,
     check_draft,
     describe_changes,
+    limits_locked,
+    one_limit_review,
     policy_values,
     readback_differences,
+    replacement_losses,
+    uuid_of,
 )
-from policytui.tui.screens.save_review import ConflictScreen, DiffReviewScreen
+from policytui.tui.screens.save_review import (
+    ConflictScreen,
+    DiffReviewScreen,
+    ReplaceReviewScreen,
+)
 
 if TYPE_CHECKING:
     from policytui.api import WaldurClient
@@ -81,6 +91,7 @@ class SaveFlow:
         async def _build_form(self, draft: PolicyDraft) -> None: ...
         def _offering_name(self) -> str: ...
         def _require_sign_in(self) -> None: ...
+        def show_limits_note(self) -> None: ...
         def query_one(self, *args: Any, **kwargs: Any) -> Any: ...
         def add_class(self, *names: str) -> Any: ...
         def remove_class(self, *names: str) -> Any: ...
@@ -131,7 +142,7 @@ class SaveFlow:
             self.remove_class("-saving")
 
     def _busy(self, text: str) -> None:
-        self._banner(Text(text, style="italic"), "info")
+        self._banner(Text(text, style="italic"), "busy")
 
     async def _create(self, body: PolicyCreate) -> None:
         client = self.client
@@ -182,9 +193,16 @@ class SaveFlow:
             self._banner("Nothing to save: the form is as stored on the server.", "info")
             return
         changes = describe_changes(self.original_values, new, fields, self.catalog)
-        confirmed = await self.app.push_screen_wait(
-            DiffReviewScreen(f"Save changes to this policy on {self._offering_name()}?", changes)
-        )
+        shown, notes = one_limit_review(changes, body, self.features, self.catalog)
+        # A PATCH of these limits can never work here: offer the replacement instead.
+        replace = "component_limits_set" in fields and limits_locked(self.policy, self.features)
+        if replace:
+            losses = replacement_losses(self.policy)
+            review: Any = ReplaceReviewScreen(LOCKED_LIMITS, shown, losses, notes)
+        else:
+            title = f"Save changes to this policy on {self._offering_name()}?"
+            review = DiffReviewScreen(title, shown, notes)
+        confirmed = await self.app.push_screen_wait(review)
         if not confirmed:
             return
         self._busy("Checking that nobody changed it meanwhile…")
@@ -221,9 +239,96 @@ class SaveFlow:
                 await self._build_form(PolicyDraft.from_policy(current))
                 self._banner("Reloaded: the form now shows the policy as stored.", "info")
                 return
+        if replace:
+            await self._replace(body, current)
+            return
         self._busy("Saving…")
-        saved = await client.policies.patch(self.policy.uuid, build_patch(body, fields))
+        try:
+            saved = await client.policies.patch(self.policy.uuid, build_patch(body, fields))
+        except ServerError as exc:
+            if "component_limits_set" in fields and len(current.component_limits_set) > 1:
+                # The 2024 server's MultipleObjectsReturned: the same PATCH fails again,
+                # so no "retry": say why and what works instead.
+                self.features = dataclasses.replace(self.features, one_limit=True)
+                self.policy = current
+                self.show_limits_note()
+                self._banner(
+                    f"Not saved: {exc}\n{LOCKED_LIMITS} Your form is kept. Press ctrl+s to "
+                    "create the policy anew with these limits and delete this one (you are "
+                    "asked first), or undo the change to the limits to save the rest.",
+                    "error",
+                )
+                return
+            raise
         await self._after_save(saved, body, created=False, fields=fields)
+
+    async def _replace(self, body: PolicyCreate, old: OfferingUsagePolicy) -> None:
+        """Create the policy anew from the form, read it back, then delete ``old``.
+
+        Nothing is deleted unless the create succeeded and the new policy was read
+        back. A create whose answer was lost is looked for before anything is sent
+        again (``pending_create``), as for a new policy.
+        """
+        client = self.client
+        created: OfferingUsagePolicy | None = None
+        if self.pending_create is not None:
+            pending_body, known = self.pending_create
+            self._busy("Checking whether the last attempt created the new policy…")
+            created = await client.policies.find_created(pending_body, known_uuids=known)
+            self.pending_create = None
+        if created is None:
+            self._busy("Creating the new policy…")
+            page = await client.policies.list(page_size=50, scope_uuid=uuid_of(body.scope))
+            known = {p.uuid for p in page.items}
+            try:
+                created = await client.policies.create(body)
+            except (ConnectionFailed, ServerError) as exc:
+                self.pending_create = (body, known)
+                with contextlib.suppress(WaldurError):
+                    created = await client.policies.find_created(body, known_uuids=known)
+                if created is None:
+                    self._banner(
+                        f"Not replaced: {exc}\nNo new policy was found on the server and the "
+                        "old one is untouched; your form is kept. Press ctrl+s to try the "
+                        "replacement again: policytui checks first, so it never makes two.",
+                        "error",
+                    )
+                    return
+                self.pending_create = None
+        self._busy("Reading the new policy back…")
+        try:
+            stored = await client.policies.get(created.uuid)
+        except WaldurError as exc:
+            self.app.post_message(PolicySaved(created, created=True))
+            self.policy = created
+            self.original_values = policy_values(created, self.features)
+            self._baseline = None
+            self._banner(
+                f"Created the new policy ({created.uuid[:8]}), but could not read it back "
+                f"({exc}), so the old one ({old.uuid[:8]}) was NOT deleted. Check the new "
+                "one in the list, then delete the old one there (d).",
+                "warning",
+            )
+            return
+        self._busy("Deleting the old policy…")
+        not_deleted = ""
+        try:
+            await client.policies.delete(old.uuid)
+        except NotFound:
+            pass  # already gone: deleted elsewhere, or by an attempt whose answer was lost
+        except WaldurError as exc:
+            not_deleted = (
+                f"The old policy ({old.uuid[:8]}) could not be deleted ({exc}): both are on "
+                "the server now; delete the old one from the list (d)."
+            )
+        if not not_deleted:
+            self.app.post_message(PolicyDeleted(old.uuid))
+        if not_deleted:
+            self.notify(not_deleted, severity="error", timeout=15, markup=False)
+        note = "Replaced the policy: created it anew" + (
+            ", the old one is still there." if not_deleted else " and deleted the old one."
+        )
+        await self._after_save(stored, body, created=True, note=note)
 
     async def _after_save(
         self,
@@ -251,6 +356,7 @@ class SaveFlow:
         self._offering_uuid = stored.scope_uuid or self._offering_uuid
         self.original_values = policy_values(stored, self.features)
         self.app.post_message(PolicySaved(stored, created=created))
+        self.show_limits_note()  # the stored policy may now hold one limit
         sent = body_values(body, self.features)
         if fields is not None:
             sent = {name: value for name, value in sent.items() if name in fields}
@@ -261,6 +367,8 @@ class SaveFlow:
         if differences or unread:
             self._baseline = None  # the form still holds what the user meant: keep asking
             collapsed = 1 == len(stored.component_limits_set) < len(body.component_limits_set)
+            if collapsed:  # now known for sure: later reviews say which limit is kept
+                self.features = dataclasses.replace(self.features, one_limit=True)
             self._report_differences(verb, differences, note, unread, fired, collapsed)
             return
         self._baseline = self.read_draft()

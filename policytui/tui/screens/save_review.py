@@ -43,10 +43,12 @@ class DiffReviewScreen(ModalScreen[bool]):
         Binding("n,escape", "back", "Back to form"),
     ]
 
-    def __init__(self, title: str, changes: Sequence[Change]) -> None:
+    def __init__(self, title: str, changes: Sequence[Change], notes: Sequence[str] = ()) -> None:
         super().__init__(classes="review")
         self._title = title
         self._changes = list(changes)
+        #: What the server will do differently from the table (e.g. keep one limit).
+        self._notes = list(notes)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
@@ -58,6 +60,12 @@ class DiffReviewScreen(ModalScreen[bool]):
             )
             with VerticalScroll(id="review-scroll"):
                 yield Static(changes_table(self._changes, "Now", "After save"), id="review-diff")
+                if self._notes:
+                    yield Static(
+                        Text("\n".join(self._notes), style="bold"),
+                        id="review-notes",
+                        classes="review-heading",
+                    )
             with Horizontal(id="confirm-buttons"):
                 yield Button(r"Save \[y]", variant="primary", id="review-send", compact=True)
                 yield Button(r"Back to form \[n]", id="review-back", compact=True)
@@ -67,6 +75,78 @@ class DiffReviewScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "review-send")
 
     def action_send(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class ReplaceReviewScreen(ModalScreen[bool]):
+    """The limits of this policy cannot be changed on this server: offer to create it
+    anew and delete the old one, naming what is lost. r replaces, Esc/n goes back."""
+
+    CSS_PATH = style_path("confirm.tcss")
+    # Its own scroll height: the question, what is lost and the buttons must all fit
+    # in 80x24 (the shared #review-scroll is up to 16 rows, and the buttons fell off).
+    DEFAULT_CSS = """
+    ReplaceReviewScreen { align: center middle; background: $background 60%; }
+    ReplaceReviewScreen #replace-scroll { height: auto; max-height: 45vh; }
+    """
+    BINDINGS = [
+        Binding("r", "replace", "Create new, delete old"),
+        Binding("n,escape", "back", "Back to form"),
+    ]
+
+    def __init__(
+        self,
+        reason: str,
+        changes: Sequence[Change],
+        losses: Sequence[str],
+        notes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(classes="review replace")
+        self._reason = reason
+        self._changes = list(changes)
+        self._losses = list(losses)
+        self._notes = list(notes)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Static("Replace this policy?", id="confirm-title")
+            yield Static(
+                Text.assemble(
+                    self._reason,
+                    " The one way that works: ",
+                    ("create a new policy", "bold"),
+                    " with the form as it is, ",
+                    ("then delete this one", "bold"),
+                    ". The old one is deleted only once the new one is created and read back.",
+                ),
+                id="confirm-body",
+            )
+            with VerticalScroll(id="replace-scroll"):
+                yield Static(
+                    changes_table(self._changes, "Now", "New policy"), id="replace-diff"
+                )
+                lost = Text("Lost with the old policy:\n", style="bold")
+                lost.append("\n".join(f"  • {line}" for line in self._losses), style="not bold")
+                yield Static(lost, id="replace-losses", classes="review-heading")
+                notes = [*self._notes, "The new policy is evaluated when created: it may fire."]
+                yield Static(Text("\n".join(notes)), id="replace-notes")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(
+                    r"Create new, delete old \[r]", variant="warning", id="replace", compact=True
+                )
+                yield Button(r"Back to form \[n]", variant="primary", id="back", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#back", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "replace")
+
+    def action_replace(self) -> None:
         self.dismiss(True)
 
     def action_back(self) -> None:

@@ -15,15 +15,28 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from policytui.api import OfferingComponent
+from policytui.tui.validation import FieldError, parse_limit
 
 
 def component_prompt(component: OfferingComponent) -> str:
     """``CPU (cpu, core-hours)``: the name people know, the type the server wants."""
     unit = f", {component.measured_unit}" if component.measured_unit else ""
     return f"{component.label} ({component.type}{unit})"
+
+
+def limit_problem(text: str) -> str | None:
+    """Why ``text`` is not a limit, or None when it is one (or nothing is typed yet)."""
+    if not text.strip():
+        return None
+    try:
+        parse_limit(text)
+    except FieldError as exc:
+        return str(exc)
+    return None
 
 
 class LimitRow(Vertical):
@@ -56,11 +69,12 @@ class LimitRow(Vertical):
                 classes="limit-component",
                 compact=True,
             )
+            # No `restrict` and no `max_length`: both drop keystrokes without a word
+            # ("12.5" became "125"). The box keeps exactly what was typed and the line
+            # under the row says why it is not a limit.
             yield Input(
                 self._initial_limit,
                 placeholder="limit",
-                restrict=r"[0-9 _\u2009\u202f-]*",
-                max_length=16,
                 classes="limit-value",
                 compact=True,
             )
@@ -181,7 +195,7 @@ class LimitRows(Vertical):
         row = LimitRow(self._components, type_, limit)
         await self.mount(row)
         self._refresh_options()
-        row.component_select.focus()
+        self._focus_now(row.component_select)
         self.post_message(self.Changed(self))
         return row
 
@@ -197,11 +211,11 @@ class LimitRows(Vertical):
             row.limit_input.value = ""
             row.missing_type = None
             row.show_error(None)
-            row.component_select.focus()
+            self._focus_now(row.component_select)
         else:
             await row.remove()
             rest = self.rows
-            rest[min(index, len(rest) - 1)].component_select.focus()
+            self._focus_now(rest[min(index, len(rest) - 1)].component_select)
         self._refresh_options()
         self.post_message(self.Changed(self))
 
@@ -249,6 +263,11 @@ class LimitRows(Vertical):
 
     # -- internals --------------------------------------------------------------------
 
+    def _focus_now(self, widget: Widget) -> None:
+        # Not widget.focus(), which is deferred: the row change could be painted before
+        # the focus moved, and a key typed on seeing it went to the old focus.
+        self.screen.set_focus(widget)
+
     def _refresh_options(self, components: Sequence[OfferingComponent] | None = None) -> None:
         components = list(components if components is not None else self._components)
         rows = self.rows
@@ -271,8 +290,9 @@ class LimitRows(Vertical):
     def _limit_changed(self, event: Input.Changed) -> None:
         event.stop()
         row = self.row_of(event.input)
-        if row is not None and row.has_class("-invalid") and not row.missing_type:
-            row.show_error(None)
+        if row is not None and not row.missing_type:
+            # Said as it is typed; an empty box waits for ctrl+s to ask for a number.
+            row.show_error(limit_problem(event.value))
         self.post_message(self.Changed(self))
 
     @on(Input.Submitted, ".limit-value")

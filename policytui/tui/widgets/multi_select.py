@@ -29,6 +29,25 @@ class TickList(SelectionList[str]):
     """A SelectionList whose box shows ✓ or nothing, not a coloured X: ticked and
     unticked must differ without colour (NO_COLOR, screen readers of tmux panes)."""
 
+    # Tab used to land here with no row highlighted, so the first Space ticked nothing.
+    # The first row counts as highlighted from the moment the list has the focus: on
+    # Focus, and in the keys themselves, because a key typed right after Tab can be
+    # handled before the list has seen its Focus event.
+    def _start_at_first_row(self) -> None:
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
+
+    def on_focus(self) -> None:
+        self._start_at_first_row()
+
+    def action_select(self) -> None:
+        self._start_at_first_row()
+        super().action_select()
+
+    def action_cursor_down(self) -> None:
+        self._start_at_first_row()
+        super().action_cursor_down()
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         segments = list(strip)
@@ -178,9 +197,7 @@ class MultiSelect(Vertical):
     def _to_list(self, event: Input.Submitted) -> None:
         event.stop()
         if self.list.display:
-            if self.list.highlighted is None:
-                self.list.highlighted = 0
-            self.list.focus()
+            self.list.focus()  # highlights the first row when none is
 
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged) -> None:

@@ -14,9 +14,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from policytui.api.actions import ACTION_DESCRIPTIONS, action_label
+from policytui.api.actions import ACTION_DESCRIPTIONS, action_label, canonical_actions
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import exact_time, group_thousands, relative_time
+from policytui.tui.limit_check import limit_check_label
 from policytui.tui.widgets.policy_rows import offering_name
 
 if TYPE_CHECKING:
@@ -55,10 +56,12 @@ def _limits(policy: OfferingUsagePolicy, catalog: Catalog) -> RenderableType:
     limits.add_column("Limit", justify="right")
     limits.add_column("Unit")
     limits.add_column("Type", style="dim")
-    for item in policy.component_limits_set:
+    count = len(policy.component_limits_set)
+    # The server checks only the first limit: with several, say which one decides.
+    for index, item in enumerate(policy.component_limits_set):
         component = catalog.component(policy.scope_uuid, item.type)
         limits.add_row(
-            escape(component.label if component else item.type),
+            escape(component.label if component else item.type) + limit_check_label(count, index),
             group_thousands(item.limit),
             escape(component.measured_unit if component else "?"),
             escape(item.type),
@@ -90,7 +93,7 @@ def _actions(policy: OfferingUsagePolicy) -> Text:
     if not policy.actions:
         return Text("(none)", style="dim")
     text = Text()
-    for index, action in enumerate(policy.actions):
+    for index, action in enumerate(canonical_actions(policy.actions)):
         if index:
             text.append("\n")
         text.append(f"• {action_label(action)}", style="bold")
