@@ -146,6 +146,11 @@ class LoginScreen(Screen[Session | None]):
         # Reaches the screen only when no button or input took the key: e.g. Enter pressed
         # the moment the summary appears, before focus has moved to its button.
         Binding("enter", "default", show=False),
+        # Priority: run as the key arrives, before the keys after it are routed. Enter in
+        # the clear-text URL field moves on to the hidden token field at once, so a token
+        # typed right after Enter never lands (on screen) in the URL field. Anywhere else
+        # the key goes on to the focused widget (check_action).
+        Binding("enter", "url_entered", show=False, priority=True),
     ]
 
     def __init__(
@@ -254,13 +259,15 @@ class LoginScreen(Screen[Session | None]):
             token_input.value = url_input.value.strip()
         url_input.value = ""
         self._field_error("url", "That looked like the token: it was moved to the token field.")
-        # The rest of a token being typed lands where it is hidden, after what is there.
-        token_input.focus()
+        # The rest of a token being typed lands where it is hidden, after what is there
+        # (set_focus at once: Widget.focus() is deferred, and keys would go on arriving here).
+        self.set_focus(token_input)
         token_input.cursor_position = len(token_input.value)
 
-    @on(Input.Submitted, "#login-url")
-    def _url_entered(self) -> None:
-        self.query_one("#login-token").focus()
+    def action_url_entered(self) -> None:
+        # set_focus, not Widget.focus(): that one is deferred, and the keys after Enter
+        # would be routed to the URL field meanwhile.
+        self.set_focus(self.query_one("#login-token"))
 
     @on(Input.Submitted, "#login-token")
     @on(Input.Submitted, "#login-profile")
@@ -295,6 +302,8 @@ class LoginScreen(Screen[Session | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sign_in" and self.is_mounted:
             return not self.query_one("#login-summary").display
+        if action == "url_entered":
+            return self.is_mounted and self.focused is self.query_one("#login-url")
         return True
 
     def _field_error(self, name: str, text: str) -> None:
