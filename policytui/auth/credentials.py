@@ -23,7 +23,7 @@ from typing import Literal, TypeVar
 import platformdirs
 
 from policytui.auth.config import APP_NAME
-from policytui.auth.secret import Secret, pasted_token
+from policytui.auth.secret import MASK, Secret, pasted_token
 
 SERVICE = "policytui"
 TOKEN_ENV_VARS = ("WALDUR_ACCESS_TOKEN", "WALDUR_TOKEN")
@@ -58,7 +58,8 @@ class StoredToken:
     detail: str
 
     def __repr__(self) -> str:
-        return f"StoredToken(where={self.where!r}, detail={self.detail!r}, token={self.token!r})"
+        # The mask written out, not the token's own repr: whatever was passed in, no value.
+        return f"StoredToken(where={self.where!r}, detail={self.detail!r}, token=Secret('{MASK}'))"
 
     @property
     def plaintext(self) -> bool:

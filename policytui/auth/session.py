@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from policytui.auth.secret import Secret
+from policytui.auth.secret import MASK, Secret
 
 if TYPE_CHECKING:
     from policytui.api.client import WaldurClient
@@ -34,7 +34,7 @@ class Session:
     def __repr__(self) -> str:
         return (
             f"Session(url={self.url!r}, profile={self.profile!r}, "
-            f"token_source={self.token_source!r}, token={self.token!r})"
+            f"token_source={self.token_source!r}, token=Secret('{MASK}'))"
         )
 
     @property
