@@ -12,12 +12,11 @@ import os
 import sys
 import time
 
-from pydantic import SecretStr
-
 from policytui.api import WaldurClient
+from policytui.auth.secret import Secret
 
 
-async def list_all(url: str, token: SecretStr) -> int:
+async def list_all(url: str, token: Secret) -> int:
     count = 0
     async with WaldurClient(url, token, timeout=60) as client:
         async for page in client.policies.walk():
@@ -27,7 +26,7 @@ async def list_all(url: str, token: SecretStr) -> int:
 
 def main() -> None:
     url, runs = sys.argv[1], int(sys.argv[2])
-    token = SecretStr(os.environ["WALDUR_TOKEN"])
+    token = Secret(os.environ["WALDUR_TOKEN"])
     times: list[float] = []
     count = 0
     for _ in range(runs):

@@ -276,10 +276,9 @@ def serve_demo(policies: int) -> None:
 
 
 async def soak(args: argparse.Namespace) -> Report:
-    from pydantic import SecretStr
-
+    from policytui.auth.secret import Secret
+    from policytui.auth.session import Session
     from policytui.demo import STAFF_TOKEN
-    from policytui.session import Session
     from policytui.tui.app import PolicyApp
 
     rng = random.Random(args.seed)
@@ -289,7 +288,7 @@ async def soak(args: argparse.Namespace) -> Report:
     rest_at = reading_times(args.seconds, args.warm_up, args.rest_every)
     try:
         session = Session(
-            url=demo.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
+            url=demo.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True
         )
         app = PolicyApp(session)
         async with app.run_test(size=(120, 36)) as pilot:

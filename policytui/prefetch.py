@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from policytui.api.pagination import Page
     from policytui.api.replay import StartupRecording
+    from policytui.auth.session import Session
     from policytui.scan_service import ScanService
-    from policytui.session import Session
     from policytui.tui.widgets.policy_rows import PolicyRow
 
 #: Lines of the list screen that are not table rows (header bar, column titles, status,

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from policytui import frames
 
 if TYPE_CHECKING:
-    from policytui.session import Session
+    from policytui.auth.session import Session
     from policytui.tui.catalog import Catalog
     from policytui.tui.screens.fired_scan import ScanProgress
 
@@ -243,16 +243,15 @@ def _scan(
     result_fd: int,
     input_clock: InputClock,
 ) -> None:
-    from pydantic import SecretStr
-
-    from policytui.session import Session
+    from policytui.auth.secret import Secret
+    from policytui.auth.session import Session
     from policytui.tui.catalog import Catalog
     from policytui.tui.screens.fired_scan import scan_fired
     from policytui.tui.widgets.policy_rows import build_row
 
     session = Session(
         url=request.url,
-        token=SecretStr(request.token),
+        token=Secret(request.token),
         token_source="env",
         verify=request.verify,
         ca_bundle=request.ca_bundle,

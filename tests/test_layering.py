@@ -20,8 +20,8 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
     (
         "the client",
         ("policytui.api",),
-        ("textual", "rich", "policytui.tui", "policytui.demo", "policytui.account"),
-        "a script can use the client on its own, without a terminal UI",
+        ("textual", "rich", "policytui.tui", "policytui.demo", "policytui.auth", "policytui.cli"),
+        "a script can use the client on its own, without a terminal UI or the app's sign-in",
     ),
     (
         "the demo server",
@@ -31,15 +31,9 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
     ),
     (
         "sign-in",
-        (
-            "policytui.account",
-            "policytui.config",
-            "policytui.credentials",
-            "policytui.session",
-            "policytui.secret",
-        ),
-        ("textual", "rich", "policytui.tui"),
-        "`policytui login` and `status` run without the UI",
+        ("policytui.auth",),
+        ("textual", "rich", "policytui.tui", "policytui.cli", "policytui.demo"),
+        "`policytui login` and `status` run without the UI; the CLI uses sign-in, not the reverse",
     ),
     (
         "the command line",

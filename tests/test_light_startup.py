@@ -17,14 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from policytui import credentials
-from policytui.account import check_sign_in
 from policytui.api.client import WaldurClient
-from policytui.config import Config, Profile
-from policytui.secret import Secret
-from policytui.session import Session
+from policytui.auth import credentials
+from policytui.auth.check import check_sign_in
+from policytui.auth.config import Config, Profile
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "light-start-" + "7" * 32
@@ -36,7 +35,7 @@ import policytui.cli as cli
 import policytui.tui.run as run
 
 args = cli.build_parser().parse_args(sys.argv[1:])
-session, hint = run._resolve(args)
+session, hint = run._resolve(cli.settings_from(args))
 light = {name: name in sys.modules for name in ("pydantic", "httpx")}
 if session is not None and os.environ.get("PROBE_CLIENT"):
     session.client()
@@ -72,7 +71,7 @@ def test_env_token_and_url_start_without_pydantic_or_httpx():
     assert seen["before_client"] == {"pydantic": False, "httpx": False}
     assert seen["source"] == "env"
     assert seen["session"].startswith(f"Session(url={URL!r}")
-    assert seen["token_repr"] == "SecretStr('**********')"
+    assert seen["token_repr"] == "Secret('**********')"
     assert seen["token_str"] == "**********"
 
 
@@ -101,7 +100,7 @@ def test_secret_never_shows_its_value():
     assert secret.get_secret_value() == TOKEN
     for shown in (repr(secret), str(secret), f"{secret}", f"{secret!r}", repr([secret])):
         assert TOKEN not in shown
-    assert repr(secret) == repr(SecretStr(TOKEN))  # the same mask as pydantic's
+    assert repr(secret) == "Secret('**********')"
     assert str(Secret("")) == "" and not Secret("") and len(secret) == len(TOKEN)
     assert secret == Secret(TOKEN) and secret != Secret("other") and secret != TOKEN
     assert hash(secret) == hash(Secret(TOKEN))
@@ -112,17 +111,33 @@ def test_secret_never_shows_its_value():
     assert TOKEN not in repr(stored)
 
 
+class ScriptToken:
+    """A script's own token object: the client asks only for ``get_secret_value()``."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "ScriptToken(...)"
+
+
 def test_the_client_keeps_any_secret_as_given_and_wraps_a_plain_string():
-    given = SecretStr(TOKEN)
+    given = ScriptToken(TOKEN)
     assert WaldurClient(URL, given)._token is given
     ours = Secret(TOKEN)
     assert WaldurClient(URL, ours)._token is ours
     plain = WaldurClient(URL, TOKEN)
-    assert isinstance(plain._token, Secret) and plain._token.get_secret_value() == TOKEN
+    assert not isinstance(plain._token, str) and plain._token.get_secret_value() == TOKEN
+    assert repr(plain._token) == repr(ours) and str(plain._token) == str(ours)
     assert TOKEN not in repr(plain) and TOKEN not in repr(vars(plain))
 
 
-@pytest.mark.parametrize("token", [Secret(TOKEN), SecretStr(TOKEN)], ids=["Secret", "SecretStr"])
+@pytest.mark.parametrize(
+    "token", [Secret(TOKEN), ScriptToken(TOKEN)], ids=["Secret", "ScriptToken"]
+)
 def test_session_client_sends_the_token(token):
     seen: list[str | None] = []
 

@@ -1,7 +1,7 @@
 """The async Waldur client: offering usage policies and the read endpoints beside them.
 
 Headless on purpose (no textual or rich import): a script can use it on its own.
-The token stays wrapped (``Secret``, or pydantic's ``SecretStr`` if given one) until the
+The token stays wrapped (any object with ``get_secret_value()``, see ``Token``) until the
 Authorization header is built, and that header is the only place its plain value exists.
 """
 
@@ -12,7 +12,7 @@ import json
 import random
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -40,7 +40,6 @@ from policytui.api.pagination import (
 from policytui.api.parsing import parse_model as _parse
 from policytui.api.parsing import parse_raw_list
 from policytui.api.urls import normalize_base_url  # re-exported: it lived here
-from policytui.secret import Secret, SecretLike
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -107,10 +106,37 @@ def error_for(response: httpx.Response) -> errors.WaldurError:
     )
 
 
+class Token(Protocol):
+    """What the client takes as a token: the value only by asking for it. The app's
+    ``policytui.auth.secret.Secret`` is one; the client does not import it (the client
+    knows nothing of sign-in), and a script may pass a plain string instead."""
+
+    def get_secret_value(self) -> str: ...
+
+
+class _WrappedToken:
+    """A plain string a script passed, wrapped at once so no plain copy is named on the
+    client; prints as the app's token type does."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+
 class _TokenAuth(httpx.Auth):
     """Adds ``Authorization: Token ...`` at send time so no plain copy lives on the client."""
 
-    def __init__(self, token: SecretLike | None) -> None:
+    def __init__(self, token: Token | None) -> None:
         self._token = token
 
     def auth_flow(self, request: httpx.Request):  # type: ignore[override]
@@ -119,7 +145,7 @@ class _TokenAuth(httpx.Auth):
         yield request
 
     def __repr__(self) -> str:
-        return "_TokenAuth(token=SecretStr('**********'))"
+        return "_TokenAuth(token=Secret('**********'))"
 
 
 class WaldurClient:
@@ -128,7 +154,7 @@ class WaldurClient:
     def __init__(
         self,
         base_url: str,
-        token: SecretLike | str | None,
+        token: Token | str | None,
         *,
         timeout: float = 15.0,
         connect_timeout: float = 5.0,
@@ -144,8 +170,8 @@ class WaldurClient:
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
-        # Any secret (ours or pydantic's) is kept as given; a plain string is wrapped at once.
-        self._token = Secret(token) if isinstance(token, str) else token
+        # A token object is kept as given; a plain string is wrapped at once.
+        self._token: Token | None = _WrappedToken(token) if isinstance(token, str) else token
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -189,7 +215,7 @@ class WaldurClient:
         self.sent: dict[str, int] = {}
 
     def __repr__(self) -> str:
-        return f"WaldurClient({self.base_url!r}, token=SecretStr('**********'))"
+        return f"WaldurClient({self.base_url!r}, token=Secret('**********'))"
 
     async def __aenter__(self) -> WaldurClient:
         return self

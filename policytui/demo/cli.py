@@ -7,7 +7,7 @@ import socket
 
 import uvicorn
 
-from policytui.argtypes import float_in, int_in
+from policytui.cli.argtypes import float_in, int_in
 from policytui.demo.app import create_app
 from policytui.demo.settings import DemoSettings
 from policytui.demo.users import SAMPLE_USERS

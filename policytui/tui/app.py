@@ -27,8 +27,8 @@ from policytui.tui.styles import style_path
 if TYPE_CHECKING:
     from policytui.api import User, WaldurClient
     from policytui.api.replay import StartupRecording
+    from policytui.auth.session import Session
     from policytui.scan_service import ScanService
-    from policytui.session import Session
 
 
 def _import_client() -> None:

@@ -7,42 +7,22 @@ painted: resolving the session imports neither pydantic nor httpx (its token is 
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
 
-from policytui.secret import Secret
+from policytui.auth.secret import Secret
+from policytui.auth.settings import Settings
 
 if TYPE_CHECKING:
-    from policytui.session import Session
+    from policytui.auth.session import Session
     from policytui.tui.app import SignInHint
 
 
-def _env_session(args: argparse.Namespace) -> Session | None:
-    """``--url`` plus ``WALDUR_ACCESS_TOKEN``: used when the sign-in module is absent."""
-    from policytui.session import Session
-
-    url = getattr(args, "url", None) or os.environ.get("WALDUR_API_URL")
-    raw = os.environ.get("WALDUR_ACCESS_TOKEN")
-    if not url or not raw:
-        return None
-    return Session(
-        url=url,
-        token=Secret(raw.strip()),
-        token_source="env",
-        verify=not getattr(args, "insecure", False),
-        ca_bundle=getattr(args, "ca_bundle", None),
-    )
-
-
-def _resolve(args: argparse.Namespace) -> tuple[Session | None, SignInHint | None]:
+def _resolve(settings: Settings) -> tuple[Session | None, SignInHint | None]:
     """The session to start with, or what the sign-in screen should show instead."""
-    try:
-        from policytui.account import resolve
-    except ImportError:
-        return _env_session(args), None
-    found = resolve(args)
+    from policytui.auth.resolve import resolve
+
+    found = resolve(settings)
     if found.session is not None:
         return found.session, None
     from policytui.tui.app import SignInHint
@@ -51,38 +31,38 @@ def _resolve(args: argparse.Namespace) -> tuple[Session | None, SignInHint | Non
         url=found.url,
         profile=found.profile,
         reason=found.reason,
-        verify=False if getattr(args, "insecure", False) else None,
-        ca_bundle=getattr(args, "ca_bundle", None),
+        verify=False if settings.insecure else None,
+        ca_bundle=settings.ca_bundle,
     )
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(settings: Settings) -> int:
     """Run the TUI until the user quits; the exit code for the shell."""
     server = None
     hint: SignInHint | None = None
-    if getattr(args, "demo", False):
+    if settings.demo:
+        from policytui.auth.session import Session
         from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
-        from policytui.session import Session
 
         # A real loopback HTTP server in a thread: the UI loop stays free and the client
         # is exercised exactly as against a real Waldur. Signed in as staff so every
         # sample offering shows.
-        if args.demo_policies > 5000:
+        if settings.demo_policies > 5000:
             # Generating a large sample takes seconds: say so before the screen goes blank.
             print(
-                f"policytui: preparing the demo server with {args.demo_policies:,} policies…",
+                f"policytui: preparing the demo server with {settings.demo_policies:,} policies…",
                 file=sys.stderr,
                 flush=True,
             )
         server = DemoServer(
-            DemoSettings(policies=args.demo_policies, quirks=args.demo_quirks)
+            DemoSettings(policies=settings.demo_policies, quirks=settings.demo_quirks)
         ).start()
         session: Session | None = Session(
             url=server.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True
         )
     else:
         try:
-            session, hint = _resolve(args)
+            session, hint = _resolve(settings)
         except Exception as exc:  # config errors must read as a message, not a traceback
             print(f"policytui: {exc}", file=sys.stderr)
             return 2
@@ -91,16 +71,16 @@ def run_app(args: argparse.Namespace) -> int:
         # Before Textual is imported: the helper's requests overlap that import.
         from policytui import prefetch
 
-        helper = prefetch.start(session, args.page_size)
+        helper = prefetch.start(session, settings.page_size)
     from policytui.tui.app import PolicyApp
 
     app = PolicyApp(
         session,
         startup=helper.recording if helper else None,
         scan_service=helper.scans if helper else None,
-        watch=args.watch,
-        page_size=args.page_size,
-        insecure_storage=getattr(args, "insecure_storage", False),
+        watch=settings.watch,
+        page_size=settings.page_size,
+        insecure_storage=settings.insecure_storage,
         sign_in_hint=hint,
     )
     try:

@@ -16,23 +16,23 @@ import textwrap
 import pytest
 
 from policytui import prefetch
+from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
-from policytui.session import Session
 
 POLICIES = "/api/marketplace-offering-usage-policies/"
 
 _SCRIPT = textwrap.dedent(
     """
     import asyncio, json, os, sys
-    from pydantic import SecretStr
+    from policytui.auth.secret import Secret
     from policytui import prefetch
     from policytui.api.replay import mark_startup_requests
     from policytui.api.replay_http import ReplayTransport
-    from policytui.session import Session
+    from policytui.auth.session import Session
     from policytui.tui.catalog import Catalog
 
     session = Session(
-        url=sys.argv[1], token=SecretStr(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
+        url=sys.argv[1], token=Secret(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
     )
     helper = prefetch.start(session, int(sys.argv[2]))
     if helper is None:
@@ -127,6 +127,6 @@ def test_the_page_fits_the_terminal(lines: int, size: int) -> None:
 
 
 def _secret():  # type: ignore[no-untyped-def]
-    from pydantic import SecretStr
+    from policytui.auth.secret import Secret
 
-    return SecretStr(STAFF_TOKEN)
+    return Secret(STAFF_TOKEN)

@@ -11,7 +11,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from policytui import credentials
+from policytui.auth import credentials
 
 HERE = Path(__file__).parent
 if str(HERE) not in sys.path:

@@ -9,7 +9,6 @@ plain token in a local, so the token must show up, proving the check can fail.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 
@@ -18,7 +17,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Static
 
-from policytui.account import resolve_session
+from policytui.auth.resolve import resolve_session
+from policytui.auth.settings import Settings
 from policytui.tui.screens.login import LoginScreen
 
 MODE = sys.argv[1]
@@ -32,7 +32,7 @@ class Crashing(App):
 
     def __init__(self) -> None:
         super().__init__()
-        self.session = resolve_session(argparse.Namespace(profile=None, url=None))
+        self.session = resolve_session(Settings())
         assert self.session is not None and self.session.token_source == "env"
         self.client = self.session.client(max_retries=0)
 
@@ -57,7 +57,7 @@ class Crashing(App):
 
     @work(exclusive=True)
     async def failing_worker(self) -> None:
-        token = self.session.token  # noqa: F841 - a SecretStr local in the worker's frame
+        token = self.session.token  # noqa: F841 - a Secret local in the worker's frame
         raise ValueError("a worker failed while holding the token")
 
     @work(exclusive=True)

@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import App
 from textual.widgets import Input
 
-from policytui.session import Session
+from policytui.auth.session import Session
 from policytui.tui.screens.login import LoginScreen
 
 UNSET = object()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import stat
@@ -13,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from policytui import account, credentials
-from policytui.config import Config, config_path
+from policytui.auth import credentials
+from policytui.auth.config import Config, config_path
+from policytui.auth.resolve import resolve_session
+from policytui.auth.settings import Settings
+from policytui.cli import account
 from policytui.demo import OWNER_TOKEN, STAFF_TOKEN
 
 
@@ -30,7 +32,7 @@ def run_cli(*argv: str, stdin: str = "", env: dict[str, str] | None = None):
     )
 
 
-def login_args(url: str | None, **kw) -> argparse.Namespace:
+def login_args(url: str | None, **kw) -> Settings:
     base = {
         "profile": "demo",
         "url": url,
@@ -40,7 +42,7 @@ def login_args(url: str | None, **kw) -> argparse.Namespace:
         "insecure_storage": False,
     }
     base.update(kw)
-    return argparse.Namespace(**base)
+    return Settings(**base)
 
 
 def test_login_status_logout_round_trip_with_the_plain_file(demo_server):
@@ -183,7 +185,7 @@ def test_login_into_the_keyring(demo_server, memory_keyring, capsys, monkeypatch
     assert memory_keyring.entries == {("policytui", f"demo@{url}"): STAFF_TOKEN}
     profile = Config.load().get("demo")
     assert profile is not None and profile.storage == "keyring"
-    session = account.resolve_session(argparse.Namespace(profile=None, url=None))
+    session = resolve_session(Settings())
     assert session is not None and session.token_source == "keyring"
 
 
@@ -225,9 +227,9 @@ def test_no_option_takes_a_token():
 
 
 def test_logout_and_status_without_profiles(capsys):
-    assert account.cmd_logout(argparse.Namespace(profile=None)) == 2
+    assert account.cmd_logout(Settings()) == 2
     assert "No profile: nothing to log out of." in capsys.readouterr().err
-    assert account.cmd_status(argparse.Namespace()) == 0
+    assert account.cmd_status(Settings()) == 0
     assert "No profiles yet" in capsys.readouterr().out
 
 
@@ -269,7 +271,7 @@ def test_a_hung_keyring_cannot_keep_the_process_from_exiting(demo_server):
 def test_status_names_the_environment_override(demo_server, monkeypatch, capsys):
     monkeypatch.setenv("WALDUR_API_URL", demo_server.url)
     monkeypatch.setenv("WALDUR_ACCESS_TOKEN", OWNER_TOKEN)
-    assert account.cmd_status(argparse.Namespace()) == 0
+    assert account.cmd_status(Settings()) == 0
     out = capsys.readouterr().out
     assert (
         f"Environment: $WALDUR_ACCESS_TOKEN overrides the stored tokens; {demo_server.url}/api/"

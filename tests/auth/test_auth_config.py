@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from policytui.config import Config, ConfigError, Profile, config_path, profile_names
+from policytui.auth.config import Config, ConfigError, Profile, config_path, profile_names
 
 
 def test_profiles_round_trip_atomically_with_mode_0600():

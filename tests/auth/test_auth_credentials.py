@@ -8,20 +8,20 @@ import time
 
 import fake_keyrings
 import pytest
-from pydantic import SecretStr
 
-from policytui import credentials
+from policytui.auth import credentials
+from policytui.auth.secret import Secret
 
 URL = "https://waldur.example.com/api/"
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 
 
 def test_token_round_trips_through_the_keyring_one_entry_per_profile_and_url(memory_keyring):
-    stored = credentials.store_token("prod", URL, SecretStr(TOKEN))
+    stored = credentials.store_token("prod", URL, Secret(TOKEN))
     assert stored.where == "keyring" and not stored.plaintext
     assert memory_keyring.entries == {("policytui", f"prod@{URL}"): TOKEN}
     other = "https://other.example.com/api/"
-    credentials.store_token("prod", other, SecretStr("f" * 40))
+    credentials.store_token("prod", other, Secret("f" * 40))
     assert len(memory_keyring.entries) == 2
 
     loaded = credentials.load_token("prod", URL)
@@ -35,7 +35,7 @@ def test_fail_backend_is_reported_at_once_in_plain_words():
     # conftest installs keyring's fail backend: what a bare SSH host has.
     started = time.monotonic()
     with pytest.raises(credentials.KeyringUnavailable) as caught:
-        credentials.store_token("prod", URL, SecretStr(TOKEN))
+        credentials.store_token("prod", URL, Secret(TOKEN))
     assert time.monotonic() - started < 1
     assert "no OS keyring is available" in str(caught.value)
     advice = caught.value.advice(profile="prod", url=URL)
@@ -59,7 +59,7 @@ def test_blocking_keyring_gives_up_within_about_two_seconds_and_then_fails_fast(
     use_keyring(fake_keyrings.SlowKeyring())
     started = time.monotonic()
     with pytest.raises(credentials.KeyringUnavailable, match="did not answer within 2 s"):
-        credentials.store_token("prod", URL, SecretStr(TOKEN))
+        credentials.store_token("prod", URL, Secret(TOKEN))
     assert 1.5 < time.monotonic() - started < 3.5
     # The next call does not wait another two seconds for the same hung backend.
     started = time.monotonic()
@@ -69,7 +69,7 @@ def test_blocking_keyring_gives_up_within_about_two_seconds_and_then_fails_fast(
 
 
 def test_insecure_file_only_with_opt_in_and_0600_in_a_0700_directory():
-    stored = credentials.store_token("prod", URL, SecretStr(TOKEN), allow_file=True)
+    stored = credentials.store_token("prod", URL, Secret(TOKEN), allow_file=True)
     assert stored.where == "file" and stored.plaintext
     path = credentials.token_file("prod", URL)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -81,7 +81,7 @@ def test_insecure_file_only_with_opt_in_and_0600_in_a_0700_directory():
     assert loaded.token.get_secret_value() == TOKEN
     # The directory existed with loose permissions before: it is tightened on write.
     os.chmod(path.parent, 0o755)
-    credentials.file_set("prod", URL, SecretStr(TOKEN))
+    credentials.file_set("prod", URL, Secret(TOKEN))
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     os.chmod(path, 0o644)
     assert "others can read the token" in (credentials.file_mode_warning(path) or "")
@@ -90,8 +90,8 @@ def test_insecure_file_only_with_opt_in_and_0600_in_a_0700_directory():
 
 
 def test_keyring_entry_replaces_an_older_plain_file(memory_keyring):
-    credentials.file_set("prod", URL, SecretStr("old" * 10))
-    credentials.store_token("prod", URL, SecretStr(TOKEN))
+    credentials.file_set("prod", URL, Secret("old" * 10))
+    credentials.store_token("prod", URL, Secret(TOKEN))
     assert not credentials.token_file("prod", URL).exists()
 
 

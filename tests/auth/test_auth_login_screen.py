@@ -7,8 +7,8 @@ import stat
 from login_host import LoginHost, fill, settle
 from textual.widgets import Input, Static
 
-from policytui import credentials
-from policytui.config import Config, config_path
+from policytui.auth import credentials
+from policytui.auth.config import Config, config_path
 from policytui.demo import OWNER_TOKEN, STAFF_TOKEN
 from policytui.tui.screens.login import LoginScreen, SecretInput
 

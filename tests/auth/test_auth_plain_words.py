@@ -12,11 +12,11 @@ import time
 
 import pytest
 from login_host import LoginHost, fill, settle
-from pydantic import SecretStr
 from textual.widgets import Static
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import DEMO_NOW, OWNER_TOKEN, STAFF_TOKEN
-from policytui.session import Session
 from policytui.tui.app import PolicyApp
 from policytui.tui.widgets.state_message import describe_error
 
@@ -48,7 +48,7 @@ async def wait_for_text(pilot, *texts: str, timeout: float = 30.0) -> str:
 
 
 def app_for(url: str, token: str, *, source: str = "env", demo: bool = False) -> PolicyApp:
-    session = Session(url=url, token=SecretStr(token), token_source=source, demo=demo)  # type: ignore[arg-type]
+    session = Session(url=url, token=Secret(token), token_source=source, demo=demo)  # type: ignore[arg-type]
     return PolicyApp(session, clock=lambda: DEMO_NOW)
 
 
@@ -89,7 +89,7 @@ async def test_the_top_bar_says_plain_http_for_an_http_url(demo_server):
 async def test_a_token_not_accepted_at_the_first_request_is_said_to_be_rejected(
     demo_server, source, said
 ):
-    session = Session(url=demo_server.url, token=SecretStr("0" * 40), token_source=source,
+    session = Session(url=demo_server.url, token=Secret("0" * 40), token_source=source,
                       profile="lab")  # fmt: skip
     app = PolicyApp(session, clock=lambda: DEMO_NOW)
     async with app.run_test(size=SIZE) as pilot:

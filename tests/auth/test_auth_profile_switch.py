@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from login_host import LoginHost, settle
-from pydantic import SecretStr
 from textual.app import App
 from textual.widgets import Input, Static
 
-from policytui import credentials
-from policytui.config import Config, Profile
+from policytui.auth import credentials
+from policytui.auth.config import Config, Profile
+from policytui.auth.secret import Secret
 from policytui.demo import OWNER_TOKEN, STAFF_TOKEN
 from policytui.tui.screens.login import LoginScreen, ProfileCommands
 
@@ -28,7 +28,7 @@ def text(app, selector: str) -> str:
 
 async def test_stored_token_is_checked_and_shown_then_used(demo_server, memory_keyring):
     save_profiles(demo_server.url)
-    credentials.store_token("lab", f"{demo_server.url}/api/", SecretStr(STAFF_TOKEN))
+    credentials.store_token("lab", f"{demo_server.url}/api/", Secret(STAFF_TOKEN))
     app = LoginHost(profile="lab", use_stored=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -53,7 +53,7 @@ async def test_profile_without_a_token_falls_back_to_the_form(demo_server, memor
 
 async def test_revoked_stored_token_says_so(demo_server, memory_keyring):
     save_profiles(demo_server.url)
-    credentials.store_token("prod", f"{demo_server.url}/api/", SecretStr("0" * 40))
+    credentials.store_token("prod", f"{demo_server.url}/api/", Secret("0" * 40))
     app = LoginHost(profile="prod", use_stored=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -76,7 +76,7 @@ class SwitchingApp(App):
 
 async def test_palette_switches_profile(demo_server, memory_keyring):
     save_profiles(demo_server.url)
-    credentials.store_token("prod", f"{demo_server.url}/api/", SecretStr(OWNER_TOKEN))
+    credentials.store_token("prod", f"{demo_server.url}/api/", Secret(OWNER_TOKEN))
     app = SwitchingApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
-
-from pydantic import SecretStr
-
-from policytui import credentials
-from policytui.account import resolve, resolve_session, session_for_profile
-from policytui.config import Config, Profile
+from policytui.auth import credentials
+from policytui.auth.config import Config, Profile
+from policytui.auth.resolve import resolve, resolve_session, session_for_profile
+from policytui.auth.secret import Secret
+from policytui.auth.settings import Settings
 
 URL = "https://waldur.example.com/api/"
 STORED = "1" * 40
 FROM_ENV = "2" * 40
 
 
-def args(**kw) -> argparse.Namespace:
+def args(**kw) -> Settings:
     base = {"profile": None, "url": None, "insecure": False, "ca_bundle": None}
     base.update(kw)
-    return argparse.Namespace(**base)
+    return Settings(**base)
 
 
 def save_profile(name="prod", url=URL, storage="file", **kw) -> None:
@@ -35,7 +33,7 @@ def test_nothing_configured_means_the_sign_in_screen():
 
 def test_profile_token_from_the_plain_file(memory_keyring):
     save_profile(verify=False, ca_bundle="/ca.pem")
-    credentials.file_set("prod", URL, SecretStr(STORED))
+    credentials.file_set("prod", URL, Secret(STORED))
     session = resolve_session(args())
     assert session is not None
     assert (session.url, session.profile, session.token_source) == (URL, "prod", "file")
@@ -47,14 +45,14 @@ def test_profile_token_from_the_plain_file(memory_keyring):
 
 def test_profile_token_from_the_keyring(memory_keyring):
     save_profile(storage="keyring")
-    credentials.store_token("prod", URL, SecretStr(STORED))
+    credentials.store_token("prod", URL, Secret(STORED))
     session = resolve_session(args(profile="prod"))
     assert session is not None and session.token_source == "keyring"
 
 
 def test_env_token_overrides_the_stored_one_and_is_never_written(monkeypatch, memory_keyring):
     save_profile()
-    credentials.file_set("prod", URL, SecretStr(STORED))
+    credentials.file_set("prod", URL, Secret(STORED))
     monkeypatch.setenv("WALDUR_ACCESS_TOKEN", FROM_ENV)
     session = resolve_session(args())
     assert session is not None and session.token_source == "env"
@@ -96,7 +94,7 @@ def test_unusable_keyring_is_a_reason_not_a_crash():
 
 def test_insecure_flag_turns_verification_off_for_the_run(memory_keyring):
     save_profile()
-    credentials.file_set("prod", URL, SecretStr(STORED))
+    credentials.file_set("prod", URL, Secret(STORED))
     session = resolve_session(args(insecure=True))
     assert session is not None and session.verify is False
 

@@ -63,7 +63,7 @@ def test_crash_reports_and_logs_never_hold_the_token(
     )
     assert crash_text in output, output[-2000:]
     assert "locals" in output, "Textual's crash report (with locals) was printed"
-    assert "SecretStr('**********')" in output  # the token was in scope, masked
+    assert "Secret('**********')" in output  # the token was in scope, masked
     assert OWNER_TOKEN not in output
 
 

@@ -8,7 +8,6 @@ temporary XDG_DATA_HOME, so a developer's own keyring is never touched.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -93,7 +92,8 @@ def scenario_step(step: str, url: str) -> dict[str, object]:
     api = url.rstrip("/") + "/api/"
     import keyring
 
-    from policytui.account import resolve
+    from policytui.auth.resolve import resolve
+    from policytui.auth.settings import Settings
 
     token = os.environ.pop("SCENARIO_TOKEN", "")
     seen: dict[str, object] = {"backend": type(keyring.get_keyring()).__module__}
@@ -102,7 +102,7 @@ def scenario_step(step: str, url: str) -> dict[str, object]:
             "login", "--url", url, "--profile", "demo", "--with-token", stdin=token + "\n"
         )
     elif step == "find":
-        found = resolve(argparse.Namespace(profile=None, url=None))
+        found = resolve(Settings())
         seen["source"] = found.session.token_source if found.session else None
         seen["same_token"] = bool(found.session) and (
             found.session.token.get_secret_value() == token  # type: ignore[union-attr]

@@ -12,10 +12,10 @@ from __future__ import annotations
 import gc
 
 import pytest
-from pydantic import SecretStr
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN
-from policytui.session import Session
 
 app_module = pytest.importorskip("policytui.tui.app", reason="the TUI app has not landed")
 
@@ -33,7 +33,7 @@ def detached_widgets(app) -> int:
 
 async def test_screen_switches_leave_no_widgets_behind(demo_server) -> None:
     session = Session(
-        url=demo_server.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True
+        url=demo_server.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True
     )
     app = app_module.PolicyApp(session)
     async with app.run_test(size=(120, 36)) as pilot:

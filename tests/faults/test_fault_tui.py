@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 
 import pytest
-from pydantic import SecretStr
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
-from policytui.session import Session
 
 app_module = pytest.importorskip("policytui.tui.app", reason="the TUI app has not landed")
 PolicyApp = app_module.PolicyApp
@@ -21,7 +21,7 @@ SIZE = (120, 36)
 
 
 def session_for(server: DemoServer) -> Session:
-    return Session(url=server.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True)
+    return Session(url=server.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True)
 
 
 async def wait_for(pilot, condition: Callable[[], bool], seconds: float = 10.0) -> bool:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SecretStr
 from textual.pilot import Pilot
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import DEMO_NOW, STAFF_TOKEN
-from policytui.session import Session
 from policytui.tui.app import PolicyApp
 
 
@@ -21,7 +21,7 @@ def make_app(
     watch: float | None = None,
 ) -> PolicyApp:
     """The app signed in to ``server`` with a fixed clock (relative times are stable)."""
-    session = Session(url=server.url, token=SecretStr(token), token_source="demo", demo=demo)
+    session = Session(url=server.url, token=Secret(token), token_source="demo", demo=demo)
     return PolicyApp(session, clock=lambda: DEMO_NOW, page_size=page_size, watch=watch)
 
 

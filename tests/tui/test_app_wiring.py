@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from browse_support import make_app, screen_text, settle
-from pydantic import SecretStr
 from textual.widgets import Input
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import DEMO_NOW, OWNER_TOKEN
-from policytui.session import Session
 from policytui.tui.app import PolicyApp, SignInHint
 
 
@@ -35,7 +35,7 @@ async def test_switching_profile_starts_over_as_the_new_user(demo_server) -> Non
         old_client = app.client
         owner = Session(
             url=demo_server.url,
-            token=SecretStr(OWNER_TOKEN),
+            token=Secret(OWNER_TOKEN),
             token_source="keyring",
             profile="acme",
         )

@@ -9,18 +9,18 @@ import copy
 
 import pytest
 from browse_support import server_policies
-from pydantic import SecretStr
 
 from policytui.api import errors
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import DEMO_NOW, STAFF_TOKEN, DemoServer, DemoSettings
-from policytui.session import Session
 from policytui.tui.screens import fired_scan
 from policytui.tui.screens.fired_scan import ScanProgress, scan_fired
 from policytui.tui.widgets.policy_rows import build_row
 
 
 def _session(server) -> Session:
-    return Session(url=server.url, token=SecretStr(STAFF_TOKEN), token_source="demo", demo=True)
+    return Session(url=server.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True)
 
 
 def _scan(server, **kwargs) -> tuple[ScanProgress | None, list[ScanProgress]]:

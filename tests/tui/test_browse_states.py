@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from browse_support import make_app, screen_text, settle
-from pydantic import SecretStr
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
-from policytui.session import Session
 from policytui.tui.commands import COMMANDS
 from policytui.tui.screens.help import HelpScreen
 from policytui.tui.screens.policy_list import PolicyListScreen
@@ -90,7 +90,7 @@ async def test_expired_token_opens_sign_in_and_the_list_resumes(fresh_demo_serve
         # What the sign-in screen hands back after a good token.
         good = Session(
             url=fresh_demo_server.url,
-            token=SecretStr(STAFF_TOKEN),
+            token=Secret(STAFF_TOKEN),
             token_source="prompt",
             demo=True,
         )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import SecretStr
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static, TextArea
 
 from policytui.api import OfferingUsagePolicy, Period, WaldurClient
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN
-from policytui.session import Session
 from policytui.tui import editing
 from policytui.tui.catalog import Catalog
 from policytui.tui.messages import PolicyDeleted, PolicySaved
@@ -42,7 +42,7 @@ class EditorHarness(App):
 
     def __init__(self, url: str, token: str = STAFF_TOKEN, *, timeout: float = 10.0) -> None:
         super().__init__()
-        self.session = Session(url, SecretStr(token), "demo", demo=True)
+        self.session = Session(url, Secret(token), "demo", demo=True)
         self.client: WaldurClient = self.session.client(timeout=timeout, max_retries=1)
         self.catalog = Catalog()
         self.saved: list[PolicySaved] = []
@@ -60,7 +60,7 @@ class EditorHarness(App):
 
     def sign_in_again(self, token: str) -> None:
         """What PolicyApp does after the login screen: a new session and client."""
-        self.session = Session(self.session.url, SecretStr(token), "demo", demo=True)
+        self.session = Session(self.session.url, Secret(token), "demo", demo=True)
         self.client = self.session.client(max_retries=1)
 
     def on_policy_saved(self, message: PolicySaved) -> None:

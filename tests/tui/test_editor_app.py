@@ -4,11 +4,11 @@ back to the form exactly as typed."""
 
 from __future__ import annotations
 
-from pydantic import SecretStr
 from test_editor import ACME_HPC, banner, fill, wait_for, wait_idle
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import PLAIN_TOKEN, STAFF_TOKEN, Fault
-from policytui.session import Session
 from policytui.tui.app import PolicyApp
 from policytui.tui.catalog import Catalog
 from policytui.tui.screens.confirm import ConfirmScreen
@@ -21,7 +21,7 @@ SIZE = (120, 40)
 
 
 def session(url: str, token: str = STAFF_TOKEN) -> Session:
-    return Session(url, SecretStr(token), "demo", demo=True)
+    return Session(url, Secret(token), "demo", demo=True)
 
 
 async def list_ready(app: PolicyApp, pilot) -> PolicyListScreen:

@@ -21,15 +21,15 @@ _PRELUDE = textwrap.dedent(
     """
     import asyncio, json, os, signal, sys
     from datetime import datetime, UTC
-    from pydantic import SecretStr
+    from policytui.auth.secret import Secret
     from policytui import prefetch
     from policytui.api import WaldurClient, errors
     from policytui.scan_service import HelperGone
-    from policytui.session import Session
+    from policytui.auth.session import Session
 
     URL = sys.argv[1]
     TOKEN = os.environ["WALDUR_ACCESS_TOKEN"]
-    session = Session(url=URL, token=SecretStr(TOKEN), token_source="env")
+    session = Session(url=URL, token=Secret(TOKEN), token_source="env")
     helper = prefetch.start(session, 20)
     assert helper is not None, "no helper"
     scans = helper.scans
@@ -37,7 +37,7 @@ _PRELUDE = textwrap.dedent(
 
     def scan(scope=None, cancel_after=None, token=None):
         who = session if token is None else Session(
-            url=URL, token=SecretStr(token), token_source="env")
+            url=URL, token=Secret(token), token_source="env")
         reports = []
         stop = lambda: cancel_after is not None and len(reports) >= cancel_after
         for progress in scans.scan(who, scope, None, NOW, stop):

@@ -16,9 +16,9 @@ import sys
 import textwrap
 from datetime import UTC, datetime
 
+from policytui.auth.secret import Secret
+from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
-from policytui.secret import Secret
-from policytui.session import Session
 from policytui.tui.catalog import Catalog
 from policytui.tui.widgets.policy_rows import build_row
 
@@ -29,8 +29,8 @@ _SCRIPT = textwrap.dedent(
     """
     import asyncio, json, os, sys
     from policytui import prefetch
-    from policytui.secret import Secret
-    from policytui.session import Session
+    from policytui.auth.secret import Secret
+    from policytui.auth.session import Session
 
     session = Session(
         url=sys.argv[1], token=Secret(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
@@ -149,8 +149,8 @@ _WATCH_SCRIPT = textwrap.dedent(
     """
     import asyncio, json, os, sys, urllib.request
     from policytui import prefetch
-    from policytui.secret import Secret
-    from policytui.session import Session
+    from policytui.auth.secret import Secret
+    from policytui.auth.session import Session
 
     URL, TOKEN = sys.argv[1], os.environ["WALDUR_ACCESS_TOKEN"]
     session = Session(url=URL, token=Secret(TOKEN), token_source="env")

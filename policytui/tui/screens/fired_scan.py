@@ -37,8 +37,8 @@ from policytui.tui.widgets.policy_rows import PolicyRow
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
+    from policytui.auth.session import Session
     from policytui.scan_service import ScanService
-    from policytui.session import Session
     from policytui.tui.catalog import Catalog
 
 FiredState = tuple[bool, datetime | None]

@@ -3,9 +3,9 @@
 The token is checked with ``GET /api/users/me/`` in a worker before anything is saved;
 the screen then shows who it belongs to and keeps it in the OS keyring. When the keyring
 is unusable it says why and offers the choices (this session only, a plain 0600 file).
-Dismisses with a :class:`~policytui.session.Session`, or ``None`` on Esc.
+Dismisses with a :class:`~policytui.auth.session.Session`, or ``None`` on Esc.
 
-The token stays a ``SecretStr``; the input that holds what the user types masks its
+The token stays a ``Secret``; the input that holds what the user types masks its
 value in every message it posts, so no message repr (Textual's crash report prints
 locals) carries it.
 """
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from pydantic import SecretStr
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -30,16 +29,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 from textual.widgets.input import Selection
 
-from policytui import credentials, no_keyring
-from policytui.account import (
-    SignInError,
-    check_sign_in,
-    describe_user,
-    looks_like_token,
-    session_for_profile,
-)
 from policytui.api import User, normalize_base_url
-from policytui.config import (
+from policytui.auth import credentials, no_keyring
+from policytui.auth.check import SignInError, check_sign_in, describe_user, looks_like_token
+from policytui.auth.config import (
     DEFAULT_PROFILE_NAME,
     Config,
     ConfigError,
@@ -48,8 +41,9 @@ from policytui.config import (
     env_url,
     profile_names,
 )
-from policytui.secret import pasted_token
-from policytui.session import Session
+from policytui.auth.resolve import session_for_profile
+from policytui.auth.secret import Secret, pasted_token
+from policytui.auth.session import Session
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
 
@@ -89,9 +83,9 @@ class SecretInput(Input):
         return super().post_message(message)
 
     @property
-    def secret(self) -> SecretStr:
+    def secret(self) -> Secret:
         # "Token abc…" / "Bearer abc…" as copied from a header: the token is what follows.
-        return SecretStr(pasted_token(self.value).get_secret_value())
+        return pasted_token(self.value)
 
 
 @dataclass
@@ -180,7 +174,7 @@ class LoginScreen(Screen[Session | None]):
         self._verify = verify if verify is not None else (known.verify if known else True)
         self._ca_bundle = ca_bundle or (known.ca_bundle if known else None)
         self._insecure_storage = insecure_storage
-        self._token: SecretStr | None = None
+        self._token: Secret | None = None
         self._session: Session | None = None
         self._user: User | None = None
         self._pending: tuple[str, str] = ("", "")
@@ -373,7 +367,7 @@ class LoginScreen(Screen[Session | None]):
     # -- the check, off the event loop ----------------------------------------------------
 
     @work(exclusive=True, group="sign-in")
-    async def _check(self, url: str, token: SecretStr, profile: str) -> None:
+    async def _check(self, url: str, token: Secret, profile: str) -> None:
         try:
             user = await check_sign_in(url, token, verify=self._verify, ca_bundle=self._ca_bundle)
         except SignInError as exc:
@@ -520,7 +514,7 @@ class LoginScreen(Screen[Session | None]):
             fallback.display = True
             self.query_one("#login-session-only").focus()
 
-    def _token_or_fail(self) -> SecretStr:
+    def _token_or_fail(self) -> Secret:
         if self._token is None:  # pragma: no cover - the form always sets it first
             raise RuntimeError("no token")
         return self._token

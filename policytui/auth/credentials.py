@@ -1,7 +1,7 @@
 """Where a token lives: an environment variable, the OS keyring, or an explicit plain file.
 
-The token is a :class:`~policytui.secret.Secret` on every path out of this module (any
-``SecretLike``, pydantic's ``SecretStr`` included, on the way in). The keyring is
+The token is a :class:`~policytui.auth.secret.Secret` on every path in and out of this
+module. The keyring is
 called in a daemon thread with a time limit: a bare SSH host (keyring's fail backend),
 a missing D-Bus, a locked keyring or a backend that hangs on a prompt nobody can see
 all end in :class:`KeyringUnavailable` within about two seconds, never in a hang, and
@@ -22,8 +22,8 @@ from typing import Literal, TypeVar
 
 import platformdirs
 
-from policytui.config import APP_NAME
-from policytui.secret import Secret, SecretLike, pasted_token
+from policytui.auth.config import APP_NAME
+from policytui.auth.secret import MASK, Secret, pasted_token
 
 SERVICE = "policytui"
 TOKEN_ENV_VARS = ("WALDUR_ACCESS_TOKEN", "WALDUR_TOKEN")
@@ -45,20 +45,21 @@ class KeyringUnavailable(Exception):
 
     def advice(self, *, profile: str, url: str) -> str:
         """The ways on, as commands to paste for this profile and URL."""
-        from policytui.no_keyring import advice
+        from policytui.auth.no_keyring import advice
 
         return advice(self.reason, profile=profile, url=url)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredToken:
-    token: SecretLike
+    token: Secret
     where: Where
     #: Plain words for `status` and the sign-in screen, e.g. "OS keyring (SecretService)".
     detail: str
 
     def __repr__(self) -> str:
-        return f"StoredToken(where={self.where!r}, detail={self.detail!r}, token=SecretStr(...))"
+        # The mask written out, not the token's own repr: whatever was passed in, no value.
+        return f"StoredToken(where={self.where!r}, detail={self.detail!r}, token=Secret('{MASK}'))"
 
     @property
     def plaintext(self) -> bool:
@@ -149,15 +150,13 @@ def _explain(exc: BaseException) -> str:
     return f"the OS keyring failed ({name}{': ' + text[:120] if text else ''})."
 
 
-def _safe(text: str, secret: SecretLike | None) -> str:
+def _safe(text: str, secret: Secret | None) -> str:
     if secret is not None and secret.get_secret_value():
         return text.replace(secret.get_secret_value(), "**********")
     return text
 
 
-def _call(
-    fn: Callable[[], T], *, timeout: float | None = None, secret: SecretLike | None = None
-) -> T:
+def _call(fn: Callable[[], T], *, timeout: float | None = None, secret: Secret | None = None) -> T:
     """Run one keyring call in a daemon thread; raise KeyringUnavailable on failure or
     when it does not return within ``timeout`` seconds."""
     if _broken is not None:
@@ -231,7 +230,7 @@ def keyring_get(profile: str, url: str, *, timeout: float | None = None) -> Secr
     return _call(read, timeout=timeout)
 
 
-def keyring_set(profile: str, url: str, token: SecretLike, *, timeout: float | None = None) -> None:
+def keyring_set(profile: str, url: str, token: Secret, *, timeout: float | None = None) -> None:
     import keyring
 
     user = account_name(profile, url)
@@ -277,7 +276,7 @@ def file_get(profile: str, url: str) -> Secret | None:
         return None
 
 
-def file_set(profile: str, url: str, token: SecretLike) -> Path:
+def file_set(profile: str, url: str, token: Secret) -> Path:
     """Write the token to a 0600 file in a 0700 directory, atomically."""
     directory = token_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -341,7 +340,7 @@ def load_token(
 def store_token(
     profile: str,
     url: str,
-    token: SecretLike,
+    token: Secret,
     *,
     allow_file: bool = False,
     timeout: float | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from policytui.secret import SecretLike
+from policytui.auth.secret import MASK, Secret
 
 if TYPE_CHECKING:
     from policytui.api.client import WaldurClient
@@ -20,8 +20,8 @@ TokenSource = Literal["env", "keyring", "file", "demo", "prompt"]
 @dataclass(slots=True)
 class Session:
     url: str
-    #: A ``Secret`` (or pydantic's ``SecretStr``): never printed, see ``__repr__``.
-    token: SecretLike = field(repr=False)
+    #: Never printed, see ``__repr__``.
+    token: Secret = field(repr=False)
     token_source: TokenSource
     profile: str | None = None
     verify: bool = True
@@ -34,7 +34,7 @@ class Session:
     def __repr__(self) -> str:
         return (
             f"Session(url={self.url!r}, profile={self.profile!r}, "
-            f"token_source={self.token_source!r}, token=SecretStr('**********'))"
+            f"token_source={self.token_source!r}, token=Secret('{MASK}'))"
         )
 
     @property

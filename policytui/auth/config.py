@@ -2,7 +2,7 @@
 
 The file lives under the platform config directory (``~/.config/policytui/`` on Linux).
 It never holds a token: tokens live in the OS keyring or, only when asked for, in a
-separate 0600 file (see :mod:`policytui.credentials`). ``WALDUR_API_URL`` overrides the
+separate 0600 file (see :mod:`policytui.auth.credentials`). ``WALDUR_API_URL`` overrides the
 URL for one run and is never written here.
 
 Layout::

@@ -1,27 +1,20 @@
-"""A token that never shows itself, without importing pydantic.
+"""The token type: a string that never shows itself.
 
-The start-up path (arguments, profile, keyring or environment, then the session) runs
-before the first page is painted, and pydantic costs about 100 ms to import. ``Secret``
-has the part of pydantic's ``SecretStr`` this code uses: ``get_secret_value()``, a
-``repr``/``str`` that print the same mask (so logs and crash reports read the same
-whichever type holds the token), equality, hashing and ``len``. Anything with a
-``get_secret_value()`` is accepted where a token is expected, pydantic's SecretStr included.
+One type holds the token everywhere (read from the environment, the keyring, a file, the
+sign-in screen or standard input): ``get_secret_value()`` gives it back, and ``repr`` and
+``str`` print a mask, so a log line, an exception or a crash report (Textual prints the
+locals of every frame) shows ``Secret('**********')`` and never the token. Standard
+library only: it is made on the start-up path, before the first page is painted, where
+pydantic's ``SecretStr`` would cost about 100 ms of import.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
 
 MASK = "**********"
 #: What people copy along with a token: the header's scheme, or the whole header line.
 _SCHEME = re.compile(r"(?:authorization:\s*)?(?:token|bearer)\s+(?=\S)", re.IGNORECASE)
-
-
-class SecretLike(Protocol):
-    """A ``Secret`` or pydantic's ``SecretStr``: the value only by asking for it."""
-
-    def get_secret_value(self) -> str: ...
 
 
 class Secret:
@@ -39,9 +32,7 @@ class Secret:
         return MASK if self._secret_value else ""
 
     def __repr__(self) -> str:
-        # pydantic's mask, word for word: a crash report shows "SecretStr('**********')"
-        # for the token whichever type holds it.
-        return f"SecretStr('{self}')"
+        return f"Secret('{self}')"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Secret) and self._secret_value == other._secret_value

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import fields
 
 from policytui import __version__
-from policytui.argtypes import float_in, int_in
+from policytui.auth.settings import Settings
+from policytui.cli.argtypes import float_in, int_in
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
 MAX_PAGE_SIZE = 300
@@ -97,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The one place the parsed arguments are read: a subcommand leaves out the options
+    it has not got, and those keep the defaults of :class:`Settings`."""
+    given = vars(args)
+    return Settings(**{f.name: given[f.name] for f in fields(Settings) if f.name in given})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["demo-server"]:
@@ -104,13 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve(args_list[1:])
     args = build_parser().parse_args(args_list)
+    settings = settings_from(args)
     if args.command in ("login", "logout", "status", "profiles"):
-        from policytui import account
+        from policytui.cli import account
 
-        return getattr(account, f"cmd_{args.command}")(args)
+        return getattr(account, f"cmd_{args.command}")(settings)
     from policytui.tui.run import run_app
 
-    return run_app(args)
+    return run_app(settings)
 
 
 if __name__ == "__main__":  # pragma: no cover
