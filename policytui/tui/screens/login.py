@@ -22,7 +22,6 @@ from typing import Any
 from pydantic import SecretStr
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -50,6 +49,7 @@ from policytui.config import (
 )
 from policytui.secret import pasted_token
 from policytui.session import Session
+from policytui.tui.actions import LOGIN, bindings_for
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
 
@@ -140,13 +140,7 @@ class LoginScreen(Screen[Session | None]):
 
     CSS_PATH = style_path("login.tcss")
     AUTO_FOCUS = None
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "sign_in", "Sign in", show=True),
-        # Reaches the screen only when no button or input took the key: e.g. Enter pressed
-        # the moment the summary appears, before focus has moved to its button.
-        Binding("enter", "default", show=False),
-    ]
+    BINDINGS = bindings_for(LOGIN)
 
     def __init__(
         self,
