@@ -126,6 +126,11 @@ ACTIONS: tuple[Action, ...] = (
     _row((LIST,), "Move", "↑ ↓  j k", "Previous / next row"),
     _row((LIST,), "Move", "g G  Home End", "First / last row"),
     _row((LIST,), "Move", "PgUp PgDn", "A screen up / down"),
+    # On the screen, not the table: the detail is pushed as Enter is handled, so a key
+    # typed right after it (y, e, d) reaches the detail.
+    _list("open", "Move", "Enter", "Open the policy", "enter", footer="Open", show=False,
+          description="Show every detail of the policy (a side pane from 100 columns, "
+          "a full screen below)"),
     _list("next_page", "Pages", "] →", "Next page", "right_square_bracket,right",
           footer="Next", key_display="]", rank=10,
           description="Show the next page of policies"),
@@ -135,11 +140,6 @@ ACTIONS: tuple[Action, ...] = (
           show=False, key_display="<", description="Jump to page 1"),
     _list("last_page", "Pages", ">", "Last page", "greater_than_sign", footer="Last page",
           show=False, key_display=">", description="Jump to the last page"),
-    # On the screen, not the table: the detail is pushed as Enter is handled, so a key
-    # typed right after it (y, e, d) reaches the detail.
-    _list("open", "Move", "Enter", "Open the policy", "enter", footer="Open", show=False,
-          description="Show every detail of the policy (a side pane from 100 columns, "
-          "a full screen below)"),
     _list("toggle_fired", "View", "f", "Fired policies", "f", footer="Fired", rank=12,
           description="Only fired policies, across all pages, newest firing first (toggle)"),
     # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
