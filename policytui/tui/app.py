@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 from textual.command import Provider
 from textual.message import Message
 
+from policytui.tui.actions import APP, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.commands import PolicyCommands
 from policytui.tui.messages import PolicyDeleted, PolicySaved
@@ -97,11 +97,7 @@ class PolicyApp(App[int]):
     CSS_PATH = [style_path("base.tcss")]
     COMMANDS = App.COMMANDS | {PolicyCommands, _profile_commands}
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-        Binding("t", "toggle_theme", "Theme", show=False),
-    ]
+    BINDINGS = bindings_for(APP)
 
     def __init__(
         self,

@@ -8,7 +8,7 @@ from browse_support import make_app, screen_text, settle
 from policytui.auth.secret import Secret
 from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
-from policytui.tui.commands import COMMANDS
+from policytui.tui.actions import LIST, help_for
 from policytui.tui.screens.help import HelpScreen
 from policytui.tui.screens.policy_list import PolicyListScreen
 from policytui.tui.widgets.policy_table import PolicyTable
@@ -108,7 +108,7 @@ async def test_help_lists_every_key(demo_server) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for command in COMMANDS:
+        for command in help_for(LIST):
             assert command.title in text
         await pilot.press("escape")
         assert isinstance(app.screen, PolicyListScreen)

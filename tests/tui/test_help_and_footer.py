@@ -7,7 +7,8 @@ import pytest
 from browse_support import make_app, screen_text, settle
 from textual.binding import Binding
 
-from policytui.tui.commands import DETAIL_KEYS, EDITOR_KEYS, RAW_KEYS, SCREEN_KEYS, keys_for
+from policytui.tui import actions
+from policytui.tui.actions import help_for, help_for_screen
 from policytui.tui.screens.detail import DetailScreen
 from policytui.tui.screens.editor import PolicyEditor
 from policytui.tui.screens.help import HelpScreen
@@ -46,7 +47,7 @@ async def test_help_lists_the_keys_of_the_screen_it_is_opened_on(demo_server) ->
         assert isinstance(app.screen, DetailScreen)
         on_detail = await open_help(pilot)
         assert "Keys of the policy detail" in on_detail
-        for command in DETAIL_KEYS:
+        for command in help_for(actions.DETAIL):
             assert command.title in on_detail
         assert "Next page" not in on_detail
 
@@ -78,22 +79,23 @@ def _bound_actions(screen_class: type) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("screen_class", "keys"),
+    ("screen_class", "screen"),
     [
-        (DetailScreen, DETAIL_KEYS),
-        (RawScreen, RAW_KEYS),
-        (PolicyEditor, EDITOR_KEYS),
-        (PolicyListScreen, SCREEN_KEYS["PolicyListScreen"]),
+        (DetailScreen, actions.DETAIL),
+        (RawScreen, actions.RAW),
+        (PolicyEditor, actions.EDITOR),
+        (PolicyListScreen, actions.LIST),
     ],
     ids=["detail", "raw", "editor", "list"],
 )
-def test_every_bound_key_of_a_screen_is_in_its_help(screen_class: type, keys) -> None:  # type: ignore[no-untyped-def]
-    listed = {command.action for command in keys}
+def test_every_bound_key_of_a_screen_is_in_its_help(screen_class: type, screen: str) -> None:
+    keys = help_for(screen)
+    listed = {command.name for command in keys}
     # The list's Esc clears the quick filter (its help and palette say so by that name).
     listed |= {"escape"} if "clear_quick_filter" in listed else set()
     missing = _bound_actions(screen_class) - listed
     assert not missing, f"{screen_class.__name__}: keys not in its help: {sorted(missing)}"
-    assert keys_for(screen_class.__new__(screen_class)) is keys
+    assert help_for_screen(screen_class.__new__(screen_class)) == keys
 
 
 async def test_footers_at_80_columns_show_each_screens_essentials_whole(demo_server) -> None:

@@ -14,13 +14,13 @@ from typing import Generic, TypeVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from policytui.tui.actions import CONFIRM, bindings_for
 from policytui.tui.styles import style_path
 
 T = TypeVar("T")
@@ -38,7 +38,7 @@ class ConfirmScreen(ModalScreen[T]):
     """``ConfirmScreen(title, body, [Answer("y", "Delete", True, "error"), ...], cancel=False)``."""
 
     CSS_PATH = style_path("confirm.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings_for(CONFIRM)
 
     def __init__(
         self,

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 
 from policytui.api import OfferingUsagePolicy, errors
+from policytui.tui.actions import DETAIL, bindings_for
 from policytui.tui.app import SessionChanged
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.screens.policy_actions import PolicyActionsMixin
@@ -29,18 +29,7 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
     CSS_PATH = [style_path("detail.tcss")]
     AUTO_FOCUS = "#detail"
 
-    BINDINGS = [
-        Binding("escape,q", "back", "Back"),
-        Binding("y", "raw", "Raw JSON"),
-        Binding("c", "copy_uuid", "Copy uuid"),
-        Binding("C", "copy_url", "Copy URL"),
-        Binding("e", "edit_policy", "Edit"),
-        Binding("u", "duplicate_policy", "Duplicate"),
-        Binding("d", "delete_policy", "Delete"),
-        Binding("r", "refresh", "Refresh"),
-        Binding("j", "scroll('down')", "Down", show=False),
-        Binding("k", "scroll('up')", "Up", show=False),
-    ]
+    BINDINGS = bindings_for(DETAIL)
 
     def __init__(self, policy: OfferingUsagePolicy) -> None:
         super().__init__()

@@ -18,7 +18,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -46,6 +45,7 @@ from policytui.api.errors import (
     NotFound,
     WaldurError,
 )
+from policytui.tui.actions import EDITOR, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.policy_draft import (
@@ -120,17 +120,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
     CSS_PATH = style_path("editor.tcss")
     #: Two columns (form | groups and options) from 120 cells: operators' wide terminals.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+n", "add_limit", "Add limit"),
-        Binding("ctrl+r", "remove_limit", "Remove limit"),
-        Binding("ctrl+o", "edit_options", "Options in $EDITOR", show=False),
-        Binding("escape", "leave", "Back"),
-        # Shadows the app's plain-q quit so a half-filled form is never lost to a stray q
-        # pressed on a picker (inputs keep q as a letter).
-        Binding("q", "quit_app", "Quit", show=False),
-        Binding("f5", "retry_load", "Retry", show=False),
-    ]
+    BINDINGS = bindings_for(EDITOR)
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""``?``: the keys of the screen it is opened on, grouped, from :mod:`policytui.tui.commands`."""
+"""``?``: the keys of the screen it is opened on, grouped, from :mod:`policytui.tui.actions`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from policytui.tui.commands import UiCommand, keys_for
+from policytui.tui.actions import HELP, Action, bindings_for, help_for_screen
 from policytui.tui.styles import style_path
 
 #: What the box's title says each screen is (the class names of the screens).
@@ -24,7 +23,7 @@ SCREEN_TITLES = {
 }
 
 
-def help_table(commands: Iterable[UiCommand]) -> Table:
+def help_table(commands: Iterable[Action]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -35,18 +34,18 @@ def help_table(commands: Iterable[UiCommand]) -> Table:
                 table.add_row("", "")
             section = command.section
             table.add_row(Text(section, style="bold underline"), "")
-        table.add_row(Text(command.keys.strip()), Text(command.title))
+        table.add_row(Text(command.shown), Text(command.title))
     return table
 
 
-def bindings_of(screen: Screen) -> tuple[UiCommand, ...]:
+def bindings_of(screen: Screen) -> tuple[Action, ...]:
     """The keys a screen without a table of its own binds (a sign-in or picker screen)."""
     commands = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if binding.description:
             keys = binding.key_display or screen.app.get_key_display(binding) or key
-            commands.append(UiCommand("Keys", keys, binding.description, "", binding.action))
+            commands.append(Action(binding.action, "Keys", keys, binding.description))
     return tuple(commands)
 
 
@@ -54,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = [style_path("help.tcss")]
     AUTO_FOCUS = "#help"
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS = bindings_for(HELP)
 
     def __init__(self, for_screen: Screen | None = None) -> None:
         super().__init__()
@@ -72,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         screen = self._described()
-        commands = keys_for(screen) if screen is not None else ()
+        commands = help_for_screen(screen) if screen is not None else ()
         if not commands and screen is not None:
             commands = bindings_of(screen)
         name = SCREEN_TITLES.get(type(screen).__name__) if screen is not None else None

@@ -21,7 +21,6 @@ from typing import Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -44,6 +43,7 @@ from policytui.auth.config import (
 from policytui.auth.resolve import session_for_profile
 from policytui.auth.secret import Secret, pasted_token
 from policytui.auth.session import Session
+from policytui.tui.actions import LOGIN, bindings_for
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
 
@@ -134,18 +134,7 @@ class LoginScreen(Screen[Session | None]):
 
     CSS_PATH = style_path("login.tcss")
     AUTO_FOCUS = None
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "sign_in", "Sign in", show=True),
-        # Reaches the screen only when no button or input took the key: e.g. Enter pressed
-        # the moment the summary appears, before focus has moved to its button.
-        Binding("enter", "default", show=False),
-        # Priority: run as the key arrives, before the keys after it are routed. Enter in
-        # the clear-text URL field moves on to the hidden token field at once, so a token
-        # typed right after Enter never lands (on screen) in the URL field. Anywhere else
-        # the key goes on to the focused widget (check_action).
-        Binding("enter", "url_entered", show=False, priority=True),
-    ]
+    BINDINGS = bindings_for(LOGIN)
 
     def __init__(
         self,

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from policytui.api import Offering, errors
+from policytui.tui.actions import OFFERING_PICKER, bindings_for
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.state_message import describe_error
@@ -38,10 +38,7 @@ class OfferingPicker(ModalScreen[str | None]):
     CSS_PATH = [style_path("list.tcss")]
     AUTO_FOCUS = "#offering-search"
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "focus_options", "Options", show=False),
-    ]
+    BINDINGS = bindings_for(OFFERING_PICKER)
 
     def __init__(self, current: str | None = None) -> None:
         super().__init__()

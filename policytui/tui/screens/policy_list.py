@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -22,6 +21,7 @@ from textual.widgets import Input
 
 from policytui.api import errors
 from policytui.prefetch import fitted_page_size
+from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.app import SessionChanged
 from policytui.tui.format import count_noun
 from policytui.tui.screens.fired_scan import FiredState
@@ -59,35 +59,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
     CSS_PATH = [style_path("list.tcss")]
     AUTO_FOCUS = "#policies"
 
-    BINDINGS = [
-        Binding("right_square_bracket,right", "next_page", "Next", key_display="]"),
-        Binding("left_square_bracket,left", "prev_page", "Prev", key_display="["),
-        Binding("less_than_sign", "first_page", "First page", show=False, key_display="<"),
-        Binding("greater_than_sign", "last_page", "Last page", show=False, key_display=">"),
-        # On the screen, not the table: the detail is pushed as Enter is handled, so a
-        # key typed right after it (y, e, d) reaches the detail.
-        Binding("enter", "open", "Open", show=False),
-        Binding("f", "toggle_fired", "Fired"),
-        # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
-        # typed fast searches for "gpu" instead of running g, p and u on the list.
-        Binding("o", "pick_offering", "Offering", priority=True),
-        Binding("x", "clear_offering", "Clear offering", show=False),
-        # Priority: handled as the key arrives, so "/gpu" typed fast lands in the box
-        # instead of the keys after "/" going to the table.
-        Binding("slash", "quick_filter", "Filter", key_display="/", priority=True),
-        Binding("escape", "escape", "Back", show=False),
-        Binding("s", "sort_next", "Sort"),
-        Binding("S", "sort_reverse", "Reverse sort", show=False),
-        Binding("r", "refresh", "Refresh"),
-        Binding("w", "toggle_watch", "Watch", show=False),
-        Binding("n", "new_policy", "New"),
-        Binding("e", "edit_policy", "Edit"),
-        Binding("u", "duplicate_policy", "Duplicate"),
-        Binding("d", "delete_policy", "Delete"),
-        Binding("y", "raw", "Raw"),
-        Binding("c", "copy_uuid", "Copy uuid"),
-        Binding("C", "copy_url", "Copy URL", show=False),
-    ]
+    BINDINGS = bindings_for(LIST)
 
     def __init__(self) -> None:
         super().__init__()

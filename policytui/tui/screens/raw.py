@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from rich.syntax import Syntax
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from policytui.api import OfferingUsagePolicy, errors
+from policytui.tui.actions import RAW, bindings_for
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
@@ -28,13 +28,7 @@ class RawScreen(Screen[None]):
     CSS_PATH = [style_path("detail.tcss")]
     AUTO_FOCUS = "#raw"
 
-    BINDINGS = [
-        Binding("escape,q,y", "back", "Back"),
-        Binding("c", "copy_json", "Copy JSON"),
-        Binding("r", "reload", "Refresh"),
-        Binding("j", "scroll('down')", "Down", show=False),
-        Binding("k", "scroll('up')", "Up", show=False),
-    ]
+    BINDINGS = bindings_for(RAW)
 
     def __init__(self, policy: OfferingUsagePolicy) -> None:
         super().__init__()

@@ -12,11 +12,11 @@ from typing import Literal
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from policytui.tui.actions import CONFLICT, DIFF_REVIEW, REPLACE_REVIEW, bindings_for
 from policytui.tui.policy_draft import Change
 from policytui.tui.styles import style_path
 
@@ -38,10 +38,7 @@ class DiffReviewScreen(ModalScreen[bool]):
     """``old → new`` for each field an edit will change; Enter/y sends, Esc/n goes back."""
 
     CSS_PATH = style_path("confirm.tcss")
-    BINDINGS = [
-        Binding("y,enter", "send", "Save", priority=True),
-        Binding("n,escape", "back", "Back to form"),
-    ]
+    BINDINGS = bindings_for(DIFF_REVIEW)
 
     def __init__(self, title: str, changes: Sequence[Change], notes: Sequence[str] = ()) -> None:
         super().__init__(classes="review")
@@ -92,10 +89,7 @@ class ReplaceReviewScreen(ModalScreen[bool]):
     ReplaceReviewScreen { align: center middle; background: $background 60%; }
     ReplaceReviewScreen #replace-scroll { height: auto; max-height: 45vh; }
     """
-    BINDINGS = [
-        Binding("r", "replace", "Create new, delete old"),
-        Binding("n,escape", "back", "Back to form"),
-    ]
+    BINDINGS = bindings_for(REPLACE_REVIEW)
 
     def __init__(
         self,
@@ -157,11 +151,7 @@ class ConflictScreen(ModalScreen[ConflictChoice]):
     """Someone changed the policy after the form opened: show both, let the user choose."""
 
     CSS_PATH = style_path("confirm.tcss")
-    BINDINGS = [
-        Binding("o", "choose('overwrite')", "Overwrite"),
-        Binding("r", "choose('reload')", "Reload theirs"),
-        Binding("b,escape", "choose('back')", "Back to form"),
-    ]
+    BINDINGS = bindings_for(CONFLICT)
 
     def __init__(
         self,

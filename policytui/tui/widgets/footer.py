@@ -2,9 +2,10 @@
 
 Textual's Footer lays every shown key out in a row and lets the row run off the right
 edge, so at 80 columns the detail lost ``d`` and the list could show none of ``e d r``.
-This one ranks the keys (:data:`FOOTER_RANK`: the way out, help and the screen's most
-used actions first), keeps as many whole keys as fit the width, in the screen's order,
-and lays them out again when the width changes.
+This one ranks the keys (:data:`FOOTER_RANK`, from the ranks in
+:mod:`policytui.tui.actions`: the way out, help and the screen's most used actions
+first), keeps as many whole keys as fit the width, in the screen's order, and lays them
+out again when the width changes.
 
 The leak of old key widgets:
 
@@ -34,22 +35,11 @@ from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
-#: Which keys a footer keeps first when not all fit, by action: the way out and help,
-#: then each screen's most used actions. Keys of actions not named here come after
-#: these, in the screen's order; the command palette's key is the first to go (``?`` and
-#: the help screen name it).
-FOOTER_RANK: tuple[str, ...] = (
-    # The way out, and help.
-    "back", "leave", "close", "cancel", "help", "quit",
-    # The editor, the sign-in form.
-    "save", "sign_in", "add_limit", "remove_limit",
-    # The list.
-    "next_page", "prev_page", "toggle_fired", "quick_filter",
-    # One policy (list and detail).
-    "edit_policy", "new_policy", "delete_policy", "refresh", "raw", "duplicate_policy",
-    "pick_offering", "copy_uuid", "copy_json", "reload", "copy_url", "sort_next",
-    "toggle_watch",
-)  # fmt: skip
+# Which keys a footer keeps first when not all fit, by action: the way out and help, then
+# each screen's most used actions, as each action's ``rank`` in the table says. Keys of
+# actions without a rank come after these, in the screen's order; the command palette's
+# key is the first to go (``?`` and the help screen name it).
+from policytui.tui.actions import FOOTER_RANK
 
 #: Where Textual's ``reactive._watch`` keeps a node's watchers (set with ``setattr``,
 #: so the name is not mangled).
