@@ -156,3 +156,31 @@ def test_an_environment_token_with_its_scheme_is_taken(demo_server):
                        "WALDUR_API_URL": demo_server.url},
     )  # fmt: skip
     assert "Environment session: Alice Owner (acme-owner), not staff" in status.stdout
+
+
+async def test_a_crowded_top_bar_keeps_the_views_figures_whole() -> None:
+    """A stopped scan at 100 columns over plain HTTP: the host, the name of the program
+    and the user give way (in that order) before a word of the figures does."""
+    from textual.app import App, ComposeResult
+
+    from policytui.tui.widgets.bars import TopBar
+
+    class Bar(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TopBar(id="top")
+
+    app = Bar()
+    async with app.run_test(size=(100, 3)) as pilot:
+        bar = app.query_one(TopBar)
+        figures = "43 fired in 1 of 100 pages read (incomplete)"
+        bar.update_bar(
+            where="waldur.example.org", warning="plain HTTP: not encrypted", user="staff",
+            view="Fired policies", detail=figures,
+        )  # fmt: skip
+        await pilot.pause()
+        line = bar.render_line(0).text  # as painted: cut to the bar's 100 cells
+        assert figures in line and "plain HTTP" in line, line
+        bar.update_bar(detail="43 fired")
+        await pilot.pause()
+        line = bar.render_line(0).text  # room again: everything is back
+        assert "policytui" in line and "waldur.example.org" in line and "staff" in line, line

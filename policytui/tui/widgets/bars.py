@@ -73,19 +73,38 @@ class TopBar(Static):
 
     renderable_set = False
 
+    #: What gives way, in order, when the bar is too narrow for all of it: the view and its
+    #: figures ("43 fired in 1 of 100 pages read (incomplete)") matter most.
+    SHEDDING = ("where", "brand", "user", "long warning")
+
     def _text(self) -> Text:
+        width = self.size.width
+        text = self._bar_text(frozenset())
+        for count in range(1, len(self.SHEDDING) + 1):
+            if not width or text.cell_len <= width:
+                break
+            text = self._bar_text(frozenset(self.SHEDDING[:count]))
+        return text
+
+    def _bar_text(self, shed: frozenset[str]) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(" policytui ", style="bold")
+        if "brand" not in shed:
+            text.append(" policytui ", style="bold")
+        else:
+            text.append(" ")
         if self.demo:
             text.append(" DEMO ", style="bold reverse")
             text.append(" ")
         if self.warning:
-            text.append(f" {self.warning} ", style="bold reverse")
+            warning = self.warning
+            if "long warning" in shed:
+                warning = warning.split(":")[0]  # "plain HTTP: not encrypted" -> "plain HTTP"
+            text.append(f" {warning} ", style="bold reverse")
             text.append(" ")
         parts: list[tuple[str, str]] = []
-        if self.where and not self.demo and not self._crowded(text):
+        if self.where and not self.demo and "where" not in shed:
             parts.append((self.where, "dim"))
-        if self.user:
+        if self.user and "user" not in shed:
             parts.append((self.user, "italic"))
         parts.append((self.view, "bold"))
         if self.detail:
@@ -95,15 +114,6 @@ class TopBar(Static):
                 text.append(" · ", style="dim")
             text.append(part, style=style)
         return text
-
-    def _crowded(self, head: Text) -> bool:
-        """With a warning shown, the host is the first thing to go when the bar is too
-        narrow for all of it (the view and its figures matter more)."""
-        if not self.warning or not self.size.width:
-            return False
-        rest = [self.where, self.user, self.view, self.detail]
-        width = head.cell_len + sum(len(p) + 3 for p in rest if p) - 3
-        return width > self.size.width
 
     def on_resize(self) -> None:
         if self.renderable_set:
