@@ -63,10 +63,36 @@ def cannot_reach(host: str, *, proxy: bool = False) -> str:
     """What a failed connection means, in plain words (no exception class names)."""
     if proxy:
         return f"Cannot reach {host}: the proxy refused or failed the connection."
+    name, port = _name_and_port(host)
+    if _is_address(name):
+        # An address needs no name lookup: only the second reason can apply.
+        where = f"port {port}" if port else "its port"
+        return f"Cannot reach {host}: nothing answered (nothing listens on {where} there)."
     return (
         f"Cannot reach {host}: nothing answered (the host name does not resolve, "
         "or nothing listens on that port)."
     )
+
+
+def _name_and_port(host: str) -> tuple[str, str]:
+    """``"[::1]:8080"`` -> ``("::1", "8080")``; ``"10.0.0.1:9"`` -> ``("10.0.0.1", "9")``."""
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        return name, rest.lstrip(":")
+    if host.count(":") == 1:
+        name, port = host.split(":")
+        return name, port
+    return host, ""
+
+
+def _is_address(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 class Timeout(ConnectionFailed):

@@ -106,7 +106,6 @@ class PolicyApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         watch: float | None = None,
         page_size: int | None = None,
-        offline_banner: str | None = None,
         insecure_storage: bool = False,
         sign_in_hint: SignInHint | None = None,
         startup: StartupRecording | None = None,
@@ -117,7 +116,6 @@ class PolicyApp(App[int]):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.watch_seconds = watch if watch and watch > 0 else None
         self.page_size = page_size if page_size and page_size > 0 else None
-        self.offline_banner = offline_banner
         #: `--insecure-storage`: the sign-in screen may offer the 0600 file.
         self.insecure_storage = insecure_storage
         #: Why there is no session yet (first run, locked keyring...), for the sign-in screen.

@@ -22,6 +22,7 @@ from policytui.api import (
     PolicyPatch,
     action_label,
 )
+from policytui.api.actions import canonical_actions
 from policytui.api.models import external_addresses
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import exact_time
@@ -277,7 +278,8 @@ def describe(name: str, value: Any, catalog: Catalog, offering_uuid: str | None)
         offering = catalog.offering(value)
         return offering.name if offering else str(value)[:8]
     if name == "actions":
-        return ", ".join(action_label(a) for a in value) or "(none)"
+        # The one canonical order, as the list and the detail read them.
+        return ", ".join(action_label(a) for a in canonical_actions(value)) or "(none)"
     if name == "component_limits_set":
         if not value:
             return "(none)"

@@ -184,3 +184,12 @@ async def test_a_crowded_top_bar_keeps_the_views_figures_whole() -> None:
         await pilot.pause()
         line = bar.render_line(0).text  # room again: everything is back
         assert "policytui" in line and "waldur.example.org" in line and "staff" in line, line
+
+
+async def test_a_token_in_a_plain_file_is_flagged_in_the_header_over_http_too(demo_server):
+    # Each risk is said: plain HTTP does not hide that the token sits in a plain file.
+    app = app_for(demo_server.url, STAFF_TOKEN, source="file")
+    async with app.run_test(size=(120, 24)) as pilot:
+        text = await wait_for_text(pilot, "staff · Policies")
+        top = text.splitlines()[0]
+        assert "plain HTTP: not encrypted" in top and "token in plain file" in top, top

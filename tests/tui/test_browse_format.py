@@ -144,3 +144,11 @@ def test_each_action_label_fits_the_narrowest_actions_column() -> None:
     assert all(len(label) <= width for label in ACTION_LABELS.values()), width
     # Two actions: the first label cut, the count of the rest kept.
     assert limits_cell(["Notify owners", "Block orders"], width).endswith("… +1")
+
+
+def test_a_scan_under_way_says_its_count_is_not_the_answer() -> None:
+    from policytui.tui.screens.list_texts import fired_headline, page_position
+
+    assert fired_headline(1455, 100_000, scanning=True) == "scanning… 1\u2009455 fired so far"
+    assert fired_headline(14_912, 100_000) == "14\u2009912 fired of 100\u2009000"
+    assert page_position(1, 6250, 100_000) == "page 1 of 6\u2009250 · 100\u2009000 policies"

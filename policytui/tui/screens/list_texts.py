@@ -16,21 +16,31 @@ def page_position(
     page: int, page_count: int | None, total: int | None, *, loading: bool = False
 ) -> str:
     """``page 3 of 17 · 512 policies``; ``?`` where the server sent no count or links."""
-    pages = str(page_count) if page_count else "?"
-    text = f"page {page} of {pages} · {_policies(total) if total is not None else '? policies'}"
+    pages = group_thousands(page_count) if page_count else "?"
+    policies = _policies(total) if total is not None else "? policies"
+    text = f"page {group_thousands(page)} of {pages} · {policies}"
     return f"{text} · loading…" if loading else text
 
 
-def fired_headline(fired: int, total: int | None, read: tuple[int, int] | None = None) -> str:
+def fired_headline(
+    fired: int,
+    total: int | None,
+    read: tuple[int, int] | None = None,
+    *,
+    scanning: bool = False,
+) -> str:
     """``7 fired of 512`` for the top bar (``scanning…`` before the first page).
 
     ``read`` is ``(pages read, pages)`` of a scan that stopped before the end: what it
-    found is then not the answer, and the bar says so.
+    found is then not the answer, and the bar says so; nor is the count of a scan still
+    under way (``scanning… 1 455 fired so far``).
     """
     if read is not None:
         return f"{group_thousands(fired)} fired in {pages_read(*read)} (incomplete)"
     if total is None:
         return "scanning…"
+    if scanning:
+        return f"scanning… {group_thousands(fired)} fired so far"
     return f"{group_thousands(fired)} fired of {group_thousands(total)}"
 
 

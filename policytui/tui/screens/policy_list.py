@@ -407,7 +407,9 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         if self.mode == "fired":
             stopped = self.scan_done and not self.scan_complete and self.scan_page_count
             read = (self.scan_pages, self.scan_page_count) if stopped else None
-            headline = fired_headline(self.scan_fired, self.scan_total, read)
+            headline = fired_headline(
+                self.scan_fired, self.scan_total, read, scanning=not self.scan_done
+            )
             top.update_bar(view="Fired policies", detail=_join(headline, offering))
             left = scan_position(
                 self.scan_done,
@@ -442,7 +444,11 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             # Rows show component types and group counts instead of names; r asks again
             # (said once: the left part says it already when the list failed too).
             failed = self.state_view.kind == "error"
-            right.append("names not loaded" if failed else "names not loaded: r retries")
+            right.append(
+                "component and group names not loaded"
+                if failed
+                else "component and group names not loaded: r retries"
+            )
         self.query_one(StatusBar).set_parts(left, " · ".join(right))
 
     @property

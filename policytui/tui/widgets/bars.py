@@ -7,6 +7,10 @@ from textual.widgets import Static
 
 from policytui.api.tls import PLAIN_HTTP
 
+#: Said when the token is kept in a 0600 file (`--insecure-storage`) instead of a keyring.
+PLAIN_FILE = "token in plain file"
+WARNING_SEPARATOR = " · "
+
 
 class TopBar(Static):
     """``policytui  DEMO  staff · Policies · Acme HPC Cluster``: mode, user and view.
@@ -41,18 +45,20 @@ class TopBar(Static):
         app = self.app
         session = getattr(app, "session", None)
         user = getattr(app, "user", None)
-        warning = getattr(app, "offline_banner", None) or ""
+        warnings: list[str] = []
         where = ""
         if session is not None:
             parts = urlsplit(session.url)
             where = parts.hostname or ""
             if parts.scheme == "http" and not session.demo:
                 # The token and every answer cross the network readable by anyone on it.
-                warning = warning or PLAIN_HTTP
+                warnings.append(PLAIN_HTTP)
             elif not session.verify:
-                warning = warning or "TLS NOT VERIFIED"
-            elif session.plaintext_token:
-                warning = warning or "token in plain file"
+                warnings.append("TLS NOT VERIFIED")
+            # Not instead of the others: each is its own risk, and each is said.
+            if session.plaintext_token:
+                warnings.append(PLAIN_FILE)
+        warning = WARNING_SEPARATOR.join(warnings)
         self.update_bar(
             demo=bool(session and session.demo),
             where=where,
@@ -84,6 +90,9 @@ class TopBar(Static):
             if not width or text.cell_len <= width:
                 break
             text = self._bar_text(frozenset(self.SHEDDING[:count]))
+        if width and text.cell_len > width:
+            # Still too long: say so with an ellipsis rather than cut a figure silently.
+            text.truncate(width, overflow="ellipsis")
         return text
 
     def _bar_text(self, shed: frozenset[str]) -> Text:
@@ -98,7 +107,10 @@ class TopBar(Static):
         if self.warning:
             warning = self.warning
             if "long warning" in shed:
-                warning = warning.split(":")[0]  # "plain HTTP: not encrypted" -> "plain HTTP"
+                # "plain HTTP: not encrypted" -> "plain HTTP", each warning kept
+                warning = WARNING_SEPARATOR.join(
+                    part.split(":")[0] for part in warning.split(WARNING_SEPARATOR)
+                )
             text.append(f" {warning} ", style="bold reverse")
             text.append(" ")
         parts: list[tuple[str, str]] = []
