@@ -25,6 +25,8 @@ UNLOCK = (
 
 #: Characters that need no quoting inside the double quotes inside ``bash -c '...'``.
 _PLAIN_IN_QUOTES = re.compile(r"[^'\"$`\\!]*")
+#: A program path that can be pasted as it is, bare or inside ``bash -c '...'``.
+_PLAIN_PATH = re.compile(r"[\w./+-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +48,30 @@ def _in_session(*commands: str) -> str:
     return "dbus-run-session -- bash -c '" + " && ".join((UNLOCK, *commands)) + "'"
 
 
+def program() -> str:
+    """How to start policytui from the user's shell: ``policytui`` when that name finds
+    this very program on the PATH, else the path it was started by (``.venv/bin/policytui``
+    as the README installs it is often not on the PATH), so a pasted command works."""
+    import os
+    import shutil
+    import sys
+
+    started = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if os.path.basename(started) != "policytui" or not os.path.isfile(started):
+        return "policytui"  # `python -m policytui`, or a test: the plain name
+    found = shutil.which("policytui")
+    if found and os.path.realpath(found) == os.path.realpath(started):
+        return "policytui"
+    # Only a path that needs no quoting: it also goes inside `bash -c '...'`.
+    return started if _PLAIN_PATH.fullmatch(started) else "policytui"
+
+
 def choices(profile: str, url: str) -> NoKeyringChoices:
     """The commands for ``profile`` at ``url`` (the profile is saved before they are shown,
     so ``--profile`` alone would find the URL; it is given too, so a command says all)."""
-    run = f"policytui --profile {shlex.quote(profile)}"
-    login = f"policytui login --profile {shlex.quote(profile)}"
+    name = program()
+    run = f"{name} --profile {shlex.quote(profile)}"
+    login = f"{name} login --profile {shlex.quote(profile)}"
     # Inside `bash -c '...'` a URL goes in double quotes; one that cannot (a rare quote
     # or dollar in it) is left to the saved profile rather than mangled.
     inner_login = f'{login} --url "{url}"' if _PLAIN_IN_QUOTES.fullmatch(url) else login

@@ -279,3 +279,29 @@ def test_status_names_the_environment_override(demo_server, monkeypatch, capsys)
     )
     assert "Environment session: Alice Owner (acme-owner), not staff" in out
     assert OWNER_TOKEN not in out
+
+
+def test_commands_printed_by_a_program_off_the_path_name_its_path(demo_server):
+    """The README installs into .venv/bin, which is often not on the PATH: the printed
+    commands then start with the program's own path, and work pasted as they are."""
+    script = str(Path(sys.executable).with_name("policytui"))
+    bare_path = os.pathsep.join(
+        p for p in os.environ.get("PATH", "").split(os.pathsep)
+        if p and Path(p).resolve() != Path(script).parent.resolve()
+    )  # fmt: skip
+    env = {**os.environ, "PATH": bare_path}
+    result = subprocess.run(
+        [script, "login", "--profile", "lab", "--url", demo_server.url, "--with-token"],
+        input=STAFF_TOKEN, capture_output=True, text=True, timeout=60, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    commands = printed_commands(result.stderr)
+    assert commands[2] == f"{script} --profile lab"
+    plain_file = commands[-1]
+    assert plain_file.startswith(f"{script} login --profile lab ")
+    pasted = subprocess.run(
+        ["bash", "-c", plain_file], input=STAFF_TOKEN + "\n", capture_output=True, text=True,
+        timeout=60, env=env,
+    )  # fmt: skip
+    assert pasted.returncode == 0, pasted.stderr
+    assert "Signed in to" in pasted.stdout
