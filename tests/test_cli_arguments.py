@@ -27,6 +27,10 @@ POLICYTUI = Path(sys.executable).with_name("policytui")
         (["demo-server", "--port", "99999"], "--port", "from 1 to 65 535"),
         (["demo-server", "--port", "0"], "--port", "from 1 to 65 535"),
         (["demo-server", "--latency-ms", "-1"], "--latency-ms", "use 0 to 60 000"),
+        # A CA bundle that is not there hung start-up on "Loading policies…".
+        (["--url", "https://x.invalid/api/", "--ca-bundle", "/nonexistent.pem"], "--ca-bundle",
+         "no such file: '/nonexistent.pem'"),
+        (["login", "--ca-bundle", "/nonexistent.pem"], "--ca-bundle", "no such file"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
 )

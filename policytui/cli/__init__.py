@@ -14,7 +14,7 @@ from dataclasses import fields
 
 from policytui import __version__
 from policytui.auth.settings import Settings
-from policytui.cli.argtypes import float_in, int_in
+from policytui.cli.argtypes import float_in, int_in, readable_file
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
 MAX_PAGE_SIZE = 300
@@ -27,7 +27,9 @@ WATCH_RANGE = (1.0, 86_400.0)
 def _connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", "-p", help="profile to use (see `policytui profiles`)")
     parser.add_argument("--url", help="Waldur API URL, e.g. https://waldur.example.com/api/")
-    parser.add_argument("--ca-bundle", metavar="PEM", help="CA bundle for a private CA")
+    parser.add_argument(
+        "--ca-bundle", metavar="PEM", type=readable_file, help="CA bundle for a private CA"
+    )
     parser.add_argument(
         "--insecure",
         action="store_true",

@@ -59,3 +59,15 @@ def float_in(low: float, high: float, unit: str = "") -> Callable[[str], float]:
         return value
 
     return parse
+
+
+def readable_file(text: str) -> str:
+    """A ``type=`` for a file that must exist and be readable (a CA bundle): a missing
+    one is said at once, not met later as a connection that never succeeds."""
+    import os
+
+    if not os.path.isfile(text):
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    if not os.access(text, os.R_OK):
+        raise argparse.ArgumentTypeError(f"cannot read {text!r} (permissions)")
+    return text
