@@ -200,9 +200,7 @@ class Terminal:
         pattern = r"((?:\x1b\[[0-9;]*m)+)" + re.escape(text)
         for escapes in re.findall(pattern, self.styled_screen()):
             codes = re.findall(r"\x1b\[([0-9;]*)m", escapes)
-            background = [
-                c for c in codes if re.fullmatch(r"4[0-7]|10[0-7]|48;[0-9;]+", c)
-            ]
+            background = [c for c in codes if re.fullmatch(r"4[0-7]|10[0-7]|48;[0-9;]+", c)]
             if background and background[-1] not in ("40", "49"):
                 return True
         return False

@@ -1,5 +1,6 @@
-"""End to end: create, edit, duplicate and delete a policy in `policytui --demo`, typed
-into a real terminal (tmux, 80x24; the console script) and read back from the screen after every step."""
+"""End to end: create, edit, duplicate and delete a policy in `policytui --demo` (the
+console script), typed into a real terminal (tmux, 80x24) and read back from the screen
+after every step."""
 
 from __future__ import annotations
 
@@ -70,9 +71,7 @@ def test_create_edit_duplicate_delete_in_a_real_terminal(terminal: Terminal) -> 
     terminal.keys("Tab")
     terminal.wait_focus("RAM (ram, GB-hours)")
     terminal.type("120000")
-    screen = terminal.wait_for(
-        "CPU (cpu, core-hours)", "RAM (ram, GB-hours)", "90000", "120000"
-    )
+    screen = terminal.wait_for("CPU (cpu, core-hours)", "RAM (ram, GB-hours)", "90000", "120000")
     assert "GB-hours" in screen
     terminal.keys("Tab", "Tab")  # the row's remove button, the period
     wait_picker_focused(terminal, "1 month")
