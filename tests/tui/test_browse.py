@@ -161,9 +161,18 @@ async def test_offering_without_policies_says_what_to_do_next() -> None:
             await settle(pilot)
             used = {p["scope_uuid"] for p in server_policies(server)}
             unused = next(u for u in app.catalog.offerings if u not in used)
-            screen = app.screen
-            screen._set_scope(unused)
-            await settle(pilot)
+            name = app.catalog.offerings[unused].name
+            # As a user does: `o`, the offering searched for, Enter.
+            await pilot.press("o")
+            await wait_until(pilot, lambda: "Filter by offering" in screen_text(app), what="o")
+            await pilot.press(*unused)
+            await wait_until(pilot, lambda: name in screen_text(app), what="the offering found")
+            await pilot.press("enter")
+            await wait_until(
+                pilot,
+                lambda: "No usage policies for this offering" in screen_text(app),
+                what="the empty offering's state",
+            )
             text = screen_text(app)
             assert "No usage policies for this offering" in text
             assert "Press n to create one" in text
