@@ -17,6 +17,7 @@ Every capture is kept; :meth:`Terminal.assert_no_secret` checks all of them.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import socket
@@ -146,6 +147,7 @@ class Terminal:
         env: Mapping[str, str],
         size: tuple[int, int] = (80, 24),
         name: str = "app",
+        cwd: Path = ROOT,
     ) -> None:
         require_tmux()
         self.socket = f"policytui-e2e-{uuid.uuid4().hex[:10]}"
@@ -161,7 +163,7 @@ class Terminal:
         # The pane stays open after the command, so its last screen can still be read.
         inner = 'set -a; . "$0"; set +a; exec "$@"'
         shell = (
-            f"cd {shlex.quote(str(ROOT))} && env -i /bin/sh -c {shlex.quote(inner)} "
+            f"cd {shlex.quote(str(cwd))} && env -i /bin/sh -c {shlex.quote(inner)} "
             f"{shlex.quote(str(self.env_file))} {shlex.join(command)}; "
             'echo "[exited $?]"; sleep 600'
         )
@@ -184,6 +186,33 @@ class Terminal:
         self.captures.append(raw)
         return raw.replace("\u2009", " ").replace("\u202f", " ")
 
+    def styled_screen(self) -> str:
+        """The visible screen with its colours and attributes (SGR escapes), for what
+        only style shows: a selection, a highlighted row."""
+        raw = self.tmux("capture-pane", "-p", "-e", "-t", self.target)
+        self.captures.append(raw)
+        return raw
+
+    def highlighted(self, text: str) -> bool:
+        """``text`` is drawn highlighted: the styles set just before it give it a
+        background of its own (not the screen's 40/49), as a picker's highlighted option
+        and a focused field's selected value are drawn, with colours and with NO_COLOR."""
+        pattern = r"((?:\x1b\[[0-9;]*m)+)" + re.escape(text)
+        for escapes in re.findall(pattern, self.styled_screen()):
+            codes = re.findall(r"\x1b\[([0-9;]*)m", escapes)
+            background = [c for c in codes if re.fullmatch(r"4[0-7]|10[0-7]|48;[0-9;]+", c)]
+            if background and background[-1] not in ("40", "49"):
+                return True
+        return False
+
+    def cursor_line(self) -> str:
+        """The screen line the terminal's cursor is on. Textual hides the cursor but
+        keeps it at the focused field's caret (for input methods), so this is the line
+        of the field that takes the next typed key."""
+        row = self.tmux("display-message", "-p", "-t", self.target, "#{cursor_y}").strip()
+        lines = self.screen().splitlines()
+        return lines[int(row)] if row.isdigit() and int(row) < len(lines) else ""
+
     def keys(self, *keys: str) -> None:
         """Keys by tmux name (``Enter``, ``Escape``, ``C-s``) or single characters."""
         self.tmux("send-keys", "-t", self.target, *keys)
@@ -194,17 +223,56 @@ class Terminal:
     def resize(self, width: int, height: int) -> None:
         self.tmux("resize-window", "-t", self.target, "-x", str(width), "-y", str(height))
 
-    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
-        """Wait until every one of ``texts`` is on screen; fail at once on a traceback."""
+    def wait_for(self, *texts: str, timeout: float = 30.0, history: bool = False) -> str:
+        """Wait until every one of ``texts`` is on screen (with ``history``, anywhere in
+        what the pane showed, e.g. output scrolled away); fail at once on a traceback."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
-            screen = self.screen()
+            screen = self.screen(history=history)
             if all(t in screen for t in texts):
                 return screen
             self._fail_on_crash(screen)
             time.sleep(0.1)
         raise AssertionError(f"{texts!r} never appeared; the screen was:\n{screen}")
+
+    def wait_focus(self, label: str, timeout: float = 30.0) -> str:
+        """Wait until the field on the line showing ``label`` has the focus (the cursor
+        is there): keys typed before the focus moves would land in the field before."""
+        deadline = time.monotonic() + timeout
+        line = ""
+        while time.monotonic() < deadline:
+            line = self.cursor_line()
+            if label in line:
+                return line
+            self._fail_on_crash(self.screen())
+            time.sleep(0.05)
+        screen = self.screen()
+        raise AssertionError(
+            f"the field {label!r} never took the focus; the cursor's line was {line!r} "
+            f"on:\n{screen}"
+        )
+
+    def wait_highlighted(self, text: str, timeout: float = 30.0) -> str:
+        """Wait until ``text`` is drawn highlighted (see :meth:`highlighted`): e.g. a
+        picker's search has found its option, so Enter chooses it."""
+        return self.wait_until(
+            lambda _screen: self.highlighted(text), timeout, what=f"{text!r} highlighted"
+        )
+
+    def wait_exit(self, status: int = 0, timeout: float = 30.0) -> str:
+        """Wait until the command has ended with ``status`` (the pane then says so)."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if f"[exited {status}]" in screen:
+                return screen
+            if "Traceback" in screen or "[exited " in screen:
+                break
+            time.sleep(0.1)
+        history = self.screen(history=True)
+        raise AssertionError(f"the command did not end with status {status}:\n{history}")
 
     def wait_gone(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
@@ -270,9 +338,14 @@ class Terminal:
 
 @contextmanager
 def terminal(
-    command: list[str], env: Mapping[str, str], size: tuple[int, int] = (80, 24)
+    command: list[str],
+    env: Mapping[str, str],
+    size: tuple[int, int] = (80, 24),
+    *,
+    name: str = "app",
+    cwd: Path = ROOT,
 ) -> Iterator[Terminal]:
-    term = Terminal(command, env, size)
+    term = Terminal(command, env, size, name=name, cwd=cwd)
     try:
         yield term
     finally:

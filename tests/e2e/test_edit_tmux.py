@@ -1,101 +1,47 @@
-"""End to end: create, edit, duplicate and delete a policy in `policytui --demo`, typed
-into a real terminal (tmux, 80x24) and read back from the screen after every step."""
+"""End to end: create, edit, duplicate and delete a policy in `policytui --demo` (the
+console script), typed into a real terminal (tmux, 80x24) and read back from the screen
+after every step."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-import sys
-import time
-import uuid
+import re
 from collections.abc import Iterator
 
 import pytest
+from e2e_terminal import POLICYTUI, Terminal, terminal, user_env
 
 pytestmark = pytest.mark.e2e
 
-if shutil.which("tmux") is None:  # pragma: no cover - CI installs tmux
-    pytest.skip("tmux is not installed: the end-to-end edit test needs it", allow_module_level=True)
 
-SESSION = "edit"
-
-
-class Terminal:
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", SESSION).replace("\u2009", " ")
-
-    def keys(self, *keys: str, settle: float = 0.25) -> None:
-        """Send keys one by one with a pause: pickers open and close between keys,
-        as they do when a person types."""
-        for key in keys:
-            self.tmux("send-keys", "-t", SESSION, key)
-            time.sleep(settle)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", SESSION, "-l", text)
-        time.sleep(0.3)
-
-    def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{texts!r} never appeared; the screen was:\n{screen}")
-
-    def wait_gone(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text not in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never went away; the screen was:\n{screen}")
-
-
-def start_terminal(**env: str) -> Terminal:
-    term = Terminal(f"policytui-edit-{uuid.uuid4().hex[:8]}")
-    command = shlex.join([sys.executable, "-m", "policytui", "--demo"])
-    subprocess.run(
-        [
-            *("tmux", "-L", term.socket, "-f", "/dev/null"),
-            *("new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24", command),
-        ],
-        check=True,
-        env={**os.environ, "TERM": "xterm-256color", **env},
-        timeout=10,
-    )
-    return term
-
-
-@pytest.fixture
-def terminal() -> Iterator[Terminal]:
-    term = start_terminal()
-    try:
+@pytest.fixture(name="terminal")
+def demo_terminal(tmp_path) -> Iterator[Terminal]:  # type: ignore[no-untyped-def]
+    with terminal([POLICYTUI, "--demo"], user_env(tmp_path), (80, 24)) as term:
         yield term
-    finally:
-        term.tmux("kill-server")
+
+
+def picker_focused(terminal: Terminal, text: str) -> bool:
+    """The picker on the line showing ``text`` has the focus: its ▼ is drawn bright, a
+    blurred picker's dim (bright black, SGR 90). A key sent before the focus has come
+    back from a closed menu, or reached a new row, would go elsewhere."""
+    for line in terminal.styled_screen().splitlines():
+        if text in re.sub(r"\x1b\[[0-9;]*m", "", line):
+            arrow = re.search(r"((?:\x1b\[[0-9;]*m)*)▼", line)
+            if arrow and "\x1b[90m" not in arrow.group(1):
+                return True
+    return False
+
+
+def wait_picker_focused(terminal: Terminal, text: str) -> None:
+    terminal.wait_until(lambda _s: picker_focused(terminal, text), what=f"{text!r} focused")
 
 
 def pick(terminal: Terminal, search: str) -> None:
-    """Open the focused picker, type to search, choose the match."""
+    """Open the focused picker, type to search, choose the match once it is highlighted
+    (Enter before the search has landed would choose another option)."""
     terminal.keys("Enter")
     terminal.wait_for("▲")  # the picker's menu is open
     terminal.type(search)
+    terminal.wait_highlighted(search)
     terminal.keys("Enter")
     terminal.wait_gone("▲")
 
@@ -113,16 +59,23 @@ def test_create_edit_duplicate_delete_in_a_real_terminal(terminal: Terminal) -> 
     screen = terminal.wait_for("▐✓▌ Notify owners")
     assert "▐ ▌ Block orders" in screen
     terminal.keys("Tab")
+    wait_picker_focused(terminal, "Component…")
     pick(terminal, "CPU")
     terminal.keys("Tab")
+    terminal.wait_focus("CPU (cpu, core-hours)")  # the row's number
     terminal.type("90000")
+    terminal.wait_for("90000")
     terminal.keys("C-n")
+    wait_picker_focused(terminal, "Component…")  # the new row's picker
     pick(terminal, "RAM")
     terminal.keys("Tab")
+    terminal.wait_focus("RAM (ram, GB-hours)")
     terminal.type("120000")
-    screen = terminal.wait_for("CPU (cpu, core-hours)", "RAM (ram, GB-hours)")
-    assert "90000" in screen and "120000" in screen and "GB-hours" in screen
-    terminal.keys("Tab", "Tab", "Tab", "space")  # remove button, period, "apply to all"
+    screen = terminal.wait_for("CPU (cpu, core-hours)", "RAM (ram, GB-hours)", "90000", "120000")
+    assert "GB-hours" in screen
+    terminal.keys("Tab", "Tab")  # the row's remove button, the period
+    wait_picker_focused(terminal, "1 month")
+    terminal.keys("Tab", "space")  # "apply to all"
     terminal.wait_for("▐✓▌ Apply to all organizations")
     terminal.keys("C-s")
     listed = terminal.wait_for("61 policies", "Created policy on Acme HPC Cluster")
@@ -132,8 +85,11 @@ def test_create_edit_duplicate_delete_in_a_real_terminal(terminal: Terminal) -> 
     terminal.keys("e")
     terminal.wait_for("Edit policy · Acme HPC Cluster")
     terminal.keys("Tab", "Tab", "Tab")  # actions, first row's picker, its number
+    terminal.wait_focus("CPU (cpu, core-hours)")
     terminal.keys("End", "C-u")
+    terminal.wait_gone("90000")
     terminal.type("95000")
+    terminal.wait_for("95000")
     terminal.keys("C-s")
     preview = terminal.wait_for("This PATCH sends only the 1 field you changed")
     # Narrow columns wrap: read the old and the new limit, not the whole line.
@@ -175,13 +131,11 @@ def test_options_are_edited_in_the_users_editor(tmp_path) -> None:
     script = tmp_path / "fake-editor"
     script.write_text('#!/bin/sh\nprintf \'{"note": "from my editor"}\\n\' > "$1"\n')
     script.chmod(0o755)
-    terminal = start_terminal(EDITOR=str(script), VISUAL="")
-    try:
-        terminal.wait_for("60 policies")
-        terminal.keys("n")
-        terminal.wait_for("New policy", "Component limits")
-        terminal.keys("C-o")
-        screen = terminal.wait_for('{"note": "from my editor"}')
+    env = user_env(tmp_path, EDITOR=str(script), VISUAL="")
+    with terminal([POLICYTUI, "--demo"], env, (80, 24)) as term:
+        term.wait_for("60 policies")
+        term.keys("n")
+        term.wait_for("New policy", "Component limits")
+        term.keys("C-o")
+        screen = term.wait_for('{"note": "from my editor"}')
         assert "New policy" in screen  # back in the form, not left
-    finally:
-        terminal.tmux("kill-server")

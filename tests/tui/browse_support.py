@@ -33,6 +33,16 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(pilot: Pilot, condition: Any, timeout: float = 30.0, what: str = "") -> None:
+    """Let the app run until ``condition()`` holds: a timer or a real server's answer,
+    not a guessed pause. The timeout is generous for a busy machine."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what or condition}:\n{screen_text(pilot.app)}")  # type: ignore[arg-type]
+
+
 def screen_text(app: PolicyApp) -> str:
     """What the terminal shows, as plain text lines."""
     strips = app.screen._compositor.render_strips()

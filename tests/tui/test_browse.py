@@ -3,7 +3,14 @@ the fired view, sorting, refresh and auto-refresh, as a user at the keyboard mee
 
 from __future__ import annotations
 
-from browse_support import make_app, policy_requests, screen_text, server_policies, settle
+from browse_support import (
+    make_app,
+    policy_requests,
+    screen_text,
+    server_policies,
+    settle,
+    wait_until,
+)
 
 from policytui.api.models import OfferingUsagePolicy
 from policytui.demo import OWNER_TOKEN, PLAIN_TOKEN, DemoServer, DemoSettings
@@ -154,9 +161,18 @@ async def test_offering_without_policies_says_what_to_do_next() -> None:
             await settle(pilot)
             used = {p["scope_uuid"] for p in server_policies(server)}
             unused = next(u for u in app.catalog.offerings if u not in used)
-            screen = app.screen
-            screen._set_scope(unused)
-            await settle(pilot)
+            name = app.catalog.offerings[unused].name
+            # As a user does: `o`, the offering searched for, Enter.
+            await pilot.press("o")
+            await wait_until(pilot, lambda: "Filter by offering" in screen_text(app), what="o")
+            await pilot.press(*unused)
+            await wait_until(pilot, lambda: name in screen_text(app), what="the offering found")
+            await pilot.press("enter")
+            await wait_until(
+                pilot,
+                lambda: "No usage policies for this offering" in screen_text(app),
+                what="the empty offering's state",
+            )
             text = screen_text(app)
             assert "No usage policies for this offering" in text
             assert "Press n to create one" in text
@@ -291,7 +307,8 @@ async def test_auto_refresh_marks_policies_whose_fired_state_changed(fresh_demo_
     from policytui.demo import STAFF_TOKEN
 
     server = fresh_demo_server
-    app = make_app(server, page_size=20, watch=3600)
+    # A short watch: its own timer does the refresh, as with `--watch 1`.
+    app = make_app(server, page_size=20, watch=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -304,13 +321,13 @@ async def test_auto_refresh_marks_policies_whose_fired_state_changed(fresh_demo_
             headers={"Authorization": f"Token {STAFF_TOKEN}"},
         )
         assert response.status_code == 200 and response.json()["has_fired"]
-        screen._watch_tick()
-        await settle(pilot)
+        await wait_until(
+            pilot, lambda: "◆ 1 changed" in screen_text(app), what="the tick's change mark"
+        )
         row = next(r for r in screen.query_one(PolicyTable).rows if r.uuid == target.uuid)
         assert row.changed and row.policy.has_fired
         text = screen_text(app)
-        assert "◆ 1 changed" in text
-        assert "watch 3600 s" in text
+        assert "watch 1 s" in text
         await pilot.press("w")
         assert "watch" not in screen_text(app).splitlines()[-2]
 
