@@ -410,8 +410,23 @@ def replacement_losses(policy: OfferingUsagePolicy) -> list[str]:
         creator = f"{policy.created_by_full_name} ({policy.created_by_username})"
     return [
         fired,
-        f"its created time: {exact_time(policy.created) or 'unknown'} "
-        "(the new one is created now)",
+        f"its created time: {exact_time(policy.created) or 'unknown'} (the new one is created now)",
         f"its creator: {creator or 'unknown'} (the new one is yours)",
-        f"its uuid {policy.uuid[:8]}…, and whatever refers to it by uuid or URL",
+        f"its uuid {policy.uuid}: the new policy gets a new uuid, so links and scripts "
+        "that use the old uuid or URL break",
+    ]
+
+
+def one_limit_losses(body: PolicyCreate, features: ServerFeatures, catalog: Catalog) -> list[str]:
+    """On a one-limit server, the limits of ``body`` the new policy will not hold (the
+    server keeps the last one sent), in words for the replacement's list of losses."""
+    sent = [(c.type, int(c.limit)) for c in body.component_limits_set]
+    if not features.one_limit or len(sent) < 2:
+        return []
+    offering_uuid = uuid_of(body.scope)
+    kept = limit_words(*sent[-1], catalog, offering_uuid)
+    dropped = ", ".join(limit_words(t, v, catalog, offering_uuid) for t, v in sent[:-1])
+    return [
+        f"{dropped} will not be stored: this server keeps one limit per policy; "
+        f"the new policy holds {kept} only"
     ]

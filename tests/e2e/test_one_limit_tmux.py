@@ -47,7 +47,7 @@ def test_limits_of_a_multi_limit_policy_are_replaced_not_patched(tmp_path) -> No
             term.wait_for("Replace this policy?", "Lost with the old policy")
             term.wait_for("its fired state", "its created time")
             term.keys("r")
-            term.wait_for("Replaced the policy")
+            term.wait_for("Replaced: the new policy")
             term.wait_for("page 1 of")
             term.assert_no_secret(STAFF_TOKEN)
             term.keys("q")

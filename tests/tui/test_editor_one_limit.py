@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from browse_support import make_app, settle
 from test_editor import (
     EditorHarness,
     Underneath,
@@ -23,8 +24,12 @@ from policytui.api import OfferingUsagePolicy, WaldurClient
 from policytui.api.errors import ConnectionFailed, NotFound
 from policytui.demo import Fault
 from policytui.tui import editing
+from policytui.tui.policy_draft import limit_words
+from policytui.tui.screens.detail import DetailScreen
 from policytui.tui.screens.editor import PolicyEditor
+from policytui.tui.screens.policy_list import PolicyListScreen
 from policytui.tui.screens.save_review import DiffReviewScreen, ReplaceReviewScreen
+from policytui.tui.widgets.policy_table import PolicyTable
 
 SIZE = (100, 50)
 
@@ -102,7 +107,11 @@ async def test_limits_of_a_multi_limit_policy_are_changed_by_replacing_it(quirks
         log = [(r["method"], r["path"]) for r in server.requests()]
         read_back = log.index(("GET", f"/api/marketplace-offering-usage-policies/{new.uuid}/"))
         assert read_back < log.index(sent[1])
-        assert any("Replaced the policy" in n.message for n in app._notifications)
+        assert any(
+            f"Replaced: the new policy {new.uuid[:8]} holds" in n.message
+            and "the old policy was deleted" in n.message
+            for n in app._notifications
+        )
 
 
 async def test_going_back_from_the_offer_sends_nothing(quirks_demo_server):
@@ -225,3 +234,102 @@ async def test_a_new_policy_that_cannot_be_read_back_keeps_the_old_one(quirks_de
         assert [m for m, _ in writes(server)] == ["POST"]
         assert app.deleted == []
         assert (await real_get(old.uuid)).uuid == old.uuid
+
+
+def widget_text(app: Any, selector: str) -> str:
+    return " ".join(str(app.screen.query_one(selector, Static).render()).split())
+
+
+async def replace_with_two_limits(app: Any, pilot: Any) -> tuple[OfferingUsagePolicy, Any, Any]:
+    """Open a policy holding several limits and ask to save two limits: the replacement."""
+    old = await policies_by_limits(app.client, several=True)
+    editor = await open_editor(app, pilot, editing.open_edit_policy, old)
+    offering = app.catalog.offering(old.scope_uuid)
+    assert offering is not None and len(offering.components) >= 2
+    one, two = offering.components[0], offering.components[1]
+    await fill(editor, pilot, limits=[(one.type, "5"), (two.type, "7")])
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReplaceReviewScreen), what="offer")
+    return old, one, two
+
+
+async def test_the_replace_offer_says_the_new_policy_holds_one_limit_and_the_old_uuid(
+    quirks_demo_server,
+):
+    app = EditorHarness(quirks_demo_server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        old, one, two = await replace_with_two_limits(app, pilot)
+        lost = widget_text(app, "#replace-losses")
+        dropped = limit_words(one.type, 5, app.catalog, old.scope_uuid)
+        kept = limit_words(two.type, 7, app.catalog, old.scope_uuid)
+        assert (
+            f"{dropped} will not be stored: this server keeps one limit per policy; "
+            f"the new policy holds {kept} only"
+        ) in lost
+        # The whole old uuid: what links and scripts hold.
+        assert f"its uuid {old.uuid}" in lost and "new uuid" in lost
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyEditor), what="the form")
+        assert writes(quirks_demo_server) == []
+
+
+async def test_an_announced_one_limit_keep_is_not_offered_as_save_again(quirks_demo_server):
+    server = quirks_demo_server
+    app = EditorHarness(server.url)
+    async with app.run_test(size=SIZE) as pilot:
+        old, _one, two = await replace_with_two_limits(app, pilot)
+        await pilot.press("r")
+        # The loss was announced: the editor leaves and says what was stored.
+        await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="replaced")
+        new = app.saved[-1].policy
+        assert [(c.type, c.limit) for c in new.component_limits_set] == [(two.type, 7)]
+        messages = [n.message for n in app._notifications]
+        assert any(
+            f"Replaced: the new policy {new.uuid[:8]} holds "
+            f"{limit_words(two.type, 7, app.catalog, old.scope_uuid)}; "
+            "the old policy was deleted." in m
+            for m in messages
+        ), messages
+        assert not any("ctrl+s" in m or "something else" in m for m in messages), messages
+        assert [m for m, _ in writes(server)] == ["POST", "DELETE"]
+        assert app.deleted == [old.uuid]
+
+
+async def test_after_a_replacement_from_the_detail_the_deleted_policy_is_not_shown(
+    quirks_demo_server,
+):
+    """Detail (80 columns) → e → replace: back from the editor lands on the list, which
+    holds the new policy, never on the detail of the deleted one."""
+    server = quirks_demo_server
+    app = make_app(server, page_size=100)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.client is not None
+        old = await policies_by_limits(app.client, several=True)
+        table = app.screen.query_one(PolicyTable)
+        index = next(i for i, row in enumerate(table.all_rows) if row.uuid == old.uuid)
+        table.cursor = index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), what="detail")
+        await pilot.press("e")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, PolicyEditor) and app.screen.ready,
+            what="the editor form",
+        )
+        editor = app.screen
+        first = old.component_limits_set[0]
+        await fill(editor, pilot, limits=[(first.type, str(first.limit + 1))])
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceReviewScreen), what="offer")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyListScreen), what="the list")
+        await settle(pilot)
+        uuids = [row.uuid for row in app.screen.query_one(PolicyTable).all_rows]
+        assert old.uuid not in uuids
+        new = [p for p in (await app.client.policies.list(page_size=100)).items if p.uuid in uuids]
+        assert any(
+            [(c.type, c.limit) for c in p.component_limits_set] == [(first.type, first.limit + 1)]
+            and p.scope_uuid == old.scope_uuid
+            for p in new
+        )

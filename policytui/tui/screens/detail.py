@@ -35,6 +35,8 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
         super().__init__()
         self.policy = policy
         self.gone = False
+        #: Set when this policy is deleted while another screen is on top.
+        self._close_on_resume = False
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="top")
@@ -124,6 +126,15 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
             self.gone = True
             if self.app.screen is self:
                 self.dismiss()
+            else:
+                # Deleted from a screen above (the editor's replacement deletes the old
+                # policy): never show it again as if current; the list shows what is left.
+                self._close_on_resume = True
+
+    def on_screen_resume(self) -> None:
+        if self._close_on_resume:
+            self._close_on_resume = False
+            self.dismiss()
 
     @on(SessionChanged)
     def _session_changed(self) -> None:

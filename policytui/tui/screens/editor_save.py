@@ -43,7 +43,9 @@ from policytui.tui.policy_draft import (
     changed_fields,
     check_draft,
     describe_changes,
+    limit_words,
     limits_locked,
+    one_limit_losses,
     one_limit_review,
     policy_values,
     readback_differences,
@@ -197,7 +199,10 @@ class SaveFlow:
         # A PATCH of these limits can never work here: offer the replacement instead.
         replace = "component_limits_set" in fields and limits_locked(self.policy, self.features)
         if replace:
-            losses = replacement_losses(self.policy)
+            losses = [
+                *one_limit_losses(body, self.features, self.catalog),
+                *replacement_losses(self.policy),
+            ]
             review: Any = ReplaceReviewScreen(LOCKED_LIMITS, shown, losses, notes)
         else:
             title = f"Save changes to this policy on {self._offering_name()}?"
@@ -325,10 +330,14 @@ class SaveFlow:
             self.app.post_message(PolicyDeleted(old.uuid))
         if not_deleted:
             self.notify(not_deleted, severity="error", timeout=15, markup=False)
-        note = "Replaced the policy: created it anew" + (
-            ", the old one is still there." if not_deleted else " and deleted the old one."
+        await self._after_save(
+            stored,
+            body,
+            created=True,
+            old_deleted=not not_deleted,
+            # The review already said which one limit the new policy keeps.
+            announced_keep=bool(one_limit_losses(body, self.features, self.catalog)),
         )
-        await self._after_save(stored, body, created=True, note=note)
 
     async def _after_save(
         self,
@@ -338,8 +347,15 @@ class SaveFlow:
         created: bool,
         note: str = "",
         fields: list[str] | None = None,
+        old_deleted: bool | None = None,
+        announced_keep: bool = False,
     ) -> None:
         """Read the policy back, tell the list, and say what the server did differently.
+
+        ``old_deleted`` is set after a replacement (was the old policy deleted?). With
+        ``announced_keep`` the review said the server keeps only the last limit sent: a
+        read-back holding just that one is what was announced, not a difference to fix
+        (saving again would lose the same limits again).
 
         After a PATCH only the ``fields`` it carried are compared: a field someone else
         changed (and the user chose to keep, by overwriting) is not a difference.
@@ -361,6 +377,10 @@ class SaveFlow:
         if fields is not None:
             sent = {name: value for name, value in sent.items() if name in fields}
         differences = readback_differences(sent, self.original_values, self.catalog)
+        stored_limits = [(c.type, int(c.limit)) for c in stored.component_limits_set]
+        sent_limits = [(c.type, int(c.limit)) for c in body.component_limits_set]
+        if announced_keep and stored_limits == sent_limits[-1:]:
+            differences = [d for d in differences if d.field != "component_limits_set"]
         fired = stored.has_fired and not was_fired
         verb = "Created" if created else "Saved"
         self.query_one("#editor-title", Static).update(self._title_text())
@@ -373,6 +393,14 @@ class SaveFlow:
             return
         self._baseline = self.read_draft()
         message = f"{verb} policy on {self._offering_name()}."
+        if old_deleted is not None:
+            holds = ", ".join(
+                limit_words(t, v, self.catalog, stored.scope_uuid) for t, v in stored_limits
+            )
+            message = (
+                f"Replaced: the new policy {stored.uuid[:8]} holds {holds or 'no limits'}; "
+                + ("the old policy was deleted." if old_deleted else "the old one is still there.")
+            )
         if note:
             message = f"{note} {message}"
         if fired:
