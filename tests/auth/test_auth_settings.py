@@ -14,13 +14,15 @@ def settings(*argv: str) -> Settings:
     return settings_from(build_parser().parse_args(list(argv)))
 
 
-def test_the_run_options_land_in_the_settings():
+def test_the_run_options_land_in_the_settings(tmp_path):
+    bundle = tmp_path / "ca.pem"  # --ca-bundle must name a file that exists
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     got = settings(
-        "--profile", "lab", "--url", "https://w.example/api/", "--ca-bundle", "ca.pem",
+        "--profile", "lab", "--url", "https://w.example/api/", "--ca-bundle", str(bundle),
         "--insecure", "--page-size", "5", "--watch", "30", "--insecure-storage",
     )  # fmt: skip
     assert got == Settings(
-        profile="lab", url="https://w.example/api/", ca_bundle="ca.pem", insecure=True,
+        profile="lab", url="https://w.example/api/", ca_bundle=str(bundle), insecure=True,
         page_size=5, watch=30.0, insecure_storage=True,
     )  # fmt: skip
 
