@@ -277,10 +277,29 @@ class ComponentLimitIn(BaseModel):
     limit: int = Field(ge=0, le=INT32_MAX)
 
 
-class PolicyCreate(BaseModel):
-    """Body of POST and PUT: every writable field, nothing read-only."""
+class _Body(BaseModel):
+    """What every request body shares: the actions and the addresses in the one shape
+    servers accept (the fields themselves are declared by each body)."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    @field_serializer("actions", check_fields=False)
+    def _join(self, actions: list[str] | None) -> str | None:
+        return None if actions is None else actions_for_the_server(actions)
+
+    @field_validator("options", mode="after", check_fields=False)
+    @classmethod
+    def _addresses_as_one_string(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        return options_for_the_server(v)
+
+    @field_serializer("options", check_fields=False)
+    def _options(self, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Also for bodies made with model_copy(update=...), which skips validators.
+        return options_for_the_server(v)
+
+
+class PolicyCreate(_Body):
+    """Body of POST and PUT: every writable field, nothing read-only."""
 
     scope: str
     actions: list[str] = Field(min_length=1)
@@ -291,32 +310,16 @@ class PolicyCreate(BaseModel):
     options: dict[str, Any] | None = None
     apply_to_all: bool | None = None
 
-    @field_serializer("actions")
-    def _join(self, actions: list[str]) -> str:
-        return actions_for_the_server(actions)
-
-    @field_validator("options", mode="after")
-    @classmethod
-    def _addresses_as_one_string(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        return options_for_the_server(v)
-
-    @field_serializer("options")
-    def _options(self, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        # Also for bodies made with model_copy(update=...), which skips validators.
-        return options_for_the_server(v)
-
     def body(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class PolicyPatch(BaseModel):
+class PolicyPatch(_Body):
     """Body of PATCH: only the fields the caller set are sent.
 
     ``component_limits_set=[]`` deletes every limit on the server, so it is only sent
     when ``allow_empty_limits=True`` is passed to :meth:`body`.
     """
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scope: str | None = None
     actions: list[str] | None = None
@@ -325,20 +328,6 @@ class PolicyPatch(BaseModel):
     period: Period | None = None
     options: dict[str, Any] | None = None
     apply_to_all: bool | None = None
-
-    @field_serializer("actions")
-    def _join(self, actions: list[str] | None) -> str | None:
-        return None if actions is None else actions_for_the_server(actions)
-
-    @field_validator("options", mode="after")
-    @classmethod
-    def _addresses_as_one_string(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        return options_for_the_server(v)
-
-    @field_serializer("options")
-    def _options(self, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        # Also for bodies made with model_copy(update=...), which skips validators.
-        return options_for_the_server(v)
 
     def body(self, *, allow_empty_limits: bool = False) -> dict[str, Any]:
         data = self.model_dump(mode="json", exclude_unset=True)
