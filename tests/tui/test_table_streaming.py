@@ -1,7 +1,8 @@
 """The policy table while a fired scan streams rows in (PolicyTable.add_rows).
 
-Before the user moves, the head of the list stays in view, so the newest firings found
-show at the top. Once the user has moved, rows found above keep what is on screen (and
+Before the user moves, the head of the list stays in view with the cursor on its first
+line, so the newest firings found show at the top however many arrive above the first
+batch (pages arrive in any order). Once the user has moved, rows found above keep what is on screen (and
 the cursor's row) in place, as a browser's scroll anchoring does: nothing jumps under
 the reader, and a batch is a repaint of lines already rendered.
 """
@@ -62,7 +63,23 @@ async def test_before_the_user_moves_newer_rows_show_at_the_top() -> None:
         table.add_rows([fired_row(100 + n, hours_ago=n) for n in range(5)])  # newer
         await pilot.pause()
         assert on_screen(table)[:5] == [f"{100 + n:032x}" for n in range(5)]
-        assert table.current is not None and table.current.uuid == f"{0:032x}"
+        assert table.current is not None and table.current.uuid == f"{100:032x}"
+
+
+async def test_before_the_user_moves_more_newer_rows_than_the_screen_holds_stay_on_top() -> None:
+    # One row at a time (the binary-search merge) and in one big batch (the sort merge).
+    for batches in (
+        [[fired_row(100 + n, hours_ago=n)] for n in range(40)],
+        [[fired_row(100 + n, hours_ago=n) for n in range(400)]],
+    ):
+        async with TableApp().run_test(size=(100, 12)) as pilot:
+            table = await first_batch(pilot)
+            for batch in batches:
+                table.add_rows(batch)
+            await pilot.pause()
+            assert round(table.scroll_y) == 0
+            assert on_screen(table)[:5] == [f"{100 + n:032x}" for n in range(5)]
+            assert table.current is not None and table.current.uuid == f"{100:032x}"
 
 
 async def test_once_the_user_moved_rows_found_above_leave_the_screen_as_it_was() -> None:

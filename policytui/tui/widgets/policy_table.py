@@ -302,7 +302,6 @@ class PolicyTable(ScrollView, can_focus=True):
         else:
             column, reverse = self.sort_column, self.sort_reverse
             view, keys = self._view, self._view_keys
-            had_rows = bool(view)
             if len(batch) > MERGE_BY_SORT:
                 # A big batch: one C-level stable sort of the cached keys (the held rows
                 # are one sorted run already, so this is a merge) beats a Python-level
@@ -312,7 +311,8 @@ class PolicyTable(ScrollView, can_focus=True):
                 order = sorted(range(len(rows_all)), key=keys_all.__getitem__, reverse=reverse)
                 self._view = [rows_all[i] for i in order]
                 self._view_keys = [keys_all[i] for i in order]
-                index = order.index(index) if had_rows else index
+                if anchor:  # the cursor stays on its policy
+                    index = order.index(index)
                 self._view_changed(index, top + index - before if anchor else None)
                 return
             for row in batch:
@@ -327,7 +327,7 @@ class PolicyTable(ScrollView, can_focus=True):
                         lo = mid + 1
                 keys.insert(lo, key)
                 view.insert(lo, row)
-                if had_rows and lo <= index:
+                if anchor and lo <= index:
                     index += 1  # the cursor stays on its policy
         self._view_changed(index, top + index - before if anchor else None)
 
