@@ -2,9 +2,9 @@
 
 Before the user moves, the head of the list stays in view with the cursor on its first
 line, so the newest firings found show at the top however many arrive above the first
-batch (pages arrive in any order). Once the user has moved, rows found above keep what is on screen (and
-the cursor's row) in place, as a browser's scroll anchoring does: nothing jumps under
-the reader, and a batch is a repaint of lines already rendered.
+batch (pages arrive in any order). Once the user has moved, rows found above keep what
+is on screen (and the cursor's row) in place, as a browser's scroll anchoring does:
+nothing jumps under the reader, and a batch is a repaint of lines already rendered.
 """
 
 from __future__ import annotations
