@@ -28,8 +28,11 @@ POLICYTUI = Path(sys.executable).with_name("policytui")
         (["demo-server", "--port", "0"], "--port", "from 1 to 65 535"),
         (["demo-server", "--latency-ms", "-1"], "--latency-ms", "use 0 to 60 000"),
         # A CA bundle that is not there hung start-up on "Loading policies…".
-        (["--url", "https://x.invalid/api/", "--ca-bundle", "/nonexistent.pem"], "--ca-bundle",
-         "no such file: '/nonexistent.pem'"),
+        (
+            ["--url", "https://x.invalid/api/", "--ca-bundle", "/nonexistent.pem"],
+            "--ca-bundle",
+            "no such file: '/nonexistent.pem'",
+        ),
         (["login", "--ca-bundle", "/nonexistent.pem"], "--ca-bundle", "no such file"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
@@ -73,6 +76,7 @@ def test_a_busy_port_is_one_line_and_exit_status_2():
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "demo server: http" not in done.stdout
     errors = [line for line in done.stderr.splitlines() if "error:" in line]
-    assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port}: address already in use" in (
-        errors[0]
+    assert (
+        len(errors) == 1
+        and f"cannot listen on 127.0.0.1:{port}: address already in use" in (errors[0])
     ), done.stderr

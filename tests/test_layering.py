@@ -80,9 +80,7 @@ def imports_of(prefixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 
 def violations(modules: list[str], forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(
-        m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden)
-    )
+    return sorted(m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden))
 
 
 @pytest.mark.parametrize(

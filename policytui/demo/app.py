@@ -31,8 +31,9 @@ async def _append_slash(request: Request) -> Response:
         return detail("Not found.", 404)
     query = request.url.query
     target = path + "/" + (f"?{query}" if query else "")
-    return Response(status_code=301, headers={"Location": target},
-                    media_type="text/html; charset=utf-8")
+    return Response(
+        status_code=301, headers={"Location": target}, media_type="text/html; charset=utf-8"
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

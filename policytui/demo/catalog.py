@@ -76,19 +76,64 @@ STORAGE = Component("storage", "Storage", "GB-months")
 GPU = Component("gpu", "GPU", "GPU-hours")
 
 OFFERINGS: tuple[Offering, ...] = (
-    Offering("f2f7197ac8c95301bba4cceb22b7d108", "Acme HPC Cluster", ACME, "HPC", "Active",
-             (CPU, RAM, STORAGE), 10),
-    Offering(stable_uuid("offering:acme-gpu"), "Acme GPU Partition", ACME, "HPC", "Active",
-             (GPU, CPU, RAM), 5),
-    Offering(stable_uuid("offering:acme-object-storage"), "Acme Object Storage", ACME, "Storage",
-             "Active", (STORAGE, Component("egress", "Egress traffic", "GB")), 3),
-    Offering(stable_uuid("offering:acme-tape"), "Acme Tape Archive", ACME, "Storage", "Paused",
-             (Component("tape", "Tape storage", "TB-months"),), 1),
-    Offering("63dc5f4af13e58f5b06ff688a799a088", "Nordic Cloud VMs", NORDIC, "Cloud", "Active",
-             (Component("cores", "vCPU", "core-hours"), RAM,
-              Component("disk", "Block storage", "GB-months")), 4),
-    Offering(stable_uuid("offering:nordic-k8s"), "Nordic Kubernetes", NORDIC, "Cloud", "Active",
-             (CPU, Component("memory", "Memory", "GB-hours")), 2),
+    Offering(
+        "f2f7197ac8c95301bba4cceb22b7d108",
+        "Acme HPC Cluster",
+        ACME,
+        "HPC",
+        "Active",
+        (CPU, RAM, STORAGE),
+        10,
+    ),
+    Offering(
+        stable_uuid("offering:acme-gpu"),
+        "Acme GPU Partition",
+        ACME,
+        "HPC",
+        "Active",
+        (GPU, CPU, RAM),
+        5,
+    ),
+    Offering(
+        stable_uuid("offering:acme-object-storage"),
+        "Acme Object Storage",
+        ACME,
+        "Storage",
+        "Active",
+        (STORAGE, Component("egress", "Egress traffic", "GB")),
+        3,
+    ),
+    Offering(
+        stable_uuid("offering:acme-tape"),
+        "Acme Tape Archive",
+        ACME,
+        "Storage",
+        "Paused",
+        (Component("tape", "Tape storage", "TB-months"),),
+        1,
+    ),
+    Offering(
+        "63dc5f4af13e58f5b06ff688a799a088",
+        "Nordic Cloud VMs",
+        NORDIC,
+        "Cloud",
+        "Active",
+        (
+            Component("cores", "vCPU", "core-hours"),
+            RAM,
+            Component("disk", "Block storage", "GB-months"),
+        ),
+        4,
+    ),
+    Offering(
+        stable_uuid("offering:nordic-k8s"),
+        "Nordic Kubernetes",
+        NORDIC,
+        "Cloud",
+        "Active",
+        (CPU, Component("memory", "Memory", "GB-hours")),
+        2,
+    ),
 )
 OFFERINGS_BY_UUID: dict[str, Offering] = {o.uuid: o for o in OFFERINGS}
 
@@ -101,17 +146,22 @@ GROUPS: tuple[OrganizationGroup, ...] = tuple(
     sorted(
         (
             OrganizationGroup(_BALTICS, "Baltics", _REGION, "Region", None, 1),
-            OrganizationGroup("5ca5137eb2995b5480fb95a353f6cee6", "Central Europe", _REGION,
-                              "Region", None, 2),
+            OrganizationGroup(
+                "5ca5137eb2995b5480fb95a353f6cee6", "Central Europe", _REGION, "Region", None, 2
+            ),
             OrganizationGroup(_NORDICS, "Nordics", _REGION, "Region", None, 2),
-            OrganizationGroup(stable_uuid("group:finland"), "Finland", _REGION, "Region",
-                              _NORDICS, 3),
-            OrganizationGroup(stable_uuid("group:sweden"), "Sweden", _REGION, "Region",
-                              _NORDICS, 2),
-            OrganizationGroup(stable_uuid("group:estonia"), "Estonia", _REGION, "Region",
-                              _BALTICS, 1),
-            OrganizationGroup(stable_uuid("group:eurohpc"), "EuroHPC Partners", _CONSORTIUM,
-                              "Consortium", None, 4),
+            OrganizationGroup(
+                stable_uuid("group:finland"), "Finland", _REGION, "Region", _NORDICS, 3
+            ),
+            OrganizationGroup(
+                stable_uuid("group:sweden"), "Sweden", _REGION, "Region", _NORDICS, 2
+            ),
+            OrganizationGroup(
+                stable_uuid("group:estonia"), "Estonia", _REGION, "Region", _BALTICS, 1
+            ),
+            OrganizationGroup(
+                stable_uuid("group:eurohpc"), "EuroHPC Partners", _CONSORTIUM, "Consortium", None, 4
+            ),
         ),
         key=lambda g: g.name,
     )

@@ -20,13 +20,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int_in(1, 65535), default=8000, help="1 to 65535")
-    parser.add_argument("--policies", type=int_in(0, 1_000_000), default=60,
-                        help="number of sample policies (0 to 1,000,000)")
+    parser.add_argument(
+        "--policies",
+        type=int_in(0, 1_000_000),
+        default=60,
+        help="number of sample policies (0 to 1,000,000)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample data")
-    parser.add_argument("--quirks", action="store_true",
-                        help="behave like the 2024 server (one limit stored, 500 on bad types)")
-    parser.add_argument("--latency-ms", type=float_in(0, 60_000), default=0.0,
-                        help="delay added to every API request (0 to 60000)")
+    parser.add_argument(
+        "--quirks",
+        action="store_true",
+        help="behave like the 2024 server (one limit stored, 500 on bad types)",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=float_in(0, 60_000),
+        default=0.0,
+        help="delay added to every API request (0 to 60000)",
+    )
     return parser
 
 
@@ -55,14 +66,17 @@ def serve(argv: list[str] | None = None) -> int:
             f"argument --port/--host: cannot listen on {args.host}:{args.port}: {reason} "
             "(choose another --port, or a --host of this machine)"
         )
-    settings = DemoSettings(policies=args.policies, seed=args.seed, quirks=args.quirks,
-                            latency_ms=args.latency_ms)
+    settings = DemoSettings(
+        policies=args.policies, seed=args.seed, quirks=args.quirks, latency_ms=args.latency_ms
+    )
     app = create_app(settings)
     print(f"policytui demo server: http://{args.host}:{args.port}/api/", flush=True)
     print("Sample users (these demo tokens are public):", flush=True)
     for key, user in SAMPLE_USERS.items():
-        print(f"  {key:<6} {user['username']:<11} {user['full_name']:<12} token {user['token']}",
-              flush=True)
+        print(
+            f"  {key:<6} {user['username']:<11} {user['full_name']:<12} token {user['token']}",
+            flush=True,
+        )
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
     uvicorn.Server(config).run(sockets=[sock])
     return 0

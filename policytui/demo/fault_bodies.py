@@ -9,12 +9,12 @@ from policytui.demo.responses import dumps
 from policytui.demo.wire import GROUPS_PATH, OFFERINGS_PATH, policy_url
 
 LOGIN_HTML = (
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
     "  <title>Sign in | Waldur</title>\n</head>\n<body>\n"
-    "  <form method=\"post\" action=\"/login/\">\n"
-    "    <label>Username <input name=\"username\"></label>\n"
-    "    <label>Password <input name=\"password\" type=\"password\"></label>\n"
-    "    <button type=\"submit\">Sign in</button>\n  </form>\n</body>\n</html>\n"
+    '  <form method="post" action="/login/">\n'
+    '    <label>Username <input name="username"></label>\n'
+    '    <label>Password <input name="password" type="password"></label>\n'
+    '    <button type="submit">Sign in</button>\n  </form>\n</body>\n</html>\n'
 )
 _OFFERING = "f2f7197ac8c95301bba4cceb22b7d108"
 _GROUP = "8130456b77b452d8ae8c11d9551f8b22"
@@ -72,6 +72,8 @@ def huge(base: str, count: int) -> bytes:
     template = json.dumps(fake_policy(base, 0), separators=(",", ":"))
     head, tail = template.split(f"{0xFA017:032x}", 1)
     tail = tail.replace(f"{0xFA017:032x}", "{uuid}")
-    parts = [head + f"{0xFA017 + i:032x}" + tail.replace("{uuid}", f"{0xFA017 + i:032x}")
-             for i in range(count)]
+    parts = [
+        head + f"{0xFA017 + i:032x}" + tail.replace("{uuid}", f"{0xFA017 + i:032x}")
+        for i in range(count)
+    ]
     return ("[" + ",".join(parts) + "]").encode()

@@ -23,7 +23,7 @@ _PASS_THROUGH = {"timeout", "no_link", "bad_count", "revoke_token", "delete_poli
 
 
 def _is_detail(path: str) -> bool:
-    rest = path[len(POLICIES_PATH):] if path.startswith(POLICIES_PATH) else ""
+    rest = path[len(POLICIES_PATH) :] if path.startswith(POLICIES_PATH) else ""
     return bool(rest.strip("/")) and rest != "actions/"
 
 
@@ -43,8 +43,11 @@ def canned_response(fault: Fault, request: Request) -> Response:
     if name == "rate_limit":
         wait = int(params.get("retry_after", 1))
         unit = "second" if wait == 1 else "seconds"
-        return detail(f"Request was throttled. Expected available in {wait} {unit}.", 429,
-                      **{"Retry-After": str(wait)})
+        return detail(
+            f"Request was throttled. Expected available in {wait} {unit}.",
+            429,
+            **{"Retry-After": str(wait)},
+        )
     if name == "malformed_json":
         return Response(fault_bodies.truncated_json(base), media_type="application/json")
     if name == "html":
@@ -53,22 +56,33 @@ def canned_response(fault: Fault, request: Request) -> Response:
         make = getattr(fault_bodies, name)
         if _is_detail(request.url.path):
             return json_response(make(base, 0))
-        return _list_response([make(base, i) for i in range(int(params.get("count", 3)))],
-                              str(request.url))
+        return _list_response(
+            [make(base, i) for i in range(int(params.get("count", 3)))], str(request.url)
+        )
     if name == "huge":
         count = int(params.get("count", 50000))
         page = Page(1, max(count, 1), count, 1)
-        return Response(fault_bodies.huge(base, count), media_type="application/json",
-                        headers=page_headers(str(request.url), page))
+        return Response(
+            fault_bodies.huge(base, count),
+            media_type="application/json",
+            headers=page_headers(str(request.url), page),
+        )
     raise ValueError(f"fault {name!r} has no canned response")
 
 
 async def _drop(send: Send) -> None:
     """Promise a body, send part of it, and return: the server closes the connection."""
     body = dumps([{"uuid": "d" * 32, "actions": "notify_organization_owners"}] * 20)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body[: len(body) // 3], "more_body": True})
 
 
@@ -81,8 +95,9 @@ async def _buffered(receive: Receive) -> Receive:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
-    pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
-                               "more_body": False}]
+    pending: list[Message] = [
+        {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+    ]
 
     async def replay() -> Message:
         return pending.pop() if pending else await receive()
@@ -109,11 +124,16 @@ class FaultMiddleware:
                 entry["status"] = message["status"]
                 if edits:
                     message = dict(message)
-                    headers = [(k, v) for k, v in message.get("headers", [])
-                               if not ("no_link" in edits and k.lower() == b"link")]
+                    headers = [
+                        (k, v)
+                        for k, v in message.get("headers", [])
+                        if not ("no_link" in edits and k.lower() == b"link")
+                    ]
                     if "bad_count" in edits:
-                        headers = [(k, b"lots") if k.lower() == b"x-result-count" else (k, v)
-                                   for k, v in headers]
+                        headers = [
+                            (k, b"lots") if k.lower() == b"x-result-count" else (k, v)
+                            for k, v in headers
+                        ]
                     message["headers"] = headers
             await send(message)
 

@@ -13,12 +13,15 @@ READ_ALLOW = "GET, HEAD, OPTIONS"
 
 # Byte for byte the body of capture 12 (Django's production 500 page).
 SERVER_ERROR_HTML = (
-    "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n"
+    '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n'
     "</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n"
 )
 
-_PROXY_TITLES = {502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailable",
-                 504: "504 Gateway Time-out"}
+_PROXY_TITLES = {
+    502: "502 Bad Gateway",
+    503: "503 Service Temporarily Unavailable",
+    504: "504 Gateway Time-out",
+}
 
 
 def dumps(data: Any) -> bytes:

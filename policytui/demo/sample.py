@@ -28,8 +28,18 @@ _PERIODS = (1, 2, 2, 2, 3, 4)
 
 # Column order of the `policies` table (see store.py), minus the autoincrement key.
 COLUMNS = (
-    "uuid", "scope_uuid", "actions", "options", "apply_to_all", "groups", "limits",
-    "period", "has_fired", "fired_datetime", "created", "created_by_username",
+    "uuid",
+    "scope_uuid",
+    "actions",
+    "options",
+    "apply_to_all",
+    "groups",
+    "limits",
+    "period",
+    "has_fired",
+    "fired_datetime",
+    "created",
+    "created_by_username",
     "created_by_full_name",
 )
 
@@ -61,13 +71,17 @@ def generate(settings: DemoSettings) -> Iterator[tuple[object, ...]]:
     group_uuids = [g.uuid for g in GROUPS]
     group_sets = [sorted(c) for k in (1, 2, 3) for c in itertools.combinations(group_uuids, k)]
     type_picks = {
-        o.uuid: {k: list(itertools.permutations(o.component_types, min(k, len(o.components))))
-                 for k in (1, 2, 3)}
+        o.uuid: {
+            k: list(itertools.permutations(o.component_types, min(k, len(o.components))))
+            for k in (1, 2, 3)
+        }
         for o in OFFERINGS
     }
     usage = {
         (o.uuid, t, period): current_usage(o.uuid, t, period, seed)
-        for o in OFFERINGS for t in o.component_types for period in (1, 2, 3, 4)
+        for o in OFFERINGS
+        for t in o.component_types
+        for period in (1, 2, 3, 4)
     }
     action_cum = list(itertools.accumulate(_ACTION_WEIGHTS))
     action_total = action_cum[-1]

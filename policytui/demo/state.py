@@ -90,7 +90,11 @@ class DemoState:
     # -- request log ----------------------------------------------------------
     def log_request(self, method: str, path: str, query: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
-            "method": method, "path": path, "query": query, "status": None, "time": time.time(),
+            "method": method,
+            "path": path,
+            "query": query,
+            "status": None,
+            "time": time.time(),
         }
         with self._lock:
             self._requests.append(entry)

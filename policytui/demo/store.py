@@ -57,10 +57,18 @@ class Policy:
 
     def to_row(self) -> tuple[object, ...]:
         return (
-            self.uuid, self.scope_uuid, self.actions, json.dumps(self.options),
-            int(self.apply_to_all), json.dumps(self.groups),
-            json.dumps([list(x) for x in self.limits]), self.period, int(self.has_fired),
-            self.fired_datetime, self.created, self.created_by_username,
+            self.uuid,
+            self.scope_uuid,
+            self.actions,
+            json.dumps(self.options),
+            int(self.apply_to_all),
+            json.dumps(self.groups),
+            json.dumps([list(x) for x in self.limits]),
+            self.period,
+            int(self.has_fired),
+            self.fired_datetime,
+            self.created,
+            self.created_by_username,
             self.created_by_full_name,
         )
 
@@ -137,8 +145,7 @@ class Store:
         """:meth:`page` as the stored rows (plain tuples: hashable, no decoding)."""
         where, args = self._where(scopes)
         sql = (
-            f"SELECT {_COLS} FROM policies{where}"
-            " ORDER BY created DESC, seq DESC LIMIT ? OFFSET ?"
+            f"SELECT {_COLS} FROM policies{where} ORDER BY created DESC, seq DESC LIMIT ? OFFSET ?"
         )
         with self._lock:
             rows = self._db.execute(sql, [*args, limit, offset]).fetchall()

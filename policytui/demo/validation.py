@@ -22,8 +22,7 @@ NOT_NULL = "This field may not be null."
 _KNOWN_ROUTES = (OFFERINGS_PATH, GROUPS_PATH, POLICIES_PATH, "/api/customers/", "/api/users/")
 _RE_DECIMAL = re.compile(r"\.0*\s*$")
 _TRUE = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}
-_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-          "0"}
+_FALSE = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
 _MISSING: Any = object()
 
 
@@ -184,8 +183,13 @@ def _limits(value: Any, ctx: WriteContext) -> list[tuple[str, int]]:
     errors: list[dict[str, Any]] = []
     for item in value:
         if not isinstance(item, dict):
-            errors.append({"non_field_errors": [
-                f"Invalid data. Expected a dictionary, but got {_type_name(item)}."]})
+            errors.append(
+                {
+                    "non_field_errors": [
+                        f"Invalid data. Expected a dictionary, but got {_type_name(item)}."
+                    ]
+                }
+            )
             continue
         row_errors: dict[str, Any] = {}
         ctype: str | None = None
@@ -226,8 +230,11 @@ def validate(data: Any, ctx: WriteContext) -> tuple[dict[str, Any], dict[str, An
     a current server, which it reports as a bare list of messages.
     """
     if not isinstance(data, dict):
-        return {}, {"non_field_errors": [
-            f"Invalid data. Expected a dictionary, but got {_type_name(data)}."]}
+        return {}, {
+            "non_field_errors": [
+                f"Invalid data. Expected a dictionary, but got {_type_name(data)}."
+            ]
+        }
     fields: list[tuple[str, Any, bool]] = [
         ("scope", _scope, True),
         ("actions", _actions, True),

@@ -104,8 +104,7 @@ async def group_detail(request: Request) -> Response:
     if group is None:
         return detail("No OrganizationGroup matches the given query.", 404, allow=DETAIL_ALLOW)
     quirks = demo_state(request).quirks
-    return json_response(group_payload(group, base_url(request), quirks=quirks),
-                         allow=DETAIL_ALLOW)
+    return json_response(group_payload(group, base_url(request), quirks=quirks), allow=DETAIL_ALLOW)
 
 
 async def users_me(request: Request) -> Response:

@@ -107,8 +107,9 @@ async def policy_detail(request: Request) -> Response:
 
 
 def _write_context(state: DemoState, user: DemoUser, **kw: Any) -> WriteContext:
-    return WriteContext(user=user, quirks=state.quirks,
-                        available_actions=state.available_actions, **kw)
+    return WriteContext(
+        user=user, quirks=state.quirks, available_actions=state.available_actions, **kw
+    )
 
 
 def _apply(policy: Policy, cleaned: dict[str, Any], quirks: bool) -> None:

@@ -11,24 +11,31 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App
 from textual.command import Provider
-from textual.message import Message
 
+from policytui.auth.settings import Settings
 from policytui.tui.actions import APP, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.commands import PolicyCommands
-from policytui.tui.messages import PolicyDeleted, PolicySaved
+from policytui.tui.messages import (
+    PolicyDeleted,
+    PolicySaved,
+    ProfileChosen,
+    SessionChanged,
+    SignInRequired,
+)
 from policytui.tui.styles import style_path
 
 if TYPE_CHECKING:
-    from policytui.api import User, WaldurClient
+    from policytui.api import OfferingUsagePolicy, User, WaldurClient
     from policytui.api.replay import StartupRecording
     from policytui.auth.session import Session
     from policytui.scan_service import ScanService
+    from policytui.tui.screens.login import LoginScreen
 
 
 def _import_client() -> None:
@@ -82,8 +89,13 @@ def token_rejected(session: Session | None) -> str:
     )
 
 
-class SessionChanged(Message):
-    """A new session is in place (after sign-in): screens retry what failed with a 401."""
+@runtime_checkable
+class ShowsPolicies(Protocol):
+    """A screen that shows policies and keeps them current after a write elsewhere."""
+
+    def policy_saved(self, policy: OfferingUsagePolicy, *, created: bool) -> None: ...
+
+    def policy_deleted(self, uuid: str) -> None: ...
 
 
 #: Events that mean the user is at the keyboard or the mouse (not mere mouse movement).
@@ -102,11 +114,9 @@ class PolicyApp(App[int]):
     def __init__(
         self,
         session: Session | None,
+        settings: Settings | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
-        watch: float | None = None,
-        page_size: int | None = None,
-        insecure_storage: bool = False,
         sign_in_hint: SignInHint | None = None,
         startup: StartupRecording | None = None,
         scan_service: ScanService | None = None,
@@ -114,10 +124,11 @@ class PolicyApp(App[int]):
         super().__init__()
         self.session = session
         self.clock = clock or (lambda: datetime.now(UTC))
+        #: What the run was asked for (`--watch`, `--page-size`, `--insecure-storage`...).
+        self.settings = settings or Settings()
+        watch, page_size = self.settings.watch, self.settings.page_size
         self.watch_seconds = watch if watch and watch > 0 else None
         self.page_size = page_size if page_size and page_size > 0 else None
-        #: `--insecure-storage`: the sign-in screen may offer the 0600 file.
-        self.insecure_storage = insecure_storage
         #: Why there is no session yet (first run, locked keyring...), for the sign-in screen.
         self.sign_in_hint = sign_in_hint
         #: Start-up answers a forked child fetched while this process imported Textual
@@ -140,7 +151,7 @@ class PolicyApp(App[int]):
 
     def on_mount(self) -> None:
         if self.session is None:
-            self._push_login(message=None, first=True)
+            self._push_login(message=None)
         else:
             self._start()
 
@@ -207,6 +218,16 @@ class PolicyApp(App[int]):
                 self.scan_service.input_clock.note(self.last_input)
         await super().on_event(event)
 
+    @property
+    def api_url(self) -> str | None:
+        """The signed-in server's API URL (links in the detail are made on it)."""
+        return self.session.url if self.session else None
+
+    @property
+    def username(self) -> str:
+        """Who is signed in, once the server has said (the top bar's nicety)."""
+        return self.user.username if self.user else ""
+
     def seconds_since_input(self) -> float:
         """How long the user has left the keyboard and mouse alone (thread-safe read)."""
         return time.monotonic() - self.last_input
@@ -217,11 +238,9 @@ class PolicyApp(App[int]):
 
     # -- sign-in ------------------------------------------------------------------------
 
-    def _login_screen(self, message: str | None) -> Any:
-        try:
-            from policytui.tui.screens.login import LoginScreen
-        except ImportError:
-            return None
+    def _login_screen(self, message: str | None) -> LoginScreen:
+        from policytui.tui.screens.login import LoginScreen
+
         session = self.session
         hint = self.sign_in_hint
         return LoginScreen(
@@ -230,23 +249,12 @@ class PolicyApp(App[int]):
             message=message if message is not None else (hint.reason if hint else None),
             verify=session.verify if session else (hint.verify if hint else None),
             ca_bundle=session.ca_bundle if session else (hint.ca_bundle if hint else None),
-            insecure_storage=self.insecure_storage,
+            insecure_storage=self.settings.insecure_storage,
         )
 
-    def _push_login(self, *, message: str | None, first: bool = False) -> None:
-        screen = self._login_screen(message)
-        if screen is None:
-            self.notify(
-                "Sign-in is not available in this build: set WALDUR_ACCESS_TOKEN and --url, "
-                "or use --demo.",
-                severity="error",
-                timeout=10,
-            )
-            if first:
-                self.exit(2)
-            return
+    def _push_login(self, *, message: str | None) -> None:
         self._signing_in = True
-        self.push_screen(screen, callback=self._signed_in)
+        self.push_screen(self._login_screen(message), callback=self._signed_in)
 
     def require_sign_in(self, message: str | None = None) -> None:
         """A 401 happened: ask for a token again, keeping every screen beneath as it is."""
@@ -258,6 +266,12 @@ class PolicyApp(App[int]):
             accepted = self.user is not None or bool(self.session and self.session.checked)
             message = SESSION_EXPIRED if accepted else token_rejected(self.session)
         self._push_login(message=message)
+
+    def on_sign_in_required(self, message: SignInRequired) -> None:
+        self.require_sign_in(message.message)
+
+    def on_profile_chosen(self, message: ProfileChosen) -> None:
+        self.switch_session(message.session)
 
     def switch_session(self, session: Session) -> None:
         """Another profile was chosen in the palette: start over with its session."""
@@ -302,15 +316,13 @@ class PolicyApp(App[int]):
 
     def on_policy_saved(self, message: PolicySaved) -> None:
         for screen in self.screen_stack:
-            handler = getattr(screen, "policy_saved", None)
-            if handler is not None:
-                handler(message.policy, created=message.created)
+            if isinstance(screen, ShowsPolicies):
+                screen.policy_saved(message.policy, created=message.created)
 
     def on_policy_deleted(self, message: PolicyDeleted) -> None:
         for screen in list(self.screen_stack):
-            handler = getattr(screen, "policy_deleted", None)
-            if handler is not None:
-                handler(message.uuid)
+            if isinstance(screen, ShowsPolicies):
+                screen.policy_deleted(message.uuid)
 
     # -- actions --------------------------------------------------------------------------
 

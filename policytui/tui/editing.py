@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from policytui.api.errors import AuthenticationError, NotFound, ValidationError, WaldurError
-from policytui.tui.messages import PolicyDeleted
+from policytui.tui.messages import PolicyDeleted, SignInRequired
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from policytui.api import OfferingUsagePolicy
+    from policytui.api import OfferingUsagePolicy, WaldurClient
     from policytui.tui.catalog import Catalog
 
 
@@ -91,16 +91,19 @@ def describe_policy(policy: OfferingUsagePolicy, catalog: Catalog | None) -> str
     return f"{name}: {', '.join(limits) or 'no limits'} ({policy.period_label})"
 
 
-def confirm_delete_policy(app: App, policy: OfferingUsagePolicy) -> None:
+def confirm_delete_policy(
+    app: App, policy: OfferingUsagePolicy, *, client: WaldurClient, catalog: Catalog | None
+) -> None:
     """Ask to confirm, naming the offering and the limits, then delete in a worker."""
     from policytui.tui.screens.confirm import Answer, ConfirmScreen
-
-    catalog: Catalog | None = getattr(app, "catalog", None)
 
     def answered(delete: bool | None) -> None:
         if delete:
             app.run_worker(
-                _delete(app, policy), group="policy-delete", exclusive=False, exit_on_error=False
+                _delete(app, client, catalog, policy),
+                group="policy-delete",
+                exclusive=False,
+                exit_on_error=False,
             )
 
     app.push_screen(
@@ -115,9 +118,9 @@ def confirm_delete_policy(app: App, policy: OfferingUsagePolicy) -> None:
     )
 
 
-async def _delete(app: App, policy: OfferingUsagePolicy) -> None:
-    client = app.client  # type: ignore[attr-defined]
-    catalog: Catalog | None = getattr(app, "catalog", None)
+async def _delete(
+    app: App, client: WaldurClient, catalog: Catalog | None, policy: OfferingUsagePolicy
+) -> None:
     what = describe_policy(policy, catalog)
     try:
         await client.policies.delete(policy.uuid)
@@ -128,9 +131,7 @@ async def _delete(app: App, policy: OfferingUsagePolicy) -> None:
         return
     except AuthenticationError as exc:
         app.notify(f"Not deleted: {exc}", severity="error", timeout=10, markup=False)
-        require = getattr(app, "require_sign_in", None)
-        if callable(require):
-            require()
+        app.post_message(SignInRequired())
         return
     except ValidationError as exc:
         app.notify(f"Not deleted: {exc}", severity="error", timeout=10, markup=False)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 #: Thin space: groups thousands without looking like a decimal separator anywhere.
 THIN_SPACE = "\u2009"
 
+
 def group_thousands(value: int) -> str:
     """``10000`` -> ``"10 000"`` (thin spaces); negatives keep their sign."""
     return f"{value:,}".replace(",", THIN_SPACE)

@@ -78,9 +78,7 @@ def run_app(settings: Settings) -> int:
         session,
         startup=helper.recording if helper else None,
         scan_service=helper.scans if helper else None,
-        watch=settings.watch,
-        page_size=settings.page_size,
-        insecure_storage=settings.insecure_storage,
+        settings=settings,
         sign_in_hint=hint,
     )
     try:

@@ -111,9 +111,9 @@ async def test_no_keyring_offers_this_session_only_and_stores_nothing(demo_serve
         url = f"{demo_server.url}/api/"
         assert "Profile 'default' is saved (URL and TLS settings), without the token." in stored
         assert (
-            "dbus-run-session -- bash -c 'read -rsp \"Keyring password: \" pw" in stored
-            and f'policytui login --profile default --url "{url}" && policytui --profile '
-            "default'" in stored
+            'dbus-run-session -- bash -c \'read -rsp "Keyring password: " pw' in stored
+            and f'policytui login --profile default --url "{url}" && policytui --profile default\''
+            in stored
         )
         assert "KEYRING_PASSWORD" not in stored and "example.com" not in stored
         assert app.focused is app.screen.query_one("#login-session-only")

@@ -10,6 +10,7 @@ from policytui.auth import credentials
 from policytui.auth.config import Config, Profile
 from policytui.auth.secret import Secret
 from policytui.demo import OWNER_TOKEN, STAFF_TOKEN
+from policytui.tui.messages import ProfileChosen
 from policytui.tui.screens.login import LoginScreen, ProfileCommands
 
 SIZE = (90, 30)
@@ -70,8 +71,8 @@ class SwitchingApp(App):
         self.session = None
         self.switched = []
 
-    def switch_session(self, session) -> None:
-        self.switched.append(session)
+    def on_profile_chosen(self, message: ProfileChosen) -> None:
+        self.switched.append(message.session)
 
 
 async def test_palette_switches_profile(demo_server, memory_keyring):

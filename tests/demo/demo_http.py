@@ -30,5 +30,3 @@ def valid_body(server: DemoServer, **changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
-
-

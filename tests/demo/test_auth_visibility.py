@@ -41,8 +41,7 @@ def test_groups_answer_without_token(server: DemoServer) -> None:
         assert c.get(GROUPS).status_code == 200
 
 
-def test_visibility_per_user(staff: httpx.Client, owner: httpx.Client,
-                             plain: httpx.Client) -> None:
+def test_visibility_per_user(staff: httpx.Client, owner: httpx.Client, plain: httpx.Client) -> None:
     everything = staff.get(POLICIES, params={"page_size": 300}).json()
     scopes = {p["scope_uuid"] for p in everything}
     assert NORDIC_VMS in scopes and HPC in scopes
@@ -54,8 +53,9 @@ def test_visibility_per_user(staff: httpx.Client, owner: httpx.Client,
     assert owner.get(POLICIES, params={"scope_uuid": NORDIC_VMS}).json() == []
 
 
-def test_invisible_policy_is_404(staff: httpx.Client, owner: httpx.Client,
-                                 plain: httpx.Client) -> None:
+def test_invisible_policy_is_404(
+    staff: httpx.Client, owner: httpx.Client, plain: httpx.Client
+) -> None:
     foreign = staff.get(POLICIES, params={"scope_uuid": NORDIC_VMS}).json()[0]["uuid"]
     not_found = b'{"detail":"No OfferingUsagePolicy matches the given query."}'
     for c in (owner, plain):
@@ -70,8 +70,11 @@ def test_invisible_policy_is_404(staff: httpx.Client, owner: httpx.Client,
 def test_create_on_foreign_scope_is_400(server: DemoServer) -> None:
     expected = {"scope": ["User is not allowed to configure policies."]}
     with client(server, OWNER_TOKEN) as c:
-        body = valid_body(server, scope=f"{server.url}{OFFERINGS}{NORDIC_VMS}/",
-                          component_limits_set=[{"type": "ram", "limit": 1}])
+        body = valid_body(
+            server,
+            scope=f"{server.url}{OFFERINGS}{NORDIC_VMS}/",
+            component_limits_set=[{"type": "ram", "limit": 1}],
+        )
         assert c.post(POLICIES, json=body).json() == expected
     from policytui.demo import PLAIN_TOKEN
 
@@ -81,8 +84,9 @@ def test_create_on_foreign_scope_is_400(server: DemoServer) -> None:
         assert r.content == b'{"scope":["User is not allowed to configure policies."]}'
 
 
-def test_provider_offerings_follow_visibility(staff: httpx.Client, owner: httpx.Client,
-                                              plain: httpx.Client) -> None:
+def test_provider_offerings_follow_visibility(
+    staff: httpx.Client, owner: httpx.Client, plain: httpx.Client
+) -> None:
     names = {o["name"] for o in staff.get(OFFERINGS).json()}
     assert {"Acme HPC Cluster", "Nordic Cloud VMs"} <= names
     mine = owner.get(OFFERINGS).json()

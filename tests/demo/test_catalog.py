@@ -12,12 +12,15 @@ def test_actions_is_a_plain_array(staff: httpx.Client, quirky: DemoServer) -> No
     r = staff.get(f"{POLICIES}actions/")
     assert r.status_code == 200
     assert sorted(r.json()) == [
-        "block_creation_of_new_resources", "notify_external_user", "notify_organization_owners",
+        "block_creation_of_new_resources",
+        "notify_external_user",
+        "notify_organization_owners",
     ]
     assert staff.get(f"{POLICIES}actions/").json() == r.json()  # stable within a process
     with client(quirky, OWNER_TOKEN) as c:
         assert sorted(c.get(f"{POLICIES}actions/").json()) == [
-            "block_creation_of_new_resources", "notify_organization_owners",
+            "block_creation_of_new_resources",
+            "notify_organization_owners",
         ]
 
 
@@ -85,7 +88,10 @@ def test_sample_users_constants() -> None:
 
     assert set(SAMPLE_USERS) == {"staff", "owner", "plain"}
     assert [SAMPLE_USERS[k]["token"] for k in ("staff", "owner", "plain")] == [
-        STAFF_TOKEN, OWNER_TOKEN, PLAIN_TOKEN]
+        STAFF_TOKEN,
+        OWNER_TOKEN,
+        PLAIN_TOKEN,
+    ]
     for user in SAMPLE_USERS.values():
         assert len(user["token"]) == 40 and int(user["token"], 16) >= 0
         assert user["token"] == user["token"].lower()

@@ -46,8 +46,9 @@ def test_status_fault_default_and_4xx(srv: DemoServer, c: httpx.Client) -> None:
 
 
 def test_method_and_path_matching(srv: DemoServer, c: httpx.Client) -> None:
-    srv.set_faults([Fault("status", times=1, method="POST", path="usage-policies",
-                          params={"status": 503})])
+    srv.set_faults(
+        [Fault("status", times=1, method="POST", path="usage-policies", params={"status": 503})]
+    )
     assert c.get(POLICIES).status_code == 200
     assert c.get(GROUPS).status_code == 200
     assert c.post(POLICIES, json={}).status_code == 503
@@ -144,8 +145,9 @@ def test_revoke_token(srv: DemoServer, c: httpx.Client) -> None:
 
 def test_delete_policy(srv: DemoServer, c: httpx.Client) -> None:
     victim = c.get(POLICIES).json()[-1]["uuid"]
-    srv.set_faults([Fault("delete_policy", times=1, method="GET", path=victim,
-                          params={"uuid": victim})])
+    srv.set_faults(
+        [Fault("delete_policy", times=1, method="GET", path=victim, params={"uuid": victim})]
+    )
     r = c.get(f"{POLICIES}{victim}/")
     assert r.status_code == 404
     assert c.head(POLICIES).headers["X-Result-Count"] == "29"
@@ -173,12 +175,18 @@ def test_unknown_fault_name_is_refused() -> None:
 def test_control_endpoints_and_request_log(srv: DemoServer, c: httpx.Client) -> None:
     with httpx.Client(base_url=srv.url) as ctl:
         assert ctl.delete("/__demo__/requests").status_code == 204
-        r = ctl.post("/__demo__/faults", json={
-            "faults": [{"name": "status", "times": 1, "params": {"status": 500}}],
-            "latency_ms": 0, "error_rate": 0})
+        r = ctl.post(
+            "/__demo__/faults",
+            json={
+                "faults": [{"name": "status", "times": 1, "params": {"status": 500}}],
+                "latency_ms": 0,
+                "error_rate": 0,
+            },
+        )
         assert r.status_code == 200
-        assert r.json()["faults"] == [{"name": "status", "times": 1, "method": None,
-                                       "path": None, "params": {"status": 500}}]
+        assert r.json()["faults"] == [
+            {"name": "status", "times": 1, "method": None, "path": None, "params": {"status": 500}}
+        ]
         assert ctl.post("/__demo__/faults", json={"faults": [{"name": "nope"}]}).status_code == 400
         assert c.get(POLICIES, params={"page_size": 2}).status_code == 500
         assert c.get(POLICIES, params={"page_size": 2}).status_code == 200
@@ -207,8 +215,9 @@ def test_a_write_that_timed_out(srv: DemoServer, c: httpx.Client, complete: bool
     from demo_http import valid_body
 
     before = int(c.head(POLICIES).headers["X-Result-Count"])
-    srv.set_faults([Fault("timeout", times=1, method="POST",
-                          params={"seconds": 0.5, "complete": complete})])
+    srv.set_faults(
+        [Fault("timeout", times=1, method="POST", params={"seconds": 0.5, "complete": complete})]
+    )
     with pytest.raises(httpx.ReadTimeout):
         c.post(POLICIES, json=valid_body(srv), timeout=0.2)
     time.sleep(0.8)

@@ -73,9 +73,10 @@ def test_page_size_default_zero_and_cap() -> None:
 
     from policytui.demo import STAFF_TOKEN, DemoSettings
 
-    with DemoServer(DemoSettings(policies=40, page_size_cap=25)) as srv, client(
-        srv, STAFF_TOKEN
-    ) as c:
+    with (
+        DemoServer(DemoSettings(policies=40, page_size_cap=25)) as srv,
+        client(srv, STAFF_TOKEN) as c,
+    ):
         assert len(c.get(POLICIES).json()) == 10
         assert len(c.get(POLICIES, params={"page_size": 0}).json()) == 10
         assert len(c.get(POLICIES, params={"page_size": "x"}).json()) == 10

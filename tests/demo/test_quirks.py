@@ -13,9 +13,21 @@ from policytui.demo import OWNER_TOKEN, STAFF_TOKEN, DemoServer
 from policytui.demo.responses import SERVER_ERROR_HTML
 
 CAPTURE_FIELDS = [
-    "uuid", "url", "scope", "scope_name", "scope_uuid", "actions", "created",
-    "created_by_full_name", "created_by_username", "has_fired", "fired_datetime",
-    "organization_groups", "component_limits_set", "period", "period_name",
+    "uuid",
+    "url",
+    "scope",
+    "scope_name",
+    "scope_uuid",
+    "actions",
+    "created",
+    "created_by_full_name",
+    "created_by_username",
+    "has_fired",
+    "fired_datetime",
+    "organization_groups",
+    "component_limits_set",
+    "period",
+    "period_name",
 ]
 
 
@@ -35,20 +47,23 @@ def test_field_order_matches_capture(quirky: DemoServer, writer: httpx.Client) -
 
 
 def test_only_the_last_limit_is_stored(quirky: DemoServer) -> None:
-    limits = [{"type": "cpu", "limit": 10}, {"type": "ram", "limit": 20},
-              {"type": "storage", "limit": 30}]
+    limits = [
+        {"type": "cpu", "limit": 10},
+        {"type": "ram", "limit": 20},
+        {"type": "storage", "limit": 30},
+    ]
     with client(quirky, STAFF_TOKEN) as c:
         r = c.post(POLICIES, json=body(quirky, component_limits_set=limits, period=1))
         assert r.status_code == 201
         assert r.json()["component_limits_set"] == [{"type": "storage", "limit": 30}]
         assert c.get(r.json()["url"]).json()["component_limits_set"] == [
-            {"type": "storage", "limit": 30}]
+            {"type": "storage", "limit": 30}
+        ]
 
 
 def test_unknown_component_type_is_html_500(quirky: DemoServer, writer: httpx.Client) -> None:
     before = writer.head(POLICIES).headers["X-Result-Count"]
-    r = writer.post(POLICIES, json=body(quirky, component_limits_set=[
-        {"type": "gpu", "limit": 5}]))
+    r = writer.post(POLICIES, json=body(quirky, component_limits_set=[{"type": "gpu", "limit": 5}]))
     assert r.status_code == 500
     assert r.headers["Content-Type"] == "text/html; charset=utf-8"
     assert r.text == SERVER_ERROR_HTML and "<title>Server Error (500)</title>" in r.text
@@ -60,8 +75,10 @@ def test_groups_are_required(quirky: DemoServer, writer: httpx.Client) -> None:
     del sent["organization_groups"], sent["component_limits_set"]
     r = writer.post(POLICIES, json=sent)
     # Capture 14f, byte for byte.
-    assert r.content == (b'{"organization_groups":["This field is required."],'
-                         b'"component_limits_set":["This field is required."]}')
+    assert r.content == (
+        b'{"organization_groups":["This field is required."],'
+        b'"component_limits_set":["This field is required."]}'
+    )
     r = writer.post(POLICIES, json=body(quirky, organization_groups=[]))
     assert r.json() == {"organization_groups": ["This list may not be empty."]}
 
@@ -98,8 +115,11 @@ def test_put_limits_of_multi_limit_policy_is_500_too(quirky: DemoServer) -> None
         assert c.get(multi["url"]).json() == multi  # nothing changed
         # The same PUT on a policy holding one limit goes through.
         single = next(p for p in rows if len(p["component_limits_set"]) == 1)
-        sent = {**sent, "scope": single["scope"],
-                "component_limits_set": [{**single["component_limits_set"][0], "limit": 5}]}
+        sent = {
+            **sent,
+            "scope": single["scope"],
+            "component_limits_set": [{**single["component_limits_set"][0], "limit": 5}],
+        }
         ok = c.put(single["url"], json=sent)
         assert ok.status_code == 200, ok.text
         assert ok.json()["component_limits_set"][0]["limit"] == 5
@@ -112,8 +132,7 @@ def test_notify_external_user_is_unknown(quirky: DemoServer, writer: httpx.Clien
 
 def test_groups_and_me_shapes(quirky: DemoServer, writer: httpx.Client) -> None:
     group = writer.get(GROUPS).json()[0]
-    assert list(group) == ["uuid", "url", "name", "type", "type_name", "parent",
-                           "customers_count"]
+    assert list(group) == ["uuid", "url", "name", "type", "type_name", "parent", "customers_count"]
     assert "is_staff" not in writer.get("/api/users/me/").json()
     nordics = writer.get(f"{GROUPS}{NORDICS}/").json()
     assert nordics["name"] == "Nordics"

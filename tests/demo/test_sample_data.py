@@ -33,10 +33,12 @@ def _parse(ts: str) -> datetime:
 def test_same_seed_same_data() -> None:
     a = _all(DemoSettings(policies=80, seed=7))
     b = _all(DemoSettings(policies=80, seed=7))
-    strip = [{k: v for k, v in p.items() if k not in ("url", "scope", "organization_groups")}
-             for p in a]
-    assert strip == [{k: v for k, v in p.items()
-                      if k not in ("url", "scope", "organization_groups")} for p in b]
+    strip = [
+        {k: v for k, v in p.items() if k not in ("url", "scope", "organization_groups")} for p in a
+    ]
+    assert strip == [
+        {k: v for k, v in p.items() if k not in ("url", "scope", "organization_groups")} for p in b
+    ]
     c = _all(DemoSettings(policies=80, seed=8))
     assert [p["uuid"] for p in a] != [p["uuid"] for p in c]
 
@@ -92,8 +94,7 @@ def test_import_hygiene() -> None:
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -104,9 +105,21 @@ def test_cli_prints_url_and_tokens() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "policytui.demo", "--port", str(port), "--policies", "5",
-         "--quirks", "--latency-ms", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "policytui.demo",
+            "--port",
+            str(port),
+            "--policies",
+            "5",
+            "--quirks",
+            "--latency-ms",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None
@@ -115,8 +128,10 @@ def test_cli_prints_url_and_tokens() -> None:
         assert STAFF_TOKEN in "".join(lines)
         for _ in range(100):
             try:
-                r = httpx.get(f"http://127.0.0.1:{port}{POLICIES}",
-                              headers={"Authorization": f"Token {STAFF_TOKEN}"})
+                r = httpx.get(
+                    f"http://127.0.0.1:{port}{POLICIES}",
+                    headers={"Authorization": f"Token {STAFF_TOKEN}"},
+                )
                 break
             except httpx.TransportError:
                 import time

@@ -19,9 +19,7 @@ POLICIES = "/api/marketplace-offering-usage-policies/"
 def test_limits_of_a_multi_limit_policy_are_replaced_not_patched(tmp_path) -> None:
     with demo_server_process("--quirks") as server:
         page = server.control("GET", f"{POLICIES}?page_size=50", token=STAFF_TOKEN)
-        index, old = next(
-            (i, p) for i, p in enumerate(page) if len(p["component_limits_set"]) == 2
-        )
+        index, old = next((i, p) for i, p in enumerate(page) if len(p["component_limits_set"]) == 2)
         first, second = old["component_limits_set"]
         env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
         with terminal(policytui_against(server, "--page-size=50"), env, (80, 24)) as term:

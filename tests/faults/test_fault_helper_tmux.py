@@ -50,7 +50,9 @@ def _truthful_and_done(fired: int, total: int):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("seed", [11, 12])
 def test_the_helper_killed_at_a_random_moment_of_a_scan_with_503s(
-    seed: int, fault_row, tmp_path  # type: ignore[no-untyped-def]
+    seed: int,
+    fault_row,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     after = random.Random(seed).randint(1, PAGES // 3)
     fault_row.describe(
@@ -83,7 +85,9 @@ def test_the_helper_killed_at_a_random_moment_of_a_scan_with_503s(
 
 @pytest.mark.parametrize("seed", [21])
 def test_a_500_mid_scan_then_r_then_the_helper_killed(
-    seed: int, fault_row, tmp_path  # type: ignore[no-untyped-def]
+    seed: int,
+    fault_row,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     draw = random.Random(seed)
     fail_after, kill_after = draw.randint(2, PAGES // 3), draw.randint(1, PAGES // 3)

@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 
 from policytui.auth.secret import Secret
 from policytui.auth.session import Session
+from policytui.auth.settings import Settings
 from policytui.demo import DEMO_NOW, STAFF_TOKEN
 from policytui.tui.app import PolicyApp
 
@@ -22,7 +23,7 @@ def make_app(
 ) -> PolicyApp:
     """The app signed in to ``server`` with a fixed clock (relative times are stable)."""
     session = Session(url=server.url, token=Secret(token), token_source="demo", demo=demo)
-    return PolicyApp(session, clock=lambda: DEMO_NOW, page_size=page_size, watch=watch)
+    return PolicyApp(session, Settings(page_size=page_size, watch=watch), clock=lambda: DEMO_NOW)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -127,14 +127,17 @@ async def test_fired_view_counts_follow_an_edit(fresh_demo_server) -> None:
         target = fired[0]
         answer = httpx.patch(
             f"{fresh_demo_server.url}{POLICIES}{target['uuid']}/",
-            json={"component_limits_set": [
-                {"type": target["component_limits_set"][0]["type"], "limit": 2**31 - 1}
-            ]},
+            json={
+                "component_limits_set": [
+                    {"type": target["component_limits_set"][0]["type"], "limit": 2**31 - 1}
+                ]
+            },
             headers=AUTH,
         )
         assert answer.status_code == 200 and not answer.json()["has_fired"], answer.text
-        app.post_message(PolicySaved(OfferingUsagePolicy.model_validate(answer.json()),
-                                     created=False))
+        app.post_message(
+            PolicySaved(OfferingUsagePolicy.model_validate(answer.json()), created=False)
+        )
         await settle(pilot)
         assert target["uuid"] not in shown_uuids(app)
         assert f"{len(fired) - 1} fired of 60" in str(top.render()).replace("\u2009", " ")

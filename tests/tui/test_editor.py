@@ -19,7 +19,7 @@ from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN
 from policytui.tui import editing
 from policytui.tui.catalog import Catalog
-from policytui.tui.messages import PolicyDeleted, PolicySaved
+from policytui.tui.messages import PolicyDeleted, PolicySaved, SignInRequired
 from policytui.tui.screens.confirm import ConfirmScreen
 from policytui.tui.screens.editor import PolicyEditor
 from policytui.tui.widgets.limit_rows import LimitRows
@@ -55,7 +55,10 @@ class EditorHarness(App):
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
-    def require_sign_in(self, message: str | None = None) -> None:
+    async def action_quit(self) -> None:
+        editing.quit_or_ask(self)  # as PolicyApp does: ask first when a form is unsaved
+
+    def on_sign_in_required(self, message: SignInRequired) -> None:
         self.sign_in_requests += 1
 
     def sign_in_again(self, token: str) -> None:

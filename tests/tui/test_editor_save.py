@@ -394,7 +394,7 @@ async def test_delete_names_offering_and_limits_then_updates_the_list(fresh_demo
     async with app.run_test(size=SIZE) as pilot:
         await app.catalog.load(app.client)
         policy = await first_policy(app.client, scope_uuid=ACME_HPC)
-        editing.confirm_delete_policy(app, policy)
+        editing.confirm_delete_policy(app, policy, client=app.client, catalog=app.catalog)
         await wait_for(pilot, lambda: bool(app.screen.query("#confirm-body")))
         body = str(app.screen.query_one("#confirm-body").render())
         assert body.startswith("Acme HPC Cluster: ")
@@ -403,7 +403,7 @@ async def test_delete_names_offering_and_limits_then_updates_the_list(fresh_demo
         await pilot.press("n")  # keep it
         await wait_for(pilot, lambda: isinstance(app.screen, Underneath))
         assert app.deleted == []
-        editing.confirm_delete_policy(app, policy)
+        editing.confirm_delete_policy(app, policy, client=app.client, catalog=app.catalog)
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: app.deleted == [policy.uuid], what="deleted")
@@ -469,7 +469,7 @@ async def test_edit_duplicate_delete_on_the_2024_server(quirks_demo_server):
         assert [(c.type, c.limit) for c in copy.component_limits_set] == [(type_, 2024)]
 
         for target in (copy, edited):
-            editing.confirm_delete_policy(app, target)
+            editing.confirm_delete_policy(app, target, client=app.client, catalog=app.catalog)
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
             await pilot.press("y")
             await wait_for(pilot, lambda t=target: t.uuid in app.deleted, what="deleted")

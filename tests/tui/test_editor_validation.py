@@ -174,9 +174,7 @@ def test_external_notification_puts_the_addresses_in_options():
 
 
 def test_an_option_that_is_not_an_action_is_refused_before_the_server_crashes_on_it():
-    body, errors = check_draft(
-        draft(options_text='{"k": 1}'), catalog(), ServerFeatures(), "u"
-    )
+    body, errors = check_draft(draft(options_text='{"k": 1}'), catalog(), ServerFeatures(), "u")
     assert body is None
     assert errors.fields["options"] == (
         "Options are keyed by action name; 'k' is not an action this server offers."

@@ -71,8 +71,9 @@ class DyingHelper:
         )
         # Reports with nothing new (a slow page) until the first rows are painted.
         while not self.shown.wait(0.05) and not cancelled():
-            yield ScanProgress(pages=1, page_count=self._page_count, total=self._total,
-                               fired=len(fired))
+            yield ScanProgress(
+                pages=1, page_count=self._page_count, total=self._total, fired=len(fired)
+            )
         self.gone = True
         raise HelperGone
 

@@ -31,6 +31,7 @@ _SCRIPT = textwrap.dedent(
     from policytui import prefetch
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
+    from policytui.auth.settings import Settings
 
     session = Session(
         url=sys.argv[1], token=Secret(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
@@ -63,8 +64,8 @@ _SCRIPT = textwrap.dedent(
 
     PolicyTable.set_rows = count_set_rows
     app = PolicyApp(
-        session, startup=helper.recording, scan_service=helper.scans,
-        page_size=int(sys.argv[2]),
+        session, Settings(page_size=int(sys.argv[2])),
+        startup=helper.recording, scan_service=helper.scans,
     )
 
     async def main():
@@ -151,6 +152,7 @@ _WATCH_SCRIPT = textwrap.dedent(
     from policytui import prefetch
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
+    from policytui.auth.settings import Settings
 
     URL, TOKEN = sys.argv[1], os.environ["WALDUR_ACCESS_TOKEN"]
     session = Session(url=URL, token=Secret(TOKEN), token_source="env")
@@ -194,8 +196,8 @@ _WATCH_SCRIPT = textwrap.dedent(
         return show_rows(self, page, rows)
 
     PolicyListScreen._show_rows = spy
-    app = PolicyApp(session, startup=helper.recording, scan_service=helper.scans,
-                    page_size=int(sys.argv[2]), watch=1.0)
+    app = PolicyApp(session, Settings(page_size=int(sys.argv[2]), watch=1.0),
+                    startup=helper.recording, scan_service=helper.scans)
 
     async def main():
         async with app.run_test(size=(120, 40)) as pilot:

@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 
 from policytui.api import OfferingUsagePolicy, errors
 from policytui.tui.actions import DETAIL, bindings_for
-from policytui.tui.app import SessionChanged
 from policytui.tui.lifecycle import is_closing, unless_closed
-from policytui.tui.screens.policy_actions import PolicyActionsMixin
+from policytui.tui.messages import SessionChanged, SignInRequired
+from policytui.tui.screens.policy_screen import PolicyScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
@@ -20,10 +19,10 @@ from policytui.tui.widgets.policy_detail import PolicyDetail
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
-    from policytui.tui.app import PolicyApp
+    pass
 
 
-class DetailScreen(PolicyActionsMixin, Screen[None]):
+class DetailScreen(PolicyScreen):
     """Shows the policy from the list at once, then re-reads it from the server."""
 
     CSS_PATH = [style_path("detail.tcss")]
@@ -39,15 +38,11 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
         self._close_on_resume = False
 
     def compose(self) -> ComposeResult:
-        yield TopBar(id="top")
+        yield TopBar(self.policy_app.session, self.policy_app.username, id="top")
         yield PolicyDetail(id="detail")
         yield StateMessage(id="state")
         yield StatusBar(id="status")
         yield Footer(compact=True)
-
-    @property
-    def policy_app(self) -> PolicyApp:
-        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self.query_one(TopBar).update_bar(
@@ -59,7 +54,10 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
         self._reload()
 
     def _show(self) -> None:
-        self.query_one(PolicyDetail).show(self.policy)
+        app = self.policy_app
+        self.query_one(PolicyDetail).show(
+            self.policy, catalog=app.catalog, now=app.now(), api_url=app.api_url
+        )
         self.query_one(StatusBar).set_parts(self.policy.uuid, "y raw · c copy uuid · C copy URL")
 
     def selected_policy(self) -> OfferingUsagePolicy | None:
@@ -110,7 +108,7 @@ class DetailScreen(PolicyActionsMixin, Screen[None]):
                 "It was deleted on the server. Press Esc to go back to the list.",
             )
         elif isinstance(exc, errors.AuthenticationError):
-            self.policy_app.require_sign_in()
+            self.post_message(SignInRequired())
         else:
             # The list's copy is still on screen; say it may be stale and why.
             title, _hint = describe_error(exc, what="the policy")

@@ -48,6 +48,7 @@ from policytui.api.errors import (
 from policytui.tui.actions import EDITOR, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.lifecycle import is_closing, unless_closed
+from policytui.tui.messages import SignInRequired
 from policytui.tui.policy_draft import (
     FIELD_LABELS,
     LOCKED_LIMITS,
@@ -666,10 +667,9 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
                 return
         self.dismiss(None)
 
-    def action_quit_app(self) -> None:
-        from policytui.tui.editing import quit_or_ask
-
-        quit_or_ask(self.app)
+    async def action_quit_app(self) -> None:
+        # The app's quit asks first when a form (this one) has unsaved changes.
+        await self.app.run_action("quit")
 
     def action_edit_options(self) -> None:
         """Edit the options JSON in $VISUAL / $EDITOR (the terminal is handed over)."""
@@ -701,6 +701,4 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         return offering.name if offering else "this offering"
 
     def _require_sign_in(self) -> None:
-        require = getattr(self.app, "require_sign_in", None)
-        if callable(require):
-            require()
+        self.post_message(SignInRequired())

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from policytui.api import errors
 from policytui.scan_service import HelperGone
+from policytui.tui.messages import SignInRequired
 from policytui.tui.screens.fired_scan import ScanProgress, relay_helper_scan, scan_fired
 from policytui.tui.screens.list_texts import pages_read
 from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
@@ -247,6 +248,6 @@ class FiredViewMixin:
             self._show_error(exc)
         else:
             if isinstance(exc, errors.AuthenticationError):
-                self.policy_app.require_sign_in()
+                self.post_message(SignInRequired())
             self.notify(f"Fired scan stopped: {exc} Press r to retry.", severity="error")
         self._update_status()

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -44,6 +44,7 @@ from policytui.auth.resolve import session_for_profile
 from policytui.auth.secret import Secret, pasted_token
 from policytui.auth.session import Session
 from policytui.tui.actions import LOGIN, bindings_for
+from policytui.tui.messages import ProfileChosen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
 
@@ -555,18 +556,19 @@ class LoginScreen(Screen[Session | None]):
 
 def _switch_to(app: App[Any], session: Session | None) -> None:
     """Hand a profile's session to the app (as after a sign-in), unless cancelled."""
-    if session is None:
-        return
-    switch = getattr(app, "switch_session", None)
-    if switch is not None:
-        switch(session)
-    else:  # PolicyApp's sign-in callback swaps session, client and catalog
-        app._signed_in(session)  # type: ignore[attr-defined]
+    if session is not None:
+        app.post_message(ProfileChosen(session))
 
 
 def open_profile(app: App[Any], name: str) -> None:
     """Sign in with profile ``name``: its stored token if it works, else the form."""
     app.push_screen(LoginScreen(profile=name, use_stored=True), callback=partial(_switch_to, app))
+
+
+class SessionHost(Protocol):
+    """What the profile switcher reads of the app that hosts it."""
+
+    session: Session | None
 
 
 class ProfileCommands(Provider):
@@ -576,8 +578,9 @@ class ProfileCommands(Provider):
         return await asyncio.to_thread(profile_names)
 
     def _current(self) -> str | None:
-        session = getattr(self.app, "session", None)
-        return getattr(session, "profile", None)
+        """The profile in use, not offered as a switch (the host app says which)."""
+        host: SessionHost = self.app  # type: ignore[assignment]
+        return host.session.profile if host.session else None
 
     async def discover(self) -> Hits:
         current = self._current()

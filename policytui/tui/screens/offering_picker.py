@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from policytui.api import Offering, errors
 from policytui.tui.actions import OFFERING_PICKER, bindings_for
 from policytui.tui.lifecycle import is_closing, unless_closed
+from policytui.tui.messages import SignInRequired
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.state_message import describe_error
 
@@ -69,7 +70,7 @@ class OfferingPicker(ModalScreen[str | None]):
             if is_closing(self):  # Esc while the offerings were on the wire
                 return
             if isinstance(exc, errors.AuthenticationError):
-                app.require_sign_in()
+                self.post_message(SignInRequired())
             title, hint = describe_error(exc, what="offerings")
             self.query_one("#picker-state", Static).update(f"{title}\n{hint}")
             return

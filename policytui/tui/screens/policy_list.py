@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
 from policytui.api import errors
 from policytui.prefetch import fitted_page_size
 from policytui.tui.actions import LIST, bindings_for
-from policytui.tui.app import SessionChanged
 from policytui.tui.format import count_noun
+from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.screens.fired_scan import FiredState
 from policytui.tui.screens.fired_view import FiredViewMixin
 from policytui.tui.screens.list_texts import (
@@ -32,7 +31,7 @@ from policytui.tui.screens.list_texts import (
     page_position,
     scan_position,
 )
-from policytui.tui.screens.policy_actions import PolicyActionsMixin
+from policytui.tui.screens.policy_screen import PolicyScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
@@ -44,7 +43,6 @@ from policytui.tui.widgets.state_message import StateMessage, describe_error
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, Page, WaldurClient
     from policytui.api.replay import StartupRecording
-    from policytui.tui.app import PolicyApp
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
@@ -55,7 +53,7 @@ DEFAULT_WATCH_SECONDS = 30.0
 SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
 
 
-class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
+class PolicyListScreen(FiredViewMixin, PolicyScreen):
     CSS_PATH = [style_path("list.tcss")]
     AUTO_FOCUS = "#policies"
 
@@ -97,7 +95,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
     # -- composition --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield TopBar(id="top")
+        yield TopBar(self.policy_app.session, self.policy_app.username, id="top")
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield PolicyTable(id="policies")
@@ -107,10 +105,6 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         yield StatusBar(id="status")
         # Compact, and the keys ranked (widgets/footer.py): the most used ones that fit.
         yield Footer(compact=True)
-
-    @property
-    def policy_app(self) -> PolicyApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def table(self) -> PolicyTable:
@@ -185,7 +179,8 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             self._load_page(1)
 
     def _top_bar_from_session(self) -> None:
-        self.query_one(TopBar).from_app()
+        app = self.policy_app
+        self.query_one(TopBar).show_session(app.session, app.username)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -247,7 +242,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         except errors.AuthenticationError:
             # The token is no good for any request: ask now, not at the next page turn.
             self._auth_failed = True
-            self.policy_app.require_sign_in()
+            self.post_message(SignInRequired())
             return
         except Exception:
             return  # a prefetch failure is retried, visibly, when the page is opened
@@ -308,7 +303,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
         self._loading = False
         if isinstance(exc, errors.AuthenticationError):
             self._auth_failed = True
-            self.policy_app.require_sign_in()
+            self.post_message(SignInRequired())
         if quiet and self.table.row_count:
             # Auto-refresh failed: keep what is on screen, say so briefly.
             self.notify(f"Refresh failed: {exc}", severity="warning")
@@ -326,7 +321,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             await app.catalog.load(self.client)
         except errors.AuthenticationError:
             self._auth_failed = True
-            app.require_sign_in()
+            self.post_message(SignInRequired())
             return
         except Exception:
             # Not fatal: rows fall back to component types. Said in the status bar (r retries)
@@ -352,7 +347,7 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
             app.user = await self.client.me()
         except errors.AuthenticationError:
             self._auth_failed = True
-            app.require_sign_in()
+            self.post_message(SignInRequired())
             return
         except Exception:
             return
@@ -679,7 +674,10 @@ class PolicyListScreen(PolicyActionsMixin, FiredViewMixin, Screen[None]):
 
     def _update_pane(self) -> None:
         if self.pane_open:
-            self.query_one("#pane", PolicyDetail).show(self.selected_policy())
+            app = self.policy_app
+            self.query_one("#pane", PolicyDetail).show(
+                self.selected_policy(), catalog=app.catalog, now=app.now(), api_url=app.api_url
+            )
 
     @on(PolicyTable.CursorMoved)
     def _cursor_moved(self) -> None:

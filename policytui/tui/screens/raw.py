@@ -9,22 +9,23 @@ from rich.syntax import Syntax
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from policytui.api import OfferingUsagePolicy, errors
 from policytui.tui.actions import RAW, bindings_for
 from policytui.tui.lifecycle import is_closing, unless_closed
+from policytui.tui.messages import SignInRequired
+from policytui.tui.screens.policy_screen import AppScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
-    from policytui.tui.app import PolicyApp
+    pass
 
 
-class RawScreen(Screen[None]):
+class RawScreen(AppScreen):
     CSS_PATH = [style_path("detail.tcss")]
     AUTO_FOCUS = "#raw"
 
@@ -36,7 +37,7 @@ class RawScreen(Screen[None]):
         self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield TopBar(id="top")
+        yield TopBar(self.policy_app.session, self.policy_app.username, id="top")
         with VerticalScroll(id="raw"):
             yield Static("", id="raw-body")
         yield StateMessage(id="state")
@@ -59,7 +60,7 @@ class RawScreen(Screen[None]):
     @work(exclusive=True, group="raw", exit_on_error=False)
     @unless_closed
     async def _load(self) -> None:
-        app: PolicyApp = self.app  # type: ignore[assignment]
+        app = self.policy_app
         if app.client is None:
             return
         try:
@@ -68,7 +69,7 @@ class RawScreen(Screen[None]):
             if is_closing(self):  # closed while the read was on the wire
                 return
             if isinstance(exc, errors.AuthenticationError):
-                app.require_sign_in()
+                self.post_message(SignInRequired())
             title, hint = describe_error(exc, what="the policy")
             self.query_one(StateMessage).show("error", title, hint)
             return

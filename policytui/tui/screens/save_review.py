@@ -119,9 +119,7 @@ class ReplaceReviewScreen(ModalScreen[bool]):
                 id="confirm-body",
             )
             with VerticalScroll(id="replace-scroll"):
-                yield Static(
-                    changes_table(self._changes, "Now", "New policy"), id="replace-diff"
-                )
+                yield Static(changes_table(self._changes, "Now", "New policy"), id="replace-diff")
                 lost = Text("Lost with the old policy:\n", style="bold")
                 lost.append("\n".join(f"  • {line}" for line in self._losses), style="not bold")
                 yield Static(lost, id="replace-losses", classes="review-heading")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from policytui.api.tls import PLAIN_HTTP
+
+if TYPE_CHECKING:
+    from policytui.auth.session import Session
 
 #: Said when the token is kept in a 0600 file (`--insecure-storage`) instead of a keyring.
 PLAIN_FILE = "token in plain file"
@@ -26,8 +31,12 @@ class TopBar(Static):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, session: Session | None = None, username: str = "", *, id: str | None = None
+    ) -> None:
         super().__init__("", id=id)
+        self._session = session
+        self._username = username
         self.where = ""
         self.demo = False
         self.user = ""
@@ -36,15 +45,12 @@ class TopBar(Static):
         self.warning = ""
 
     def on_mount(self) -> None:
-        self.from_app()
+        self.show_session(self._session, self._username)
 
-    def from_app(self) -> None:
-        """Mode, host, user and warnings from the app's session (works on any screen)."""
+    def show_session(self, session: Session | None, username: str = "") -> None:
+        """Mode, host, user and warnings of the session the screen works in."""
         from urllib.parse import urlsplit
 
-        app = self.app
-        session = getattr(app, "session", None)
-        user = getattr(app, "user", None)
         warnings: list[str] = []
         where = ""
         if session is not None:
@@ -58,12 +64,11 @@ class TopBar(Static):
             # Not instead of the others: each is its own risk, and each is said.
             if session.plaintext_token:
                 warnings.append(PLAIN_FILE)
-        warning = WARNING_SEPARATOR.join(warnings)
         self.update_bar(
             demo=bool(session and session.demo),
             where=where,
-            warning=warning,
-            user=user.username if user else "",
+            warning=WARNING_SEPARATOR.join(warnings),
+            user=username,
         )
 
     def update_bar(self, **fields: object) -> None:

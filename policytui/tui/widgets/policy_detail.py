@@ -184,13 +184,18 @@ class PolicyDetail(VerticalScroll, can_focus=True):
     def compose(self):
         yield self._body
 
-    def show(self, policy: OfferingUsagePolicy | None) -> None:
+    def show(
+        self,
+        policy: OfferingUsagePolicy | None,
+        *,
+        catalog: Catalog,
+        now: datetime,
+        api_url: str | None,
+    ) -> None:
+        """Show ``policy``, named from ``catalog``, its times relative to ``now``, its
+        links on ``api_url``'s host."""
         self.policy = policy
         if policy is None:
             self._body.update(Text("No policy selected.", style="dim"))
             return
-        app = self.app
-        catalog: Catalog = getattr(app, "catalog", Catalog())
-        now = app.now() if hasattr(app, "now") else datetime.now().astimezone()
-        session = getattr(app, "session", None)
-        self._body.update(render_policy(policy, catalog, now, session.url if session else None))
+        self._body.update(render_policy(policy, catalog, now, api_url))
