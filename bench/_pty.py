@@ -101,6 +101,24 @@ class PtyApp:
                     return len(self.output) - before
                 self._changed.wait(min(quiet - since, deadline - now))
 
+    def press(self, keys: bytes, *, quiet: float = 0.3, timeout: float = 20.0) -> int:
+        """Type ``keys`` and count what the app writes in answer: from the send until it
+        has been quiet for ``quiet`` seconds after its first byte. Waiting for that first
+        byte (not merely for quiet) keeps a slow answer on a busy machine from being
+        counted as no answer."""
+        with self._changed:
+            before = len(self.output)
+        self.send(keys)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.output) == before and not self.closed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no answer to {keys!r} in {timeout:g} s")
+                self._changed.wait(left)
+        self.settle(quiet, timeout=timeout)
+        return self.size() - before
+
     def size(self) -> int:
         with self._changed:
             return len(self.output)

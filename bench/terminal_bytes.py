@@ -30,6 +30,8 @@ from _pty import PtyApp
 
 SIZE = (120, 40)
 QUIET = 0.35
+#: The top bar once the user's name is in (``… · staff · Policies``).
+SIGNED_IN_AS_STAFF = rb"\xc2\xb7 staff \xc2\xb7"
 
 
 def measure(
@@ -40,21 +42,23 @@ def measure(
     *,
     quiet: float = QUIET,
     settle: float = 1.0,
+    ready: bytes = ROW_MARKER,
 ):
     """Per (forward, back) key pair: bytes written for each forward press (the back press
-    returns to where it started, so every run starts from the same screen)."""
+    returns to where it started, so every run starts from the same screen).
+
+    ``ready`` is what shows once the app has loaded everything it loads by itself (for
+    policytui the user's name, asked for after the rows are named): bytes still being
+    written for the start-up are not counted as a keypress's."""
     results: list[list[int]] = [[] for _ in keys]
     with PtyApp(argv, env, size=SIZE) as app:
         app.wait_for(ROW_MARKER, timeout=60)
+        app.wait_for(ready, timeout=60)
         app.settle(settle)
         for index, (forward, back) in enumerate(keys):
             for _ in range(runs):
-                before = app.size()
-                app.send(forward)
-                app.settle(quiet)
-                results[index].append(app.size() - before)
-                app.send(back)
-                app.settle(quiet)
+                results[index].append(app.press(forward, quiet=quiet))
+                app.press(back, quiet=quiet)
     return results
 
 
@@ -83,6 +87,7 @@ def main() -> None:
             policytui_env(server, home),
             [(b"j", b"k"), (b"]", b"[")],  # cursor down/up, next/previous page
             runs,
+            ready=SIGNED_IN_AS_STAFF,
             **waits,
         )
     rows = [

@@ -195,7 +195,10 @@ def test_the_helper_ends_with_the_ui(server: DemoServer) -> None:
 def test_the_helper_reads_no_page_while_keys_come() -> None:
     """Keys noted by the UI (shared memory) pause the helper between pages, as the
     in-process scan pauses: the server, the helper and the UI do not all want the CPU
-    while a key is handled. Ten pages at +50 ms: about 0.2 s when nobody types."""
+    while a key is handled. Ten pages at +50 ms: about 0.2 s when nobody types; a key
+    held for 1.5 s lets at most a page a second through (MAX_PAUSE_SECONDS). How long
+    the quiet scan took is not asserted: on a busy machine it may take longer than the
+    typing lasts, which only makes the typing part easier to pass, never flaky."""
     with DemoServer(DemoSettings(policies=3000, latency_ms=50)) as slow:
         result = _run(
             slow,
@@ -226,7 +229,6 @@ def test_the_helper_reads_no_page_while_keys_come() -> None:
             """,
         )
     assert result["quiet_pages"] == result["pages"] == 10
-    assert result["quiet_seconds"] < 1.4
     assert result["pages_while_typing"] <= 3, result
     assert result["done_after"] >= 1.4
 
