@@ -14,6 +14,7 @@ from browse_support import (
 
 from policytui.api.models import OfferingUsagePolicy
 from policytui.demo import OWNER_TOKEN, PLAIN_TOKEN, DemoServer, DemoSettings
+from policytui.tui.list_state import ListMode
 from policytui.tui.messages import PolicySaved
 from policytui.tui.screens.policy_list import PolicyListScreen
 from policytui.tui.widgets.policy_table import PolicyTable
@@ -401,7 +402,7 @@ async def test_leaving_the_fired_view_stops_a_scan_stuck_on_a_slow_server(
         await pilot.press("f")  # back to the pages (cached: no request needed)
         await app.workers.wait_for_complete()
         assert time.monotonic() - started < 5, "the scan thread waited for the server"
-        assert app.screen.mode == "pages"
+        assert app.screen.mode is ListMode.PAGES
         assert len(uuids(app)) == 20
         server.clear_faults()
 

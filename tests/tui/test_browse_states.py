@@ -9,6 +9,7 @@ from policytui.auth.secret import Secret
 from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
 from policytui.tui.actions import LIST, help_for
+from policytui.tui.list_state import ListMode
 from policytui.tui.screens.help import HelpScreen
 from policytui.tui.screens.policy_list import PolicyListScreen
 from policytui.tui.widgets.policy_table import PolicyTable
@@ -125,7 +126,7 @@ async def test_palette_offers_the_fired_view(demo_server) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PolicyListScreen)
-        assert app.screen.mode == "fired"
+        assert app.screen.mode is ListMode.FIRED
         assert "fired of 60" in screen_text(app)
 
 

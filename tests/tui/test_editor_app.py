@@ -27,7 +27,7 @@ def session(url: str, token: str = STAFF_TOKEN) -> Session:
 async def list_ready(app: PolicyApp, pilot) -> PolicyListScreen:
     await wait_for(
         pilot,
-        lambda: isinstance(app.screen, PolicyListScreen) and app.screen.total is not None,
+        lambda: isinstance(app.screen, PolicyListScreen) and app.screen.paging.total is not None,
         what="the policy list",
     )
     return app.screen  # type: ignore[return-value]
@@ -47,7 +47,7 @@ async def test_new_policy_from_the_list_survives_an_expired_session(fresh_demo_s
     app = PolicyApp(session(server.url))
     async with app.run_test(size=SIZE) as pilot:
         listing = await list_ready(app, pilot)
-        total = listing.total
+        total = listing.paging.total
         await pilot.press("n")
         editor = await editor_ready(app, pilot)
         editor.query_one("#offering").value = ACME_HPC
@@ -73,7 +73,7 @@ async def test_new_policy_from_the_list_survives_an_expired_session(fresh_demo_s
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is listing, what="back to the list")
         # The list shows the new row at once, without a reload.
-        assert listing.total == total + 1
+        assert listing.paging.total == total + 1
         created = listing.selected_policy()
         assert created is not None
         assert sorted((c.type, c.limit) for c in created.component_limits_set) == [

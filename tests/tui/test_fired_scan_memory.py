@@ -22,6 +22,7 @@ import weakref
 
 from browse_support import make_app, settle
 
+from policytui.tui.list_state import ListMode
 from policytui.tui.screens.help import HelpScreen
 from policytui.tui.screens.policy_list import PolicyListScreen
 
@@ -40,14 +41,14 @@ async def test_a_screen_open_when_a_fired_scan_ends_is_freed_once_closed(demo_se
         # rescans do): the help screen is alive at the scan's end.
         screen.action_toggle_fired()
         await settle(pilot)
-        assert screen.mode == "fired" and screen.scan_done
+        assert screen.mode is ListMode.FIRED and screen.scan_done
         closed = weakref.ref(help_screen)
         del help_screen
         await pilot.press("escape")  # help closes: nothing refers to it any more
         await settle(pilot)
         await pilot.press("f")  # back to the pages: the scan's rows are let go too
         await settle(pilot)
-        assert app.screen is screen and screen.mode == "pages"
+        assert app.screen is screen and screen.mode is ListMode.PAGES
         gc.collect()
         still_alive = closed() is not None
         frozen = gc.get_freeze_count()

@@ -182,7 +182,7 @@ _WATCH_SCRIPT = textwrap.dedent(
 
     def first_tick_after_a_change(self):
         # The first tick once page 1 is painted comes right after a change elsewhere.
-        if not ticks and self._shown_page_number:
+        if not ticks and self.paging.shown:
             ticks.append(patch_first_policy())
         return tick(self)
 

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from policytui.api import errors
 from policytui.scan_service import HelperGone
+from policytui.tui.list_state import ListMode
 from policytui.tui.messages import SignInRequired
 from policytui.tui.screens.fired_scan import ScanProgress, relay_helper_scan, scan_fired
 from policytui.tui.screens.list_texts import pages_read
@@ -46,15 +47,15 @@ class FiredViewMixin:
     _resume_found: set[str] | None = None
 
     def action_toggle_fired(self: PolicyListScreen) -> None:
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             self.workers.cancel_group(self, "scan")
-            self.mode = "pages"
+            self.mode = ListMode.PAGES
             self.refresh_bindings()  # the page keys work again
             self.table.sort_by(None)
-            self._load_page(self.page_number)
+            self._load_page(self.paging.number)
             return
         self.workers.cancel_group(self, "page")
-        self.mode = "fired"
+        self.mode = ListMode.FIRED
         self.refresh_bindings()  # the page keys are greyed out in the footer
         self._start_scan(quiet=False, mark=False)
 
@@ -77,7 +78,7 @@ class FiredViewMixin:
             self.table.show_placeholder("Scanning every page for fired policies…")
             self._show_table()
         self._update_status()
-        self._scan(self._scan_generation, self.scope_uuid, quiet, mark)
+        self._scan(self._scan_generation, self.paging.scope_uuid, quiet, mark)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan(
@@ -165,7 +166,7 @@ class FiredViewMixin:
 
     def _scan_resumed(self: PolicyListScreen, generation: int, quiet: bool) -> None:
         """The helper stopped mid-scan: the rest is read in this process."""
-        if generation != self._scan_generation or self.mode != "fired":
+        if generation != self._scan_generation or self.mode is not ListMode.FIRED:
             return
         if quiet:
             self._scan_rows = []  # held back, not shown: simply gathered anew
@@ -186,7 +187,7 @@ class FiredViewMixin:
         mark: bool,
         resumed: bool = False,
     ) -> None:
-        if generation != self._scan_generation or self.mode != "fired":
+        if generation != self._scan_generation or self.mode is not ListMode.FIRED:
             return  # a newer scan (or the paged view) took over
         self.scan_pages = progress.pages
         self.scan_page_count = progress.page_count
@@ -194,7 +195,7 @@ class FiredViewMixin:
         self.scan_total = progress.total
         self._note_states(progress.states, mark=mark)
         for row in progress.rows:
-            row.changed = row.uuid in self._changed
+            row.changed = row.uuid in self.fired_states.changed
         app = self.policy_app
         if app.catalog.loaded:  # rows the scan built before it had the catalog get names
             progress.rows = with_names(progress.rows, app.catalog, app.now())
@@ -234,7 +235,7 @@ class FiredViewMixin:
         self._update_status()
 
     def _scan_failed(self: PolicyListScreen, generation: int, exc: Exception, quiet: bool) -> None:
-        if generation != self._scan_generation or self.mode != "fired":
+        if generation != self._scan_generation or self.mode is not ListMode.FIRED:
             return
         self.scan_done = True
         if not quiet:  # says what it read, not a tally that looks final

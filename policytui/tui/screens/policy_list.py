@@ -22,6 +22,7 @@ from policytui.api import errors
 from policytui.prefetch import fitted_page_size
 from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.format import count_noun
+from policytui.tui.list_state import FiredStates, ListMode, Paging
 from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.screens.fired_scan import FiredState
 from policytui.tui.screens.fired_view import FiredViewMixin
@@ -61,20 +62,13 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.scope_uuid: str | None = None
-        self.page_number = 1
-        self.page_size = 20
-        self.total: int | None = None
-        self.page_count: int | None = None
-        #: Another page follows (from the Link header, the count, or a full page when the
-        #: server sends neither).
-        self._more = False
-        self.mode = "pages"
+        #: Which view, which offering, which page: plain objects (tui/list_state.py).
+        self.mode = ListMode.PAGES
+        self.paging = Paging()
+        self.fired_states = FiredStates()
         self.pane_open = False
         self._page: Page[OfferingUsagePolicy] | None = None
         self._cache: dict[tuple[str | None, int, int], Page[OfferingUsagePolicy]] = {}
-        self._seen: dict[str, FiredState] = {}
-        self._changed: set[str] = set()
         self._auth_failed = False
         self._catalog_failed = False
         self._loading = False
@@ -122,7 +116,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
 
     def on_mount(self) -> None:
         app = self.policy_app
-        self.page_size = app.page_size or fitted_page_size(app.size.height)
+        self.paging.size = app.page_size or fitted_page_size(app.size.height)
         self.query_one("#pane").display = False
         self.query_one("#quick-filter").display = False
         self._top_bar_from_session()
@@ -156,11 +150,11 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         first = await source.wait_first_page()
         seeded = (
             isinstance(first, FirstPage)
-            and self.mode == "pages"
-            and self.scope_uuid is None
-            and self.page_number == 1
-            and self._shown_page_number == 0
-            and first.page.page_size == self.page_size
+            and self.mode is ListMode.PAGES
+            and self.paging.scope_uuid is None
+            and self.paging.number == 1
+            and self.paging.shown == 0
+            and first.page.page_size == self.paging.size
         )
         if seeded:
             assert isinstance(first, FirstPage)
@@ -171,10 +165,10 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             await painted.wait()
         await self.policy_app.connect()
         self._load_catalog()
-        if seeded and self._shown_page_number == 1:
+        if seeded and self.paging.shown == 1:
             self._note_fired_states([row.policy for row in self.table.all_rows], mark=False)
             self._prefetch(2)
-        elif self.mode == "pages" and self._shown_page_number == 0 and not self._loading:
+        elif self.mode is ListMode.PAGES and self.paging.shown == 0 and not self._loading:
             # No page from the helper, and no key has loaded one (f, o, ] ...) meanwhile.
             self._load_page(1)
 
@@ -184,28 +178,25 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
 
     # -- loading ------------------------------------------------------------------------
 
-    def _cache_key(self, number: int) -> tuple[str | None, int, int]:
-        return (self.scope_uuid, number, self.page_size)
-
     def _load_page(self, number: int, *, quiet: bool = False, mark: bool = False) -> None:
         """Show page ``number``: from the prefetch cache at once, else via a worker."""
-        self.page_number = max(1, number)
-        cached = None if quiet else self._cache.get(self._cache_key(self.page_number))
+        self.paging.go_to(number)
+        cached = None if quiet else self._cache.get(self.paging.key(self.paging.number))
         if cached is not None:
             self._show_page(cached, mark=False)
-            self._prefetch(self.page_number + 1)
+            self._prefetch(self.paging.number + 1)
             return
         self._loading = True
         if not quiet and (self.table.row_count == 0 or self.state_view.kind == "error"):
             self.state_view.show("loading", "Loading policies…")
             self.table.display = False
         self._update_status()
-        self._fetch_page(self.page_number, quiet, mark or quiet)
+        self._fetch_page(self.paging.number, quiet, mark or quiet)
 
     @work(exclusive=True, group="page", exit_on_error=False)
     async def _fetch_page(self, number: int, quiet: bool, mark: bool) -> None:
-        size = self.page_size
-        scope = self.scope_uuid
+        size = self.paging.size
+        scope = self.paging.scope_uuid
         try:
             page = await self.client.policies.list(page=number, page_size=size, scope_uuid=scope)
         except errors.NotFound:
@@ -218,7 +209,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
                     return
                 last = max(1, math.ceil(count / size))
                 if last < number:
-                    self.page_number = last
+                    self.paging.go_to(last)
                     self._fetch_page(last, quiet, mark)
                     return
             self._show_error(errors.NotFound("The server says this page does not exist."))
@@ -226,7 +217,11 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         except Exception as exc:
             self._show_error(exc, quiet=quiet)
             return
-        if self.mode != "pages" or scope != self.scope_uuid or size != self.page_size:
+        if (
+            self.mode is not ListMode.PAGES
+            or scope != self.paging.scope_uuid
+            or size != self.paging.size
+        ):
             return
         self._cache[(scope, number, size)] = page
         self._show_page(page, mark=mark)
@@ -236,7 +231,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
 
     @work(exclusive=True, group="prefetch", exit_on_error=False)
     async def _prefetch_worker(self, number: int) -> None:
-        key = self._cache_key(number)
+        key = self.paging.key(number)
         try:
             page = await self.client.policies.list(page=number, page_size=key[2], scope_uuid=key[0])
         except errors.AuthenticationError:
@@ -249,9 +244,11 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         self._cache[key] = page
 
     def _prefetch(self, number: int) -> None:
-        if (self.page_count is not None and number > self.page_count) or not self._more:
+        if (
+            self.paging.page_count is not None and number > self.paging.page_count
+        ) or not self.paging.more:
             return
-        if self._cache_key(number) in self._cache:
+        if self.paging.key(number) in self._cache:
             return
         self._prefetch_worker(number)
 
@@ -265,15 +262,15 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         self._loading = False
         self._auth_failed = False
         self._page = page
-        self.total = page.total
-        # Without a count or a rel="last" link the number of pages is unknown (None).
-        self.page_count = (
-            page.page_count if (page.total is not None or "last" in page.links) else None
-        )
-        self._more = page.has_next or (self.page_count is None and len(rows) >= self.page_size)
         after, self._cursor_after_load = self._cursor_after_load, ""
-        turned = self._shown_page_number != page.page
-        self._shown_page_number = page.page
+        turned = self.paging.page_shown(
+            page.page,
+            page.total,
+            # Without a count or a rel="last" link the number of pages is unknown (None).
+            page.page_count if (page.total is not None or "last" in page.links) else None,
+            page.has_next,
+            len(rows),
+        )
         fallback = -1 if after == "last" else (0 if turned else None)
         self.table.set_rows(rows, fallback_index=fallback)
         if rows:
@@ -295,7 +292,9 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     def _show_empty(self) -> None:
         self._first_page_settled.set()
         self.table.display = False
-        title, hint = empty_state(self.mode == "fired", self._offering_label(), self.scan_total)
+        title, hint = empty_state(
+            self.mode is ListMode.FIRED, self._offering_label(), self.scan_total
+        )
         self.state_view.show("empty", title, hint)
 
     def _show_error(self, exc: BaseException, *, quiet: bool = False) -> None:
@@ -357,26 +356,17 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         app = self.policy_app
         catalog = app.catalog if app.catalog.loaded else None
         now = app.now()
-        return [build_row(p, catalog, now, changed=p.uuid in self._changed) for p in policies]
+        return [
+            build_row(p, catalog, now, changed=p.uuid in self.fired_states.changed)
+            for p in policies
+        ]
 
     def _note_fired_states(self, policies: list[OfferingUsagePolicy], *, mark: bool) -> None:
         self._note_states({p.uuid: (p.has_fired, p.fired_datetime) for p in policies}, mark=mark)
 
     def _note_states(self, states: dict[str, FiredState], *, mark: bool) -> None:
         """Remember each policy's fired state; on a refresh, mark the ones that changed."""
-        if not mark:
-            # One C-level update: a fired-scan report carries the states of tens of
-            # thousands of policies, and this runs on the UI thread.
-            self._seen.update(states)
-            return
-        fresh = 0
-        seen = self._seen
-        for uuid, state in states.items():
-            before = seen.get(uuid)
-            if mark and before is not None and before != state and uuid not in self._changed:
-                fresh += 1
-                self._changed.add(uuid)
-            seen[uuid] = state
+        fresh = self.fired_states.note(states, mark=mark)
         if fresh:
             self.notify(
                 f"{count_noun(fresh, 'policy', 'policies')} changed fired state (marked ◆).",
@@ -386,20 +376,20 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     # -- status -------------------------------------------------------------------------
 
     def _offering_label(self) -> str:
-        if not self.scope_uuid:
+        if not self.paging.scope_uuid:
             return ""
-        offering = self.policy_app.catalog.offering(self.scope_uuid)
+        offering = self.policy_app.catalog.offering(self.paging.scope_uuid)
         if offering:
             return offering.name
         for row in self.table.all_rows:
-            if row.policy.scope_uuid == self.scope_uuid:
+            if row.policy.scope_uuid == self.paging.scope_uuid:
                 return row.offering
-        return self.scope_uuid[:8]
+        return self.paging.scope_uuid[:8]
 
     def _update_status(self) -> None:
         top = self.query_one(TopBar)
         offering = self._offering_label()
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             stopped = self.scan_done and not self.scan_complete and self.scan_page_count
             read = (self.scan_pages, self.scan_page_count) if stopped else None
             headline = fired_headline(
@@ -418,23 +408,26 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             top.update_bar(view="Policies", detail=offering)
             if self.state_view.kind == "error":
                 left = "not loaded · r retries"
-            elif self.total is None and self._page is None:
+            elif self.paging.total is None and self._page is None:
                 left = "loading…"
             else:
                 left = page_position(
-                    self.page_number, self.page_count, self.total, loading=self._loading
+                    self.paging.number,
+                    self.paging.page_count,
+                    self.paging.total,
+                    loading=self._loading,
                 )
         right: list[str] = []
         table = self.table
         if table.filter_text:
             right.append(f"/{table.filter_text}: {table.row_count} of {len(table.all_rows)}")
-        if table.sort_column and not (self.mode == "fired" and table.sort_column == "fired"):
+        if table.sort_column and not (self.mode is ListMode.FIRED and table.sort_column == "fired"):
             arrow = "▼" if table.sort_reverse else "▲"
             right.append(f"sort {COLUMN_TITLES[table.sort_column].lower()} {arrow}")
         if self.watch_seconds and self._watch_timer is not None and self._watching:
             right.append(f"watch {self.watch_seconds:g} s")
-        if self._changed:
-            right.append(f"◆ {len(self._changed)} changed")
+        if self.fired_states.changed:
+            right.append(f"◆ {len(self.fired_states.changed)} changed")
         if self._catalog_failed:
             # Rows show component types and group counts instead of names; r asks again
             # (said once: the left part says it already when the list failed too).
@@ -453,13 +446,13 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Page keys are greyed out in the fired view, which holds every fired policy.
         if action in ("next_page", "prev_page", "first_page", "last_page"):
-            return self.mode == "pages" or None
+            return self.mode is ListMode.PAGES or None
         return True
 
     # -- paging -------------------------------------------------------------------------
 
     def _pages_only(self) -> bool:
-        if self.mode != "pages":
+        if self.mode is not ListMode.PAGES:
             self.notify("The fired view holds every fired policy: no pages (f to leave).")
             return False
         return True
@@ -467,63 +460,62 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     def action_next_page(self) -> None:
         if not self._pages_only():
             return
-        if not self._more:
+        if not self.paging.more:
             self.notify("This is the last page.", timeout=2)
             return
-        self._load_page(self.page_number + 1)
+        self._load_page(self.paging.number + 1)
 
     def action_prev_page(self) -> None:
         if not self._pages_only():
             return
-        if self.page_number <= 1:
+        if self.paging.number <= 1:
             self.notify("This is the first page.", timeout=2)
             return
-        self._load_page(self.page_number - 1)
+        self._load_page(self.paging.number - 1)
 
     def action_first_page(self) -> None:
-        if self._pages_only() and self.page_number != 1:
+        if self._pages_only() and self.paging.number != 1:
             self._load_page(1)
 
     def action_last_page(self) -> None:
-        if self._pages_only() and self.page_count and self.page_number != self.page_count:
-            self._load_page(self.page_count)
+        if (
+            self._pages_only()
+            and self.paging.page_count
+            and self.paging.number != self.paging.page_count
+        ):
+            self._load_page(self.paging.page_count)
 
     @on(PolicyTable.EdgeReached)
     def _turn_page(self, event: PolicyTable.EdgeReached) -> None:
-        if self.mode != "pages":
+        if self.mode is not ListMode.PAGES:
             return
-        if event.forward and self._more:
+        if event.forward and self.paging.more:
             self._cursor_after_load = "first"
             self.action_next_page()
-        elif not event.forward and self.page_number > 1:
+        elif not event.forward and self.paging.number > 1:
             self._cursor_after_load = "last"
             self.action_prev_page()
 
     _cursor_after_load = ""
-    _shown_page_number = 0
 
     def _fit_page_size(self) -> None:
         """Fit the page to the screen (unless --page-size), keeping the first policy on
         view on the new page: after a resize settles, and on every refresh."""
         if self.policy_app.page_size:
             return
-        fitted = fitted_page_size(self.app.size.height)
-        if fitted != self.page_size:
-            first_index = (self.page_number - 1) * self.page_size
-            self.page_size = fitted
-            self.page_number = first_index // fitted + 1
+        self.paging.refit(fitted_page_size(self.app.size.height))
 
     def action_refresh(self) -> None:
         """A fresh look: drop cached pages and old marks, mark what changed since."""
         self._cache.clear()
-        self._changed.clear()
+        self.fired_states.changed.clear()
         self._fit_page_size()
         if not self.policy_app.catalog.loaded or self._auth_failed or self._catalog_failed:
             self._load_catalog()
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             self._start_scan(quiet=False, mark=True)
         else:
-            self._load_page(self.page_number, mark=True)
+            self._load_page(self.paging.number, mark=True)
 
     # -- filters and sorting ------------------------------------------------------------
 
@@ -531,34 +523,31 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         from policytui.tui.screens.offering_picker import OfferingPicker
 
         self.app.push_screen(
-            OfferingPicker(current=self.scope_uuid), callback=self._offering_picked
+            OfferingPicker(current=self.paging.scope_uuid), callback=self._offering_picked
         )
 
     def _offering_picked(self, uuid: str | None) -> None:
-        if uuid is None or uuid == self.scope_uuid:
+        if uuid is None or uuid == self.paging.scope_uuid:
             return
         self._set_scope(uuid)
 
     def action_clear_offering(self) -> None:
-        if self.scope_uuid is None:
+        if self.paging.scope_uuid is None:
             self.notify("No offering filter to clear.", timeout=2)
             return
         self._set_scope(None)
 
     def _set_scope(self, uuid: str | None) -> None:
-        self.scope_uuid = uuid
-        self.page_number = 1
-        self.total = None
-        self.page_count = None
+        self.paging.scope_set(uuid)
         self._page = None
         self.table.set_rows([])
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             self._start_scan(quiet=False, mark=False)
         else:
             self._load_page(1)
 
     def current_offering_uuid(self) -> str | None:
-        return self.scope_uuid
+        return self.paging.scope_uuid
 
     def action_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
@@ -595,7 +584,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             self.action_clear_quick_filter()
         elif self.pane_open:
             self._close_pane()
-        elif self.mode == "fired":
+        elif self.mode is ListMode.FIRED:
             self.action_toggle_fired()
 
     def action_sort_next(self) -> None:
@@ -609,7 +598,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         self.table.sort_by(following)
 
     def action_sort_reverse(self) -> None:
-        column = self.table.sort_column or ("fired" if self.mode == "fired" else "created")
+        column = self.table.sort_column or ("fired" if self.mode is ListMode.FIRED else "created")
         self.table.sort_by(column, reverse=not self.table.sort_reverse)
 
     @on(PolicyTable.SortChanged)
@@ -632,12 +621,12 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     def _watch_tick(self) -> None:
         if self._loading:
             return
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             if self.scan_done:
                 self._start_scan(quiet=True, mark=True)
         else:
             self._cache.clear()
-            self._load_page(self.page_number, quiet=True)
+            self._load_page(self.paging.number, quiet=True)
 
     # -- the detail ---------------------------------------------------------------------
 
@@ -693,15 +682,15 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     def _refit_after_resize(self) -> None:
         """A page that fits the new height, with the first policy that was on view."""
         self._refit_timer = None
-        if self.mode != "pages" or self._shown_page_number == 0:
+        if self.mode is not ListMode.PAGES or self.paging.shown == 0:
             return
         if self._loading:  # a page is on its way: fit once it is shown
             self._refit_timer = self.set_timer(REFIT_AFTER_RESIZE, self._refit_after_resize)
             return
-        before = (self.page_size, self.page_number)
+        before = (self.paging.size, self.paging.number)
         self._fit_page_size()
-        if (self.page_size, self.page_number) != before:
-            self._load_page(self.page_number)
+        if (self.paging.size, self.paging.number) != before:
+            self._load_page(self.paging.number)
 
     # -- results from elsewhere ---------------------------------------------------------
 
@@ -714,16 +703,16 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         was would hide the one pushed onto the next page.
         """
         self._cache.clear()
-        self._seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
+        self.fired_states.seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
         row = self._rows([policy])[0]
-        in_scope = self.scope_uuid in (None, policy.scope_uuid)
+        in_scope = self.paging.scope_uuid in (None, policy.scope_uuid)
         held = self.table.replace_row(row)
         if held and not in_scope:  # moved to another offering (staff may, by PUT)
             self.table.remove_uuid(policy.uuid)
             self._count_changed(-1)
         elif created and in_scope:
             self._count_changed(+1)
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             if held and in_scope and not policy.has_fired:
                 self.table.remove_uuid(policy.uuid)
                 self.scan_fired = max(0, self.scan_fired - 1)
@@ -733,8 +722,8 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             if self.table.row_count:
                 self._show_table()
         else:
-            if not held and created and in_scope and self.page_number == 1:
-                rows = [row, *self.table.all_rows][: self.page_size]
+            if not held and created and in_scope and self.paging.number == 1:
+                rows = [row, *self.table.all_rows][: self.paging.size]
                 self.table.set_rows(rows, keep_uuid=policy.uuid)
                 self._show_table()
             if created or (held and not in_scope):
@@ -746,12 +735,11 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         """A policy was deleted: drop its row, count one fewer, and in the paged view read
         the page again (the next page's first policy moves up onto this one)."""
         self._cache.clear()
-        self._changed.discard(uuid)
-        fired = self._seen.pop(uuid, (False, None))[0]
+        fired = self.fired_states.forget(uuid)
         removed = self.table.remove_uuid(uuid)
         if removed:
             self._count_changed(-1)
-        if self.mode == "fired":
+        if self.mode is ListMode.FIRED:
             if removed and fired:
                 self.scan_fired = max(0, self.scan_fired - 1)
             if not self.table.row_count:
@@ -763,16 +751,13 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
 
     def _count_changed(self, delta: int) -> None:
         """One policy more or fewer on the server: the count and the number of pages."""
-        if self.total is not None:
-            self.total = max(0, self.total + delta)
-            self.page_count = max(1, math.ceil(self.total / self.page_size))
-            self._more = self.page_number < self.page_count
+        self.paging.count_changed(delta)
         if self.scan_total is not None:
             self.scan_total = max(0, self.scan_total + delta)
 
     def _reread_page(self) -> None:
         """The page on screen again from the server, the cursor kept on its policy."""
-        self._load_page(self.page_number, quiet=True)
+        self._load_page(self.paging.number, quiet=True)
 
     @on(SessionChanged)
     def _session_changed(self) -> None:

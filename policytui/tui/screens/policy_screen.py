@@ -1,4 +1,4 @@
-"""The bases of the full screens, and of those that show policies (the list, the detail).
+"""The base of the screens that show policies (the list and the detail).
 
 It gives them the same keys for one policy (open raw, copy, edit, duplicate, delete), so
 the keys mean the same thing on both, and typed access to the app that hosts them.
@@ -8,21 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.screen import Screen
-
 from policytui.tui import editing
+from policytui.tui.screens.app_screen import AppScreen
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
-    from policytui.tui.app import PolicyApp
-
-
-class AppScreen(Screen[None]):
-    """A full screen of policytui, with typed access to the app that hosts it."""
-
-    @property
-    def policy_app(self) -> PolicyApp:
-        return self.app  # type: ignore[return-value]
 
 
 class PolicyScreen(AppScreen):

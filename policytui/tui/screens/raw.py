@@ -15,7 +15,7 @@ from policytui.api import OfferingUsagePolicy, errors
 from policytui.tui.actions import RAW, bindings_for
 from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.messages import SignInRequired
-from policytui.tui.screens.policy_screen import AppScreen
+from policytui.tui.screens.app_screen import AppScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
