@@ -12,6 +12,7 @@ from starlette.routing import Match, Route
 from policytui.demo import views_catalog as catalog
 from policytui.demo import views_control as control
 from policytui.demo import views_policies as policies
+from policytui.demo import views_usage as usage
 from policytui.demo.faults import FaultMiddleware
 from policytui.demo.responses import detail
 from policytui.demo.settings import DemoSettings
@@ -47,12 +48,19 @@ def _routes() -> list[Route]:
     p = "/api/marketplace-offering-usage-policies"
     o = "/api/marketplace-provider-offerings"
     g = "/api/organization-groups"
+    u = "/api/marketplace-component-usages"
     return [
         Route(f"{p}/", policies.policy_list, methods=["GET", "POST"]),
         Route(f"{p}/actions/", policies.policy_actions, methods=["GET"]),
         Route(f"{p}/{{uuid}}/", policies.policy_detail, methods=["GET", "PUT", "PATCH", "DELETE"]),
         Route(f"{o}/", catalog.offering_list, methods=["GET"]),
         Route(f"{o}/{{uuid}}/", catalog.offering_detail, methods=["GET"]),
+        Route(f"{o}/{{uuid}}/customers/", usage.offering_customers, methods=["GET"]),
+        Route(f"{o}/{{uuid}}/component_stats/", usage.component_stats, methods=["GET"]),
+        Route(f"{u}/", usage.component_usages, methods=["GET"]),
+        Route(f"{u}/set_usage/", usage.set_usage, methods=["POST"]),
+        Route("/api/marketplace-stats/component_usages/", usage.stats_component_usages,
+              methods=["GET"]),
         Route(f"{g}/", catalog.group_list, methods=["GET"]),
         Route(f"{g}/{{uuid}}/", catalog.group_detail, methods=["GET"]),
         Route("/api/users/me/", catalog.users_me, methods=["GET"]),

@@ -12,6 +12,7 @@ from datetime import timedelta
 from policytui.demo.catalog import GROUPS, OFFERINGS, current_usage
 from policytui.demo.settings import DemoSettings
 from policytui.demo.timefmt import iso
+from policytui.demo.usage_sample import SampleDigest
 from policytui.demo.users import USERS
 
 _YEAR_US = 365 * 24 * 3600 * 1_000_000
@@ -53,8 +54,11 @@ def _json_list(items: list[str]) -> str:
     return "[" + ",".join(f'"{x}"' for x in items) + "]"
 
 
-def generate(settings: DemoSettings) -> Iterator[tuple[object, ...]]:
-    """Yield `settings.policies` rows for executemany, newest first.
+def generate(
+    settings: DemoSettings, digest: SampleDigest | None = None
+) -> Iterator[tuple[object, ...]]:
+    """Yield `settings.policies` rows for executemany, newest first; each is also told to
+    ``digest`` (what the sample usage must agree with), when given.
 
     Every draw goes through rng.random() (or getrandbits): Random.sample/choices/randint
     cost several times more, and 100_000 rows must build in a couple of seconds.
@@ -101,6 +105,7 @@ def generate(settings: DemoSettings) -> Iterator[tuple[object, ...]]:
         types = picks[int(rand() * len(picks))]
         fired = rand() < 0.15
         limits: list[str] = []
+        pairs: list[tuple[str, int]] = []
         for i, ctype in enumerate(types):
             used = usage[(offering.uuid, ctype, period)]
             if fired and i == 0:
@@ -108,6 +113,7 @@ def generate(settings: DemoSettings) -> Iterator[tuple[object, ...]]:
             else:
                 limit = _round10(used * (1.1 + 1.9 * rand()))
             limits.append(f'["{ctype}",{limit}]')
+            pairs.append((ctype, limit))
         fired_dt = None
         if fired:
             window = max(min(_MONTH_US, offset), 1)
@@ -121,8 +127,12 @@ def generate(settings: DemoSettings) -> Iterator[tuple[object, ...]]:
             username, full_name = owner.username, owner.full_name
         else:
             username, full_name = staff.username, staff.full_name
+        uuid = f"{rng.getrandbits(128):032x}"
+        if digest is not None:
+            digest.add(uuid, offering.uuid, actions, bool(apply_to_all), groups, pairs, period,
+                       fired)
         yield (
-            f"{rng.getrandbits(128):032x}",
+            uuid,
             offering.uuid,
             actions,
             options,

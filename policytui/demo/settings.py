@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 # The sample data is laid out relative to this fixed instant so that snapshots and
@@ -109,3 +109,6 @@ class DemoSettings:
     faults: list[Fault] = field(default_factory=list)
     now: datetime = DEMO_NOW
     db_path: str | None = None
+    #: The server's "today" (its date.today()): the month that usage windows end with and
+    #: the sample usage's 14 months end with. None: the wall clock's date, as on a server.
+    today: date | None = None

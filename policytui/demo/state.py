@@ -5,11 +5,14 @@ from __future__ import annotations
 import random
 import threading
 import time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from policytui.demo import sample
 from policytui.demo.settings import DemoSettings, Fault
 from policytui.demo.store import Store
+from policytui.demo.usage_sample import SampleDigest, plan_usage
+from policytui.demo.usage_store import UsageStore
 
 DEFAULT_ACTIONS = (
     "block_creation_of_new_resources",
@@ -23,14 +26,25 @@ class DemoState:
     def __init__(self, settings: DemoSettings) -> None:
         self.settings = settings
         self.store = Store(settings.db_path)
+        digest: SampleDigest | None = None
         # A file database that already holds policies is served as it is.
         if self.store.is_empty():
-            self.store.insert_many(sample.generate(settings))
+            digest = SampleDigest()
+            self.store.insert_many(sample.generate(settings, digest))
         self.store.create_indexes()
+        # Usage is made afresh on every start (in memory), consistent with the sample
+        # policies when they were made here; against a kept database, without cases.
+        self.usage = UsageStore()
+        amounts, self.usage_cases = plan_usage(settings.seed, digest)
+        self.usage.load(amounts.items(), self.today())
         self._lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
         # Its own Random, so injected errors do not disturb the sample data's sequence.
         self._error_rng = random.Random(settings.seed ^ 0x5EED)
+
+    def today(self) -> date:
+        """The server's date.today(): fixed by the settings, else the wall clock (UTC)."""
+        return self.settings.today or datetime.now(UTC).date()
 
     @property
     def quirks(self) -> bool:

@@ -151,6 +151,17 @@ class Store:
             rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
         return [tuple(r) for r in rows]
 
+    def notifying_policies_of(self, scope_uuid: str, group_uuid: str) -> list[Policy]:
+        """The policies a usage report of a customer in ``group_uuid`` re-evaluates: the
+        offering's policies of that group with an immediate (``notify_*``) action."""
+        sql = (
+            "SELECT * FROM policies WHERE scope_uuid = ? AND groups LIKE ? AND actions LIKE ?"
+            " ORDER BY created DESC, seq DESC"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, (scope_uuid, f'%"{group_uuid}"%', "%notify_%"))
+            return [Policy.from_row(r) for r in rows.fetchall()]
+
     def get(self, uuid: str) -> Policy | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM policies WHERE uuid = ?", (uuid,)).fetchone()

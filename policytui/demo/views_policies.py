@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from policytui.demo.auth import AuthFailed, require_user
 from policytui.demo.catalog import OFFERINGS_BY_UUID, visible_offerings
-from policytui.demo.evaluation import evaluate
+from policytui.demo.evaluation import evaluate_on_save
 from policytui.demo.pagination import InvalidPage, make_page, page_headers
 from policytui.demo.responses import (
     DETAIL_ALLOW,
@@ -150,7 +150,7 @@ async def _create(request: Request, state: DemoState, user: DemoUser) -> Respons
         created_by_full_name=user.full_name,
     )
     _apply(policy, cleaned, state.quirks)
-    evaluate(policy, state.settings.seed)
+    evaluate_on_save(policy, state.usage, state.today(), quirks=state.quirks)
     state.store.insert(policy)
     base = base_url(request)
     return json_response(
@@ -177,7 +177,7 @@ async def _update(
     if errors:
         return json_response(errors, 400, allow=DETAIL_ALLOW)
     _apply(policy, cleaned, state.quirks)
-    evaluate(policy, state.settings.seed)
+    evaluate_on_save(policy, state.usage, state.today(), quirks=state.quirks)
     state.store.replace(policy)
     return json_response(
         render_policy(policy, base_url(request), quirks=state.quirks), allow=DETAIL_ALLOW
