@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from policytui.api.models import (
         ComponentLimit,
         ComponentLimitIn,
+        ComponentUsage,
         Offering,
         OfferingComponent,
+        OfferingCustomer,
         OfferingUsagePolicy,
         OrganizationGroup,
         Period,
@@ -30,12 +32,16 @@ if TYPE_CHECKING:
     from policytui.api.pagination import Page
     from policytui.api.parsing import parse_list, parse_model, parse_policy
     from policytui.api.urls import normalize_base_url
+    from policytui.api.usage import OfferingUsage, UsageReader, requests_for
 
 #: Each public name and the module that defines it.
 _HOMES = {
     "errors": "policytui.api.errors",
     "WaldurClient": "policytui.api.client",
     "normalize_base_url": "policytui.api.urls",
+    "OfferingUsage": "policytui.api.usage",
+    "UsageReader": "policytui.api.usage",
+    "requests_for": "policytui.api.usage",
     "Page": "policytui.api.pagination",
     "ACTION_DESCRIPTIONS": "policytui.api.actions",
     "action_label": "policytui.api.actions",
@@ -46,8 +52,10 @@ _HOMES = {
         (
             "ComponentLimit",
             "ComponentLimitIn",
+            "ComponentUsage",
             "Offering",
             "OfferingComponent",
+            "OfferingCustomer",
             "OfferingUsagePolicy",
             "OrganizationGroup",
             "Period",

@@ -8,7 +8,8 @@ sent back and a PATCH carries only the fields the caller set.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from typing import Any
 
@@ -29,6 +30,8 @@ from policytui.api.actions import action_label as action_label
 from policytui.api.actions import canonical_actions
 
 INT32_MAX = 2_147_483_647
+#: ``date`` under another name: ComponentUsage has a field called ``date``.
+_Date = date
 
 
 class Period(IntEnum):
@@ -41,6 +44,13 @@ class Period(IntEnum):
     def label(self) -> str:
         return _PERIOD_LABELS[self]
 
+    @property
+    def months(self) -> int | None:
+        """Billing months the server sums, the current one included; None: every month."""
+        return _PERIOD_MONTHS[self]
+
+
+_PERIOD_MONTHS = {Period.TOTAL: None, Period.MONTH_1: 1, Period.MONTH_3: 3, Period.MONTH_12: 12}
 
 #: Said by the app, not taken from the server's ``period_name`` ("3 month").
 _PERIOD_LABELS = {
@@ -265,6 +275,66 @@ class User(_Read):
     @classmethod
     def _none_list(cls, v: Any) -> Any:
         return [] if v is None else v
+
+
+class ComponentUsage(_Read):
+    """One usage row (``/api/marketplace-component-usages/``): one component of one
+    resource in one billing month."""
+
+    model_config = ConfigDict(defer_build=True)
+    uuid: str = ""
+    type: str
+    name: str | None = None
+    measured_unit: str | None = None
+    #: A decimal string on the 2024 server (``"400.00"``), a number on others: both read.
+    usage: Decimal
+    date: datetime | None = None
+    billing_period: _Date
+    resource_uuid: str | None = None
+    resource_name: str | None = None
+    offering_uuid: str | None = None
+    offering_name: str | None = None
+    project_uuid: str | None = None
+    customer_uuid: str | None = None
+    customer_name: str | None = None
+
+    @field_validator("usage", mode="before")
+    @classmethod
+    def _decimal(cls, v: Any) -> Any:
+        # Through str: a JSON float 0.1 is read as 0.1, not 0.1000000000000000055...
+        if isinstance(v, bool) or v is None:
+            raise ValueError("usage must be a number")
+        if isinstance(v, int | float | str):
+            try:
+                value = Decimal(str(v).strip())
+            except InvalidOperation:
+                raise ValueError("usage must be a number") from None
+            if not value.is_finite():
+                raise ValueError("usage must be a finite number")
+            return value
+        return v
+
+    @field_validator("billing_period", mode="before")
+    @classmethod
+    def _month(cls, v: Any) -> Any:
+        # ``YYYY-MM-01``; a server that sends a timestamp still names the month.
+        return v[:10] if isinstance(v, str) else v
+
+
+class OfferingCustomer(_Read):
+    """A customer with resources on an offering, with its organization group
+    (``/api/marketplace-provider-offerings/{uuid}/customers/``, provider owners and staff)."""
+
+    model_config = ConfigDict(defer_build=True)
+    uuid: str
+    name: str = ""
+    organization_group_uuid: str | None = None
+    organization_group_name: str | None = None
+
+    @field_validator("organization_group_uuid", mode="before")
+    @classmethod
+    def _blank(cls, v: Any) -> Any:
+        return None if v == "" else v
 
 
 # --- request models --------------------------------------------------------------

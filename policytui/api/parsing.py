@@ -25,6 +25,8 @@ _NOUNS = {
     "OfferingComponent": "offering component",
     "OrganizationGroup": "organization group",
     "User": "user",
+    "ComponentUsage": "usage row",
+    "OfferingCustomer": "offering customer",
 }
 
 

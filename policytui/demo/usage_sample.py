@@ -195,8 +195,9 @@ def _push(
     return True
 
 
-def plan_usage(seed: int, digest: SampleDigest | None) -> tuple[dict[tuple[str, str, int], int],
-                                                                  dict[str, list[str]]]:
+def plan_usage(
+    seed: int, digest: SampleDigest | None
+) -> tuple[dict[tuple[str, str, int], int], dict[str, list[str]]]:
     """Amounts per (resource uuid, type, months back) and the uuids chosen per case."""
     plan = _Plan(seed)
     chosen: dict[str, list[str]] = {"near": [], "block_only_over": [], "second_limit_over": []}
@@ -214,8 +215,9 @@ def plan_usage(seed: int, digest: SampleDigest | None) -> tuple[dict[tuple[str, 
             if _push(plan, caps, star, ctype, limit, least, most):
                 chosen["near"].append(star.uuid)
                 # From now on its sum must stay under the limit, whatever its actions.
-                _cap(caps, star.offering, ctype, star.members, star.period,
-                     math.floor(0.99 * limit))
+                _cap(
+                    caps, star.offering, ctype, star.members, star.period, math.floor(0.99 * limit)
+                )
                 break
     for name, stars, index, target in (
         ("block_only_over", digest.block_only, 0, 1.2),

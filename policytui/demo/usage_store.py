@@ -99,8 +99,13 @@ class UsageStore:
 
     @staticmethod
     def _row(
-        resource: Resource, ctype: str, first: date, amount: Decimal | int,
-        reported: datetime, description: str, modified_by: int | None,
+        resource: Resource,
+        ctype: str,
+        first: date,
+        amount: Decimal | int,
+        reported: datetime,
+        description: str,
+        modified_by: int | None,
     ) -> tuple[object, ...]:
         period = first.isoformat()
         return (
@@ -173,8 +178,7 @@ class UsageStore:
         """(type, billing period, usage summed over every customer) of one offering."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT type, billing_period, usage FROM component_usages"
-                " WHERE offering_uuid = ?",
+                "SELECT type, billing_period, usage FROM component_usages WHERE offering_uuid = ?",
                 (offering_uuid,),
             ).fetchall()
         totals: dict[tuple[str, str], Decimal] = {}

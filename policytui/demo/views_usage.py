@@ -148,8 +148,10 @@ async def component_usages(request: Request) -> Response:
     except InvalidPage:
         return detail("Invalid page.", 404, allow=LIST_ALLOW)
     fields = request.query_params.getlist("field")
-    body = [_select(render_usage(r), fields)
-            for r in state.usage.page(where, args, page.offset, page.size)]
+    body = [
+        _select(render_usage(r), fields)
+        for r in state.usage.page(where, args, page.offset, page.size)
+    ]
     return json_response(body, headers=page_headers(str(request.url), page), allow=LIST_ALLOW)
 
 
@@ -295,15 +297,17 @@ async def component_stats(request: Request) -> Response:
             continue
         component = next(c for c in offering.components if c.type == ctype)
         last_day = _last_day(first)
-        items.append({
-            "period": period[:7],
-            "date": f"{last_day.isoformat()}T00:00:00+00:00",
-            "usage": float(total),
-            "description": "",
-            "measured_unit": component.measured_unit,
-            "type": ctype,
-            "name": component.name,
-        })
+        items.append(
+            {
+                "period": period[:7],
+                "date": f"{last_day.isoformat()}T00:00:00+00:00",
+                "usage": float(total),
+                "description": "",
+                "measured_unit": component.measured_unit,
+                "type": ctype,
+                "name": component.name,
+            }
+        )
     order = {c.type: i for i, c in enumerate(offering.components)}
     items.sort(key=lambda i: (order[i["type"]], i["period"]))
     try:
@@ -331,15 +335,16 @@ async def stats_component_usages(request: Request) -> Response:
     this_month = month_start(state.today()).isoformat()
     body = []
     for offering in sorted(OFFERINGS, key=lambda o: o.uuid):
-        totals = {t: v for t, p, v in state.usage.monthly_totals(offering.uuid)
-                  if p == this_month}
+        totals = {t: v for t, p, v in state.usage.monthly_totals(offering.uuid) if p == this_month}
         for ctype in sorted(totals):
-            body.append({
-                "usage": amount_text(totals[ctype]),
-                "offering_uuid": offering.uuid,
-                "component_type": ctype,
-                "offering_country": "",
-                "organization_group_name": "",
-                "organization_group_uuid": "",
-            })
+            body.append(
+                {
+                    "usage": amount_text(totals[ctype]),
+                    "offering_uuid": offering.uuid,
+                    "component_type": ctype,
+                    "offering_country": "",
+                    "organization_group_name": "",
+                    "organization_group_uuid": "",
+                }
+            )
     return json_response(body, allow=READ_ALLOW)
