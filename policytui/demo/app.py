@@ -59,8 +59,11 @@ def _routes() -> list[Route]:
         Route(f"{o}/{{uuid}}/component_stats/", usage.component_stats, methods=["GET"]),
         Route(f"{u}/", usage.component_usages, methods=["GET"]),
         Route(f"{u}/set_usage/", usage.set_usage, methods=["POST"]),
-        Route("/api/marketplace-stats/component_usages/", usage.stats_component_usages,
-              methods=["GET"]),
+        Route(
+            "/api/marketplace-stats/component_usages/",
+            usage.stats_component_usages,
+            methods=["GET"],
+        ),
         Route(f"{g}/", catalog.group_list, methods=["GET"]),
         Route(f"{g}/{{uuid}}/", catalog.group_detail, methods=["GET"]),
         Route("/api/users/me/", catalog.users_me, methods=["GET"]),

@@ -129,8 +129,9 @@ def generate(
             username, full_name = staff.username, staff.full_name
         uuid = f"{rng.getrandbits(128):032x}"
         if digest is not None:
-            digest.add(uuid, offering.uuid, actions, bool(apply_to_all), groups, pairs, period,
-                       fired)
+            digest.add(
+                uuid, offering.uuid, actions, bool(apply_to_all), groups, pairs, period, fired
+            )
         yield (
             uuid,
             offering.uuid,

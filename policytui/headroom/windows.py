@@ -45,7 +45,8 @@ class Window:
 
     @property
     def words(self) -> str:
-        """ "this month", "Oct – Dec 2026", "Dec 2025 – Nov 2026", "every month to Nov 2026"."""
+        """The window in words: "this month", "Oct to Dec 2026" (with an en dash, as the
+        issue writes it), "Dec 2025 to Nov 2026" across a year, "every month to Nov 2026"."""
         last = f"{_MONTHS[self.last.month - 1]} {self.last.year}"
         if self.first is None:
             return f"every month to {last}"
