@@ -36,6 +36,22 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
         "`policytui login` and `status` run without the UI; the CLI uses sign-in, not the reverse",
     ),
     (
+        "the headroom computation",
+        ("policytui.headroom",),
+        (
+            "textual",
+            "rich",
+            "httpx",
+            "policytui.api.client",
+            "policytui.api.usage",
+            "policytui.tui",
+            "policytui.demo",
+            "policytui.auth",
+            "policytui.cli",
+        ),
+        "a pure function of what was read and today: it reads no server and draws nothing",
+    ),
+    (
         "the command line",
         ("policytui.cli",),
         ("textual", "rich", "httpx", "pydantic", "policytui.tui"),
