@@ -14,7 +14,9 @@ from waldur_captures import Capture, all_captures, load
 
 from policytui.api import (
     ComponentLimitIn,
+    ComponentUsage,
     Offering,
+    OfferingCustomer,
     OfferingUsagePolicy,
     OrganizationGroup,
     Period,
@@ -60,6 +62,7 @@ def create_from(capture: Capture) -> PolicyCreate:
 # -- every successful JSON body parses with its read model ------------------------------
 
 _MODEL_BY_PATH = {
+    "marketplace-component-usages": ComponentUsage,
     "marketplace-offering-usage-policies": OfferingUsagePolicy,
     "marketplace-provider-offerings": Offering,
     "organization-groups": OrganizationGroup,
@@ -69,8 +72,11 @@ _MODEL_BY_PATH = {
 
 def _model_for(capture: Capture):
     path = httpx.URL(capture.url).path
-    if path.endswith("/actions/"):
+    # Lists of names or of statistics: no read model (the client reads no statistics).
+    if path.endswith(("/actions/", "/component_stats/")) or "/marketplace-stats/" in path:
         return None
+    if path.endswith("/customers/"):
+        return OfferingCustomer
     return next(m for key, m in _MODEL_BY_PATH.items() if f"/api/{key}/" in path)
 
 

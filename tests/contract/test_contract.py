@@ -310,11 +310,20 @@ def _captures_module() -> Any:
     return module
 
 
+#: Endpoints of captures that the schema subset does not describe (the usage endpoints,
+#: captures 50-59): the demo's answers to them are held to the captures themselves by
+#: tests/demo/test_usage_endpoints.py instead.
+_NOT_IN_THE_SUBSET = ("/marketplace-component-usages/", "/customers/", "/component_stats/",
+                      "/marketplace-stats/")  # fmt: skip
+
+
 def capture_exchanges() -> list[Exchange]:
     """The real 2024 server's successful answers (tests/api/captures)."""
     exchanges = []
     for capture in _captures_module().all_captures():
         if not 200 <= capture.status < 300 or capture.method == "HEAD" or not capture.body:
+            continue
+        if any(part in httpx.URL(capture.url).path for part in _NOT_IN_THE_SUBSET):
             continue
         body = capture.request_body.encode() if capture.request_body else None
         request = httpx.Request(capture.method, capture.url, content=body)
