@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+from datetime import date
 
 import uvicorn
 
@@ -38,7 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="delay added to every API request (0 to 60000)",
     )
+    parser.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        help="the server's date for usage windows, YYYY-MM-DD (default: today)",
+    )
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -67,7 +81,11 @@ def serve(argv: list[str] | None = None) -> int:
             "(choose another --port, or a --host of this machine)"
         )
     settings = DemoSettings(
-        policies=args.policies, seed=args.seed, quirks=args.quirks, latency_ms=args.latency_ms
+        policies=args.policies,
+        seed=args.seed,
+        quirks=args.quirks,
+        latency_ms=args.latency_ms,
+        today=args.today,
     )
     app = create_app(settings)
     print(f"policytui demo server: http://{args.host}:{args.port}/api/", flush=True)
