@@ -33,14 +33,26 @@ class DemoState:
             self.store.insert_many(sample.generate(settings, digest))
         self.store.create_indexes()
         # Usage is made afresh on every start (in memory), consistent with the sample
-        # policies when they were made here; against a kept database, without cases.
-        self.usage = UsageStore()
-        amounts, self.usage_cases = plan_usage(settings.seed, digest)
-        self.usage.load(amounts.items(), self.today())
+        # policies when they were made here (against a kept database, without the chosen
+        # cases), and only when first asked for: a start with 100 000 policies does not wait.
+        self._digest = digest
+        self._usage: UsageStore | None = None
+        self.usage_cases: dict[str, list[str]] = {}
+        self._usage_lock = threading.Lock()
         self._lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
         # Its own Random, so injected errors do not disturb the sample data's sequence.
         self._error_rng = random.Random(settings.seed ^ 0x5EED)
+
+    @property
+    def usage(self) -> UsageStore:
+        with self._usage_lock:
+            if self._usage is None:
+                amounts, self.usage_cases = plan_usage(self.settings.seed, self._digest)
+                store = UsageStore()
+                store.load(amounts.items(), self.today())
+                self._usage, self._digest = store, None
+            return self._usage
 
     def today(self) -> date:
         """The server's date.today(): fixed by the settings, else the wall clock (UTC)."""

@@ -118,6 +118,11 @@ class _Plan:
         self.by_offering: dict[str, tuple[Resource, ...]] = {}
         #: (resource, type, period) -> that resource's sum over the period's window.
         self.sums: dict[tuple[str, str, int], int] = {}
+        # Memos: the policies' member sets repeat, and sums change only on a push.
+        self._members: dict[tuple[str, object], list[Resource]] = {}
+        self._pooled: dict[tuple[str, object, str, int], int] = {}
+        #: (offering, type, group) -> the room its caps leave (see _slack).
+        self.slack: dict[tuple[str, str, str | None], float] = {}
         for offering in OFFERINGS:
             users = resources_of(offering.uuid)
             self.by_offering[offering.uuid] = users
@@ -139,35 +144,53 @@ class _Plan:
                         )
 
     def members(self, offering: str, members: object) -> list[Resource]:
-        users = self.by_offering[offering]
-        if members == ALL:
-            return list(users)
-        assert isinstance(members, frozenset)
-        return [r for r in users if r.customer.group_uuid in members]
+        key = (offering, members)
+        found = self._members.get(key)
+        if found is None:
+            users = self.by_offering[offering]
+            if members == ALL:
+                found = list(users)
+            else:
+                assert isinstance(members, frozenset)
+                found = [r for r in users if r.customer.group_uuid in members]
+            self._members[key] = found
+        return found
 
     def pooled(self, offering: str, members: object, ctype: str, period: int) -> int:
-        sums = self.sums
-        return sum(sums[(r.uuid, ctype, period)] for r in self.members(offering, members))
+        key = (offering, members, ctype, period)
+        total = self._pooled.get(key)
+        if total is None:
+            sums = self.sums
+            total = sum(sums[(r.uuid, ctype, period)] for r in self.members(offering, members))
+            self._pooled[key] = total
+        return total
 
     def add_this_month(self, resource: Resource, ctype: str, extra: int) -> None:
         key = (resource.uuid, ctype, 0)
         self.amounts[key] = self.amounts.get(key, 0) + extra
         for period in PERIOD_MONTHS:  # the current month is in every window
             self.sums[(resource.uuid, ctype, period)] += extra
+        self._pooled.clear()
+        self.slack.clear()
 
 
 Caps = dict[tuple[str, str], list[tuple[object, int, int]]]
 
 
 def _slack(plan: _Plan, caps: Caps, resource: Resource, ctype: str) -> float:
-    """How much more this month on ``resource`` every cap of its offering still allows."""
+    """How much more this month on ``resource`` every cap of its offering still allows
+    (the same for every customer of a group, so kept per group until the next push)."""
     offering = resource.offering.uuid
     group = resource.customer.group_uuid
-    room = math.inf
-    for members, period, cap in caps.get((offering, ctype), ()):
-        if members != ALL and group not in members:  # type: ignore[operator]
-            continue
-        room = min(room, cap - plan.pooled(offering, members, ctype, period))
+    key = (offering, ctype, group)
+    room = plan.slack.get(key)
+    if room is None:
+        room = math.inf
+        for members, period, cap in caps.get((offering, ctype), ()):
+            if members != ALL and group not in members:  # type: ignore[operator]
+                continue
+            room = min(room, cap - plan.pooled(offering, members, ctype, period))
+        plan.slack[key] = room
     return room
 
 
@@ -204,8 +227,8 @@ def plan_usage(
     if digest is None:
         return plan.amounts, chosen
     caps: Caps = {}
-    for (offering, ctype, members, period), cap in {**digest.caps, **_FIXED_CAPS}.items():
-        _cap(caps, offering, ctype, members, period, cap)
+    for (offering, ctype, members, period), cap in [*digest.caps.items(), *_FIXED_CAPS.items()]:
+        _cap(caps, offering, ctype, members, period, cap)  # both kept: the lower binds
     for target in (0.96, 0.9, 0.84):
         for star in digest.near:
             if star.uuid in chosen["near"]:
@@ -218,6 +241,7 @@ def plan_usage(
                 _cap(
                     caps, star.offering, ctype, star.members, star.period, math.floor(0.99 * limit)
                 )
+                plan.slack.clear()  # a new cap: the room it leaves is computed again
                 break
     for name, stars, index, target in (
         ("block_only_over", digest.block_only, 0, 1.2),
