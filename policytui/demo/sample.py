@@ -74,6 +74,7 @@ def generate(
     staff, owner = USERS[0], USERS[1]
     group_uuids = [g.uuid for g in GROUPS]
     group_sets = [sorted(c) for k in (1, 2, 3) for c in itertools.combinations(group_uuids, k)]
+    group_keys = [frozenset(g) for g in group_sets]
     type_picks = {
         o.uuid: {
             k: list(itertools.permutations(o.component_types, min(k, len(o.components))))
@@ -105,7 +106,7 @@ def generate(
         types = picks[int(rand() * len(picks))]
         fired = rand() < 0.15
         limits: list[str] = []
-        pairs: list[tuple[str, int]] = []
+        first_limit = 0
         for i, ctype in enumerate(types):
             used = usage[(offering.uuid, ctype, period)]
             if fired and i == 0:
@@ -113,12 +114,14 @@ def generate(
             else:
                 limit = _round10(used * (1.1 + 1.9 * rand()))
             limits.append(f'["{ctype}",{limit}]')
-            pairs.append((ctype, limit))
+            if i == 0:
+                first_limit = limit
         fired_dt = None
         if fired:
             window = max(min(_MONTH_US, offset), 1)
             fired_dt = iso(now - timedelta(microseconds=int(rand() * window)))
-        groups = group_sets[int(rand() * len(group_sets))]
+        group_index = int(rand() * len(group_sets))
+        groups = group_sets[group_index]
         apply_to_all = rand() < 0.15 and not settings.quirks
         who = rand()
         if who < 0.08:
@@ -128,10 +131,12 @@ def generate(
         else:
             username, full_name = staff.username, staff.full_name
         uuid = f"{rng.getrandbits(128):032x}"
-        if digest is not None:
+        limits_json = "[" + ",".join(limits) + "]"
+        if digest is not None and not fired:
             digest.add(
-                uuid, offering.uuid, actions, bool(apply_to_all), groups, pairs, period, fired
-            )
+                uuid, offering.uuid, actions, apply_to_all, group_keys[group_index],
+                types[0], first_limit, limits_json, period,
+            )  # fmt: skip
         yield (
             uuid,
             offering.uuid,
@@ -139,7 +144,7 @@ def generate(
             options,
             int(apply_to_all),
             "[]" if apply_to_all else _json_list(groups),
-            "[" + ",".join(limits) + "]",
+            limits_json,
             period,
             int(fired),
             fired_dt,

@@ -23,6 +23,7 @@ with the server's rules. The sample's generator reports each policy to a
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -67,6 +68,7 @@ class SampleDigest:
     near: list[Star] = field(default_factory=list)
     block_only: list[Star] = field(default_factory=list)
     several: list[Star] = field(default_factory=list)
+    _full: bool = False
 
     def add(
         self,
@@ -74,31 +76,32 @@ class SampleDigest:
         offering: str,
         actions: str,
         apply_to_all: bool,
-        groups: list[str],
-        limits: list[tuple[str, int]],
+        groups: frozenset[str],
+        first_type: str,
+        first_limit: int,
+        limits_json: str,
         period: int,
-        fired: bool,
     ) -> None:
-        if fired or not limits:
-            return
-        members: frozenset[str] | str = ALL if apply_to_all else frozenset(groups)
+        """One unfired policy (fired ones need no cap: a fired policy may be anything)."""
+        members: frozenset[str] | str = ALL if apply_to_all else groups
         notify = "notify_" in actions
-        first_type, first_limit = limits[0]
         if notify:
             key = (offering, first_type, members, period)
             cap = self.caps.get(key)
             if cap is None or first_limit < cap:
                 self.caps[key] = first_limit
-        star = None
-        if len(self.near) < _CANDIDATES:
-            star = Star(uuid, offering, members, period, tuple(limits))
-            self.near.append(star)
-        if not notify and len(self.block_only) < _CANDIDATES:
-            star = star or Star(uuid, offering, members, period, tuple(limits))
-            self.block_only.append(star)
-        if notify and len(limits) > 1 and len(self.several) < _CANDIDATES:
-            star = star or Star(uuid, offering, members, period, tuple(limits))
-            self.several.append(star)
+        if self._full:
+            return
+        limits = tuple((t, int(v)) for t, v in json.loads(limits_json))
+        star = Star(uuid, offering, members, period, limits)
+        for wanted, chosen in (
+            (True, self.near),
+            (not notify, self.block_only),
+            (notify and len(limits) > 1, self.several),
+        ):
+            if wanted and len(chosen) < _CANDIDATES:
+                chosen.append(star)
+        self._full = all(len(x) >= _CANDIDATES for x in (self.near, self.block_only, self.several))
 
 
 def _draw(*parts: object) -> int:
