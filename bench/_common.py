@@ -319,13 +319,20 @@ def policytui_argv(url: str, *extra: str) -> list[str]:
 
 def policytui_env(server: DemoProcess, home: str) -> dict[str, str]:
     """A clean home (no profiles), the staff token in ``WALDUR_ACCESS_TOKEN``, no keyring."""
+    return token_env(server.token_env["WALDUR_TOKEN"], home)
+
+
+def token_env(token: str, home: str, **extra: str) -> dict[str, str]:
+    """:func:`child_env` for policytui: a clean home under ``home`` (no profiles), ``token``
+    in ``WALDUR_ACCESS_TOKEN``, no keyring, and ``extra``."""
     return child_env(
-        WALDUR_ACCESS_TOKEN=server.token_env["WALDUR_TOKEN"],
+        WALDUR_ACCESS_TOKEN=token,
         XDG_CONFIG_HOME=f"{home}/config",
         XDG_DATA_HOME=f"{home}/data",
         XDG_STATE_HOME=f"{home}/state",
         XDG_CACHE_HOME=f"{home}/cache",
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        **extra,
     )
 
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 from login_host import LoginHost, fill, settle
+from on_screen import screen_text
 from textual.widgets import Static
 
 from policytui.auth.secret import Secret
@@ -28,11 +29,6 @@ def run_cli(*argv: str, stdin: str = "", env: dict[str, str] | None = None):
         [sys.executable, "-m", "policytui", *argv], input=stdin, capture_output=True,
         text=True, timeout=60, env={**os.environ, **(env or {})},
     )  # fmt: skip
-
-
-def screen_text(app) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 async def wait_for_text(pilot, *texts: str, timeout: float = 30.0) -> str:

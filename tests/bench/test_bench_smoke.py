@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,18 @@ def test_first_page_prints_a_ratio_against_the_bare_app() -> None:
     result = run_bench("first_page")
     (row,) = result["rows"]
     assert row["baseline"] > 0 and math.isfinite(row["ratio"]) and row["ratio"] > 0
+
+
+def test_first_page_from_outside_prints_a_ratio_against_the_bare_app() -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed: the outside measurement needs it")
+    result = run_bench("first_page_tmux")
+    (row,) = result["rows"]
+    # Both apps reached the screen: each took more than one 20 ms capture beat and less
+    # than the 60 s a run may wait.
+    assert 20 < row["baseline"] < 60_000 and 20 < row["policytui"] < 60_000
+    assert math.isfinite(row["ratio"]) and row["ratio"] > 0
+    assert "tmux" in row["metric"]
 
 
 def test_terminal_bytes_counts_what_a_keypress_writes() -> None:

@@ -285,15 +285,23 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} stayed on screen:\n{screen}")
 
-    def wait_until(self, predicate, timeout: float = 30.0, what: str = "") -> str:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout
+    def wait_until(  # type: ignore[no-untyped-def]
+        self, predicate, timeout: float = 30.0, what: str = "", *, every: float = 0.1
+    ) -> str:
+        """Capture the screen every ``every`` seconds (on a fixed beat: the time a capture
+        takes is not added to the gap) until ``predicate(screen)`` holds."""
+        beat = time.monotonic()
+        deadline = beat + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
             if predicate(screen):
                 return screen
             self._fail_on_crash(screen)
-            time.sleep(0.1)
+            # A capture that overran its beat is followed by the next one at once, not by
+            # a burst of the missed ones.
+            beat = max(beat + every, time.monotonic())
+            time.sleep(max(0.0, beat - time.monotonic()))
         raise AssertionError(f"{what or 'the condition'} never held; the screen was:\n{screen}")
 
     def _fail_on_crash(self, screen: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from on_screen import screen_text
 from textual.pilot import Pilot
 
 from policytui.auth.secret import Secret
@@ -42,12 +43,6 @@ async def wait_until(pilot: Pilot, condition: Any, timeout: float = 30.0, what: 
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what or condition}:\n{screen_text(pilot.app)}")  # type: ignore[arg-type]
-
-
-def screen_text(app: PolicyApp) -> str:
-    """What the terminal shows, as plain text lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 def server_policies(server: Any, token: str = STAFF_TOKEN, **params: Any) -> list[dict[str, Any]]:

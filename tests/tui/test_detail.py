@@ -6,6 +6,7 @@ import json
 
 import httpx
 from browse_support import make_app, screen_text, server_policies, settle
+from on_screen import notifications_shown
 
 from policytui.demo import STAFF_TOKEN
 from policytui.tui.screens.detail import DetailScreen
@@ -16,7 +17,7 @@ from policytui.tui.widgets.policy_table import PolicyTable
 
 
 def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return notifications_shown(app)
 
 
 def _pick(policies: list[dict], **wanted) -> int:
@@ -116,7 +117,7 @@ async def test_raw_view_shows_the_json_as_the_server_sent_it(demo_server) -> Non
 async def test_copy_uuid_and_url_over_osc52_with_a_notification(demo_server) -> None:
     first = server_policies(demo_server)[0]
     app = make_app(demo_server, page_size=20)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("c")
         assert app.clipboard == first["uuid"]
@@ -155,7 +156,7 @@ async def test_detail_of_a_policy_deleted_meanwhile_says_so(fresh_demo_server) -
     server = fresh_demo_server
     first = server_policies(server)[0]
     app = make_app(server, page_size=20)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from on_screen import notifications_shown
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static, TextArea
@@ -229,7 +230,7 @@ async def test_limit_must_be_a_whole_number_in_range(demo_server):
 
 async def test_rows_are_added_and_removed_from_the_keyboard(demo_server):
     app = EditorHarness(demo_server.url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
         rows = editor.query_one(LimitRows)
         rows.rows[0].component_select.value = "cpu"
@@ -252,7 +253,7 @@ async def test_rows_are_added_and_removed_from_the_keyboard(demo_server):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert len(rows.rows) == 3
-        assert any("already has a row" in n.message for n in app._notifications)
+        assert any("already has a row" in m for m in notifications_shown(app))
         # ctrl+r removes the row holding the focus.
         rows.rows[1].limit_input.focus()
         await pilot.press("ctrl+r")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import on_screen
 from browse_support import make_app, settle
+from on_screen import notifications_shown
 from test_editor import (
     EditorHarness,
     Underneath,
@@ -35,10 +37,8 @@ SIZE = (100, 50)
 
 
 def screen_text(app: Any) -> str:
-    strips = app.screen._compositor.render_strips()
-    return " ".join(
-        " ".join("".join(segment.text for segment in strip).split()) for strip in strips
-    )
+    """The screen's words on one line (a sentence may wrap anywhere)."""
+    return " ".join(on_screen.screen_text(app).split())
 
 
 def limits_note(editor: PolicyEditor) -> str:
@@ -66,7 +66,7 @@ def writes(server: Any) -> list[tuple[str, str]]:
 async def test_limits_of_a_multi_limit_policy_are_changed_by_replacing_it(quirks_demo_server):
     server = quirks_demo_server
     app = EditorHarness(server.url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         old = await policies_by_limits(app.client, several=True)
         editor = await open_editor(app, pilot, editing.open_edit_policy, old)
         # Said before saving, beside the limits.
@@ -108,9 +108,9 @@ async def test_limits_of_a_multi_limit_policy_are_changed_by_replacing_it(quirks
         read_back = log.index(("GET", f"/api/marketplace-offering-usage-policies/{new.uuid}/"))
         assert read_back < log.index(sent[1])
         assert any(
-            f"Replaced: the new policy {new.uuid[:8]} holds" in n.message
-            and "the old policy was deleted" in n.message
-            for n in app._notifications
+            f"Replaced: the new policy {new.uuid[:8]} holds" in m
+            and "the old policy was deleted" in m
+            for m in notifications_shown(app)
         )
 
 
@@ -276,14 +276,14 @@ async def test_the_replace_offer_says_the_new_policy_holds_one_limit_and_the_old
 async def test_an_announced_one_limit_keep_is_not_offered_as_save_again(quirks_demo_server):
     server = quirks_demo_server
     app = EditorHarness(server.url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         old, _one, two = await replace_with_two_limits(app, pilot)
         await pilot.press("r")
         # The loss was announced: the editor leaves and says what was stored.
         await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="replaced")
         new = app.saved[-1].policy
         assert [(c.type, c.limit) for c in new.component_limits_set] == [(two.type, 7)]
-        messages = [n.message for n in app._notifications]
+        messages = notifications_shown(app)
         assert any(
             f"Replaced: the new policy {new.uuid[:8]} holds "
             f"{limit_words(two.type, 7, app.catalog, old.scope_uuid)}; "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from on_screen import screen_text
 from test_editor import (
     ACME_HPC,
     EditorHarness,
@@ -26,12 +27,6 @@ from policytui.tui.widgets.multi_select import MultiSelect, TickList
 
 SMALL = (80, 24)
 OWNERS = ["notify_organization_owners"]
-
-
-def screen_text(app: Any) -> str:
-    """What the terminal shows, as plain text lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 def within(editor: PolicyEditor, widget: Any) -> Any:

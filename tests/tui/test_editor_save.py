@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+from on_screen import notifications_shown
 from test_editor import (
     ACME_HPC,
     NORDIC_VMS,
@@ -40,7 +41,7 @@ async def count_for(client: WaldurClient, offering: str) -> int:
 async def test_create_with_two_limits_on_the_current_server(fresh_demo_server):
     server = fresh_demo_server
     app = EditorHarness(server.url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         before = await count_for(app.client, ACME_HPC)
         editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
         await fill(
@@ -63,7 +64,7 @@ async def test_create_with_two_limits_on_the_current_server(fresh_demo_server):
         assert len(stored.organization_groups) == 2
         assert await count_for(app.client, ACME_HPC) == before + 1
         assert len(await sent_writes(server, "POST")) == 1
-        assert any("Created policy on Acme HPC Cluster" in n.message for n in app._notifications)
+        assert any("Created policy on Acme HPC Cluster" in m for m in notifications_shown(app))
 
 
 async def test_quirks_server_keeping_one_limit_is_reported_and_fixable(quirks_demo_server):
@@ -264,7 +265,7 @@ async def test_post_applied_but_answer_lost_is_found_not_resent(fresh_demo_serve
     transport = AnswerLostTransport()
     await app.client.aclose()
     app.client = WaldurClient(server.url, STAFF_TOKEN, transport=transport, max_retries=1)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         before = await count_for(app.client, ACME_HPC)
         editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
         await fill(editor, pilot, actions=OWNERS, limits=[("ram", "4242")], groups=1)
@@ -274,7 +275,7 @@ async def test_post_applied_but_answer_lost_is_found_not_resent(fresh_demo_serve
         assert len(await sent_writes(server, "POST")) == 1
         assert await count_for(app.client, ACME_HPC) == before + 1
         assert [m.created for m in app.saved] == [True]
-        assert any("but it was saved" in n.message for n in app._notifications)
+        assert any("but it was saved" in m for m in notifications_shown(app))
 
 
 async def test_server_error_keeps_the_form_and_retry_saves_once(fresh_demo_server):
@@ -361,13 +362,13 @@ async def test_server_field_and_row_errors_land_beside_them(fresh_demo_server):
 
 async def test_save_that_fires_at_once_says_so(fresh_demo_server):
     app = EditorHarness(fresh_demo_server.url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
         await fill(editor, pilot, actions=OWNERS, limits=[("cpu", "0")], groups=1)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="saved")
         assert app.saved[0].policy.has_fired
-        assert any("It fired at once" in n.message for n in app._notifications)
+        assert any("It fired at once" in m for m in notifications_shown(app))
 
 
 async def test_duplicate_prefills_and_creates_a_new_policy(fresh_demo_server):
@@ -478,7 +479,7 @@ async def test_edit_duplicate_delete_on_the_2024_server(quirks_demo_server):
 
 async def test_raising_the_limit_of_a_fired_policy_says_it_no_longer_fires(fresh_demo_server):
     app = EditorHarness(fresh_demo_server.url)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         editor = await open_editor(app, pilot, editing.open_new_policy, ACME_HPC)
         await fill(editor, pilot, actions=OWNERS, limits=[("cpu", "0")], groups=1)
         await pilot.press("ctrl+s")
@@ -492,4 +493,4 @@ async def test_raising_the_limit_of_a_fired_policy_says_it_no_longer_fires(fresh
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, Underneath), what="saved")
         assert not app.saved[-1].policy.has_fired
-        assert any("It no longer fires" in n.message for n in app._notifications)
+        assert any("It no longer fires" in m for m in notifications_shown(app))
