@@ -3,7 +3,8 @@
 Network work runs in workers; the form itself is never touched by a failure, so what
 the user typed survives timeouts, 5xx answers and an expired session. Saving goes:
 client-side checks → (edit) old → new preview → re-read for conflicts → write →
-read back and compare with what was sent.
+read back and compare with what was sent. The server steps are a PolicySaver's
+(tui/policy_save.py, no Textual); this screen shows their outcomes.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ from policytui.tui.policy_save import (
     NotCreated,
     NotReplaced,
     PolicySaver,
+    Progress,
     SaveStep,
 )
 from policytui.tui.screens.confirm import Answer, ConfirmScreen
@@ -620,8 +622,8 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
     def _busy(self, text: str) -> None:
         self._banner(Text(text, style="italic"), "busy")
 
-    def _progress(self, words: dict[SaveStep, str]) -> Any:
-        """A progress callback for the saver that shows each step's words as busy."""
+    def _progress(self, words: dict[SaveStep, str]) -> Progress:
+        """A progress callback for the saver: each step's words, as the busy banner."""
 
         def show(step: SaveStep) -> None:
             if step in words:
