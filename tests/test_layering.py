@@ -57,6 +57,21 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
         ("textual", "rich", "httpx", "pydantic", "policytui.tui"),
         "parsing arguments must not pay for the UI or the client",
     ),
+    (
+        "the TUI's plain objects",
+        (
+            "policytui.tui.catalog",
+            "policytui.tui.format",
+            "policytui.tui.limit_check",
+            "policytui.tui.list_state",
+            "policytui.tui.policy_draft",
+            "policytui.tui.policy_save",
+            "policytui.tui.save_report",
+            "policytui.tui.validation",
+        ),
+        ("textual", "policytui.tui.screens", "policytui.tui.widgets", "policytui.demo"),
+        "state, checks and the server steps of a save are driven by tests without a terminal",
+    ),
 ]
 
 PROBE = """

@@ -121,6 +121,26 @@ class ServerFeatures:
     one_limit: bool = False
 
 
+def detect_features(policy: OfferingUsagePolicy | None, actions: list[str]) -> ServerFeatures:
+    """Does this server know `options` and `apply_to_all`, and does it keep more than one
+    limit per policy? A policy read tells for sure (the 2024 server, which keeps one,
+    sends no `apply_to_all`); without one, offering `notify_external_user` marks a
+    current (post-2024) server. A create that came back with one limit of several sent
+    confirms a one-limit server later (``policy_save.ReadBack.collapsed``)."""
+    if policy is not None:
+        newer = "apply_to_all" in policy.model_fields_set
+        return ServerFeatures(
+            options="options" in policy.model_fields_set,
+            apply_to_all=newer,
+            groups_required=not newer,
+            one_limit=not newer,
+        )
+    newer = NOTIFY_EXTERNAL in actions
+    return ServerFeatures(
+        options=newer, apply_to_all=newer, groups_required=not newer, one_limit=not newer
+    )
+
+
 def uuid_of(url: str | None) -> str:
     return (url or "").rstrip("/").rsplit("/", 1)[-1]
 
@@ -335,12 +355,16 @@ def describe_changes(
     ]
 
 
+def stored_differently(sent: dict[str, Any], stored: dict[str, Any]) -> list[str]:
+    """Fields the server stored differently from what was sent, in form order."""
+    return [n for n in FIELD_LABELS if n in sent and n in stored and sent[n] != stored[n]]
+
+
 def readback_differences(
     sent: dict[str, Any], stored: dict[str, Any], catalog: Catalog
 ) -> list[Change]:
     """What the server stored differently from what was sent (old=sent, new=stored)."""
-    fields = [n for n in FIELD_LABELS if n in sent and n in stored and sent[n] != stored[n]]
-    return describe_changes(sent, stored, fields, catalog)
+    return describe_changes(sent, stored, stored_differently(sent, stored), catalog)
 
 
 # -- a server that keeps one limit per policy (the 2024 server) ----------------------------

@@ -19,7 +19,8 @@ def test_counts_and_pages_follow_a_create_and_a_delete(tmp_path) -> None:
         with terminal(policytui_against(server, "--page-size=5"), env, (100, 30)) as term:
             term.wait_for("page 1 of 12 · 60 policies")
             term.keys("u")  # duplicate the first policy
-            term.wait_for("Duplicate policy")
+            # The form, not the title over its loading view: ctrl+s waits for the form.
+            term.wait_for("Duplicate policy", "Component limits")
             term.keys("C-s")
             term.wait_for("Created policy", "page 1 of 13 · 61 policies")
             term.keys(">")

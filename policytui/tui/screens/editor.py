@@ -3,11 +3,13 @@
 Network work runs in workers; the form itself is never touched by a failure, so what
 the user typed survives timeouts, 5xx answers and an expired session. Saving goes:
 client-side checks → (edit) old → new preview → re-read for conflicts → write →
-read back and compare with what was sent.
+read back and compare with what was sent. The server steps are a PolicySaver's
+(tui/policy_save.py, no Textual); this screen shows their outcomes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 import subprocess
@@ -18,7 +20,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.containers import Container, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
@@ -31,24 +33,18 @@ from textual.widgets import (
     TextArea,
 )
 
-from policytui.api import (
-    ACTION_DESCRIPTIONS,
-    OfferingUsagePolicy,
-    Period,
-    PolicyCreate,
-    WaldurClient,
-    action_label,
-)
-from policytui.api.actions import canonical_actions
+from policytui.api import OfferingUsagePolicy, Period, PolicyCreate, WaldurClient
 from policytui.api.errors import (
     AuthenticationError,
     NotFound,
+    ValidationError,
     WaldurError,
 )
+from policytui.tui import save_report as say
 from policytui.tui.actions import EDITOR, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.lifecycle import is_closing, unless_closed
-from policytui.tui.messages import SignInRequired
+from policytui.tui.messages import PolicyDeleted, PolicySaved, SignInRequired
 from policytui.tui.policy_draft import (
     FIELD_LABELS,
     LOCKED_LIMITS,
@@ -57,17 +53,40 @@ from policytui.tui.policy_draft import (
     EditorMode,
     PolicyDraft,
     ServerFeatures,
+    body_values,
+    changed_fields,
+    check_draft,
+    describe_changes,
+    detect_features,
     limits_locked,
+    one_limit_losses,
+    one_limit_review,
     policy_values,
+    replacement_losses,
+)
+from policytui.tui.policy_save import (
+    AlreadyApplied,
+    ChangedMeanwhile,
+    DeletedMeanwhile,
+    LimitsLocked,
+    NewNotReadBack,
+    NotCreated,
+    NotReplaced,
+    PolicySaver,
+    Progress,
+    SaveStep,
 )
 from policytui.tui.screens.confirm import Answer, ConfirmScreen
-from policytui.tui.screens.editor_save import SaveFlow
+from policytui.tui.screens.editor_form import form_widgets
+from policytui.tui.screens.save_review import (
+    ConflictScreen,
+    DiffReviewScreen,
+    ReplaceReviewScreen,
+)
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.limit_rows import LimitRows
-from policytui.tui.widgets.multi_select import Choice, MultiSelect, TickBox
-
-NOT_ALLOWED = "User is not allowed to configure policies."
+from policytui.tui.widgets.multi_select import MultiSelect
 
 #: Where a field's error is shown and which widget gets focus for it.
 FIELD_WIDGETS: dict[str, str] = {
@@ -82,26 +101,6 @@ FIELD_WIDGETS: dict[str, str] = {
 }
 
 
-def detect_features(policy: OfferingUsagePolicy | None, actions: list[str]) -> ServerFeatures:
-    """Does this server know `options` and `apply_to_all`, and does it keep more than one
-    limit per policy? A policy read tells for sure (the 2024 server, which keeps one,
-    sends no `apply_to_all`); without one, offering `notify_external_user` marks a
-    current (post-2024) server. A create that came back with one limit of several sent
-    confirms a one-limit server later (editor_save)."""
-    if policy is not None:
-        newer = "apply_to_all" in policy.model_fields_set
-        return ServerFeatures(
-            options="options" in policy.model_fields_set,
-            apply_to_all=newer,
-            groups_required=not newer,
-            one_limit=not newer,
-        )
-    newer = NOTIFY_EXTERNAL in actions
-    return ServerFeatures(
-        options=newer, apply_to_all=newer, groups_required=not newer, one_limit=not newer
-    )
-
-
 def _first_focusable(widget: Widget) -> Widget | None:
     """The first focusable, shown widget inside ``widget`` (a MultiSelect's filter or
     list), for focusing a field that is a container."""
@@ -111,11 +110,7 @@ def _first_focusable(widget: Widget) -> Widget | None:
     return None
 
 
-def offering_prompt(name: str, provider: str | None) -> str:
-    return f"{name} · {provider}" if provider else name
-
-
-class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
+class PolicyEditor(Screen[OfferingUsagePolicy | None]):
     """The form. Dismisses with the saved policy, or None when left without saving."""
 
     CSS_PATH = style_path("editor.tcss")
@@ -140,8 +135,6 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         self.original_values: dict[str, Any] | None = None
         #: The form as last loaded or saved: leaving asks when it differs.
         self._baseline: PolicyDraft | None = None
-        #: A POST whose outcome is unknown: (body, uuids known before it was sent).
-        self.pending_create: tuple[PolicyCreate, set[str]] | None = None
         self._sent_rows: list[int] = []
         self.saving = False
         self.ready = False
@@ -172,6 +165,8 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        #: The server side of saving (the client here, the lost POST between attempts).
+        self.saver = PolicySaver(self.client)
         self._show_state("loading")
         self._hide_banner()
         self._load()
@@ -268,6 +263,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
     def on_session_changed(self) -> None:
         """Signed in again (PolicyApp's SessionChanged): reload if loading had failed.
         A failed save is not retried on its own: the user presses ctrl+s when ready."""
+        self.saver.client = self.client  # the old one is closed
         if not self.ready and self.query_one("#editor-failed").display:
             self._show_state("loading")
             self._load()
@@ -282,7 +278,7 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         await form.remove_children()
         if is_closing(self):
             return
-        await form.mount_all(self._form_widgets(draft))
+        await form.mount_all(form_widgets(draft, self.catalog, self.features))
         if is_closing(self):
             return
         self._show_state("form")
@@ -296,125 +292,6 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
         # came before the focus, and keys typed on seeing the form (Tab, Tab, a number)
         # went to whatever had the focus meanwhile.
         self.set_focus(self.query_one("#offering", Select))
-
-    def _form_widgets(self, draft: PolicyDraft) -> list[Widget]:
-        catalog = self.catalog
-        offerings = sorted(catalog.offerings.values(), key=lambda o: (o.name.casefold(), o.uuid))
-        offering = catalog.offering(draft.offering_uuid)
-        widgets: list[Widget] = [
-            Label("Offering", classes="field-label"),
-            Select(
-                [(Text(offering_prompt(o.name, o.customer_name)), o.uuid) for o in offerings],
-                value=draft.offering_uuid if offering else Select.NULL,
-                prompt="Choose an offering (type to search)…",
-                type_to_search=True,
-                compact=True,
-                id="offering",
-            ),
-            self._error("scope"),
-            Label("Actions  (space ticks; at least one)", classes="field-label"),
-            MultiSelect(
-                [
-                    Choice(name, action_label(name), ACTION_DESCRIPTIONS.get(name, ""))
-                    # The server's order changes between restarts: the one canonical order
-                    # (owners, e-mails, block) for muscle memory, as the list reads them.
-                    for name in canonical_actions(catalog.actions)
-                ]
-                # A stored action the server no longer offers stays visible, so it can be
-                # unticked (the server would reject the policy with it).
-                + [
-                    Choice(name, action_label(name), "not offered by this server: untick it")
-                    for name in draft.actions
-                    if name not in catalog.actions
-                ],
-                draft.actions,
-                empty_text="The server offers no actions.",
-                id="actions",
-            ),
-            self._error("actions"),
-            Vertical(
-                Label("E-mail addresses to notify  (comma separated)", classes="field-label"),
-                Input(
-                    draft.emails_text,
-                    placeholder="ops@example.org, oncall@example.org",
-                    compact=True,
-                    id="emails",
-                ),
-                self._error("emails"),
-                id="emails-field",
-            ),
-            Label("Component limits  (ctrl+n add · ctrl+r remove)", classes="field-label"),
-            LimitRows(offering.components if offering else [], draft.limits, id="limits"),
-            self._error("component_limits_set"),
-            Static("", id="limits-note", classes="field-note", markup=False),
-            Label("Period", classes="field-label"),
-            Select(
-                [(p.label, p) for p in Period],
-                value=draft.period,
-                allow_blank=False,
-                compact=True,
-                id="period",
-            ),
-            self._error("period"),
-        ]
-        # Who the policy applies to, and extras: beside the rest on wide terminals.
-        side: list[Widget] = []
-        if self.features.apply_to_all:
-            side += [
-                TickBox(
-                    "Apply to all organizations (instead of chosen groups)",
-                    draft.apply_to_all,
-                    id="apply-to-all",
-                    compact=True,
-                ),
-                self._error("apply_to_all"),
-            ]
-        groups = sorted(catalog.groups.values(), key=lambda g: catalog.group_label(g.url))
-        side += [
-            Label("Organization groups", classes="field-label", id="groups-label"),
-            MultiSelect(
-                [
-                    Choice(
-                        g.url,
-                        catalog.group_label(g.url),
-                        g.type_name or "",
-                        keywords=g.parent_name or "",
-                    )
-                    for g in groups
-                ],
-                draft.groups,
-                filterable=True,
-                placeholder="Type to filter groups by name or parent…",
-                empty_text="The server lists no organization groups.",
-                id="groups",
-            ),
-            self._error("organization_groups"),
-        ]
-        if self.features.options:
-            side += [
-                Label("Options  (JSON object · ctrl+o opens $EDITOR)", classes="field-label"),
-                TextArea(
-                    draft.options_text,
-                    id="options",
-                    soft_wrap=True,
-                    tab_behavior="focus",
-                    compact=True,
-                ),
-                self._error("options"),
-            ]
-        return [
-            Container(
-                Container(*widgets, id="form-main"),
-                Container(*side, id="form-side"),
-                id="form-columns",
-            )
-        ]
-
-    @staticmethod
-    def _error(name: str) -> Static:
-        error = Static("", id=f"error-{name}", classes="field-error", markup=False)
-        error.display = False
-        return error
 
     # -- reading the form ----------------------------------------------------------------
 
@@ -702,3 +579,219 @@ class PolicyEditor(SaveFlow, Screen[OfferingUsagePolicy | None]):
 
     def _require_sign_in(self) -> None:
         self.post_message(SignInRequired())
+
+    # -- saving: PolicySaver does the server steps, this shows them ------------------------
+
+    def action_save(self) -> None:
+        if not self.ready or self.saving:
+            return
+        draft = self.read_draft()
+        offering_uuid = draft.offering_uuid or ""
+        body, errors = check_draft(
+            draft, self.catalog, self.features, self.client.offering_url(offering_uuid)
+        )
+        if body is None:
+            self.show_errors(errors)
+            return
+        self.show_errors(DraftErrors())
+        self._hide_banner()
+        self._sent_rows = [i for i, (t, v) in enumerate(draft.limits) if t or v.strip()]
+        self._save(body)
+
+    @work(exclusive=True, group="editor-save")
+    @unless_closed
+    async def _save(self, body: PolicyCreate) -> None:
+        self.saving = True
+        self.add_class("-saving")
+        try:
+            if self.mode is EditorMode.EDIT and self.policy is not None:
+                await self._update(body)
+            else:
+                await self._create(body)
+        except AuthenticationError as exc:
+            self._banner(say.not_signed_in(exc), "error")
+            self._require_sign_in()
+        except ValidationError as exc:
+            self._server_rejected(exc)
+        except WaldurError as exc:
+            self._banner(say.not_saved(exc), "error")
+        finally:
+            self.saving = False
+            self.remove_class("-saving")
+
+    def _busy(self, text: str) -> None:
+        self._banner(Text(text, style="italic"), "busy")
+
+    def _progress(self, words: dict[SaveStep, str]) -> Progress:
+        """A progress callback for the saver: each step's words, as the busy banner."""
+
+        def show(step: SaveStep) -> None:
+            if step in words:
+                self._busy(words[step])
+
+        return show
+
+    async def _create(self, body: PolicyCreate) -> None:
+        outcome = await self.saver.create(body, self._progress(say.CREATE_STEPS))
+        if isinstance(outcome, NotCreated):
+            self._banner(say.not_created(outcome.error), "error")
+            return
+        note = say.created_note(outcome)
+        await self._after_save(outcome.policy, outcome.sent, created=True, note=note)
+
+    async def _update(self, body: PolicyCreate) -> None:
+        assert self.policy is not None and self.original_values is not None
+        new = body_values(body, self.features)
+        fields = changed_fields(self.original_values, new)
+        if not fields:
+            self._banner(say.NOTHING_TO_SAVE, "info")
+            return
+        changes = describe_changes(self.original_values, new, fields, self.catalog)
+        shown, notes = one_limit_review(changes, body, self.features, self.catalog)
+        # A PATCH of these limits can never work here: offer the replacement instead.
+        replace = "component_limits_set" in fields and limits_locked(self.policy, self.features)
+        if replace:
+            losses = [
+                *one_limit_losses(body, self.features, self.catalog),
+                *replacement_losses(self.policy),
+            ]
+            review: Any = ReplaceReviewScreen(LOCKED_LIMITS, shown, losses, notes)
+        else:
+            title = f"Save changes to this policy on {self._offering_name()}?"
+            review = DiffReviewScreen(title, shown, notes)
+        confirmed = await self.app.push_screen_wait(review)
+        if not confirmed:
+            return
+        self._busy(say.CHECKING_CURRENT)
+        check = await self.saver.check_current(
+            self.policy.uuid, self.original_values, new, fields, self.features
+        )
+        if isinstance(check, DeletedMeanwhile):
+            self.mode = EditorMode.NEW
+            self.policy = None
+            self.original_values = None
+            self.query_one("#editor-title", Static).update(self._title_text())
+            self._banner(say.DELETED_MEANWHILE, "error")
+            return
+        if isinstance(check, AlreadyApplied):
+            # An earlier attempt (e.g. a PATCH that timed out) already made these changes.
+            await self._after_save(check.policy, body, created=False, fields=fields)
+            return
+        if isinstance(check, ChangedMeanwhile):
+            theirs = describe_changes(
+                self.original_values, check.values, check.changed, self.catalog
+            )
+            self._hide_banner()
+            choice = await self.app.push_screen_wait(ConflictScreen(theirs, changes))
+            if choice == "back":
+                self._hide_banner()
+                return
+            if choice == "reload":
+                self.policy = check.policy
+                self.original_values = check.values
+                await self._build_form(PolicyDraft.from_policy(check.policy))
+                self._banner(say.RELOADED, "info")
+                return
+        if replace:
+            await self._replace(body, check.policy)
+            return
+        self._busy(say.PATCHING)
+        patched = await self.saver.patch(check.policy, body, fields)
+        if isinstance(patched, LimitsLocked):
+            # Now known for sure: this server keeps one limit and refuses to change several.
+            self.features = dataclasses.replace(self.features, one_limit=True)
+            self.policy = patched.current
+            self.show_limits_note()
+            self._banner(say.limits_locked(patched.error, LOCKED_LIMITS), "error")
+            return
+        await self._after_save(patched.policy, body, created=False, fields=fields)
+
+    async def _replace(self, body: PolicyCreate, old: OfferingUsagePolicy) -> None:
+        """Create the policy anew, then delete ``old`` (the saver deletes nothing unless
+        the new one was read back)."""
+        outcome = await self.saver.replace(body, old, self._progress(say.REPLACE_STEPS))
+        if isinstance(outcome, NotReplaced):
+            self._banner(say.not_replaced(outcome.error), "error")
+            return
+        if isinstance(outcome, NewNotReadBack):
+            self.app.post_message(PolicySaved(outcome.created, created=True))
+            self.policy = outcome.created
+            self.original_values = policy_values(outcome.created, self.features)
+            self._baseline = None
+            self._banner(say.new_not_read_back(outcome.created, old, outcome.error), "warning")
+            return
+        if outcome.delete_error is None:
+            self.app.post_message(PolicyDeleted(old.uuid))
+        else:
+            message = say.old_not_deleted(old, outcome.delete_error)
+            self.notify(message, severity="error", timeout=15, markup=False)
+        await self._after_save(
+            outcome.new,
+            body,
+            created=True,
+            old_deleted=outcome.delete_error is None,
+            # The review already said which one limit the new policy keeps.
+            announced_keep=bool(one_limit_losses(body, self.features, self.catalog)),
+        )
+
+    async def _after_save(
+        self,
+        saved: OfferingUsagePolicy,
+        body: PolicyCreate,
+        *,
+        created: bool,
+        note: str = "",
+        fields: list[str] | None = None,
+        old_deleted: bool | None = None,
+        announced_keep: bool = False,
+    ) -> None:
+        """Read the policy back, tell the list, and say what the server did differently;
+        ``old_deleted`` is set after a replacement (was the old policy deleted?)."""
+        was_fired = bool(self.policy and self.policy.has_fired and self.mode is EditorMode.EDIT)
+        result = await self.saver.read_back(
+            saved,
+            body,
+            self.features,
+            fields=fields,
+            was_fired=was_fired,
+            announced_keep=announced_keep,
+        )
+        stored = result.policy
+        self.policy = stored
+        self.mode = EditorMode.EDIT
+        self._offering_uuid = stored.scope_uuid or self._offering_uuid
+        self.original_values = result.stored
+        self.app.post_message(PolicySaved(stored, created=created))
+        self.show_limits_note()  # the stored policy may now hold one limit
+        differences = describe_changes(result.sent, result.stored, result.differing, self.catalog)
+        verb = "Created" if created else "Saved"
+        self.query_one("#editor-title", Static).update(self._title_text())
+        if differences or result.unread:
+            self._baseline = None  # the form still holds what the user meant: keep asking
+            if result.collapsed:  # now known for sure: later reviews say which limit is kept
+                self.features = dataclasses.replace(self.features, one_limit=True)
+            unread = say.unread(result.unread) if result.unread else ""
+            report = say.differences_report(
+                verb, differences, note, unread, result.fired_now, result.collapsed
+            )
+            self._banner(report, "warning")
+            return
+        self._baseline = self.read_draft()
+        message = say.saved_message(
+            verb, stored, self._offering_name(), self.catalog, note=note, old_deleted=old_deleted
+        )
+        if result.fired_now:
+            self.notify(f"{message} {say.FIRED_NOW}", severity="warning", timeout=8, markup=False)
+        elif result.no_longer_fires:
+            self.notify(f"{message} {say.NO_LONGER_FIRES}", markup=False)
+        else:
+            self.notify(message, markup=False)
+        self.dismiss(stored)
+
+    def _server_rejected(self, exc: ValidationError) -> None:
+        if say.NOT_ALLOWED in exc.field_errors.get("scope", []):
+            self._banner(say.not_allowed(self._offering_name()), "error")
+            self._set_field_error("scope", "Not allowed for your account.")
+            self.query_one("#offering").focus()
+            return
+        self.show_errors(say.rejected(exc, self._sent_rows))
