@@ -55,7 +55,8 @@ def install(log_path: str) -> None:
         record: dict[str, object] = {"t": time.monotonic(), "keys": state["keys"]}
         if listing is not None:
             try:
-                record["mode"] = getattr(listing, "mode", None)
+                mode = getattr(listing, "mode", None)
+                record["mode"] = getattr(mode, "value", mode)  # ListMode is an Enum
                 record["rows"] = listing.table.row_count  # type: ignore[attr-defined]
                 record["done"] = bool(getattr(listing, "scan_done", False))
             except Exception:  # the screen may be closing
