@@ -36,7 +36,7 @@ SIZE = (120, 40)
 
 
 def helper_peak_mb(app_pid: int) -> float:
-    """Peak RSS (VmHWM) of the app's helper process (policytui.prefetch), 0 without one."""
+    """Peak RSS (VmHWM) of the app's helper process (policytui.helper.fork), 0 without one."""
     try:
         children = Path(f"/proc/{app_pid}/task/{app_pid}/children").read_text().split()
     except OSError:

@@ -20,8 +20,39 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
     (
         "the client",
         ("policytui.api",),
-        ("textual", "rich", "policytui.tui", "policytui.demo", "policytui.auth", "policytui.cli"),
-        "a script can use the client on its own, without a terminal UI or the app's sign-in",
+        (
+            "textual",
+            "rich",
+            "policytui.tui",
+            "policytui.demo",
+            "policytui.auth",
+            "policytui.cli",
+            "policytui.helper",
+        ),
+        "a script can use the client on its own, without a terminal UI, the app's sign-in or "
+        "its helper process (a recording transport is installed from outside)",
+    ),
+    (
+        "the helper",
+        ("policytui.helper",),
+        (
+            "textual",
+            "rich",
+            "policytui.tui.app",
+            "policytui.tui.screens",
+            "policytui.tui.widgets",
+            "policytui.cli",
+            "policytui.demo",
+        ),
+        "it is forked before Textual is imported and runs without a UI; the UI uses it "
+        "through one interface (policytui.helper.work), never the reverse",
+    ),
+    (
+        "the row model and the page fit",
+        ("policytui.tui.rows", "policytui.tui.catalog", "policytui.tui.page_fit"),
+        ("textual", "rich", "pydantic", "httpx"),
+        "the helper builds and pickles rows, and the first page is sized and painted, before "
+        "the UI has imported Textual's widgets or the client",
     ),
     (
         "the demo server",

@@ -39,7 +39,7 @@ from policytui.api.pagination import (
 )
 from policytui.api.parsing import parse_model as _parse
 from policytui.api.parsing import parse_raw_list
-from policytui.api.urls import normalize_base_url  # re-exported: it lived here
+from policytui.api.urls import normalize_base_url
 
 M = TypeVar("M", bound=BaseModel)
 

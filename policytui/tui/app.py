@@ -18,6 +18,7 @@ from textual.app import App
 from textual.command import Provider
 
 from policytui.auth.settings import Settings
+from policytui.helper.work import InProcess, Work
 from policytui.tui.actions import APP, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.commands import PolicyCommands
@@ -32,16 +33,13 @@ from policytui.tui.styles import style_path
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, User, WaldurClient
-    from policytui.api.replay import StartupRecording
     from policytui.auth.session import Session
-    from policytui.scan_service import ScanService
     from policytui.tui.screens.login import LoginScreen
 
 
 def _import_client() -> None:
     """What making the client imports (httpx, pydantic, the models): run in a thread."""
-    import policytui.api.client
-    import policytui.api.replay_http  # noqa: F401
+    import policytui.api.client  # noqa: F401
 
 
 def _profile_commands() -> type[Provider]:
@@ -118,8 +116,7 @@ class PolicyApp(App[int]):
         *,
         clock: Callable[[], datetime] | None = None,
         sign_in_hint: SignInHint | None = None,
-        startup: StartupRecording | None = None,
-        scan_service: ScanService | None = None,
+        work: Work | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -131,15 +128,13 @@ class PolicyApp(App[int]):
         self.page_size = page_size if page_size and page_size > 0 else None
         #: Why there is no session yet (first run, locked keyring...), for the sign-in screen.
         self.sign_in_hint = sign_in_hint
-        #: Start-up answers a forked child fetched while this process imported Textual
-        #: (policytui.prefetch): the first client replays them instead of asking again.
-        self.startup = startup
-        #: The helper process's fired scans (policytui.scan_service); None: scan in a thread.
-        self.scan_service = scan_service
+        #: The background work (policytui.helper): the first page at start-up, fired
+        #: scans. In a helper process or in this one, chosen by policytui.tui.run.
+        self.work: Work = work if work is not None else InProcess()
         self._client: WaldurClient | None = None
-        #: Set by :meth:`_start` with a helper: the client (and with it pydantic and httpx)
-        #: is made after the first page is painted, replaying this recording.
-        self._replay: StartupRecording | None = None
+        #: Set by :meth:`_start`: the client (and with it pydantic and httpx) is made once
+        #: the list screen has painted the first page, if the work had one ready.
+        self._deferred = False
         self.catalog = Catalog()
         self.user: User | None = None
         self._signing_in = False
@@ -159,53 +154,40 @@ class PolicyApp(App[int]):
         from policytui.tui.screens.policy_list import PolicyListScreen
 
         assert self.session is not None
-        startup, self.startup = self.startup, None
-        if startup is None:
-            self.client = self.session.client()
-        else:
-            # The list screen paints the helper's first page, then calls connect().
-            self._replay = startup
+        # The list screen paints the first page if the work has one, then calls connect().
+        self._deferred = True
         self.push_screen(PolicyListScreen())
 
     @property
     def client(self) -> WaldurClient | None:
         """The API client; made here on first use if :meth:`connect` has not run yet."""
-        if self._client is None and self._replay is not None:
+        if self._client is None and self._deferred:
             self._connect()
         return self._client
 
     @client.setter
     def client(self, client: WaldurClient | None) -> None:
-        self._replay = None
+        self._deferred = False
         self._client = client
-
-    @property
-    def pending_replay(self) -> StartupRecording | None:
-        """The helper's recording while the client is still to be made from it."""
-        return self._replay
 
     @property
     def connected(self) -> bool:
         """The client exists (a deferred start has made it, or there was none to defer)."""
-        return self._replay is None
+        return not self._deferred
 
     async def connect(self) -> None:
         """Make the deferred client, importing httpx, pydantic and the models in a thread
         first, so the keys pressed meanwhile are not held by a quarter-second import."""
-        if self._replay is None:
+        if not self._deferred:
             return
         await asyncio.to_thread(_import_client)
-        if self._replay is not None:
+        if self._deferred:
             self._connect()
 
     def _connect(self) -> None:
-        from policytui.api.replay_http import ReplayTransport
-
-        startup, self._replay = self._replay, None
-        assert self.session is not None and startup is not None
-        self._client = self.session.client(
-            wrap_transport=lambda network: ReplayTransport(startup, network)
-        )
+        self._deferred = False
+        assert self.session is not None
+        self._client = self.work.client(self.session)
 
     async def on_unmount(self) -> None:
         if self._client is not None:
@@ -214,8 +196,7 @@ class PolicyApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _USER_INPUT):
             self.last_input = time.monotonic()
-            if self.scan_service is not None:
-                self.scan_service.input_clock.note(self.last_input)
+            self.work.note_input(self.last_input)
         await super().on_event(event)
 
     @property

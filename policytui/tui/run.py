@@ -2,7 +2,9 @@
 
 With a real server, everything here up to ``PolicyApp`` runs before the first page is
 painted: resolving the session imports neither pydantic nor httpx (its token is a light
-``Secret``; tests/test_light_startup.py).
+``Secret``; tests/test_light_startup.py). Here, and only here, it is chosen whether the
+app's background work runs in a forked helper process or in this one
+(:mod:`policytui.helper`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from policytui.auth.settings import Settings
 
 if TYPE_CHECKING:
     from policytui.auth.session import Session
+    from policytui.helper.work import Work
     from policytui.tui.app import SignInHint
 
 
@@ -34,6 +37,32 @@ def _resolve(settings: Settings) -> tuple[Session | None, SignInHint | None]:
         verify=False if settings.insecure else None,
         ca_bundle=settings.ca_bundle,
     )
+
+
+def _startup_page_size(asked: int | None) -> int | None:
+    """The first page's size: ``--page-size`` when given, else what fits the terminal
+    (``None`` without one: then nothing is fetched ahead)."""
+    if asked is not None and asked > 0:  # the app ignores one that is not: fit the screen
+        return asked
+    from policytui.tui.page_fit import fitted_page_size, terminal_lines
+
+    lines = terminal_lines()
+    return None if lines is None else fitted_page_size(lines)
+
+
+def _background_work(session: Session | None, demo: bool, page_size: int | None) -> Work:
+    """A helper process forked now, before Textual is imported (its requests overlap that
+    import), when there is a real server to ask and forking is safe; else this process."""
+    from policytui.helper.work import InProcess
+
+    if session is None or demo:
+        return InProcess()  # the demo server runs in a thread of this process: no fork
+    size = _startup_page_size(page_size)
+    if size is None:
+        return InProcess()
+    from policytui.helper.fork import fork_helper
+
+    return fork_helper(session, size) or InProcess()
 
 
 def run_app(settings: Settings) -> int:
@@ -66,26 +95,19 @@ def run_app(settings: Settings) -> int:
         except Exception as exc:  # config errors must read as a message, not a traceback
             print(f"policytui: {exc}", file=sys.stderr)
             return 2
-    helper = None
-    if session is not None and server is None:
-        # Before Textual is imported: the helper's requests overlap that import.
-        from policytui import prefetch
-
-        helper = prefetch.start(session, settings.page_size)
+    work = _background_work(session, server is not None, settings.page_size)
     from policytui.tui.app import PolicyApp
 
     app = PolicyApp(
         session,
-        startup=helper.recording if helper else None,
-        scan_service=helper.scans if helper else None,
+        work=work,
         settings=settings,
         sign_in_hint=hint,
     )
     try:
         app.run()
     finally:
-        if helper is not None:
-            helper.scans.close()
+        work.close()
         if server is not None:
             server.stop()
     return app.return_code or 0

@@ -77,7 +77,7 @@ def _fired_rows_named(server: DemoServerProcess) -> list[Any]:
 
     from policytui.api import WaldurClient
     from policytui.tui.catalog import Catalog
-    from policytui.tui.widgets.policy_rows import build_row
+    from policytui.tui.rows import build_row
 
     async def rows() -> list[Any]:
         async with WaldurClient(server.api_url.removesuffix("/api/"), STAFF_TOKEN) as client:

@@ -1,4 +1,4 @@
-"""The fired scan's walk (policytui/tui/screens/fired_scan.py) against the real demo server:
+"""The fired scan's walk (policytui/helper/scan.py) against the real demo server:
 it keeps every fired policy while validating only what may be fired, and gives way to a
 user who is pressing keys without starving."""
 
@@ -14,9 +14,9 @@ from policytui.api import errors
 from policytui.auth.secret import Secret
 from policytui.auth.session import Session
 from policytui.demo import DEMO_NOW, STAFF_TOKEN, DemoServer, DemoSettings
-from policytui.tui.screens import fired_scan
-from policytui.tui.screens.fired_scan import ScanProgress, scan_fired
-from policytui.tui.widgets.policy_rows import build_row
+from policytui.helper import scan as fired_scan
+from policytui.helper.scan import ScanProgress, scan_fired
+from policytui.tui.rows import build_row
 
 
 def _session(server) -> Session:
@@ -24,17 +24,21 @@ def _session(server) -> Session:
 
 
 def _scan(server, **kwargs) -> tuple[ScanProgress | None, list[ScanProgress]]:
-    reports: list[ScanProgress] = []
-    final = asyncio.run(
-        scan_fired(
+    """The scan's last batch when it is the final one (``done``), and the batches before."""
+
+    async def batches() -> list[ScanProgress]:
+        scan = scan_fired(
             _session(server),
             None,
             build=lambda policy: build_row(policy, None, DEMO_NOW),
-            report=reports.append,
             cancelled=lambda: False,
             **kwargs,
         )
-    )
+        return [batch async for batch in scan]
+
+    reports = asyncio.run(batches())
+    final = reports.pop() if reports and reports[-1].done else None
+    assert not any(batch.done for batch in reports)
     return final, reports
 
 

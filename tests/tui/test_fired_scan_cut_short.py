@@ -8,6 +8,7 @@ shows the full count. A scan that stops for good says how many pages it read.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -18,10 +19,13 @@ from textual.pilot import Pilot
 
 from policytui.api import WaldurClient
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
-from policytui.scan_service import HelperGone, InputClock
-from policytui.tui.screens.fired_scan import ScanProgress
+from policytui.helper.clock import InputClock
+from policytui.helper.events import ScanProgress
+from policytui.helper.recording import StartupRecording
+from policytui.helper.scan_pipe import HelperGone
+from policytui.helper.work import Forked
+from policytui.tui.rows import build_row
 from policytui.tui.screens.list_texts import fired_headline, scan_position
-from policytui.tui.widgets.policy_rows import build_row
 from policytui.tui.widgets.policy_table import PolicyTable
 
 PER_PAGE = 300  # the demo server's cap: the scan reads pages of this size
@@ -41,8 +45,9 @@ def test_a_scan_that_did_not_read_every_page_says_what_it_read() -> None:
 
 
 class DyingHelper:
-    """A scan service whose helper sends the fired rows of the first page and goes once
-    they are on screen (``shown`` is set by the test when it sees them)."""
+    """The helper's scans (a stand-in for ``ScanClient``) sending the fired rows of the
+    first page, then going once they are on screen (``shown`` is set by the test when it
+    sees them)."""
 
     def __init__(self, first_page: list[Any], page_count: int, total: int) -> None:
         self.input_clock = InputClock()
@@ -77,6 +82,17 @@ class DyingHelper:
         self.gone = True
         raise HelperGone
 
+    def close(self) -> None:
+        self.gone = True
+
+
+def helper_work(scans: DyingHelper) -> Forked:
+    """The app's work in a "helper" whose start-up sent nothing (its pipe closed at once)
+    and whose scans are ``scans``: the app cannot tell it from a forked one."""
+    read_fd, write_fd = os.pipe()
+    os.close(write_fd)
+    return Forked(StartupRecording(read_fd), scans)  # type: ignore[arg-type]
+
 
 async def _server_view(server: DemoServer) -> tuple[list[Any], list[str], int]:
     async with WaldurClient(server.url, STAFF_TOKEN) as client:
@@ -98,7 +114,7 @@ async def test_the_app_finishes_a_scan_its_helper_left_unfinished() -> None:
         first_page, fired, page_count = await _server_view(server)
         app = make_app(server, page_size=10)
         helper = DyingHelper(first_page, page_count, 1500)
-        app.scan_service = helper  # type: ignore[assignment]
+        app.work = helper_work(helper)
         async with app.run_test(size=(120, 30)) as pilot:
             await settle(pilot)
             await pilot.press("f")
@@ -121,7 +137,7 @@ async def test_a_scan_that_stops_for_good_is_not_shown_as_the_answer() -> None:
         first_page, fired, page_count = await _server_view(server)
         app = make_app(server, page_size=10)
         helper = DyingHelper(first_page, page_count, 1500)
-        app.scan_service = helper  # type: ignore[assignment]
+        app.work = helper_work(helper)
         async with app.run_test(size=(120, 30)) as pilot:
             await settle(pilot)
             # From now on the server fails every list request (the app's retries too).

@@ -21,7 +21,7 @@ from policytui.api import WaldurClient
 from policytui.api.pagination import SERVER_PAGE_SIZE_CAP
 from policytui.demo import DEMO_NOW, STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.tui.catalog import Catalog
-from policytui.tui.widgets.policy_rows import build_row
+from policytui.tui.rows import build_row
 from policytui.tui.widgets.policy_table import PolicyTable
 
 

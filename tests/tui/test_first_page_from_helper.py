@@ -20,7 +20,7 @@ from policytui.auth.secret import Secret
 from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.tui.catalog import Catalog
-from policytui.tui.widgets.policy_rows import build_row
+from policytui.tui.rows import build_row
 
 PAGE_SIZE = 25
 POLICIES = "/api/marketplace-offering-usage-policies/"
@@ -28,16 +28,16 @@ POLICIES = "/api/marketplace-offering-usage-policies/"
 _SCRIPT = textwrap.dedent(
     """
     import asyncio, json, os, sys
-    from policytui import prefetch
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
     from policytui.auth.settings import Settings
+    from policytui.helper.fork import fork_helper
 
     session = Session(
         url=sys.argv[1], token=Secret(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
     )
-    helper = prefetch.start(session, int(sys.argv[2]))
-    assert helper is not None, "the helper was not forked"
+    work = fork_helper(session, int(sys.argv[2]))
+    assert work is not None, "the helper was not forked"
 
     from policytui.tui.app import PolicyApp
     from policytui.tui.screens.policy_list import PolicyListScreen
@@ -63,10 +63,7 @@ _SCRIPT = textwrap.dedent(
         return set_rows(self, *args, **kwargs)
 
     PolicyTable.set_rows = count_set_rows
-    app = PolicyApp(
-        session, Settings(page_size=int(sys.argv[2])),
-        startup=helper.recording, scan_service=helper.scans,
-    )
+    app = PolicyApp(session, Settings(page_size=int(sys.argv[2])), work=work)
 
     async def main():
         async with app.run_test(size=(120, 40)) as pilot:
@@ -89,11 +86,11 @@ _SCRIPT = textwrap.dedent(
                     for r in table.all_rows
                 ],
                 "first_model": table.all_rows[0].policy.uuid,
-                "replayed": helper.recording.replayed,
+                "replayed": work.recording.replayed,
             }
 
     print(json.dumps(asyncio.run(main())))
-    helper.scans.close()
+    work.close()
     """
 )
 
@@ -140,7 +137,8 @@ async def test_the_first_page_is_painted_before_pydantic_and_httpx_are_imported(
     assert result["connected"] and result["catalog"] and result["user"] == "staff"
     assert result["first_model"] == expected[0][0]
     assert result["set_rows_calls"] == 1  # the first paint, and no other
-    # Page 1 and the catalog reached the server once, from the helper; the UI replayed them.
+    # Page 1 reached the server once, from the helper (its rows were painted); the
+    # catalog's answers were recorded there and replayed here.
     firsts = [r for r in log if r["path"] == POLICIES and r["query"] == f"page_size={PAGE_SIZE}"]
     assert len(firsts) == 1, firsts
     assert result["replayed"] >= 3
@@ -149,15 +147,15 @@ async def test_the_first_page_is_painted_before_pydantic_and_httpx_are_imported(
 _WATCH_SCRIPT = textwrap.dedent(
     """
     import asyncio, json, os, sys, urllib.request
-    from policytui import prefetch
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
     from policytui.auth.settings import Settings
+    from policytui.helper.fork import fork_helper
 
     URL, TOKEN = sys.argv[1], os.environ["WALDUR_ACCESS_TOKEN"]
     session = Session(url=URL, token=Secret(TOKEN), token_source="env")
-    helper = prefetch.start(session, int(sys.argv[2]))
-    assert helper is not None, "the helper was not forked"
+    work = fork_helper(session, int(sys.argv[2]))
+    assert work is not None, "the helper was not forked"
 
     from policytui.tui.app import PolicyApp
     from policytui.tui.screens.policy_list import PolicyListScreen
@@ -196,8 +194,7 @@ _WATCH_SCRIPT = textwrap.dedent(
         return show_rows(self, page, rows)
 
     PolicyListScreen._show_rows = spy
-    app = PolicyApp(session, Settings(page_size=int(sys.argv[2]), watch=1.0),
-                    startup=helper.recording, scan_service=helper.scans)
+    app = PolicyApp(session, Settings(page_size=int(sys.argv[2]), watch=1.0), work=work)
 
     async def main():
         async with app.run_test(size=(120, 40)) as pilot:
@@ -208,7 +205,7 @@ _WATCH_SCRIPT = textwrap.dedent(
             return {"limits": shown_after_the_tick[0] if shown_after_the_tick else None}
 
     print(json.dumps(asyncio.run(main())))
-    helper.scans.close()
+    work.close()
     """
 )
 

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from policytui.api import OfferingUsagePolicy
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row
+from policytui.tui.rows import PolicyRow, build_row
 from policytui.tui.widgets.policy_table import PolicyTable
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

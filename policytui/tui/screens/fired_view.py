@@ -1,14 +1,13 @@
 """The list screen's fired view: every fired policy across all pages, newest firing first.
 
 A mixin of :class:`~policytui.tui.screens.policy_list.PolicyListScreen`: ``f`` switches
-the screen into this mode, a scan walks every page (in the helper process when there is
-one, else in a thread of its own) and streams batches of fired rows into the same table,
-and the screen's status, empty and error states say how far it got.
+the screen into this mode, a scan walks every page (the app's background work,
+:meth:`policytui.helper.work.Work.scan_fired`) and streams batches of fired rows into
+the same table, and the screen's status, empty and error states say how far it got.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
@@ -18,15 +17,13 @@ from textual import work
 from textual.worker import get_current_worker
 
 from policytui.api import errors
-from policytui.scan_service import HelperGone
+from policytui.helper.events import ScanFailed, ScanProgress, ScanResumed
 from policytui.tui.list_state import ListMode
 from policytui.tui.messages import SignInRequired
-from policytui.tui.screens.fired_scan import ScanProgress, relay_helper_scan, scan_fired
+from policytui.tui.rows import with_names
 from policytui.tui.screens.list_texts import pages_read
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
 
 if TYPE_CHECKING:
-    from policytui.api import OfferingUsagePolicy
     from policytui.tui.screens.policy_list import PolicyListScreen
 
 #: Repaint the fired view at most this often while pages stream in.
@@ -84,19 +81,12 @@ class FiredViewMixin:
     def _scan(
         self: PolicyListScreen, generation: int, scope: str | None, quiet: bool, mark: bool
     ) -> None:
-        """In a thread with its own loop and client: the UI loop only receives batches."""
+        """In a thread: the UI loop only receives the scan's events, and paints them."""
         worker = get_current_worker()
         app = self.policy_app
         session = app.session
         if session is None:
             return
-        # The catalog may still be loading (f pressed as page 1 appeared): rows are built
-        # with names as soon as it is there, and the UI names the earlier ones.
-        catalog = app.catalog
-        now = app.now()
-
-        def build(policy: OfferingUsagePolicy) -> PolicyRow:
-            return build_row(policy, catalog if catalog.loaded else None, now)
 
         def deliver(callback: Callable[..., None], *args: object) -> None:
             if worker.is_cancelled:
@@ -110,59 +100,26 @@ class FiredViewMixin:
                 self.app.call_from_thread(self.call_after_refresh, painted.set)
                 painted.wait(BATCH_PAINT_WAIT)
 
-        service = app.scan_service
-        if service is not None and not service.gone:
-            reported = False
-
-            def report(progress: ScanProgress) -> None:
-                nonlocal reported
-                reported = True
-                deliver(self._scan_report, progress, quiet, mark)
-
-            try:
-                relay_helper_scan(
-                    service,
-                    session,
-                    scope,
-                    catalog,
-                    now,
-                    report=report,
-                    cancelled=lambda: worker.is_cancelled,
-                    idle_seconds=app.seconds_since_input,
-                    flush_seconds=SCAN_FLUSH_SECONDS,
-                )
-                return
-            except HelperGone:
-                # The helper died mid-scan (killed, out of memory): what it sent is not
-                # the answer. Finish here, reading every page again; rows already on
-                # screen are not repeated (see _scan_report).
-                resumed = reported
-                if resumed:
-                    deliver(self._scan_resumed, quiet)
-            except Exception as exc:
-                deliver(self._scan_failed, exc, quiet)
-                return
-        else:
-            resumed = False
-        try:
-            final = asyncio.run(
-                scan_fired(
-                    session,
-                    scope,
-                    build=build,
-                    report=lambda progress: deliver(
-                        self._scan_report, progress, quiet, mark, resumed
-                    ),
-                    cancelled=lambda: worker.is_cancelled,
-                    flush_seconds=SCAN_FLUSH_SECONDS,
-                    idle_seconds=app.seconds_since_input,
-                )
-            )
-        except Exception as exc:
-            deliver(self._scan_failed, exc, quiet)
-            return
-        if final is not None:
-            deliver(self._scan_report, final, quiet, mark, resumed)
+        # The catalog may still be loading (f pressed as page 1 appeared): rows are built
+        # with names as soon as it is there, and the UI names the earlier ones.
+        resumed = False
+        for event in app.work.scan_fired(
+            session,
+            scope,
+            catalog=app.catalog,
+            now=app.now(),
+            cancelled=lambda: worker.is_cancelled,
+            idle_seconds=app.seconds_since_input,
+            flush_seconds=SCAN_FLUSH_SECONDS,
+        ):
+            if isinstance(event, ScanResumed):
+                # Rows already on screen are not repeated (see _scan_report).
+                resumed = True
+                deliver(self._scan_resumed, quiet)
+            elif isinstance(event, ScanFailed):
+                deliver(self._scan_failed, event.error, quiet)
+            else:
+                deliver(self._scan_report, event, quiet, mark, resumed)
 
     def _scan_resumed(self: PolicyListScreen, generation: int, quiet: bool) -> None:
         """The helper stopped mid-scan: the rest is read in this process."""

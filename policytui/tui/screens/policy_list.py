@@ -19,12 +19,13 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from policytui.api import errors
-from policytui.prefetch import fitted_page_size
+from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.format import count_noun
 from policytui.tui.list_state import FiredStates, ListMode, Paging
 from policytui.tui.messages import SessionChanged, SignInRequired
-from policytui.tui.screens.fired_scan import FiredState
+from policytui.tui.page_fit import fitted_page_size
+from policytui.tui.rows import PolicyRow, build_row, with_names
 from policytui.tui.screens.fired_view import FiredViewMixin
 from policytui.tui.screens.list_texts import (
     empty_state,
@@ -37,13 +38,11 @@ from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
-from policytui.tui.widgets.policy_rows import PolicyRow, build_row, with_names
 from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, Page, WaldurClient
-    from policytui.api.replay import StartupRecording
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
@@ -126,38 +125,29 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         if self.watch_seconds:
             self._watch_timer = self.set_interval(self.watch_seconds, self._watch_tick)
         self._update_status()
-        replay = app.pending_replay
-        if replay is not None:  # start-up with a helper: its first page may be on the way
-            self._start_from_helper(replay)
-        else:
-            self._load_catalog()
-            self._load_page(1)
+        self._start_up()
 
     @work(group="startup", exit_on_error=False)
-    async def _start_from_helper(self, source: StartupRecording) -> None:
-        """Paint the helper's first page, then make the client and load as usual.
+    async def _start_up(self) -> None:
+        """Paint the first page the background work built, if it has one, then make the
+        client and load as usual (page 1 too, when there was none).
 
         Until the page is on screen this process imports neither pydantic nor httpx;
-        afterwards the catalog and the user come from the helper's recorded answers.
+        afterwards the catalog and the user may come from the helper's recorded answers.
         Only this worker's requests (and those of the workers it starts) are answered
         from the recording; a refresh or any other request goes to the server.
         """
-        from policytui.api.replay import mark_startup_requests
-        from policytui.prefetch import FirstPage
-
-        mark_startup_requests()
-
-        first = await source.wait_first_page()
+        first = await self.policy_app.work.first_page()
         seeded = (
-            isinstance(first, FirstPage)
+            first is not None
             and self.mode is ListMode.PAGES
             and self.paging.scope_uuid is None
             and self.paging.number == 1
             and self.paging.shown == 0
-            and first.page.page_size == self.paging.size
+            and first.page_size == self.paging.size
         )
         if seeded:
-            assert isinstance(first, FirstPage)
+            assert first is not None
             self._show_rows(first.page, first.rows)
             # Let the rows reach the terminal before the imports start.
             painted = asyncio.Event()
@@ -169,7 +159,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             self._note_fired_states([row.policy for row in self.table.all_rows], mark=False)
             self._prefetch(2)
         elif self.mode is ListMode.PAGES and self.paging.shown == 0 and not self._loading:
-            # No page from the helper, and no key has loaded one (f, o, ] ...) meanwhile.
+            # No page from the background, and no key has loaded one (f, o, ] ...) meanwhile.
             self._load_page(1)
 
     def _top_bar_from_session(self) -> None:

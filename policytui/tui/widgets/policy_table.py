@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from policytui.tui.format import ACTION_SEPARATOR
-from policytui.tui.widgets.policy_rows import PolicyRow
+from policytui.tui.rows import PolicyRow
 
 GAP = 1
 _FOREGROUND_ONLY = frozenset({"policy-table--fired", "policy-table--changed", "policy-table--dim"})

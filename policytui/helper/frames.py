@@ -1,4 +1,5 @@
-"""Length-prefixed pickle frames on a pipe between policytui and its own helper process.
+"""Length-prefixed pickle frames on a pipe between policytui and its own helper process
+(what travels in them: :mod:`policytui.helper.messages`).
 
 Both ends are this program (the helper is forked from it), so pickle is trusted here;
 nothing else ever writes to these pipes.

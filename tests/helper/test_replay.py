@@ -13,12 +13,16 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from demo_clients import first_offering, policy_body
 
-from policytui.api import WaldurClient, errors
-from policytui.api.replay import MAX_AGE, FrameWriter, StartupRecording, mark_startup_requests
-from policytui.api.replay_http import RecordingTransport, ReplayTransport
+from policytui.api import ComponentLimitIn, Period, PolicyCreate, WaldurClient, errors
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
+from policytui.helper.recording import (
+    MAX_AGE,
+    FrameWriter,
+    StartupRecording,
+    mark_startup_requests,
+)
+from policytui.helper.transport import RecordingTransport, ReplayTransport
 
 POLICIES = "/api/marketplace-offering-usage-policies/"
 
@@ -192,8 +196,16 @@ async def test_writes_are_never_replayed(fresh_demo_server: DemoServer) -> None:
     recording = StartupRecording(read_fd)
     os.close(write_fd)
     async with replayer(server, recording) as client:
-        offering, groups = await first_offering(client)
-        created = await client.policies.create(policy_body(offering, groups))
+        offering = next(o for o in await client.offerings() if o.components)
+        groups = await client.organization_groups()
+        body = PolicyCreate(
+            scope=offering.url,
+            actions=["notify_organization_owners"],
+            organization_groups=[groups[0].url],
+            component_limits_set=[ComponentLimitIn(type=offering.components[0].type, limit=100)],
+            period=Period.MONTH_1,
+        )
+        created = await client.policies.create(body)
         await client.policies.delete(created.uuid)
     writes = [r["method"] for r in server.requests() if r["method"] in ("POST", "DELETE")]
     assert writes == ["POST", "DELETE"]

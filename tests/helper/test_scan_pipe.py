@@ -1,4 +1,4 @@
-"""The fired scan in the helper process (policytui.scan_service), forked for real.
+"""The fired scan in the helper process (policytui.helper.scan_pipe), forked for real.
 
 The helper can only be forked by a single-threaded process, so each case runs in a fresh
 interpreter against a demo server in this process, and prints what it saw as JSON.
@@ -22,17 +22,17 @@ _PRELUDE = textwrap.dedent(
     import asyncio, json, os, signal, sys
     from datetime import datetime, UTC
     from policytui.auth.secret import Secret
-    from policytui import prefetch
     from policytui.api import WaldurClient, errors
-    from policytui.scan_service import HelperGone
     from policytui.auth.session import Session
+    from policytui.helper.fork import fork_helper
+    from policytui.helper.scan_pipe import HelperGone
 
     URL = sys.argv[1]
     TOKEN = os.environ["WALDUR_ACCESS_TOKEN"]
     session = Session(url=URL, token=Secret(TOKEN), token_source="env")
-    helper = prefetch.start(session, 20)
-    assert helper is not None, "no helper"
-    scans = helper.scans
+    work = fork_helper(session, 20)
+    assert work is not None, "no helper"
+    scans = work.scans
     NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
     def scan(scope=None, cancel_after=None, token=None):
@@ -268,7 +268,7 @@ def test_a_scan_begun_before_the_catalog_gets_it_and_names_the_rest() -> None:
             slow,
             """
         from policytui.tui.catalog import Catalog
-        from policytui.tui.widgets.policy_rows import build_row
+        from policytui.tui.rows import build_row
 
         async def load():
             async with WaldurClient(URL, TOKEN) as client:

@@ -1,23 +1,33 @@
 """The httpx side of the start-up replay: record in the helper, replay in the UI.
 
-Apart from :mod:`policytui.api.replay` (the pipe and what travels on it) because these
-need httpx, which the UI imports only after its first page is painted.
+Apart from :mod:`policytui.helper.recording` (the pipe and what travels on it) because
+these need httpx, which the UI imports only after its first page is painted. Both are
+installed into a plain :class:`~policytui.api.client.WaldurClient` through its
+``wrap_transport`` hook: the client itself knows nothing of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from policytui.api._http import httpx
-from policytui.api.replay import FrameWriter, Recorded, StartupRecording, is_startup_request
+from policytui.helper.messages import Recorded
+from policytui.helper.recording import StartupRecording, is_startup_request
 
 __all__ = ["RecordingTransport", "ReplayTransport"]
+
+
+class Sink(Protocol):
+    """Where recorded answers go (a :class:`~policytui.helper.recording.FrameWriter`)."""
+
+    def write(self, recorded: Recorded) -> None: ...
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
     """Passes every request to ``inner``; each 2xx GET answer is also written to ``writer``."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, writer: FrameWriter) -> None:
+    def __init__(self, inner: httpx.AsyncBaseTransport, writer: Sink) -> None:
         self._inner = inner
         self._writer = writer
 
@@ -46,7 +56,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
 class ReplayTransport(httpx.AsyncBaseTransport):
     """Answers a start-up GET from ``recording`` when it holds that exact URL (once), every
-    other request from the network (see :func:`~policytui.api.replay.mark_startup_requests`).
+    other request from the network (see
+    :func:`~policytui.helper.recording.mark_startup_requests`).
 
     The network transport is made on the first request that needs it: until then the UI
     process imports neither httpcore nor a CA bundle.

@@ -1,10 +1,11 @@
 """Start-up GETs answered by a forked helper: recorded there, replayed once here.
 
 At start-up the UI process spends most of a second importing Textual. A child forked
-before that import (:mod:`policytui.prefetch`) sends the first requests the list screen
-will make, on the machine's other core, and streams each answer back over a pipe as it
-arrives. The UI's client then gets those answers from :class:`ReplayTransport` instead
-of the network: the same bytes and headers, through the same parsing and error handling.
+before that import (:mod:`policytui.helper.fork`) sends the first requests the list
+screen will make, on the machine's other core, and streams each answer back over a pipe
+as it arrives (:mod:`policytui.helper.startup`). The UI's first client then gets those
+answers from :class:`~policytui.helper.transport.ReplayTransport` instead of the network:
+the same bytes and headers, through the same parsing and error handling.
 
 Only successful GETs are recorded, and each is replayed at most once, for a limited
 time, and only to the start-up requests it was made for: the task that starts the app's
@@ -24,13 +25,13 @@ import threading
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
 
-from policytui import frames
+from policytui.helper import frames
+from policytui.helper.events import FirstPage
+from policytui.helper.messages import Recorded
 
 __all__ = [
     "FrameWriter",
-    "Recorded",
     "StartupRecording",
     "is_startup_request",
     "mark_startup_requests",
@@ -59,17 +60,6 @@ def mark_startup_requests() -> None:
 def is_startup_request() -> bool:
     """The request about to be sent belongs to the start-up load (see above)."""
     return _STARTUP_REQUEST.get()
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """One answer as the server sent it: the raw (still encoded) body and its headers."""
-
-    method: str
-    url: str
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
 
 
 class FrameWriter:
@@ -108,7 +98,7 @@ class StartupRecording:
         self._done = threading.Event()
         self.replayed = 0
         #: What the helper built from its answers for the first paint, when it sent it.
-        self.first_page: object | None = None
+        self.first_page: FirstPage | None = None
         self._thread = threading.Thread(
             target=self._read, name="policytui-startup-reader", daemon=True
         )
@@ -123,10 +113,10 @@ class StartupRecording:
         try:
             while True:
                 recorded = frames.receive(self._fd)
-                if not isinstance(recorded, Recorded):
-                    # Anything else is the first page as the helper built it
-                    # (policytui.prefetch.FirstPage): kept for the list screen.
+                if isinstance(recorded, FirstPage):  # kept for the list screen
                     self.first_page = recorded
+                    continue
+                if not isinstance(recorded, Recorded):
                     continue
                 with self._lock:
                     if not self._closed:
@@ -163,7 +153,7 @@ class StartupRecording:
                 return recorded
             await asyncio.sleep(_POLL)
 
-    async def wait_first_page(self) -> object | None:
+    async def wait_first_page(self) -> FirstPage | None:
         """The helper's first page once it has sent it; ``None`` if it ended without."""
         while self.first_page is None and not self._done.is_set():
             await asyncio.sleep(_POLL)

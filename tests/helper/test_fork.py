@@ -1,4 +1,6 @@
-"""The start-up child (policytui.prefetch): forked for real, against the demo server.
+"""The helper process's start-up (policytui.helper.fork, policytui.helper.startup),
+through the interface the app uses (policytui.helper.work.Forked): forked for real,
+against the demo server.
 
 A fork is only safe in a single-threaded process, and the test process is not one (the
 demo server runs in a thread), so the forking side runs in a fresh interpreter; the
@@ -13,11 +15,10 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
-from policytui import prefetch
 from policytui.auth.session import Session
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
+from policytui.demo.settings import Fault
+from policytui.helper.fork import fork_helper
 
 POLICIES = "/api/marketplace-offering-usage-policies/"
 
@@ -25,38 +26,39 @@ _SCRIPT = textwrap.dedent(
     """
     import asyncio, json, os, sys
     from policytui.auth.secret import Secret
-    from policytui import prefetch
-    from policytui.api.replay import mark_startup_requests
-    from policytui.api.replay_http import ReplayTransport
     from policytui.auth.session import Session
+    from policytui.helper.fork import fork_helper
     from policytui.tui.catalog import Catalog
 
     session = Session(
         url=sys.argv[1], token=Secret(os.environ["WALDUR_ACCESS_TOKEN"]), token_source="env"
     )
-    helper = prefetch.start(session, int(sys.argv[2]))
-    if helper is None:
+    SIZE = int(sys.argv[2])
+    work = fork_helper(session, SIZE)
+    if work is None:
         print(json.dumps({"started": False}))
         raise SystemExit(0)
-    recording = helper.recording
 
     async def main():
-        mark_startup_requests()  # as the list screen's start-up worker does
-        client = session.client(wrap_transport=lambda n: ReplayTransport(recording, n))
+        # As the list screen's start-up worker does: the first page, then the client.
+        first = await work.first_page()
+        client = work.client(session)
         async with client:
-            page = await client.policies.list(page=1, page_size=int(sys.argv[2]))
+            # Without the helper's rows the screen asks for page 1 (the recording has it).
+            page = await client.policies.list(page=1, page_size=SIZE) if first is None else None
             catalog = await Catalog().load(client)
-            second = await client.policies.list(page=2, page_size=int(sys.argv[2]))
+            second = await client.policies.list(page=2, page_size=SIZE)
         return {
             "started": True,
-            "rows": len(page.items),
+            "rows": len(first.rows) if first else len(page.items),
+            "from_helper_rows": first is not None,
             "second": len(second.items),
             "offerings": len(catalog.offerings),
-            "replayed": recording.replayed,
+            "replayed": work.recording.replayed,
         }
 
     print(json.dumps(asyncio.run(main())))
-    helper.scans.close()
+    work.close()
     """
 )
 
@@ -77,10 +79,10 @@ def test_the_child_fetches_what_the_list_asks_for_and_the_server_is_asked_once()
     with DemoServer(DemoSettings(policies=80)) as server:
         result, output = _run(server, 20)
         log = server.requests()
-    assert result["started"] is True
+    assert result["started"] is True and result["from_helper_rows"] is True
     assert result["rows"] == 20 and result["second"] == 20 and result["offerings"] > 0
-    # Page 1, page 2, offerings, groups and actions all came from the child...
-    assert result["replayed"] == 5
+    # Page 1 came as rows; page 2, offerings, groups and actions as recorded answers...
+    assert result["replayed"] == 4
     # ...so each reached the server once, from the child only.
     queries = [r["query"] for r in log if r["path"] == POLICIES]
     assert queries.count("page_size=20") == 1
@@ -109,9 +111,29 @@ def test_a_failing_server_leaves_the_ui_to_ask_and_retry_itself() -> None:
     assert len(page_requests) == 1 + 4  # the child's one attempt, then the UI's 1 + 3 retries
 
 
+def test_without_the_catalog_page_1_comes_as_the_servers_answer_and_is_replayed() -> None:
+    """The child's request for offerings fails (one attempt): it builds no rows, so page 1
+    crosses the pipe as the recorded answer instead, and the UI builds the rows itself
+    without asking the server for page 1 again."""
+    offerings_fail_once = Fault(
+        "status", times=1, path="marketplace-provider-offerings", params={"status": 500}
+    )
+    with DemoServer(DemoSettings(policies=80, faults=[offerings_fail_once])) as server:
+        result, _ = _run(server, 20)
+        log = server.requests()
+    assert result["from_helper_rows"] is False
+    assert result["rows"] == 20 and result["offerings"] > 0
+    # Page 1, page 2, groups and actions replayed; the offerings asked again by the UI.
+    assert result["replayed"] == 4
+    queries = [r["query"] for r in log if r["path"] == POLICIES]
+    assert queries.count("page_size=20") == 1
+    offerings = [r for r in log if "marketplace-provider-offerings" in r["path"]]
+    assert [r["status"] for r in offerings] == [500, 200]
+
+
 def test_no_child_in_a_process_with_threads(demo_server: DemoServer) -> None:
     session = Session(url=demo_server.url, token=_secret(), token_source="env")
-    assert prefetch.start(session, 20) is None  # the demo server's thread is running
+    assert fork_helper(session, 20) is None  # the demo server's thread is running
 
 
 def test_no_child_when_switched_off() -> None:
@@ -119,11 +141,6 @@ def test_no_child_when_switched_off() -> None:
         result, _ = _run(server, 20, POLICYTUI_NO_PREFETCH="1")
         assert result == {"started": False}
         assert server.requests() == []
-
-
-@pytest.mark.parametrize(("lines", "size"), [(24, 20), (40, 36), (5, 3), (1, 3)])
-def test_the_page_fits_the_terminal(lines: int, size: int) -> None:
-    assert prefetch.fitted_page_size(lines) == size
 
 
 def _secret():  # type: ignore[no-untyped-def]
