@@ -18,7 +18,7 @@ from policytui.api.actions import ACTION_DESCRIPTIONS, action_label, canonical_a
 from policytui.tui.catalog import Catalog
 from policytui.tui.format import exact_time, group_thousands, relative_time
 from policytui.tui.limit_check import limit_check_label
-from policytui.tui.widgets.policy_rows import offering_name
+from policytui.tui.rows import offering_name
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
