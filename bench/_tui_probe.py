@@ -58,7 +58,7 @@ def install(log_path: str) -> None:
                 mode = getattr(listing, "mode", None)
                 record["mode"] = getattr(mode, "value", mode)  # ListMode.FIRED -> "fired"
                 record["rows"] = listing.table.row_count  # type: ignore[attr-defined]
-                record["done"] = bool(getattr(listing, "scan_done", False))
+                record["done"] = bool(listing.scan.done)  # type: ignore[attr-defined]
             except Exception:  # the screen may be closing
                 pass
         usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -6,6 +6,7 @@ and what ``sys.modules`` then holds is checked.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -162,3 +163,105 @@ def test_the_probe_sees_a_forbidden_import() -> None:
     imported, modules = imports_of(("policytui.tui.app",))
     assert imported == ["policytui.tui.app"]
     assert "textual" in violations(modules, ("textual",))
+
+
+# -- import cycles --------------------------------------------------------------------
+
+
+def _imports_in(path: Path, name: str, known: set[str]) -> set[str]:
+    """The policytui modules ``name`` imports when it runs: at the top and inside functions
+    (a deferred import is still a dependency), not under ``if TYPE_CHECKING:`` (types only)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+
+    def resolve(target: str) -> str:
+        while target and target not in known:
+            target = target.rpartition(".")[0]
+        return target
+
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for branch in child.orelse:
+                    visit(branch)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(resolve(a.name) for a in child.names if a.name.startswith("policytui"))
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    parent = package
+                    for _ in range(child.level - 1):
+                        parent = parent.rpartition(".")[0]
+                    base = f"{parent}.{base}" if base else parent
+                if base.startswith("policytui"):
+                    for alias in child.names:
+                        full = f"{base}.{alias.name}"
+                        found.add(full if full in known else resolve(base))
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    found.discard(name)
+    found.discard("")
+    return found
+
+
+def import_cycles() -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan)."""
+    paths = {}
+    for path in sorted((ROOT / "policytui").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    known = set(paths)
+    graph = {name: _imports_in(path, name, known) for name, path in paths.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def strong(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                strong(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for name in graph:
+        if name not in index:
+            strong(name)
+    return cycles
+
+
+def test_no_two_modules_import_each_other() -> None:
+    # A cycle means neither module can be understood, or moved, without the other.
+    cycles = import_cycles()
+    assert not cycles, "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+def test_the_cycle_finder_sees_a_deferred_import(tmp_path: Path) -> None:
+    # Guards the test above: a function-level import back is a cycle; a types-only one is not.
+    a = tmp_path / "a.py"
+    a.write_text("from policytui import b\n")
+    b = tmp_path / "b.py"
+    b.write_text("def f():\n    from policytui import a\n")
+    c = tmp_path / "c.py"
+    c.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from policytui import a\n"
+    )
+    known = {"policytui", "policytui.a", "policytui.b", "policytui.c"}
+    assert _imports_in(a, "policytui.a", known) == {"policytui.b"}
+    assert _imports_in(b, "policytui.b", known) == {"policytui.a"}
+    assert _imports_in(c, "policytui.c", known) == set()

@@ -229,7 +229,7 @@ async def test_fired_view_of_a_big_server_streams_and_stays_responsive() -> None
             await pilot.press("j", "j")
             await settle(pilot)
             screen = app.screen
-            assert screen.scan_done
+            assert screen.scan.done
             assert len(uuids(app)) == len(fired)
             assert f"{len(fired)} fired of 1 200" in screen_text(app).replace("\u2009", " ")
             # The end of a long fired list scrolls into view with the cursor on it.

@@ -122,7 +122,7 @@ async def test_the_app_finishes_a_scan_its_helper_left_unfinished() -> None:
             table = screen.query_one(PolicyTable)
             await _until(pilot, lambda: table.row_count, "the helper's rows")
             helper.shown.set()
-            await _until(pilot, lambda: screen.scan_done, "the end of the scan")
+            await _until(pilot, lambda: screen.scan.done, "the end of the scan")
             await settle(pilot)
             rows = [row.uuid for row in screen.query_one(PolicyTable).all_rows]
             # Every fired policy once: the helper's rows were not repeated.
@@ -147,7 +147,7 @@ async def test_a_scan_that_stops_for_good_is_not_shown_as_the_answer() -> None:
             table = screen.query_one(PolicyTable)
             await _until(pilot, lambda: table.row_count, "the helper's rows")
             helper.shown.set()
-            await _until(pilot, lambda: screen.scan_done, "the end of the scan")
+            await _until(pilot, lambda: screen.scan.done, "the end of the scan")
             await settle(pilot)
             shown = len(screen.query_one(PolicyTable).all_rows)
             assert 0 < shown < len(fired)

@@ -41,7 +41,7 @@ async def test_a_screen_open_when_a_fired_scan_ends_is_freed_once_closed(demo_se
         # rescans do): the help screen is alive at the scan's end.
         screen.action_toggle_fired()
         await settle(pilot)
-        assert screen.mode is ListMode.FIRED and screen.scan_done
+        assert screen.mode is ListMode.FIRED and screen.scan.done
         closed = weakref.ref(help_screen)
         del help_screen
         await pilot.press("escape")  # help closes: nothing refers to it any more

@@ -94,7 +94,7 @@ async def test_a_scan_begun_before_the_catalog_ends_with_every_row_named(
             release.set()  # the catalog arrives in the middle of the scan
             await _until(pilot, lambda: catalog.loaded, "the catalog")
             opened.set()
-            await _until(pilot, lambda: screen.scan_done, "the end of the scan")
+            await _until(pilot, lambda: screen.scan.done, "the end of the scan")
             await settle(pilot)
             shown = {row.uuid: (row.limits, row.groups) for row in table.all_rows}
             assert shown == expected

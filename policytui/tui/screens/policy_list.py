@@ -2,8 +2,10 @@
 
 The screen composes at once with a loading state; every request runs in a worker and
 comes back through a callback on the event loop. Only the current page becomes rows in
-the paged view; the fired view (:mod:`policytui.tui.screens.fired_view`) walks every
-page and keeps only fired policies, streaming them into the table in batches.
+the paged view; the fired view's scan (:mod:`policytui.tui.widgets.fired_scanner`) walks
+every page and posts the fired policies it finds, which the screen streams into the
+table in batches. What the screen knows is in the plain objects of
+:mod:`policytui.tui.list_state`.
 """
 
 from __future__ import annotations
@@ -22,20 +24,21 @@ from policytui.api import errors
 from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.format import count_noun
-from policytui.tui.list_state import FiredStates, ListMode, Paging
+from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Paging
 from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
 from policytui.tui.rows import PolicyRow, build_row, with_names
-from policytui.tui.screens.fired_view import FiredViewMixin
 from policytui.tui.screens.list_texts import (
     empty_state,
     fired_headline,
     page_position,
+    pages_read,
     scan_position,
 )
 from policytui.tui.screens.policy_screen import PolicyScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.fired_scanner import FiredScanner, ScanEvent
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
 from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
@@ -53,7 +56,7 @@ DEFAULT_WATCH_SECONDS = 30.0
 SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
 
 
-class PolicyListScreen(FiredViewMixin, PolicyScreen):
+class PolicyListScreen(PolicyScreen):
     CSS_PATH = [style_path("list.tcss")]
     AUTO_FOCUS = "#policies"
 
@@ -73,17 +76,13 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         self._loading = False
         self._watch_timer: Timer | None = None
         self._refit_timer: Timer | None = None
-        self._scan_generation = 0
+        self.scan = FiredScan()
+        #: A quiet rescan's rows, held back until it is done.
         self._scan_rows: list[PolicyRow] = []
         #: Set once the first rows (or an empty or error state) are on screen.
         self._first_page_settled = asyncio.Event()
         self.watch_seconds: float | None = None
         # Fired view progress.
-        self.scan_done = False
-        self.scan_pages = 0
-        self.scan_page_count = 0
-        self.scan_fired = 0
-        self.scan_total: int | None = None
 
     # -- composition --------------------------------------------------------------------
 
@@ -96,6 +95,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             yield PolicyDetail(id="pane")
         yield Input(placeholder="filter: offering, action, component, creator…", id="quick-filter")
         yield StatusBar(id="status")
+        yield FiredScanner(id="scanner")
         # Compact, and the keys ranked (widgets/footer.py): the most used ones that fit.
         yield Footer(compact=True)
 
@@ -283,7 +283,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         self._first_page_settled.set()
         self.table.display = False
         title, hint = empty_state(
-            self.mode is ListMode.FIRED, self._offering_label(), self.scan_total
+            self.mode is ListMode.FIRED, self._offering_label(), self.scan.total
         )
         self.state_view.show("empty", title, hint)
 
@@ -380,19 +380,16 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         top = self.query_one(TopBar)
         offering = self._offering_label()
         if self.mode is ListMode.FIRED:
-            stopped = self.scan_done and not self.scan_complete and self.scan_page_count
-            read = (self.scan_pages, self.scan_page_count) if stopped else None
-            headline = fired_headline(
-                self.scan_fired, self.scan_total, read, scanning=not self.scan_done
-            )
+            scan = self.scan
+            headline = fired_headline(scan.fired, scan.total, scan.read, scanning=not scan.done)
             top.update_bar(view="Fired policies", detail=_join(headline, offering))
             left = scan_position(
-                self.scan_done,
-                self.scan_pages,
-                self.scan_page_count,
-                self.scan_fired,
-                self.scan_total,
-                complete=self.scan_complete,
+                scan.done,
+                scan.pages,
+                scan.page_count,
+                scan.fired,
+                scan.total,
+                complete=scan.complete,
             )
         else:
             top.update_bar(view="Policies", detail=offering)
@@ -612,11 +609,137 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         if self._loading:
             return
         if self.mode is ListMode.FIRED:
-            if self.scan_done:
+            if self.scan.done:
                 self._start_scan(quiet=True, mark=True)
         else:
             self._cache.clear()
             self._load_page(self.paging.number, quiet=True)
+
+    # -- the fired view -------------------------------------------------------------------
+
+    def action_toggle_fired(self) -> None:
+        scanner = self.query_one(FiredScanner)
+        if self.mode is ListMode.FIRED:
+            scanner.stop()
+            self.mode = ListMode.PAGES
+            self.refresh_bindings()  # the page keys work again
+            self.table.sort_by(None)
+            self._load_page(self.paging.number)
+            return
+        self.workers.cancel_group(self, "page")
+        self.mode = ListMode.FIRED
+        self.refresh_bindings()  # the page keys are greyed out in the footer
+        self._start_scan(quiet=False, mark=False)
+
+    def _start_scan(self, *, quiet: bool, mark: bool) -> None:
+        app = self.policy_app
+        generation = self.scan.start(quiet=quiet)
+        self._scan_rows = []
+        if not quiet:  # a quiet rescan leaves the last answer (and its status) on screen
+            self.table.set_rows([])
+            self.table.sort_by("fired", reverse=True)
+            # The table stays on screen (see PolicyTable.placeholder) and says it here.
+            self.table.show_placeholder("Scanning every page for fired policies…")
+            self._show_table()
+        self._update_status()
+        if app.session is None:
+            return
+        self.query_one(FiredScanner).start(
+            generation,
+            background=app.work,
+            session=app.session,
+            scope_uuid=self.paging.scope_uuid,
+            catalog=app.catalog,
+            now=app.now(),
+            idle_seconds=app.seconds_since_input,
+            quiet=quiet,
+            mark=mark,
+        )
+
+    def _scan_event_current(self, event: ScanEvent) -> bool:
+        """The event belongs to the scan on view (not to one the user left or replaced);
+        once painted (or ignored), the scan may read on."""
+        self.call_after_refresh(event.painted.set)
+        return self.scan.current(event.generation) and self.mode is ListMode.FIRED
+
+    @on(FiredScanner.Resumed)
+    def _scan_resumed(self, event: FiredScanner.Resumed) -> None:
+        """The helper stopped mid-scan: the rest is read in this process."""
+        if not self._scan_event_current(event):
+            return
+        if event.quiet:
+            self._scan_rows = []  # held back, not shown: simply gathered anew
+        else:
+            self.scan.resume_found = set()
+            read = pages_read(self.scan.pages_read, self.scan.page_count)
+            self.notify(
+                f"The scan's helper process stopped ({read}): finishing the scan here.",
+                severity="warning",
+            )
+        self._update_status()
+
+    @on(FiredScanner.Batch)
+    def _scan_report(self, event: FiredScanner.Batch) -> None:
+        if not self._scan_event_current(event):
+            return  # a newer scan (or the paged view) took over
+        progress, quiet, scan = event.progress, event.quiet, self.scan
+        scan.reported(progress.pages, progress.page_count, progress.total)
+        self._note_states(progress.states, mark=event.mark)
+        for row in progress.rows:
+            row.changed = self.fired_states.is_changed(row.uuid)
+        app = self.policy_app
+        if app.catalog.loaded:  # rows the scan built before it had the catalog get names
+            progress.rows = with_names(progress.rows, app.catalog, app.now())
+        found = scan.resume_found if event.resumed and not quiet else None
+        if found is not None:
+            # Finishing a scan the helper began: its rows are on screen already.
+            held = {row.uuid for row in self.table.all_rows}
+            found.update(row.uuid for row in progress.rows)
+            progress.rows = [row for row in progress.rows if row.uuid not in held]
+        if quiet:
+            self._scan_rows.extend(progress.rows)
+        else:
+            scan.fired = progress.fired
+            if progress.rows:
+                self.table.add_rows(progress.rows)
+            if found is not None:
+                scan.fired = max(progress.fired, len(self.table.all_rows))
+            if self.table.row_count:
+                self._show_table()
+                self._update_pane()
+        if progress.done:
+            scan.finished()
+            self.table.show_placeholder("")
+            if found is not None:
+                # Sent by the helper but not fired any more (or gone): not in the answer.
+                scan.resume_found = None
+                scan.fired = progress.fired
+                if len(found) < len(self.table.all_rows):
+                    self.table.set_rows([r for r in self.table.all_rows if r.uuid in found])
+            if quiet:
+                scan.fired = progress.fired
+                self.table.set_rows(self._scan_rows)
+                self._scan_rows = []
+            if not self.table.row_count:
+                self._show_empty()
+        self._update_status()
+
+    @on(FiredScanner.Failed)
+    def _scan_failed(self, event: FiredScanner.Failed) -> None:
+        if not self._scan_event_current(event):
+            return
+        exc = event.error
+        self.scan.stopped(quiet=event.quiet)
+        self.table.show_placeholder("")
+        if isinstance(exc, errors.AuthenticationError):
+            self._auth_failed = True
+        if not self.table.row_count and not event.quiet:
+            self._show_error(exc)
+        else:
+            if isinstance(exc, errors.AuthenticationError):
+                self.post_message(SignInRequired())
+            self.notify(f"Fired scan stopped: {exc} Press r to retry.", severity="error")
+        self._update_status()
 
     # -- the detail ---------------------------------------------------------------------
 
@@ -705,10 +828,10 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
         if self.mode is ListMode.FIRED:
             if held and in_scope and not policy.has_fired:
                 self.table.remove_uuid(policy.uuid)
-                self.scan_fired = max(0, self.scan_fired - 1)
+                self.scan.fired = max(0, self.scan.fired - 1)
             elif not held and in_scope and policy.has_fired:
                 self.table.add_rows([row])
-                self.scan_fired += 1
+                self.scan.fired += 1
             if self.table.row_count:
                 self._show_table()
         else:
@@ -731,7 +854,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
             self._count_changed(-1)
         if self.mode is ListMode.FIRED:
             if removed and fired:
-                self.scan_fired = max(0, self.scan_fired - 1)
+                self.scan.fired = max(0, self.scan.fired - 1)
             if not self.table.row_count:
                 self._show_empty()
         elif self._page is not None:
@@ -742,8 +865,7 @@ class PolicyListScreen(FiredViewMixin, PolicyScreen):
     def _count_changed(self, delta: int) -> None:
         """One policy more or fewer on the server: the count and the number of pages."""
         self.paging.count_changed(delta)
-        if self.scan_total is not None:
-            self.scan_total = max(0, self.scan_total + delta)
+        self.scan.count_changed(delta)
 
     def _reread_page(self) -> None:
         """The page on screen again from the server, the cursor kept on its policy."""
