@@ -41,6 +41,22 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
         ("textual", "rich", "httpx", "pydantic", "policytui.tui"),
         "parsing arguments must not pay for the UI or the client",
     ),
+    (
+        "the filter language",
+        ("policytui.query",),
+        (
+            "textual",
+            "rich",
+            "httpx",
+            "pydantic",
+            "policytui.tui",
+            "policytui.demo",
+            "policytui.auth",
+            "policytui.cli",
+        ),
+        "the list's `/` and the shell's --filter share it: it reads policies, it does not "
+        "fetch, draw or sign in, and the shell must not pay for the client to filter",
+    ),
 ]
 
 PROBE = """
@@ -80,9 +96,7 @@ def imports_of(prefixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
 
 
 def violations(modules: list[str], forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(
-        m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden)
-    )
+    return sorted(m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden))
 
 
 @pytest.mark.parametrize(
