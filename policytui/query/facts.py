@@ -123,7 +123,8 @@ def facts_from(policy: OfferingUsagePolicy, names: Names | None = None) -> Polic
     labels = [action_label(a) for a in actions]
     creator = [policy.created_by_full_name or "", policy.created_by_username or ""]
     provider = (offering.customer_name if offering else None) or ""
-    text = SEPARATOR.join(
+    # Each text once: a type that is also the name ("cpu" and "CPU") is searched once.
+    parts = dict.fromkeys(
         _fold(part)
         for part in _parts(
             [offering_name, provider, policy.period_label],
@@ -136,6 +137,7 @@ def facts_from(policy: OfferingUsagePolicy, names: Names | None = None) -> Polic
         )
         if part
     )
+    text = SEPARATOR.join(parts)
     return PolicyFacts(
         uuid=policy.uuid,
         offering=_fold(offering_name),

@@ -43,8 +43,9 @@ COLUMNS: dict[str, SortKey] = {
     "limits": lambda f: tuple((c.name, c.limit) for c in f.components) or None,
     "period": lambda f: _PERIOD_MONTHS.get(f.period),
     "groups": lambda f: f.groups or None,
-    # Fired ones together, ordered by when they fired (the fired view sorts descending).
-    "fired": lambda f: (f.has_fired, f.fired_at or 0.0),
+    # Fired ones together, ordered by when they fired (the fired view sorts descending);
+    # a reset policy's old fired_datetime is not shown, so it does not order it either.
+    "fired": lambda f: (True, f.fired_at or 0.0) if f.has_fired else (False, 0.0),
     "created": lambda f: f.created_at,
     "by": lambda f: f.creator or None,
 }

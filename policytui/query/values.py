@@ -93,7 +93,8 @@ def _day_span(text: str, expects: str) -> tuple[float, float]:
     try:
         start = datetime(year, month or 1, day or 1, tzinfo=UTC)
     except ValueError:
-        raise Unreadable(f"{text} is not a date ({expects.split(': ', 1)[-1]})") from None
+        field = expects.split(":", 1)[0]
+        raise Unreadable(f"{field}: {text} is not a date (YYYY-MM-DD)") from None
     if day is not None:
         end_ts = start.timestamp() + 86400
     else:
