@@ -83,6 +83,9 @@ typed = st.one_of(
 )
 
 
+_TEXT_FIELDS = ["offering", "provider", "action", "component", "group", "by"]
+
+
 @st.composite
 def terms(draw: st.DrawFn) -> str:
     """One well-formed term (its quotes closed), not negated, valid or not."""
@@ -91,7 +94,7 @@ def terms(draw: st.DrawFn) -> str:
     if kind == "free":
         return quote(value) if value else "acme"
     if kind == "text":
-        field = draw(st.sampled_from(["offering", "provider", "action", "component", "group"]))
+        field = draw(st.sampled_from(_TEXT_FIELDS))
         return f"{field}:{quote(value)}"
     if kind == "compare":
         op = draw(st.sampled_from(["", ">", ">=", "<", "<=", "="]))
