@@ -12,7 +12,7 @@ Headless and light: no Textual, no pydantic, no httpx. Read it as
 docs/filter.md describes the language for users.
 """
 
-from policytui.query.facts import ComponentFacts, Names, PolicyFacts, facts_from
+from policytui.query.facts import ComponentFacts, FactsReader, Names, PolicyFacts, facts_from
 from policytui.query.fields import FIELDS, Field
 from policytui.query.lexer import quote
 from policytui.query.parser import Filter, Problem, Term, parse
@@ -23,6 +23,7 @@ __all__ = [
     "COLUMNS",
     "FIELDS",
     "ComponentFacts",
+    "FactsReader",
     "Field",
     "Filter",
     "Names",

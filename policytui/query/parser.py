@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from policytui.query.facts import SEPARATOR, PolicyFacts
+from policytui.query.facts import MARKS, PolicyFacts
 from policytui.query.fields import FIELDS, Field, Predicate, Test
 from policytui.query.lexer import RawTerm, lex, quote
 from policytui.query.values import Unreadable
@@ -38,6 +38,8 @@ class Term:
     value: str
     negated: bool
     test: Test = field(repr=False, compare=False)
+    #: A longer value holding this one keeps a subset (see :meth:`Filter.narrows`).
+    narrows_as_typed: bool = field(default=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,23 @@ class Filter:
     def is_empty(self) -> bool:
         """Nothing applies: every policy matches."""
         return not self.terms
+
+    def narrows(self, previous: Filter) -> bool:
+        """Every policy this filter keeps, ``previous`` kept too (at the same moment):
+        so a screen may filter only what ``previous`` kept. True when each of its terms
+        is here, in its place, unchanged or, for a word or a name, typed further
+        (``gp`` then ``gpu``), and any other terms come after them."""
+        if len(self.terms) < len(previous.terms):
+            return False
+        for old, new in zip(previous.terms, self.terms, strict=False):
+            if (old.field, old.negated) != (new.field, new.negated):
+                return False
+            if old.value == new.value:
+                continue
+            typed_on = old.value.casefold() in new.value.casefold()
+            if old.negated or not old.narrows_as_typed or not typed_on:
+                return False
+        return True
 
     def predicate(self, now: datetime | float | None = None) -> Predicate:
         """One test of a policy's facts; ages (``fired:<7d``) count back from ``now``."""
@@ -129,7 +148,10 @@ def parse(text: str, fields: Mapping[str, Field] = FIELDS) -> Filter:
         except Exception:  # a reader's bug must not cost the user the filter
             problems.append(Problem(raw.start, raw.end, typed, NOT_READ))
             continue
-        terms.append(Term(raw.start, raw.end, typed, raw.field, raw.value.text, raw.negated, test))
+        narrows = raw.field is None or fields[raw.field].narrows_as_typed
+        terms.append(
+            Term(raw.start, raw.end, typed, raw.field, raw.value.text, raw.negated, test, narrows)
+        )
     problems.sort(key=lambda p: p.start)
     return Filter(text, tuple(terms), tuple(problems))
 
@@ -144,9 +166,9 @@ def _read(raw: RawTerm, fields: Mapping[str, Field]) -> Test:
 
 
 def _free_word(wanted: str) -> Test:
-    if SEPARATOR in wanted:  # no single text holds it: never across two
+    if any(mark in wanted for mark in MARKS):  # no single part holds it: never across two
         return lambda now: _nothing
-    return lambda now: lambda f: wanted in f.text
+    return lambda now: lambda f: wanted in f.what or wanted in f.who
 
 
 def _nothing(facts: PolicyFacts) -> bool:

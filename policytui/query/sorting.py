@@ -28,7 +28,7 @@ def _limit_of(component: str) -> SortKey:
     wanted = component.casefold()
 
     def key(f: PolicyFacts) -> int | None:
-        limits = [c.limit for c in f.components if c.is_called(wanted)]
+        limits = [c.limit for c in f.components if wanted in (c.type, c.name)]
         return max(limits) if limits else None
 
     return key
@@ -38,16 +38,17 @@ def _limit_of(component: str) -> SortKey:
 COLUMNS: dict[str, SortKey] = {
     "offering": lambda f: f.offering or None,
     "provider": lambda f: f.provider or None,
-    "actions": lambda f: f.action_labels or None,
+    # Joined texts order as the tuples of their parts would (see facts.SEPARATOR).
+    "actions": lambda f: f.actions_text or None,
     # Component by component: name, then the number as a number.
     "limits": lambda f: tuple((c.name, c.limit) for c in f.components) or None,
     "period": lambda f: _PERIOD_MONTHS.get(f.period),
-    "groups": lambda f: f.groups or None,
+    "groups": lambda f: f.groups_text or None,
     # Fired ones together, ordered by when they fired (the fired view sorts descending);
     # a reset policy's old fired_datetime is not shown, so it does not order it either.
     "fired": lambda f: (True, f.fired_at or 0.0) if f.has_fired else (False, 0.0),
     "created": lambda f: f.created_at,
-    "by": lambda f: f.creator or None,
+    "by": lambda f: f.creator_text or None,
 }
 
 

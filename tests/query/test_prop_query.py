@@ -36,30 +36,38 @@ _short = st.sampled_from(["cpu", "ram", "gpu", "nordics", "acme", "", "x y", "cp
 _moment = st.none() | st.floats(min_value=-1e10, max_value=4e9, allow_nan=False)
 
 
+def _joined(parts: list[str]) -> str:
+    return "\x1f".join(parts)
+
+
 @st.composite
 def policy_facts(draw: st.DrawFn) -> PolicyFacts:
     components = draw(
         st.lists(st.builds(ComponentFacts, _short, _short, st.integers(0, 2**31 - 1)), max_size=3)
     )
-    groups = draw(st.lists(_short, max_size=3))
     offering, provider = draw(_short), draw(_short)
-    creator = draw(st.lists(_short, max_size=2))
+    actions = _joined(draw(st.lists(_short, max_size=3)))
+    components_text = _joined([part for c in components for part in (c.type, c.name)])
+    groups = _joined(draw(st.lists(_short, max_size=3)))
+    creator = _joined(draw(st.lists(_short, max_size=2)))
+    period_label = draw(st.sampled_from(["total", "1 month", "3 months", "12 months"]))
     return PolicyFacts(
         uuid=draw(st.uuids()).hex,
         offering=offering,
         offering_uuid=draw(st.uuids()).hex,
         provider=provider,
-        actions=tuple(draw(st.lists(_short, max_size=2))),
-        action_labels=tuple(draw(st.lists(_short, max_size=2))),
+        actions_text=actions,
         components=tuple(components),
-        groups=tuple(groups),
+        components_text=components_text,
+        groups_text=groups,
         period=draw(st.integers(1, 4)),
-        period_label=draw(st.sampled_from(["total", "1 month", "3 months", "12 months"])),
-        creator=tuple(creator),
+        period_label=period_label,
+        creator_text=creator,
         has_fired=draw(st.booleans()),
         fired_at=draw(_moment),
         created_at=draw(_moment),
-        text="\x1f".join([offering, provider, *groups, *creator]),
+        what=_joined([offering, provider, period_label, actions, components_text]),
+        who=_joined([groups, creator]),
     )
 
 
@@ -165,6 +173,19 @@ def test_a_quoted_value_reads_back_as_itself(value: str) -> None:
             continue
         (term,) = query.terms
         assert (term.field, term.value, term.negated) == (field, value, prefix == "-")
+
+
+@given(st.lists(terms(), max_size=3), st.text(max_size=3), st.lists(terms(), max_size=2),
+       policies)  # fmt: skip
+def test_a_filter_that_narrows_keeps_only_what_the_previous_kept(
+    first: list[str], more: str, extra: list[str], facts: list[PolicyFacts]
+) -> None:
+    before = " ".join(first)
+    after = " ".join([before + more, *extra])
+    old, new = parse(before), parse(after)
+    if new.narrows(old):
+        kept = old.select(facts, NOW)
+        assert new.select(kept, NOW) == new.select(facts, NOW)
 
 
 _COLUMNS = st.sampled_from([*COLUMNS, "limit:cpu", "limit:vcpu", "limit:gpu hours"])

@@ -17,10 +17,10 @@ def test_without_the_catalog_a_policy_is_named_by_what_it_carries() -> None:
     bare = facts_from(policy)
     assert bare.offering == "acme hpc cluster"  # the policy's scope_name
     assert bare.provider == ""
-    assert bare.groups == (BALTICS[:8],)  # as the list shows it before the catalog
+    assert bare.groups_text == BALTICS[:8]  # as the list shows it before the catalog
     assert [(c.type, c.name) for c in bare.components] == [("cpu", "cpu")]
     named = facts_from(policy, make_catalog())
-    assert named.provider == "acme hpc" and named.groups == ("baltics",)
+    assert named.provider == "acme hpc" and named.groups_text == "baltics"
     # A filter by group name finds it only once the names are known.
     assert not parse("group:baltics").matches(bare, NOW)
     assert parse("group:baltics").matches(named, NOW)
@@ -30,12 +30,12 @@ def test_a_child_group_is_named_with_its_parent_from_the_parent_url() -> None:
     from query_samples import NORDIC_UNI
 
     policy = make_policy("p", organization_groups=[group_url(NORDIC_UNI)])
-    assert facts_from(policy, make_catalog()).groups == ("nordics \u203a nordic uni",)
+    assert facts_from(policy, make_catalog()).groups_text == "nordics \u203a nordic uni"
 
 
 def test_an_unknown_action_is_searched_by_its_name_and_humanised_label() -> None:
     facts = facts_from(make_policy("p", actions="restrict_members"), make_catalog())
-    assert facts.actions == ("restrict_members",)
+    assert facts.actions_text == "restrict members\x1erestrict_members"
     assert parse("action:restrict").matches(facts, NOW)
     assert parse('"restrict members"').matches(facts, NOW)
 
@@ -45,7 +45,7 @@ def test_a_policy_missing_what_servers_may_omit_still_has_facts() -> None:
 
     policy = OfferingUsagePolicy.model_validate({"uuid": "bare"})
     facts = facts_from(policy, make_catalog())
-    assert facts.created_at is None and facts.fired_at is None and facts.creator == ()
+    assert facts.created_at is None and facts.fired_at is None and facts.creator_text == ""
     assert parse("-created:<7d -fired:yes limits:0").matches(facts, NOW)
 
 
