@@ -1,4 +1,4 @@
-"""Benchmark 8: the filter language over every policy (issue 13), headless.
+"""Benchmark 7: the filter language over every policy (issue 13), headless.
 
 The policies and the catalog are read from a demo server (in its own process) through
 policytui's client, as the every-policy index will hold them; that read is set-up, not

@@ -23,6 +23,7 @@ BENCHMARKS = (
     ("fired_scale", "bench/fired_scale.py"),
     ("responsiveness", "bench/responsiveness.py"),
     ("terminal_bytes", "bench/terminal_bytes.py"),
+    ("filter_speed", "bench/filter_speed.py"),
 )
 
 
