@@ -19,6 +19,8 @@ from policytui.query.lexer import Value
 from policytui.query.values import COMPARISONS, Unreadable, comparison, moments, period
 
 Predicate = Callable[[PolicyFacts], bool]
+#: The policies of a list that pass a term, in their order.
+Selection = Callable[[list[PolicyFacts]], list[PolicyFacts]]
 #: A term's predicate once the moment of filtering is known (ages count back from it).
 Test = Callable[[float], Predicate]
 #: (the value, the field it was given to) -> the test; raises Unreadable.
@@ -36,6 +38,11 @@ class Field:
     #: A value that holds this one keeps fewer policies (a substring test): typing more
     #: of it narrows, so a screen may filter what the shorter value kept.
     narrows_as_typed: bool = False
+    #: For a substring field: the selection of many policies by a (case-folded) value,
+    #: written out as a comprehension, which runs a third faster than calling the test
+    #: per policy; the typing path (`/`) takes it. It must keep exactly what the test
+    #: keeps (tests/query/test_prop_query.py checks every one).
+    many: Callable[[str], Selection] | None = None
 
 
 def _fixed(predicate: Predicate) -> Test:
@@ -161,6 +168,7 @@ FIELDS: dict[str, Field] = {
             _contains(lambda wanted: lambda f: wanted in f.provider),
             "the organization providing the offering: its name contains it",
             narrows_as_typed=True,
+            many=lambda w: lambda fs: [f for f in fs if w in f.provider],
         ),
         Field(
             "action",
@@ -168,6 +176,7 @@ FIELDS: dict[str, Field] = {
             _contains(lambda wanted: lambda f: wanted in f.actions_text),
             "an action's name or label contains it",
             narrows_as_typed=True,
+            many=lambda w: lambda fs: [f for f in fs if w in f.actions_text],
         ),
         Field(
             "component",
@@ -175,6 +184,7 @@ FIELDS: dict[str, Field] = {
             _contains(lambda wanted: lambda f: wanted in f.components_text),
             "a limited component's type or name contains it",
             narrows_as_typed=True,
+            many=lambda w: lambda fs: [f for f in fs if w in f.components_text],
         ),
         Field(
             "group",
@@ -182,6 +192,7 @@ FIELDS: dict[str, Field] = {
             _contains(lambda wanted: lambda f: wanted in f.groups_text),
             "an organization group's name (or its parent's) contains it",
             narrows_as_typed=True,
+            many=lambda w: lambda fs: [f for f in fs if w in f.groups_text],
         ),
         Field(
             "period",
@@ -195,6 +206,7 @@ FIELDS: dict[str, Field] = {
             _contains(lambda wanted: lambda f: wanted in f.creator_text),
             "the creator's full name or username contains it",
             narrows_as_typed=True,
+            many=lambda w: lambda fs: [f for f in fs if w in f.creator_text],
         ),
         Field(
             "fired",

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from policytui.query.facts import MARKS, PolicyFacts
-from policytui.query.fields import FIELDS, Field, Predicate, Test
+from policytui.query.fields import FIELDS, Field, Predicate, Selection, Test
 from policytui.query.lexer import RawTerm, lex, quote
 from policytui.query.values import Unreadable
 
@@ -40,6 +40,8 @@ class Term:
     test: Test = field(repr=False, compare=False)
     #: A longer value holding this one keeps a subset (see :meth:`Filter.narrows`).
     narrows_as_typed: bool = field(default=False, repr=False, compare=False)
+    #: The comprehension that selects what this term keeps, when it has one.
+    many: Selection | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +105,14 @@ class Filter:
         """The items that match, in their order. ``facts`` reads an item's facts when
         the items are not facts themselves (a screen's rows)."""
         chosen = list(items)
-        # One pass per term over what the previous terms kept: the narrowest pass
-        # shrinks the rest, and each pass is a comprehension rather than a call chain.
-        for test in self._bound(now):
-            if facts is None:
-                chosen = [item for item in chosen if test(item)]  # type: ignore[arg-type]
+        # One pass per term over what the previous terms kept: each pass shrinks the
+        # next, and each is a loop in C (filter) or a comprehension, not a call chain.
+        for term, test in zip(self.terms, self._bound(now), strict=True):
+            if facts is None and term.many is not None and not term.negated:
+                chosen = term.many(chosen)  # type: ignore[arg-type]
+            elif facts is None:
+                # filter() loops in C: only the test itself runs as Python, per policy.
+                chosen = list(filter(test, chosen))  # type: ignore[arg-type]
             else:
                 chosen = [item for item in chosen if test(facts(item))]
         return chosen
@@ -150,8 +155,11 @@ def parse(text: str, fields: Mapping[str, Field] = FIELDS) -> Filter:
             continue
         narrows = raw.field is None or fields[raw.field].narrows_as_typed
         terms.append(
-            Term(raw.start, raw.end, typed, raw.field, raw.value.text, raw.negated, test, narrows)
-        )
+            Term(
+                raw.start, raw.end, typed, raw.field, raw.value.text, raw.negated, test,
+                narrows_as_typed=narrows, many=_many(raw, fields),
+            )
+        )  # fmt: skip
     problems.sort(key=lambda p: p.start)
     return Filter(text, tuple(terms), tuple(problems))
 
@@ -163,6 +171,17 @@ def _read(raw: RawTerm, fields: Mapping[str, Field]) -> Test:
     if known is None:
         raise Unreadable(_unknown_field(raw, fields))
     return known.read(raw.value, known)
+
+
+def _many(raw: RawTerm, fields: Mapping[str, Field]) -> Selection | None:
+    """The comprehension of a substring term, for the value its test reads."""
+    wanted = raw.value.text.casefold()
+    if any(mark in wanted for mark in MARKS):
+        return None  # its test matches nothing: the plain path says so
+    if raw.field is None:
+        return lambda fs: [f for f in fs if wanted in f.what or wanted in f.who]
+    make = fields[raw.field].many
+    return make(wanted) if make is not None else None
 
 
 def _free_word(wanted: str) -> Test:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from policytui.query.facts import PolicyFacts
 from policytui.query.parser import Problem
 
 T = TypeVar("T")
+#: The key of a (key, item) pair, read in C: a Python function here is a call per policy.
+_FIRST = itemgetter(0)
 #: A column's key of one policy; None when the policy has nothing in that column.
 SortKey = Callable[[PolicyFacts], Any]
 
@@ -28,8 +31,12 @@ def _limit_of(component: str) -> SortKey:
     wanted = component.casefold()
 
     def key(f: PolicyFacts) -> int | None:
-        limits = [c.limit for c in f.components if wanted in (c.type, c.name)]
-        return max(limits) if limits else None
+        # A loop, not max() over a list: this runs once per policy of every sort.
+        best = None
+        for c in f.components:
+            if (c.type == wanted or c.name == wanted) and (best is None or c.limit > best):
+                best = c.limit
+        return best
 
     return key
 
@@ -102,9 +109,5 @@ def sort_policies(
         else:
             keyed.append((key, item))
     # sorted(reverse=True) keeps equal items in their original order: still stable.
-    keyed.sort(key=_first, reverse=order.descending)
+    keyed.sort(key=_FIRST, reverse=order.descending)
     return [item for _, item in keyed] + missing
-
-
-def _first(pair: tuple[Any, Any]) -> Any:
-    return pair[0]

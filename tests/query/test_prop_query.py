@@ -188,6 +188,28 @@ def test_a_filter_that_narrows_keeps_only_what_the_previous_kept(
         assert new.select(kept, NOW) == new.select(facts, NOW)
 
 
+#: A word from each column of the samples, so each field has policies on both sides.
+_SAMPLE_WORDS = ["cpu", "vcpu", "nordics", "baltics", "acme", "gpu", "alice", "staff",
+                 "block", "owners", "total", "x y"]  # fmt: skip
+
+
+_FAST_FIELDS = [None, *(name for name, field in FIELDS.items() if field.many)]
+
+
+@given(st.sampled_from(_SAMPLE_WORDS) | st.text(max_size=6), policies)
+def test_a_terms_fast_selection_keeps_exactly_what_its_test_keeps(
+    value: str, facts: list[PolicyFacts]
+) -> None:
+    for field in _FAST_FIELDS:
+        query = parse(quote(value) if field is None else f"{field}:{quote(value)}")
+        for term in query.terms:
+            if term.many is None:  # a value no single text can hold has no fast path
+                assert any(mark in value.casefold() for mark in "\x1e\x1f")
+                continue
+            test = term.test(NOW.timestamp())
+            assert term.many(facts) == [f for f in facts if test(f)], field
+
+
 _COLUMNS = st.sampled_from([*COLUMNS, "limit:cpu", "limit:vcpu", "limit:gpu hours"])
 
 
