@@ -26,6 +26,7 @@ BENCHMARKS = (
     ("fired_scale", "bench/fired_scale.py", 4),
     ("responsiveness", "bench/responsiveness.py", 5),
     ("terminal_bytes", "bench/terminal_bytes.py", 6),
+    ("filter_speed", "bench/filter_speed.py", 7),
 )
 
 

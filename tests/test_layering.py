@@ -104,6 +104,22 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
         ("textual", "policytui.tui.screens", "policytui.tui.widgets", "policytui.demo"),
         "state, checks and the server steps of a save are driven by tests without a terminal",
     ),
+    (
+        "the filter language",
+        ("policytui.query",),
+        (
+            "textual",
+            "rich",
+            "httpx",
+            "pydantic",
+            "policytui.tui",
+            "policytui.demo",
+            "policytui.auth",
+            "policytui.cli",
+        ),
+        "the list's `/` and the shell's --filter share it: it reads policies, it does not "
+        "fetch, draw or sign in, and the shell must not pay for the client to filter",
+    ),
 ]
 
 PROBE = """

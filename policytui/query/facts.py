@@ -1,0 +1,242 @@
+"""What a filter term or a sort key reads of a policy: :class:`PolicyFacts`.
+
+Built once per policy (the screen's rows and the shell's listing each keep theirs), so
+matching a keystroke's filter against 100 000 policies is string and number compares
+only: every text is already case-folded, every time already a POSIX timestamp, and a
+term is one substring test of one text.
+
+Policies repeat: one offering, one set of groups, one creator serve thousands. A
+:class:`FactsReader` builds each such text once and every policy that has it shares the
+one string, so the facts of 100 000 policies cost a few tens of megabytes, not hundreds,
+and building them is mostly dictionary look-ups.
+
+Only attributes of the policy and of the names are read, so this module imports no
+pydantic and the CLI pays for none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
+
+from policytui.api.actions import action_label, canonical_actions
+
+if TYPE_CHECKING:
+    from policytui.api.models import Offering, OfferingUsagePolicy, OrganizationGroup
+
+#: Between the parts of a joined text. It sorts before every printable character, so a
+#: joined text orders as the tuple of its parts would; and no term's value holds it, so
+#: a substring test never matches across two parts.
+SEPARATOR = "\x1f"
+#: Between the labels and the names in :attr:`PolicyFacts.actions_text`: below the
+#: separator, so the text sorts by the labels alone first.
+SECTION = "\x1e"
+#: A value holding one of these could match across two parts: it matches nothing.
+MARKS = SEPARATOR + SECTION
+#: What the list shows for a policy with ``apply_to_all`` (and what `group:` finds).
+ALL_ORGANIZATIONS = "All organizations"
+
+
+class Names(Protocol):
+    """What names a policy's offering, components and groups (the TUI's catalog is one)."""
+
+    def offering(self, uuid: str | None) -> Offering | None: ...
+
+    def group(self, url: str) -> OrganizationGroup | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentFacts:
+    """One component limit of a policy: the component's type and name, case-folded."""
+
+    type: str
+    name: str
+    limit: int
+
+
+@dataclass(slots=True)
+class PolicyFacts:
+    """A policy as the filter language sees it (read-only by convention: not frozen,
+    because a frozen dataclass's ``__init__`` costs a call per field, 100 000 times).
+
+    Texts are case-folded; the ``*_text`` ones join their parts with :data:`SEPARATOR`.
+    """
+
+    uuid: str
+    offering: str
+    offering_uuid: str
+    #: The offering's customer: the organization that provides it.
+    provider: str
+    #: Action labels, then (after :data:`SECTION`) names, in the canonical order.
+    actions_text: str
+    components: tuple[ComponentFacts, ...]
+    #: Each limited component's type and name.
+    components_text: str
+    #: Group labels with the parent first ("nordics \u203a nordic uni"); ``apply_to_all``
+    #: reads "all organizations"; a group the names lack reads as its uuid's first 8
+    #: characters, as the list shows it.
+    groups_text: str
+    #: The server's number: 1 Total, 2 one month, 3 three months, 4 twelve months.
+    period: int
+    period_label: str
+    #: Full name and username.
+    creator_text: str
+    has_fired: bool
+    fired_at: float | None
+    created_at: float | None
+    #: What a free word searches: the offering's side (offering, provider, period,
+    #: actions, components) and the people's side (groups, creator).
+    what: str
+    who: str
+
+
+def _fold(text: str | None) -> str:
+    return (text or "").casefold()
+
+
+def _joined(parts: list[str]) -> str:
+    return SEPARATOR.join(dict.fromkeys(_fold(p) for p in parts if p))
+
+
+def _timestamp(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def group_label(url: str, names: Names | None) -> str:
+    """A group as the list names it ("Parent \u203a Name"), else its uuid's first 8."""
+    group = names.group(url) if names is not None else None
+    if group is None:
+        return url.rstrip("/").rsplit("/", 1)[-1][:8]
+    parent = names.group(group.parent) if group.parent and names is not None else None
+    parent_name = group.parent_name or (parent.name if parent else None)
+    return f"{parent_name} \u203a {group.name}" if parent_name else group.name
+
+
+class FactsReader:
+    """Builds the facts of many policies against one set of names, sharing each text
+    among the policies that have it. Make a new one when the names change (the catalog
+    is reloaded): what it shares was named by the old ones."""
+
+    def __init__(self, names: Names | None = None) -> None:
+        self._names = names
+        self._offerings: dict[tuple[str | None, str | None], tuple[str, str, str]] = {}
+        self._actions: dict[tuple[str, ...], str] = {}
+        self._groups: dict[tuple[bool, tuple[str, ...]], str] = {}
+        self._component_texts: dict[tuple[str | None, tuple[str, ...]], str] = {}
+        self._components: dict[tuple[str | None, tuple[tuple[str, int], ...]], tuple] = {}
+        self._component: dict[tuple[str | None, str, int], ComponentFacts] = {}
+        self._component_names: dict[tuple[str | None, str], tuple[str, str]] = {}
+        self._creators: dict[tuple[str | None, str | None], str] = {}
+        self._periods: dict[int, str] = {}
+        self._texts: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, policy: OfferingUsagePolicy) -> PolicyFacts:
+        scope = policy.scope_uuid
+        offering, offering_uuid, provider = self._offering(scope, policy.scope_name)
+        limits = tuple((c.type, c.limit) for c in policy.component_limits_set)
+        components = self._components.get((scope, limits))
+        if components is None:
+            components = self._components[(scope, limits)] = self._read_components(scope, limits)
+        types = tuple(t for t, _ in limits)
+        components_text = self._component_texts.get((scope, types))
+        if components_text is None:
+            components_text = self._component_texts[(scope, types)] = _joined(
+                [part for c in components for part in (c.type, c.name)]
+            )
+        actions = tuple(policy.actions)
+        actions_text = self._actions.get(actions)
+        if actions_text is None:
+            names = canonical_actions(actions)
+            labels = _joined([action_label(a) for a in names])
+            actions_text = self._actions[actions] = f"{labels}{SECTION}{_joined(names)}"
+        group_key = (bool(policy.apply_to_all), tuple(policy.organization_groups))
+        groups_text = self._groups.get(group_key)
+        if groups_text is None:
+            labels = (
+                [ALL_ORGANIZATIONS]
+                if policy.apply_to_all
+                else [group_label(url, self._names) for url in policy.organization_groups]
+            )
+            groups_text = self._groups[group_key] = _joined(labels)
+        creator_key = (policy.created_by_full_name, policy.created_by_username)
+        creator_text = self._creators.get(creator_key)
+        if creator_text is None:
+            creator_text = self._creators[creator_key] = _joined(list(creator_key))
+        period = int(policy.period)
+        period_label = self._periods.get(period)
+        if period_label is None:
+            period_label = self._periods[period] = _fold(policy.period_label)
+        what = self._shared((offering, provider, period_label, actions_text, components_text))
+        who = self._shared((groups_text, creator_text))
+        return PolicyFacts(
+            uuid=policy.uuid,
+            offering=offering,
+            offering_uuid=offering_uuid,
+            provider=provider,
+            actions_text=actions_text,
+            components=components,
+            components_text=components_text,
+            groups_text=groups_text,
+            period=period,
+            period_label=period_label,
+            creator_text=creator_text,
+            has_fired=bool(policy.has_fired),
+            fired_at=_timestamp(policy.fired_datetime),
+            created_at=_timestamp(policy.created),
+            what=what,
+            who=who,
+        )
+
+    def _offering(self, scope: str | None, scope_name: str | None) -> tuple[str, str, str]:
+        key = (scope, scope_name)
+        found = self._offerings.get(key)
+        if found is None:
+            offering = self._names.offering(scope) if self._names is not None else None
+            name = scope_name or (offering.name if offering else "")
+            provider = (offering.customer_name if offering else None) or ""
+            found = self._offerings[key] = (_fold(name), _fold(scope), _fold(provider))
+        return found
+
+    def _read_components(
+        self, scope: str | None, limits: tuple[tuple[str, int], ...]
+    ) -> tuple[ComponentFacts, ...]:
+        read = []
+        for type_, limit in limits:
+            key = (scope, type_, limit)
+            component = self._component.get(key)
+            if component is None:
+                type_text, name_text = self._component_name(scope, type_)
+                component = self._component[key] = ComponentFacts(type_text, name_text, limit)
+            read.append(component)
+        return tuple(read)
+
+    def _component_name(self, scope: str | None, type_: str) -> tuple[str, str]:
+        """A component's type and name, case-folded, once per offering and type."""
+        key = (scope, type_)
+        found = self._component_names.get(key)
+        if found is None:
+            offering = self._names.offering(scope) if self._names is not None else None
+            component = offering.component(type_) if offering else None
+            name = (component.name if component else "") or type_
+            found = self._component_names[key] = (_fold(type_), _fold(name))
+        return found
+
+    def _shared(self, parts: tuple[str, ...]) -> str:
+        text = self._texts.get(parts)
+        if text is None:
+            text = self._texts[parts] = SEPARATOR.join(p for p in parts if p)
+        return text
+
+
+def facts_from(policy: OfferingUsagePolicy, names: Names | None = None) -> PolicyFacts:
+    """The facts of one policy, its offering's and groups' names read from ``names``
+    (for many policies, use one :class:`FactsReader`: it shares their texts).
+
+    Without names (the catalog not loaded yet) the offering is the policy's own
+    ``scope_name``, components are their types and groups their uuid prefixes, as the
+    list shows them until the catalog arrives.
+    """
+    return FactsReader(names)(policy)
