@@ -109,8 +109,8 @@ def test_fired_rows_are_named_when_f_is_pressed_as_page_1_appears(tmp_path) -> N
 
 
 def test_a_scan_whose_helper_is_killed_is_finished_by_the_app(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # 100 pages of 300, each answered after 150 ms: a scan of a few seconds.
-    with demo_server_process("--policies", "30000", "--latency-ms", "150") as server:
+    # 100 pages of 300, each answered after 300 ms, six at a time: a scan of 5 s or more.
+    with demo_server_process("--policies", "30000", "--latency-ms", "300") as server:
         fired, total = fired_count(server)
         env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
         with terminal(policytui_against(server), env, size=(100, 30)) as term:
@@ -120,6 +120,15 @@ def test_a_scan_whose_helper_is_killed_is_finished_by_the_app(tmp_path) -> None:
             before = scan_page_requests(server)
             term.keys("f")
             wait_for_requests(server, before + 10)  # the helper's scan is under way
+            # ...and has sent fired rows that are on screen: the app must now reconcile
+            # them with what it reads itself (a helper that dies before sending anything
+            # is simply replaced, with nothing to say).
+            term.wait_until(
+                lambda screen: re.search(r"scanning… [1-9][\d ]* fired so far", screen),
+                timeout=30,
+                what="the helper's first fired rows, mid-scan",
+                every=0.02,
+            )
             os.kill(helper, signal.SIGKILL)
             # The app says the helper's scan was cut short and finishes it itself...
             term.wait_for("finishing the scan here", timeout=30)
