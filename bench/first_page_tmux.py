@@ -14,6 +14,11 @@ over HTTP in a process of its own. The baseline is bench/_bare_table.py (a 300-r
 DataTable). Runs are interleaved, after one untimed run of each.
 
     .venv/bin/python bench/first_page_tmux.py [--runs 5] [--policies 10000] [--quick]
+        [--before PATH]
+
+``--before PATH`` times another build's console script too (e.g. the previous release's,
+``git worktree add ../before v1 && ../before/.venv/bin/pip install -e ../before``), in the
+same interleaved runs against the same server, so a change is judged in one run.
 """
 
 from __future__ import annotations
@@ -76,6 +81,9 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="smoke test: 1 run, 300 policies, no warm-up"
     )
+    parser.add_argument(
+        "--before", metavar="PATH", help="another build's console script, timed alongside"
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("bench/first_page_tmux.py needs tmux (scripts/test installs it)")
@@ -88,7 +96,9 @@ def main() -> None:
 
     bare_argv = [sys.executable, str(BENCH_DIR / "_bare_table.py")]
     bare_env = child_env(TERM=TERM)
-    bare, ours = [], []
+    bare: list[float] = []
+    ours: list[float] = []
+    before: list[float] = []
     with (
         demo_server_process("--policies", str(policies)) as server,
         tempfile.TemporaryDirectory() as home,
@@ -99,9 +109,35 @@ def main() -> None:
             # One untimed run of each warms the bytecode caches and the server.
             time_to_rows(bare_argv, bare_env)
             time_to_rows(ours_argv, ours_env, secret=STAFF_TOKEN)
+            if args.before:
+                time_to_rows([args.before], ours_env)
         for run in range(runs):
             bare.append(time_to_rows(bare_argv, bare_env))
             ours.append(time_to_rows(ours_argv, ours_env, secret=STAFF_TOKEN if run == 0 else ""))
+            if args.before:
+                before.append(time_to_rows([args.before], ours_env))
+    rows = []
+    if before:
+        rows.append(
+            ratio_row(
+                f"the other build ({args.before}) from outside",
+                median(bare) * 1000,
+                median(before) * 1000,
+                "ms",
+                max_ratio=1.3,
+                baseline_name="bare Textual app painting a 300-row DataTable, in tmux",
+            )
+        )
+        rows.append(
+            ratio_row(
+                "this build against the other one",
+                median(before) * 1000,
+                median(ours) * 1000,
+                "ms",
+                max_ratio=1.0,
+                baseline_name=f"{args.before}",
+            )
+        )
     row = ratio_row(
         f"time to first page from outside (tmux, {policies} policies)",
         median(bare) * 1000,
@@ -112,7 +148,7 @@ def main() -> None:
     )
     report(
         "Time to first page from outside: the console script in tmux vs a bare Textual app",
-        [row],
+        [row, *rows],
         runs=runs,
         notes=[
             f"tmux session created to a {SIZE[0]}x{SIZE[1]} pane capture showing a row, "
