@@ -114,69 +114,49 @@ async def scan_fired(
     The cancel flag is polled while requests are in flight too, so leaving the fired
     view (or quitting) does not wait for a slow server to answer the next page.
     ``idle_seconds`` (time since the user's last input) makes the scan give way to keys.
+
+    A batch is yielded from the walk itself, in the consumer's task: the consumer has it
+    at once, before the event loop runs again (and with it the parsing of pages that
+    arrived meanwhile), as when batches were handed to a callback.
     """
-    batches = _walk(
-        session,
-        scope_uuid,
-        build,
-        cancelled,
-        flush_seconds,
-        idle_seconds or (lambda: float("inf")),
-    )
-    try:
-        while True:
-            step = asyncio.ensure_future(_next(batches))
-            while not step.done():
-                await asyncio.wait({step}, timeout=poll_seconds)
-                if cancelled() and not step.done():
-                    step.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await step
-                    return
-            batch = step.result()
-            if batch is _END:
-                return
-            yield batch  # type: ignore[misc]
-    finally:
-        await batches.aclose()
-
-
-async def _walk(
-    session: Session,
-    scope_uuid: str | None,
-    build: Callable[[OfferingUsagePolicy], PolicyRow],
-    cancelled: Callable[[], bool],
-    flush_seconds: float,
-    idle_seconds: Callable[[], float],
-) -> AsyncGenerator[ScanProgress, None]:
+    idle = idle_seconds or (lambda: float("inf"))
     with no_full_collections():
         progress = ScanProgress()
         last_report = time.monotonic()
         async with session.client() as client:
-            async for page in client.policies.walk_raw(scope_uuid=scope_uuid):
-                give_way(idle_seconds, cancelled)
-                if cancelled():
-                    return
-                progress.pages += 1
-                progress.page_count = max(page.page_count, progress.pages)
-                progress.total = page.total
-                for item in page.items:
-                    policy = _fired_policy(item, progress.states)
-                    if policy is not None and policy.has_fired:
-                        progress.rows.append(build(policy))
-                        progress.fired += 1
-                waited = time.monotonic() - last_report
-                if waited >= flush_seconds and (
-                    idle_seconds() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD
-                ):
-                    yield progress
-                    last_report = time.monotonic()
-                    progress = ScanProgress(
-                        pages=progress.pages,
-                        page_count=progress.page_count,
-                        total=progress.total,
-                        fired=progress.fired,
-                    )
+            pages = client.policies.walk_raw(scope_uuid=scope_uuid)
+            try:
+                while True:
+                    page = await _next_page(pages, cancelled, poll_seconds)
+                    if page is _CANCELLED:
+                        return
+                    if page is _END:
+                        break
+                    give_way(idle, cancelled)
+                    if cancelled():
+                        return
+                    progress.pages += 1
+                    progress.page_count = max(page.page_count, progress.pages)
+                    progress.total = page.total
+                    for item in page.items:
+                        policy = _fired_policy(item, progress.states)
+                        if policy is not None and policy.has_fired:
+                            progress.rows.append(build(policy))
+                            progress.fired += 1
+                    waited = time.monotonic() - last_report
+                    if waited >= flush_seconds and (
+                        idle() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD
+                    ):
+                        yield progress
+                        last_report = time.monotonic()
+                        progress = ScanProgress(
+                            pages=progress.pages,
+                            page_count=progress.page_count,
+                            total=progress.total,
+                            fired=progress.fired,
+                        )
+            finally:
+                await pages.aclose()
         progress.done = True
         yield progress
 
@@ -184,6 +164,8 @@ async def _walk(
 T = TypeVar("T")
 #: What :func:`_next` returns at the end (a coroutine cannot raise StopAsyncIteration).
 _END: Any = object()
+#: What :func:`_next_page` returns when the scan was cancelled while it waited.
+_CANCELLED: Any = object()
 
 
 async def _next(items: AsyncIterator[T]) -> T:
@@ -191,6 +173,22 @@ async def _next(items: AsyncIterator[T]) -> T:
         return await anext(items)
     except StopAsyncIteration:
         return _END  # type: ignore[no-any-return]
+
+
+async def _next_page(
+    pages: AsyncIterator[T], cancelled: Callable[[], bool], poll_seconds: float
+) -> T:
+    """The next page (``_END`` after the last), looking at ``cancelled()`` every
+    ``poll_seconds`` while it is on its way (``_CANCELLED``: given up)."""
+    step = asyncio.ensure_future(_next(pages))
+    while not step.done():
+        await asyncio.wait({step}, timeout=poll_seconds)
+        if cancelled() and not step.done():
+            step.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await step
+            return _CANCELLED  # type: ignore[no-any-return]
+    return step.result()
 
 
 async def _close(items: AsyncGenerator[T, None]) -> None:
