@@ -74,6 +74,10 @@ class FiredScanner(Widget):
             super().__init__(generation, quiet=quiet, mark=mark)
             self.error = error
 
+    def stop(self) -> None:
+        self.workers.cancel_group(self, "scan")
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def start(
         self,
         generation: int,
@@ -90,26 +94,6 @@ class FiredScanner(Widget):
         """Scan every page of ``scope_uuid`` (every offering when None); a scan still
         running is cancelled. ``catalog`` may still be loading (f pressed as page 1
         appeared): rows are built with names as soon as it is there."""
-        self._scan(
-            generation, background, session, scope_uuid, catalog, now, idle_seconds, quiet, mark
-        )
-
-    def stop(self) -> None:
-        self.workers.cancel_group(self, "scan")
-
-    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _scan(
-        self,
-        generation: int,
-        background: Work,
-        session: Session,
-        scope_uuid: str | None,
-        catalog: Catalog,
-        now: datetime,
-        idle_seconds: Callable[[], float],
-        quiet: bool,
-        mark: bool,
-    ) -> None:
         worker = get_current_worker()
 
         def post(event: ScanEvent) -> None:
