@@ -57,6 +57,11 @@ def short_date(moment: datetime | None) -> str:
     return _aware(moment).astimezone(UTC).strftime("%Y-%m-%d")
 
 
+def clock_time(moment: datetime) -> str:
+    """``09:58:12 UTC``: when something happened today (the status bar's last read)."""
+    return _aware(moment).astimezone(UTC).strftime("%H:%M:%S UTC")
+
+
 def exact_time(moment: datetime | None) -> str:
     """``2026-11-27 09:58:12 UTC``."""
     if moment is None:

@@ -305,7 +305,7 @@ async def test_clicking_a_header_sorts_by_that_column(demo_server) -> None:
 async def test_auto_refresh_marks_policies_whose_fired_state_changed(fresh_demo_server) -> None:
     import httpx
 
-    from policytui.demo import STAFF_TOKEN
+    from policytui.demo import DEMO_NOW, STAFF_TOKEN
 
     server = fresh_demo_server
     # A short watch: its own timer does the refresh, as with `--watch 1`.
@@ -328,7 +328,8 @@ async def test_auto_refresh_marks_policies_whose_fired_state_changed(fresh_demo_
         row = next(r for r in screen.query_one(PolicyTable).rows if r.uuid == target.uuid)
         assert row.changed and row.policy.has_fired
         text = screen_text(app)
-        assert "watch 1 s" in text
+        # The status says when the server last answered (the app's clock, fixed here).
+        assert f"watch 1 s · read {DEMO_NOW:%H:%M:%S} UTC" in text
         await pilot.press("w")
         assert "watch" not in screen_text(app).splitlines()[-2]
 

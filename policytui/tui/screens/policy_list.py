@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -23,7 +24,7 @@ from textual.widgets import Input
 from policytui.api import errors
 from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
-from policytui.tui.format import count_noun
+from policytui.tui.format import clock_time, count_noun
 from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Paging
 from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
@@ -75,6 +76,8 @@ class PolicyListScreen(PolicyScreen):
         self._catalog_failed = False
         self._loading = False
         self._watch_timer: Timer | None = None
+        #: When the server last answered a page or a scan (shown while watching).
+        self._read_at: datetime | None = None
         self._refit_timer: Timer | None = None
         self.scan = FiredScan()
         #: A quiet rescan's rows, held back until it is done.
@@ -214,6 +217,7 @@ class PolicyListScreen(PolicyScreen):
         ):
             return
         self._cache[(scope, number, size)] = page
+        self._read_at = self.policy_app.now()
         self._show_page(page, mark=mark)
         # After the paint: the next page's request and parsing would otherwise come between
         # this page arriving and it reaching the terminal.
@@ -412,7 +416,10 @@ class PolicyListScreen(PolicyScreen):
             arrow = "▼" if table.sort_reverse else "▲"
             right.append(f"sort {COLUMN_TITLES[table.sort_column].lower()} {arrow}")
         if self.watch_seconds and self._watch_timer is not None and self._watching:
-            right.append(f"watch {self.watch_seconds:g} s")
+            # When the server last answered, as `watch` shows it: a tick that changed
+            # nothing still says it happened (and one that failed says it did not).
+            read = f" · read {clock_time(self._read_at)}" if self._read_at else ""
+            right.append(f"watch {self.watch_seconds:g} s{read}")
         if self.fired_states.changed:
             right.append(f"◆ {len(self.fired_states.changed)} changed")
         if self._catalog_failed:
@@ -709,6 +716,7 @@ class PolicyListScreen(PolicyScreen):
                 self._update_pane()
         if progress.done:
             scan.finished()
+            self._read_at = self.policy_app.now()
             self.table.show_placeholder("")
             if found is not None:
                 # Sent by the helper but not fired any more (or gone): not in the answer.
