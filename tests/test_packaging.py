@@ -35,6 +35,21 @@ def test_wheel_lists_every_stylesheet(wheel: Path) -> None:
         assert f"policytui/styles/{sheet}" in names
 
 
+def test_wheel_holds_every_package_of_the_source(wheel: Path) -> None:
+    """A package left out of pyproject's list is missing from what users install, and
+    the app fails on its first import of it (the helper was, for a while)."""
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packages = sorted(
+        init.parent.relative_to(ROOT).as_posix()
+        for init in (ROOT / "policytui").rglob("__init__.py")
+    )
+    assert "policytui/helper" in packages
+    missing = [p for p in packages if f"{p}/__init__.py" not in names]
+    assert not missing, f"not in the wheel: {missing} (add them to pyproject.toml's packages)"
+
+
 def test_installed_wheel_finds_its_css(wheel: Path, tmp_path: Path) -> None:
     """Install the wheel alone in a fresh venv (dependencies borrowed from this one,
     which holds policytui only as an editable finder that PYTHONPATH does not load)."""
@@ -74,3 +89,21 @@ def test_installed_wheel_finds_its_css(wheel: Path, tmp_path: Path) -> None:
         env={"PYTHONPATH": deps, "PATH": "/usr/bin:/bin"},
     )
     assert version.stdout.startswith("policytui "), version.stderr
+    # Every module of the installed package imports (a missing subpackage fails here).
+    every = (
+        "import importlib, pkgutil, policytui\n"
+        "names = [m.name for m in pkgutil.walk_packages(policytui.__path__, 'policytui.')]\n"
+        "for name in names:\n"
+        "    if not name.endswith('__main__'):\n"
+        "        importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
+    imported = subprocess.run(
+        [str(py), "-c", every],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": deps, "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert int(imported.stdout) > 100
