@@ -105,6 +105,20 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
         "state, checks and the server steps of a save are driven by tests without a terminal",
     ),
     (
+        "bulk changes",
+        ("policytui.bulk",),
+        (
+            "textual",
+            "rich",
+            "policytui.tui",
+            "policytui.demo",
+            "policytui.auth",
+            "policytui.cli",
+            "policytui.helper",
+        ),
+        "the plan and the writes of a bulk change are the same for the screens and a script",
+    ),
+    (
         "the filter language",
         ("policytui.query",),
         (
