@@ -42,6 +42,8 @@ class Plan:
     def headline(self) -> str:
         """``Delete 3 policies?`` / ``Add the action Block orders to 12 policies?``"""
         count = len(self.to_write)
+        if not count:
+            return f"Nothing to change: {self.change.title.lower()} sends nothing."
         noun = "policy" if count == 1 else "policies"
         if self.change.deletes:
             return f"Delete {count} {noun}?"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from policytui.api.client import WaldurClient
-from policytui.api.errors import NotFound, WaldurError
+from policytui.api.errors import AuthenticationError, NotFound, WaldurError
 from policytui.api.models import OfferingUsagePolicy, PolicyPatch
 from policytui.bulk.changes import BulkChange, Field, Skip, Unchanged
 from policytui.bulk.plan import Plan
@@ -44,6 +44,8 @@ class Outcome:
 class Summary:
     change: BulkChange
     outcomes: list[Outcome] = field(default_factory=list)
+    #: The server stopped accepting the token mid-run (the rest were not sent).
+    signed_out: bool = False
 
     def count(self, kind: OutcomeKind) -> int:
         return sum(1 for outcome in self.outcomes if outcome.kind is kind)
@@ -96,17 +98,27 @@ async def run(
         if isinstance(item.effect, Skip):
             summary.outcomes.append(Outcome(item.policy, OutcomeKind.SKIPPED, item.effect.reason))
         elif isinstance(item.effect, Unchanged):
-            summary.outcomes.append(Outcome(item.policy, OutcomeKind.UNCHANGED, "already so"))
+            summary.outcomes.append(Outcome(item.policy, OutcomeKind.UNCHANGED))
     for done, item in enumerate(writes):
         if stop():
             for left in writes[done:]:
                 summary.outcomes.append(Outcome(left.policy, OutcomeKind.NOT_SENT, "stopped"))
             break
         progress(done, len(writes))
-        if plan.change.deletes:
-            outcome = await _delete(client, item.policy)
-        else:
-            outcome = await _patch(client, plan.change, item.policy)
+        try:
+            if plan.change.deletes:
+                outcome = await _delete(client, item.policy)
+            else:
+                outcome = await _patch(client, plan.change, item.policy)
+        except AuthenticationError as exc:
+            # Every later write would get the same answer: stop, and say what was not sent.
+            summary.outcomes.append(Outcome(item.policy, OutcomeKind.FAILED, str(exc)))
+            for left in writes[done + 1 :]:
+                summary.outcomes.append(
+                    Outcome(left.policy, OutcomeKind.NOT_SENT, "not sent: sign in again")
+                )
+            summary.signed_out = True
+            break
         summary.outcomes.append(outcome)
     else:
         progress(len(writes), len(writes))
@@ -118,6 +130,8 @@ async def _delete(client: WaldurClient, policy: OfferingUsagePolicy) -> Outcome:
         await client.policies.delete(policy.uuid)
     except NotFound:
         return Outcome(policy, OutcomeKind.DONE, "already gone (deleted elsewhere)")
+    except AuthenticationError:
+        raise
     except WaldurError as exc:
         return Outcome(policy, OutcomeKind.FAILED, str(exc))
     try:
@@ -134,6 +148,8 @@ async def _patch(client: WaldurClient, change: BulkChange, listed: OfferingUsage
         current = await client.policies.get(listed.uuid)
     except NotFound:
         return Outcome(listed, OutcomeKind.FAILED, "deleted meanwhile: not sent")
+    except AuthenticationError:
+        raise
     except WaldurError as exc:
         return Outcome(listed, OutcomeKind.FAILED, f"not read before the change, not sent: {exc}")
     effect = change.effect(current)
@@ -145,6 +161,8 @@ async def _patch(client: WaldurClient, change: BulkChange, listed: OfferingUsage
     try:
         patch = PolicyPatch(**{effect.name: effect.value})
         saved = await client.policies.patch(current.uuid, patch)
+    except AuthenticationError:
+        raise
     except WaldurError as exc:
         return Outcome(current, OutcomeKind.FAILED, str(exc))
     try:

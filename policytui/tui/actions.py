@@ -41,6 +41,9 @@ LOGIN = "sign-in"
 DIFF_REVIEW = "save review"
 REPLACE_REVIEW = "replace review"
 CONFLICT = "conflict"
+BULK_CHOOSE = "bulk change"
+BULK_CONFIRM = "bulk confirmation"
+BULK_RUN = "bulk writes"
 
 #: Which table the help screen shows, by the screen's class name: by name so this module
 #: need not import the screens (the editor's module loads only when a form opens).
@@ -178,6 +181,18 @@ ACTIONS: tuple[Action, ...] = (
           rank=19, description="A new policy filled in from this one"),
     _list("delete_policy", "Policy", "d", "Delete policy", "d", footer="Delete", rank=16,
           description="Delete after a confirmation"),
+    # Marks for a bulk change, as in mc and lazygit: Space marks and moves on.
+    _list("toggle_mark", "Policy", "Space", "Mark / unmark", "space", footer="Mark",
+          show=False, rank=27,
+          description="Mark the policy for a bulk change and move to the next"),
+    _list("mark_all", "Policy", "*", "Mark every shown / clear marks", "asterisk",
+          footer="Mark all", show=False, key_display="*",
+          description="Mark every policy on view (the page, the filter's matches or the "
+          "fired view); again to clear every mark"),
+    _list("bulk_change", "Policy", "b", "Bulk change", "b", footer="Bulk", show=False,
+          rank=28,
+          description="Delete, set the period, add or remove a group or an action on "
+          "the marked policies (or the highlighted one), after one confirmation"),
     _list("raw", "Policy", "y", "Raw JSON", "y", footer="Raw", rank=18,
           description="The policy exactly as the server sent it"),
     _list("copy_uuid", "Policy", "c", "Copy uuid", "c", footer="Copy uuid", rank=21,
@@ -278,6 +293,11 @@ ACTIONS: tuple[Action, ...] = (
         footer="Create new, delete old"),
     _on(REPLACE_REVIEW, "back", "Keys", "n Esc", "Back to form", "n,escape",
         footer="Back to form", rank=0),
+    _on(BULK_CHOOSE, "back", "Keys", "Esc", "Back", "escape", footer="Back", rank=0),
+    _on(BULK_CONFIRM, "cancel", "Keys", "n Esc", "Cancel", "escape", footer="Cancel",
+        rank=3),
+    _on(BULK_RUN, "close", "Keys", "Esc", "Stop / close", "escape", footer="Stop / close",
+        rank=2),
     _on(CONFLICT, "choose('overwrite')", "Keys", "o", "Overwrite", "o", footer="Overwrite"),
     _on(CONFLICT, "choose('reload')", "Keys", "r", "Reload theirs", "r",
         footer="Reload theirs"),

@@ -1,5 +1,5 @@
 """What the policy list knows, as plain objects: the view it is in, the page on screen,
-the fired scan's progress and the fired states seen so far.
+the fired scan's progress, the fired states seen so far, and the marks of a bulk change.
 
 No Textual here: the list screen holds one of each and paints from them, and tests
 drive them directly (tests/tui/test_list_state.py). Each object's methods are the
@@ -14,6 +14,10 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policytui.tui.rows import PolicyRow
 
 #: A policy's fired state as the list remembers it: (has_fired, fired_datetime).
 FiredState = tuple[bool, datetime | None]
@@ -209,3 +213,59 @@ class FiredStates:
 
     def is_changed(self, uuid: str) -> bool:
         return uuid in self.changed
+
+
+class Marks:
+    """The policies marked for a bulk change, by uuid, in the order they were marked.
+
+    They outlive a page turn, a filter and the fired view: what is marked is kept until
+    the user clears it or a bulk change succeeds on it. Each mark keeps the row it was
+    made from, so a bulk change can name and plan policies no longer on screen.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, PolicyRow] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, uuid: object) -> bool:
+        return uuid in self._rows
+
+    @property
+    def uuids(self) -> frozenset[str]:
+        return frozenset(self._rows)
+
+    def rows(self) -> list[PolicyRow]:
+        return list(self._rows.values())
+
+    def toggle(self, row: PolicyRow) -> bool:
+        """Mark ``row``, or unmark it if it was marked; True when it is marked now."""
+        if self._rows.pop(row.uuid, None) is not None:
+            return False
+        self._rows[row.uuid] = row
+        return True
+
+    def mark_all(self, rows: list[PolicyRow]) -> int:
+        """Mark every row of ``rows``; how many were not marked before."""
+        new = [row for row in rows if row.uuid not in self._rows]
+        for row in new:
+            self._rows[row.uuid] = row
+        return len(new)
+
+    def unmark(self, uuids: set[str] | frozenset[str]) -> None:
+        for uuid in uuids:
+            self._rows.pop(uuid, None)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def keep_only(self, uuids: list[str]) -> None:
+        """After a bulk change: only the policies to look at again stay marked."""
+        keep = set(uuids)
+        self._rows = {uuid: row for uuid, row in self._rows.items() if uuid in keep}
+
+    def refresh_row(self, row: PolicyRow) -> None:
+        """A marked policy was read again (a page, an edit): keep its newest row."""
+        if row.uuid in self._rows:
+            self._rows[row.uuid] = row

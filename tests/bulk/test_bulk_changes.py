@@ -177,3 +177,26 @@ async def _patch(server: DemoServer, uuid: str, body: dict) -> None:
             headers={"Authorization": f"Token {STAFF_TOKEN}"},
         )
     assert response.status_code == 200, response.text
+
+
+async def test_a_token_rejected_mid_run_stops_it_and_says_what_was_not_sent(
+    server: DemoServer, client: WaldurClient
+) -> None:
+    marked = [p for p in await _policies(client, 12) if p.period != Period.TOTAL][:4]
+    assert len(marked) == 4
+    second = marked[1].uuid
+    server.add_fault(Fault("revoke_token", times=1, method="GET", path=second))
+    server.clear_requests()
+    summary = await run(plan(SetPeriod(Period.TOTAL), marked), client)
+    kinds = [o.kind for o in summary.outcomes]
+    assert kinds == [
+        OutcomeKind.DONE,
+        OutcomeKind.FAILED,
+        OutcomeKind.NOT_SENT,
+        OutcomeKind.NOT_SENT,
+    ]
+    assert summary.signed_out
+    assert summary.outcomes[2].words == "not sent: sign in again"
+    # Nothing was sent after the 401: one PATCH, the first policy's.
+    patches = [w["path"] for w in _writes(server)]
+    assert patches == [f"{POLICIES}{marked[0].uuid}/"]

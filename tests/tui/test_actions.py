@@ -36,6 +36,9 @@ def test_the_readme_command_rewrites_a_stale_section() -> None:
 
 def _screens() -> dict[str, type]:
     from policytui.tui.app import PolicyApp
+    from policytui.tui.screens.bulk_choose import BulkChoose
+    from policytui.tui.screens.bulk_confirm import BulkConfirm
+    from policytui.tui.screens.bulk_run import BulkRun
     from policytui.tui.screens.confirm import ConfirmScreen
     from policytui.tui.screens.detail import DetailScreen
     from policytui.tui.screens.editor import PolicyEditor
@@ -63,6 +66,9 @@ def _screens() -> dict[str, type]:
         actions.DIFF_REVIEW: DiffReviewScreen,
         actions.REPLACE_REVIEW: ReplaceReviewScreen,
         actions.CONFLICT: ConflictScreen,
+        actions.BULK_CHOOSE: BulkChoose,
+        actions.BULK_CONFIRM: BulkConfirm,
+        actions.BULK_RUN: BulkRun,
     }
 
 

@@ -25,7 +25,7 @@ from policytui.api import errors
 from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.format import clock_time, count_noun
-from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Paging
+from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Marks, Paging
 from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
 from policytui.tui.rows import PolicyRow, build_row, with_names
@@ -47,6 +47,7 @@ from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, Page, WaldurClient
+    from policytui.bulk import Summary
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
@@ -69,6 +70,8 @@ class PolicyListScreen(PolicyScreen):
         self.mode = ListMode.PAGES
         self.paging = Paging()
         self.fired_states = FiredStates()
+        #: Marked for a bulk change (Space, *); kept across pages and views.
+        self.marks = Marks()
         self.pane_open = False
         self._page: Page[OfferingUsagePolicy] | None = None
         self._cache: dict[tuple[str | None, int, int], Page[OfferingUsagePolicy]] = {}
@@ -420,6 +423,8 @@ class PolicyListScreen(PolicyScreen):
             # nothing still says it happened (and one that failed says it did not).
             read = f" · read {clock_time(self._read_at)}" if self._read_at else ""
             right.append(f"watch {self.watch_seconds:g} s{read}")
+        if self.marks:
+            right.append(f"* {len(self.marks)} marked · b changes them")
         if self.fired_states.changed:
             right.append(f"◆ {len(self.fired_states.changed)} changed")
         if self._catalog_failed:
@@ -597,6 +602,60 @@ class PolicyListScreen(PolicyScreen):
 
     @on(PolicyTable.SortChanged)
     def _sorted(self) -> None:
+        self._update_status()
+
+    # -- marks and bulk changes -----------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+        self.marks.toggle(row)
+        self._marks_changed()
+        self.table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        # The status bar says how many are marked: no toast over it.
+        shown = self.table.rows
+        if shown and all(row.uuid in self.marks for row in shown):
+            self.marks.clear()
+        else:
+            self.marks.mark_all(shown)
+        self._marks_changed()
+
+    def action_bulk_change(self) -> None:
+        from policytui.tui.screens.bulk_flow import BulkFlow
+
+        app = self.policy_app
+        rows = self.marks.rows() or ([self.table.current] if self.table.current else [])
+        if not rows:
+            self.notify("Nothing marked: Space marks a policy, * every one shown.")
+            return
+        if app.client is None:
+            self.notify("Not signed in: nothing can be changed.", severity="warning")
+            return
+        flow = BulkFlow(app, rows, catalog=app.catalog, client=app.client, done=self._bulk_done)
+        flow.start()
+
+    def _bulk_done(self, summary: Summary) -> None:
+        """Show each write's result as an edit or a delete would, then keep marked only
+        what the user should look at again (failed, stored differently, not sent)."""
+        from policytui.bulk import OutcomeKind
+
+        for outcome in summary.outcomes:
+            if outcome.kind is not OutcomeKind.DONE:
+                continue
+            if summary.change.deletes:
+                self.policy_deleted(outcome.policy.uuid)
+            else:
+                self.policy_saved(outcome.policy, created=False)
+        self.marks.keep_only(summary.to_retry)
+        self._marks_changed()
+        if summary.signed_out:
+            self.post_message(SignInRequired())
+
+    def _marks_changed(self) -> None:
+        self.table.show_marks(self.marks.uuids)
         self._update_status()
 
     # -- auto-refresh -------------------------------------------------------------------

@@ -30,7 +30,9 @@ from policytui.tui.format import ACTION_SEPARATOR
 from policytui.tui.rows import PolicyRow
 
 GAP = 1
-_FOREGROUND_ONLY = frozenset({"policy-table--fired", "policy-table--changed", "policy-table--dim"})
+_FOREGROUND_ONLY = frozenset(
+    {"policy-table--fired", "policy-table--changed", "policy-table--dim", "policy-table--mark"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,8 @@ class PolicyTable(ScrollView, can_focus=True):
         "policy-table--fired",
         "policy-table--changed",
         "policy-table--dim",
+        "policy-table--marked",
+        "policy-table--mark",
     }
 
     DEFAULT_CSS = """
@@ -231,6 +235,8 @@ class PolicyTable(ScrollView, can_focus=True):
         #: table on screen, and focused, makes the first rows a repaint of lines, not a
         #: new layout, a focus change and a recomposed footer.
         self.placeholder = ""
+        #: The uuids marked for a bulk change (set by the list screen, which holds them).
+        self.marked: frozenset[str] = frozenset()
 
     # -- data ---------------------------------------------------------------------------
 
@@ -350,6 +356,12 @@ class PolicyTable(ScrollView, can_focus=True):
             return False
         self._rebuild(None, fallback_index=position)
         return True
+
+    def show_marks(self, marked: frozenset[str]) -> None:
+        """Paint ``marked`` as the marked rows (a "*" in the gutter, a tinted line)."""
+        if marked != self.marked:
+            self.marked = marked
+            self.refresh()
 
     def set_filter(self, text: str) -> None:
         self._filter_terms = text.lower().split()
@@ -554,10 +566,11 @@ class PolicyTable(ScrollView, can_focus=True):
         row = self._view[index]
         selected = index == self.cursor
         focused = self.has_focus
-        key = (row.uuid, id(row), width, selected, focused, row.changed)
+        marked = row.uuid in self.marked
+        key = (row.uuid, id(row), width, selected, focused, row.changed, marked)
         cached = self._line_cache.get(key)
         if cached is None:
-            cached = self._row_strip(row, width, base, selected, focused)
+            cached = self._row_strip(row, width, base, selected, focused, marked)
             self._line_cache[key] = cached
         return cached
 
@@ -594,17 +607,30 @@ class PolicyTable(ScrollView, can_focus=True):
         return self._strip(text, width, header)
 
     def _row_strip(
-        self, row: PolicyRow, width: int, base: Style, selected: bool, focused: bool
+        self,
+        row: PolicyRow,
+        width: int,
+        base: Style,
+        selected: bool,
+        focused: bool,
+        marked: bool = False,
     ) -> Strip:
         style = base
+        if marked:
+            style = base + self._style("policy-table--marked")
         if selected:
             cursor = self._style("policy-table--cursor")
-            style = base + (cursor if focused else Style(reverse=False, bgcolor=cursor.bgcolor))
+            style = style + (cursor if focused else Style(reverse=False, bgcolor=cursor.bgcolor))
         fired_style = self._style("policy-table--fired")
         dim = self._style("policy-table--dim")
         changed = self._style("policy-table--changed")
         text = Text(end="")
-        text.append("◆" if row.changed else " ", style=style + changed)
+        # The gutter: "*" marked for a bulk change (as in mc and ranger; plain ASCII, so it
+        # reads under NO_COLOR and TERM=linux), else "◆" changed since the last look.
+        if marked:
+            text.append("*", style=style + self._style("policy-table--mark"))
+        else:
+            text.append("◆" if row.changed else " ", style=style + changed)
         for column, cell_width in self._columns():
             cell = self._cell(row, column.key, cell_width, style, fired_style, dim)
             cell.truncate(cell_width, overflow="ellipsis", pad=True)
