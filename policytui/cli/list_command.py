@@ -68,9 +68,10 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
                 progress.done()
             catalog = await catalog_task
         finally:
-            if not catalog_task.done():
-                catalog_task.cancel()
-                await asyncio.gather(catalog_task, return_exceptions=True)
+            # Whatever stopped the walk, the catalog's task ends here and its failure (if
+            # any) is taken: asyncio would otherwise print it as a traceback at exit.
+            catalog_task.cancel()
+            await asyncio.gather(catalog_task, return_exceptions=True)
         await add_headroom(client, listed, catalog, today)
     chosen = _choose(request, listed, catalog, query)
     _write(request.output, chosen, catalog, sys.stdout)

@@ -50,9 +50,9 @@ TABLE_COLUMNS = (
     Column("UUID"),
     Column("OFFERING", min_width=10),
     Column("ACTIONS", min_width=8, drop=1),
-    Column("LIMITS", min_width=10, drop=4),
+    Column("LIMITS", min_width=10, drop=3),
     Column("PERIOD", min_width=6, drop=2),
-    Column("GROUPS", min_width=8, drop=3),
+    Column("GROUPS", min_width=8, drop=4),
     Column("FIRED"),
     Column("USAGE", min_width=7),
 )
@@ -200,14 +200,11 @@ def show_document(item: Listed, catalog: Catalog) -> dict[str, Any]:
         },
         "actions": canonical_actions(policy.actions),
         "period": policy.period_label,
-        "organization_groups": (
-            ALL_ORGANIZATIONS
-            if policy.apply_to_all
-            else [
-                {"uuid": url.rstrip("/").rsplit("/", 1)[-1], "name": catalog.group_label(url)}
-                for url in policy.organization_groups
-            ]
-        ),
+        "organization_groups": [
+            {"uuid": url.rstrip("/").rsplit("/", 1)[-1], "name": catalog.group_label(url)}
+            for url in policy.organization_groups
+        ],
+        **({} if policy.apply_to_all is None else {"apply_to_all": policy.apply_to_all}),
         "component_limits": limits,
         "has_fired": policy.has_fired,
         "fired_datetime": item.raw.get("fired_datetime"),

@@ -87,7 +87,7 @@ async def add_headroom(
     """
     from policytui.api import errors
     from policytui.api.usage import UsageReader
-    from policytui.headroom import headroom
+    from policytui.headroom import headroom, policy_window
 
     by_offering: dict[str, list[Listed]] = {}
     for item in listed:
@@ -112,8 +112,17 @@ async def add_headroom(
         )
         known = catalog.offering(offering)
         components = known.components if known else []
+        # Each policy's computation filters the rows to its window; doing that once per
+        # period first makes 100 000 policies' filtering run over a month's rows, not
+        # every month's (headroom() still checks each row it is given).
+        by_period: dict[Any, list[Any]] = {}
         for item in items:
-            result = headroom(item.policy, components, groups, usage.rows, today)
+            period = item.policy.period
+            rows = by_period.get(period)
+            if rows is None:
+                window = policy_window(period, today)
+                rows = by_period[period] = [r for r in usage.rows if r.billing_period in window]
+            result = headroom(item.policy, components, groups, rows, today)
             if result.unavailable:
                 item.unavailable = NOT_PROVIDER
             else:

@@ -1,5 +1,6 @@
 """`policytui list` as scripts and monitoring checks run it: the installed console script
-against the demo server over loopback HTTP, in both server behaviours."""
+against the demo server over loopback HTTP. The formats in both server behaviours; the
+choosing, the checks and the terminal against the current one (the code is the same)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,23 @@ import json
 
 import pytest
 import yaml
-from conftest import TODAY
-from shell_run import check_golden, normalised, run, run_in_terminal, uuids_in
+from conftest import DAY, policies_on
+from shell_run import Done, check_golden, normalised, run, run_in_terminal, uuids_in
 
 from policytui.demo import OWNER_TOKEN, DemoServer
 
-DAY = ["--today", TODAY.isoformat()]
+FORMATS = ["table", "json", "ndjson", "csv", "yaml"]
 
 
-def listing(server: DemoServer, *args: str, **kw) -> list[dict]:
-    done = run(server, "list", "-o", "json", *DAY, *args, **kw)
+@pytest.fixture(scope="module")
+def printed(server: DemoServer) -> dict[str, Done]:
+    """What `list -o FORMAT` printed, once per format and server."""
+    return {output: run(server, "list", "-o", output, *DAY) for output in FORMATS}
+
+
+@pytest.fixture(scope="module")
+def every(current: DemoServer) -> list[dict]:
+    done = run(current, "list", "-o", "json", *DAY)
     assert done.code == 0, done.err
     return json.loads(done.out)
 
@@ -28,49 +36,44 @@ def highest(policy: dict) -> float | None:
     return max(ratios) if ratios else None
 
 
-# -- golden outputs --------------------------------------------------------------------
+def uuids(policies: list[dict]) -> list[str]:
+    return [p["uuid"] for p in policies]
 
 
-@pytest.mark.parametrize("output", ["table", "json", "ndjson", "csv", "yaml"])
-def test_each_format_is_stable(server: DemoServer, output: str) -> None:
-    done = run(server, "list", "-o", output, *DAY)
+# -- the formats, in both behaviours ---------------------------------------------------
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_each_format_is_stable(server: DemoServer, printed: dict[str, Done], output: str) -> None:
+    done = printed[output]
     assert done.code == 0, done.err
     assert done.err == ""  # piped: no progress bar, and every policy has a figure
     check_golden(f"list-{server.behaviour}.{output}", normalised(done.out, server))
 
 
-def test_the_formats_agree(server: DemoServer) -> None:
-    as_json = listing(server)
-    as_ndjson = [
-        json.loads(line)
-        for line in run(server, "list", "-o", "ndjson", *DAY).out.split("\n")
-        if line
-    ]
-    as_yaml = yaml.safe_load(run(server, "list", "-o", "yaml", *DAY).out)
-    rows = list(csv.DictReader(io.StringIO(run(server, "list", "-o", "csv", *DAY).out)))
-    table = run(server, "list", *DAY).out.splitlines()
+def test_the_formats_agree(printed: dict[str, Done]) -> None:
+    as_json = json.loads(printed["json"].out)
+    as_ndjson = [json.loads(line) for line in printed["ndjson"].out.splitlines()]
+    as_yaml = yaml.safe_load(printed["yaml"].out)
+    rows = list(csv.DictReader(io.StringIO(printed["csv"].out)))
+    table = printed["table"].out.splitlines()
     assert len(as_json) == 24
     assert as_ndjson == as_json == as_yaml
-    assert [r["uuid"] for r in rows] == [p["uuid"] for p in as_json]
-    # The table's first column is the uuid, whole: `awk '{print $1}'` reads it.
-    assert [line.split()[0] for line in table[1:]] == [p["uuid"] for p in as_json]
+    assert [r["uuid"] for r in rows] == uuids(as_json)
+    # Piped, the table's first column is the whole uuid: `awk '{print $1}'` reads it.
+    assert [line.split()[0] for line in table[1:]] == uuids(as_json)
+    assert "…" not in printed["table"].out
     for row, policy in zip(rows, as_json, strict=True):
         top = highest(policy)
         assert row["highest_ratio"] == ("" if top is None else str(top))
         assert row["has_fired"] == str(policy["has_fired"]).lower()
 
 
-def test_json_is_the_servers_objects_with_headroom(server: DemoServer) -> None:
-    import httpx
-
-    from policytui.demo import STAFF_TOKEN
-
-    sent = httpx.get(
-        server.api_url + "marketplace-offering-usage-policies/",
-        params={"page_size": 300}, headers={"Authorization": f"Token {STAFF_TOKEN}"},
-    ).json()  # fmt: skip
-    listed = listing(server)
-    assert [{k: v for k, v in p.items() if k != "headroom"} for p in listed] == sent
+def test_json_is_the_servers_objects_with_headroom(
+    server: DemoServer, printed: dict[str, Done]
+) -> None:
+    listed = json.loads(printed["json"].out)
+    assert [{k: v for k, v in p.items() if k != "headroom"} for p in listed] == policies_on(server)
     for policy in listed:
         limits = policy["headroom"]
         assert [x["type"] for x in limits] == [c["type"] for c in policy["component_limits_set"]]
@@ -81,118 +84,73 @@ def test_json_is_the_servers_objects_with_headroom(server: DemoServer) -> None:
         assert [x["checked"] for x in limits] == [True] + [False] * (len(limits) - 1)
 
 
-# -- choosing policies -----------------------------------------------------------------
+# -- choosing and checking (the current server) ----------------------------------------
 
 
-def test_fired_keeps_exactly_the_fired(server: DemoServer) -> None:
-    every = listing(server)
-    fired = listing(server, "--fired")
-    assert fired and [p["uuid"] for p in fired] == [p["uuid"] for p in every if p["has_fired"]]
+def test_fired_and_fail_if_fired(current: DemoServer, every: list[dict]) -> None:
+    done = run(current, "list", "-o", "json", "--fired", "--fail-if-fired", *DAY)
+    fired = [p for p in every if p["has_fired"]]
+    assert fired and uuids(json.loads(done.out)) == uuids(fired)
+    assert done.code == 1  # the listing is still written, then the check fails
+    named = ", ".join(f"{p['uuid']} ({p['scope_name']})" for p in fired[:5])
+    more = f" and {len(fired) - 5} more" if len(fired) > 5 else ""
+    assert done.err == f"{len(fired)} fired policies: {named}{more}\n"
 
 
-def test_near_keeps_the_policies_at_or_above_the_percentage(server: DemoServer) -> None:
-    every = listing(server)
-    near = listing(server, "--near", "80")
-    expected = [p["uuid"] for p in every if (highest(p) or 0) >= 0.8]
-    assert near and [p["uuid"] for p in near] == expected
-    assert len(near) < len(every)
-
-
-def test_the_filter_language_chooses(server: DemoServer) -> None:
-    every = listing(server)
-    some = listing(server, "--filter", "fired:yes limits:>0")
-    assert [p["uuid"] for p in some] == [
-        p["uuid"] for p in every if p["has_fired"] and p["component_limits_set"]
-    ]
-
-
-def test_offering_by_name_or_uuid(server: DemoServer) -> None:
-    every = listing(server)
-    first = every[0]
-    by_uuid = listing(server, "--offering", first["scope_uuid"])
-    by_name = listing(server, "--offering", first["scope_name"].upper())
-    mine = [p["uuid"] for p in every if p["scope_uuid"] == first["scope_uuid"]]
-    assert [p["uuid"] for p in by_uuid] == [p["uuid"] for p in by_name] == mine
-    done = run(server, "list", "--offering", "no such offering", *DAY)
-    assert done.code == 2 and "no offering you manage is named 'no such offering'" in done.err
-    assert done.out == ""
-
-
-def test_a_filter_with_problems_is_refused_with_a_caret_and_nothing_is_sent(
-    server: DemoServer,
+def test_a_filter_chooses_and_a_check_that_matches_nothing_passes(
+    current: DemoServer, every: list[dict]
 ) -> None:
-    server.clear_requests()
-    done = run(server, "list", "--filter", "group:baltics fired:soon grup:x")
+    done = run(current, "list", "-o", "json", "--filter", "fired:no limits:>0",
+               "--fail-if-fired", *DAY)  # fmt: skip
+    assert done.code == 0 and done.err == ""
+    expected = [p for p in every if not p["has_fired"] and p["component_limits_set"]]
+    assert uuids(json.loads(done.out)) == uuids(expected)
+
+
+def test_near_and_fail_if_near(current: DemoServer, every: list[dict]) -> None:
+    done = run(current, "list", "-o", "json", "--near", "80", "--fail-if-near", "90", *DAY)
+    near = [p for p in every if (highest(p) or 0) >= 0.8]
+    nearer = [p for p in near if (highest(p) or 0) >= 0.9]
+    assert near and len(near) < len(every) and nearer
+    assert uuids(json.loads(done.out)) == uuids(near)
+    assert done.code == 1
+    assert done.err.startswith(f"{len(nearer)} policies at or above 90 % of a limit: ")
+
+
+def test_offering_by_uuid_or_name(current: DemoServer, every: list[dict]) -> None:
+    first = every[0]
+    mine = uuids([p for p in every if p["scope_uuid"] == first["scope_uuid"]])
+    by_uuid = run(current, "list", "-o", "json", "--offering", first["scope_uuid"],
+                  "--fail-if-near", "100000", *DAY)  # fmt: skip
+    assert by_uuid.code == 0 and uuids(json.loads(by_uuid.out)) == mine
+    by_name = run(current, "list", "-o", "json", "--offering", first["scope_name"].upper(), *DAY)
+    assert uuids(json.loads(by_name.out)) == mine
+    unknown = run(current, "list", "--offering", "no such offering")
+    assert unknown.code == 2 and unknown.out == ""
+    assert "--offering: no offering you manage is named 'no such offering'" in unknown.err
+
+
+def test_a_filter_with_problems_is_refused_with_carets_before_anything_is_sent(
+    current: DemoServer,
+) -> None:
+    current.clear_requests()
+    done = run(current, "list", "--filter", "group:baltics fired:soon grup:x")
     assert done.code == 2 and done.out == ""
     lines = done.err.splitlines()
     assert lines[0] == "--filter: 2 term(s) could not be read:"
     assert lines[1] == lines[3] == "  group:baltics fired:soon grup:x"
     assert lines[2].startswith("                ^^^^^^^^^^ fired: expects")
     assert lines[4].startswith("                           ^^^^^^ grup: is not a field")
-    assert server.requests() == []
+    assert current.requests() == []
 
 
-# -- checks for monitoring -------------------------------------------------------------
-
-
-def test_fail_if_fired(server: DemoServer) -> None:
-    fired = [p["uuid"] for p in listing(server, "--fired")]
-    done = run(server, "list", "-o", "json", "--fail-if-fired", *DAY)
-    assert done.code == 1
-    assert len(json.loads(done.out)) == 24  # the listing is still written
-    (summary,) = done.err.splitlines()
-    assert summary.startswith(f"{len(fired)} fired policies: {fired[0]} (")
-    assert summary.endswith(f" and {len(fired) - 5} more")
-    calm = run(server, "list", "--filter", "fired:no", "--fail-if-fired", *DAY)
-    assert calm.code == 0 and calm.err == ""
-
-
-def test_fail_if_near(server: DemoServer) -> None:
-    near = listing(server, "--near", "90")
-    done = run(server, "list", "-o", "csv", "--fail-if-near", "90", *DAY)
-    assert done.code == 1
-    assert done.err.startswith(f"{len(near)} policies at or above 90 % of a limit: ")
-    assert run(server, "list", "--fail-if-near", "100000", *DAY).code == 0
-
-
-# -- exit codes ------------------------------------------------------------------------
-
-
-def test_not_signed_in_is_3(server: DemoServer) -> None:
-    done = run(server, "list", token=None)
-    assert done.code == 3 and done.out == ""
-    assert "Not signed in." in done.err and "policytui login" in done.err
-
-
-def test_a_rejected_token_is_3(server: DemoServer) -> None:
-    done = run(server, "list", token="0123456789abcdef0123456789abcdef01234567")
-    assert done.code == 3 and done.out == ""
-    assert "The server rejected the token (401)" in done.err
-    assert "0123456789abcdef0123456789abcdef01234567" not in done.err
-
-
-def test_a_server_error_on_a_read_is_4(fresh: DemoServer) -> None:
-    fresh.add_fault({"name": "status", "path": "usage-policies", "params": {"status": 500}})
-    done = run(fresh, "list")
-    assert done.code == 4 and done.out == ""
-    assert "Traceback" not in done.err and done.err.strip()
-
-
-def test_nothing_listening_is_4() -> None:
-    import socket
-
-    with socket.socket() as sock:  # a port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    done = run(None, "list", env={"WALDUR_API_URL": f"http://127.0.0.1:{port}/api/"})
-    assert done.code == 4 and "Cannot reach 127.0.0.1" in done.err
-
-
-def test_usage_unreadable_is_said_per_policy(fresh: DemoServer) -> None:
+def test_usage_that_cannot_be_read_is_said_per_policy(fresh_current: DemoServer) -> None:
     # The customer -> group map answers only staff and the provider's owners.
-    fresh.add_fault({"name": "status", "path": "/customers/", "params": {"status": 404}})
-    listed = listing(fresh, token=OWNER_TOKEN)
-    assert listed
+    fresh_current.add_fault({"name": "status", "path": "/customers/", "params": {"status": 404}})
+    done = run(fresh_current, "list", "-o", "json", *DAY, token=OWNER_TOKEN)
+    listed = json.loads(done.out)
+    assert done.code == 0 and listed
+    assert any(p.get("apply_to_all") for p in listed)
     for policy in listed:
         if policy.get("apply_to_all"):
             assert policy["headroom"] is not None  # every customer: no map needed
@@ -202,24 +160,56 @@ def test_usage_unreadable_is_said_per_policy(fresh: DemoServer) -> None:
                 "shown only to staff and the offering's provider"
                 in (policy["headroom_unavailable"])
             )
-    table = run(fresh, "list", "--near", "50", *DAY, token=OWNER_TOKEN)
-    assert table.code == 0
-    assert "could not be checked against a percentage" in table.err
+    near = run(fresh_current, "list", "--near", "50", *DAY, token=OWNER_TOKEN)
+    assert near.code == 0
+    assert "without a usage figure could not be checked against a percentage" in near.err
 
 
-# -- the terminal ----------------------------------------------------------------------
+# -- exit codes that do not depend on the server's behaviour ---------------------------
 
 
-def test_on_a_terminal_the_table_fits_and_progress_shows(server: DemoServer) -> None:
-    shown = run_in_terminal(server, "list", *DAY, columns=80)
+def test_not_signed_in_is_3() -> None:
+    done = run(None, "list", token=None)
+    assert done.code == 3 and done.out == ""
+    assert "Not signed in." in done.err and "policytui login" in done.err
+
+
+def test_a_rejected_token_is_3(current: DemoServer) -> None:
+    wrong = "0123456789abcdef0123456789abcdef01234567"
+    done = run(current, "list", token=wrong)
+    assert done.code == 3 and done.out == ""
+    assert "The server rejected the token (401)" in done.err and wrong not in done.err
+
+
+def test_a_server_error_on_a_read_is_4(fresh_current: DemoServer) -> None:
+    fresh_current.add_fault({"name": "status", "path": "usage-policies", "params": {"status": 500}})
+    done = run(fresh_current, "list")
+    assert done.code == 4 and done.out == "" and done.err.strip()
+
+
+def test_nothing_listening_is_4() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done = run(None, "list", env={"WALDUR_API_URL": f"http://127.0.0.1:{port}/api/"})
+    assert done.code == 4 and "Cannot reach 127.0.0.1" in done.err
+
+
+# -- on a terminal ---------------------------------------------------------------------
+
+
+def test_on_a_terminal_the_table_fits_and_progress_shows(current: DemoServer) -> None:
+    shown = run_in_terminal(current, "list", *DAY, columns=80)
     assert shown.code == 0
     assert "reading pages 1/1" in shown.out  # drawn on stderr, then wiped
-    table = [line for line in shown.out.split("\n") if uuids_in(line)]
-    assert len(table) == 24 and all(len(line.split("\r")[-1]) <= 80 for line in table)
-    piped = run(server, "list", *DAY)
-    assert max(map(len, piped.out.splitlines())) > 80 and "…" not in piped.out
-    quiet = run_in_terminal(server, "list", "--quiet", *DAY, columns=80)
+    table = [line.split("\r")[-1] for line in shown.out.split("\n") if uuids_in(line)]
+    assert len(table) == 24 and max(map(len, table)) <= 80
+    quiet = run_in_terminal(current, "list", "--quiet", *DAY, columns=120)
     assert "reading pages" not in quiet.out
+    wide = [line for line in quiet.out.split("\n") if uuids_in(line)]
+    assert max(map(len, wide)) > 80  # a wider terminal shows more
 
 
 def test_help_shows_examples_and_exit_codes() -> None:
