@@ -46,15 +46,18 @@ CSV_COLUMNS = (
     "headroom_unavailable",
 )
 
+#: On a narrow terminal whole columns go, in this order, before any cell is cut to
+#: where it no longer reads: actions, period, limits, groups (uuid, fired and usage stay
+#: whole always).
 TABLE_COLUMNS = (
     Column("UUID"),
-    Column("OFFERING", min_width=10),
-    Column("ACTIONS", min_width=8, drop=1),
-    Column("LIMITS", min_width=10, drop=3),
-    Column("PERIOD", min_width=6, drop=2),
-    Column("GROUPS", min_width=8, drop=4),
+    Column("OFFERING", min_width=12),
+    Column("ACTIONS", min_width=13, drop=1),
+    Column("LIMITS", min_width=12, drop=3),
+    Column("PERIOD", drop=2),
+    Column("GROUPS", min_width=12, drop=4),
     Column("FIRED"),
-    Column("USAGE", min_width=7),
+    Column("USAGE"),
 )
 
 

@@ -217,3 +217,25 @@ def test_help_shows_examples_and_exit_codes() -> None:
     assert done.code == 0
     assert "examples:" in done.out and "policytui list --fail-if-near 90" in done.out
     assert "exit codes:" in done.out and "  3  not signed in" in done.out
+
+
+def test_a_reader_that_stops_early_is_no_error() -> None:
+    import subprocess
+
+    from conftest import TODAY
+    from shell_run import POLICYTUI, environment
+
+    from policytui.demo import STAFF_TOKEN, DemoSettings
+
+    # 300 policies are ~300 KB of NDJSON: more than a pipe holds, so the write must fail.
+    with DemoServer(DemoSettings(policies=300, today=TODAY)) as big:
+        process = subprocess.Popen(
+            [str(POLICYTUI), "list", "-o", "ndjson", *DAY], stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment(big, STAFF_TOKEN),
+            start_new_session=True,
+        )  # fmt: skip
+        assert json.loads(process.stdout.readline())["uuid"]
+        process.stdout.close()  # as `head -1` does
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 0
+    assert err == ""
