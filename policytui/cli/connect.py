@@ -49,6 +49,9 @@ def session_for(settings: Settings) -> Session:
     """The session of this run, or :class:`CommandExit` (exit 3) saying why there is none."""
     found = resolve(settings)
     if found.session is not None:
+        if not found.session.verify and found.session.url.startswith("https://"):
+            # The app shows this all session; a script's log gets it once per run.
+            print("WARNING: TLS certificates are NOT checked (--insecure).", file=sys.stderr)
         return found.session
     reason = found.reason or "Not signed in."
     raise CommandExit(ExitCode.NOT_SIGNED_IN, f"{reason} {SIGN_IN_ADVICE}")
@@ -66,10 +69,8 @@ def exit_for(error: WaldurError) -> CommandExit:
     from policytui.api import errors
 
     if isinstance(error, errors.AuthenticationError):
-        return CommandExit(
-            ExitCode.NOT_SIGNED_IN,
-            f"The server rejected the token (401): {error}. {SIGN_IN_ADVICE}",
-        )
+        # The client's words already say to sign in again.
+        return CommandExit(ExitCode.NOT_SIGNED_IN, f"The server rejected the token (401): {error}")
     return CommandExit(ExitCode.SERVER, str(error))
 
 

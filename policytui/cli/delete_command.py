@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from policytui.cli.connect import SIGN_IN_ADVICE, CommandExit, session_for
+from policytui.cli.connect import CommandExit, session_for
 from policytui.cli.exit_codes import ExitCode
 from policytui.cli.policy_args import DeleteRequest
 
@@ -121,12 +121,12 @@ async def _delete_each(client: WaldurClient, items: list[Listed], catalog: Catal
         try:
             await client.policies.delete(uuid)
         except errors.AuthenticationError as exc:
-            print(f"failed {uuid}: the server rejected the token ({exc})", flush=True)
+            print(f"failed {uuid}: {exc}", flush=True)
             for rest in items[index + 1 :]:
                 print(f"not attempted {rest.policy.uuid}", flush=True)
             raise CommandExit(
                 ExitCode.NOT_SIGNED_IN,
-                f"Stopped: the token was rejected. {_tally(outcomes, len(items))} {SIGN_IN_ADVICE}",
+                f"Stopped: the token was rejected (401). {_tally(outcomes, len(items))}",
             ) from None
         except errors.WaldurError as exc:
             problem = exc

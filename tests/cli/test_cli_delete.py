@@ -75,3 +75,18 @@ def test_an_unknown_uuid_stops_before_any_write(fresh_current: DemoServer) -> No
     assert done.code == 4 and done.out == ""
     assert "nothing was deleted" in done.err and "f" * 32 in done.err
     assert deletes(fresh_current) == [] and status_of(fresh_current, first) == 200
+
+
+def test_a_token_rejected_mid_run_stops_it_with_3(fresh_current: DemoServer) -> None:
+    first, second = (p["uuid"] for p in policies_on(fresh_current)[:2])
+    fresh_current.add_fault({"name": "revoke_token", "method": "DELETE"})
+    fresh_current.clear_requests()
+    done = run(fresh_current, "delete", first, second, "--yes")
+    assert done.code == 3
+    assert done.out.splitlines() == [
+        f"failed {first}: Not signed in: Invalid token. Sign in again with a valid API token.",
+        f"not attempted {second}",
+    ]
+    assert done.err.endswith("Stopped: the token was rejected (401). Deleted 0 of 2.\n")
+    assert len(deletes(fresh_current)) == 1
+    assert status_of(fresh_current, first) == 200 and status_of(fresh_current, second) == 200

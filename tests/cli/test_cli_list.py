@@ -212,10 +212,15 @@ def test_on_a_terminal_the_table_fits_and_progress_shows(current: DemoServer) ->
     assert max(map(len, wide)) > 80  # a wider terminal shows more
 
 
-def test_help_shows_examples_and_exit_codes() -> None:
-    done = run(None, "list", "--help", token=None)
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [("list", "policytui list --fail-if-near 90"), ("show", "policytui show 0b7c"),
+     ("delete", "xargs policytui delete --yes")],
+)  # fmt: skip
+def test_help_shows_examples_and_exit_codes(command: str, example: str) -> None:
+    done = run(None, command, "--help", token=None)
     assert done.code == 0
-    assert "examples:" in done.out and "policytui list --fail-if-near 90" in done.out
+    assert "examples:" in done.out and example in done.out
     assert "exit codes:" in done.out and "  3  not signed in" in done.out
 
 
