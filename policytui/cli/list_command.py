@@ -18,6 +18,8 @@ from policytui.cli.exit_codes import ExitCode
 from policytui.cli.policy_args import ListRequest
 
 if TYPE_CHECKING:
+    import asyncio
+
     from policytui.api import WaldurClient
     from policytui.auth.settings import Settings
     from policytui.cli.reading import Listed
@@ -57,29 +59,30 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
     from policytui.cli.reading import add_headroom, load_catalog, server_today, walk_policies
 
     today = server_today(request.today)
+    progress = PageProgress(quiet=request.quiet)
     async with client:
         catalog_task = asyncio.ensure_future(load_catalog(client))
         try:
             scope = await _offering_uuid(request.offering, catalog_task)
-            progress = PageProgress(quiet=request.quiet)
-            try:
-                listed = await walk_policies(client, scope_uuid=scope, progress=progress)
-            finally:
-                progress.done()
+            listed = await walk_policies(client, scope_uuid=scope, progress=progress)
             catalog = await catalog_task
+            offerings = len({item.policy.scope_uuid for item in listed})
+            # Seconds for many thousands of policies: say what the wait is for.
+            progress.note(f"reading the usage of {offerings} offering(s), computing headroom")
+            await add_headroom(client, listed, catalog, today)
         finally:
+            progress.done()
             # Whatever stopped the walk, the catalog's task ends here and its failure (if
             # any) is taken: asyncio would otherwise print it as a traceback at exit.
             catalog_task.cancel()
             await asyncio.gather(catalog_task, return_exceptions=True)
-        await add_headroom(client, listed, catalog, today)
     chosen = _choose(request, listed, catalog, query)
     _write(request.output, chosen, catalog, sys.stdout)
     _notes(request, chosen, listed, sys.stderr)
     return int(_checks(request, chosen, catalog, sys.stderr))
 
 
-async def _offering_uuid(wanted: str | None, catalog_task) -> str | None:
+async def _offering_uuid(wanted: str | None, catalog_task: asyncio.Future[Catalog]) -> str | None:
     """``--offering`` as a uuid: a uuid as given, a name looked up in the catalog."""
     if wanted is None:
         return None

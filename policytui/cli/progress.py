@@ -37,6 +37,11 @@ class PageProgress:
         self._last = now
         self._draw(line(read, total))
 
+    def note(self, text: str) -> None:
+        """A line in the bar's place for a step without pages (wiped by :meth:`done`)."""
+        if self.enabled:
+            self._draw(text)
+
     def _draw(self, text: str) -> None:
         pad = " " * max(0, self._drawn - len(text))
         self._stream.write(f"\r{text}{pad}")

@@ -204,6 +204,7 @@ def test_on_a_terminal_the_table_fits_and_progress_shows(current: DemoServer) ->
     shown = run_in_terminal(current, "list", *DAY, columns=80)
     assert shown.code == 0
     assert "reading pages 1/1" in shown.out  # drawn on stderr, then wiped
+    assert "reading the usage of 6 offering(s), computing headroom" in shown.out
     table = [line.split("\r")[-1] for line in shown.out.split("\n") if uuids_in(line)]
     assert len(table) == 24 and max(map(len, table)) <= 80
     quiet = run_in_terminal(current, "list", "--quiet", *DAY, columns=120)
