@@ -14,6 +14,7 @@ from dataclasses import fields
 
 from policytui import __version__
 from policytui.auth.settings import Settings
+from policytui.cli import policy_args
 from policytui.cli.argtypes import float_in, int_in, readable_file
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", help="profiles, users and where each token is stored")
     sub.add_parser("profiles", help="list the profiles")
+    policy_args.add_parsers(sub)  # list, show, delete
 
     sub.add_parser(
         "demo-server",
@@ -120,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from policytui.cli import account
 
         return getattr(account, f"cmd_{args.command}")(settings)
+    if args.command in policy_args.COMMANDS:
+        from policytui.cli.shell import run_policy_command
+
+        return run_policy_command(policy_args.request_from(args), settings)
     from policytui.tui.run import run_app
 
     return run_app(settings)
