@@ -32,7 +32,8 @@ NAMED_IN_SUMMARY = 5
 
 def filter_problems(query: Filter) -> str:
     """Each problem of ``query`` under the filter, with a caret line under its span."""
-    lines = [f"--filter: {len(query.problems)} term(s) could not be read:"]
+    count = len(query.problems)
+    lines = [f"--filter: {count} {'term' if count == 1 else 'terms'} could not be read:"]
     for problem in query.problems:
         width = max(1, problem.end - problem.start)
         lines.append(f"  {query.text}")
@@ -68,7 +69,8 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
             catalog = await catalog_task
             offerings = len({item.policy.scope_uuid for item in listed})
             # Seconds for many thousands of policies: say what the wait is for.
-            progress.note(f"reading the usage of {offerings} offering(s), computing headroom")
+            noun = "offering" if offerings == 1 else "offerings"
+            progress.note(f"reading the usage of {offerings} {noun}, computing headroom")
             await add_headroom(client, listed, catalog, today)
         finally:
             progress.done()

@@ -137,7 +137,7 @@ def test_a_filter_with_problems_is_refused_with_carets_before_anything_is_sent(
     done = run(current, "list", "--filter", "group:baltics fired:soon grup:x")
     assert done.code == 2 and done.out == ""
     lines = done.err.splitlines()
-    assert lines[0] == "--filter: 2 term(s) could not be read:"
+    assert lines[0] == "--filter: 2 terms could not be read:"
     assert lines[1] == lines[3] == "  group:baltics fired:soon grup:x"
     assert lines[2].startswith("                ^^^^^^^^^^ fired: expects")
     assert lines[4].startswith("                           ^^^^^^ grup: is not a field")
@@ -204,7 +204,7 @@ def test_on_a_terminal_the_table_fits_and_progress_shows(current: DemoServer) ->
     shown = run_in_terminal(current, "list", *DAY, columns=80)
     assert shown.code == 0
     assert "reading pages 1/1" in shown.out  # drawn on stderr, then wiped
-    assert "reading the usage of 6 offering(s), computing headroom" in shown.out
+    assert "reading the usage of 6 offerings, computing headroom" in shown.out
     table = [line.split("\r")[-1] for line in shown.out.split("\n") if uuids_in(line)]
     assert len(table) == 24 and max(map(len, table)) <= 80
     quiet = run_in_terminal(current, "list", "--quiet", *DAY, columns=120)
