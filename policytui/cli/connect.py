@@ -1,0 +1,94 @@
+"""From the command line's Settings to a signed-in client, for the shell commands.
+
+The same session the app starts with (`auth.resolve`: ``WALDUR_ACCESS_TOKEN`` with
+``WALDUR_API_URL``, else the profile's stored token in the OS keyring or its 0600 file),
+so a script and the app never disagree about who is signed in. When there is no session
+the reason goes to stderr and the command exits with ``ExitCode.NOT_SIGNED_IN``; the
+token itself is never printed (it stays an ``auth.secret.Secret`` until the client
+builds its header).
+
+Imports no httpx or pydantic at import time (tests/test_layering.py): the client loads
+in ``client_for``, inside a command that needs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from policytui.auth.resolve import resolve
+from policytui.auth.session import Session
+from policytui.auth.settings import Settings
+from policytui.cli.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from policytui.api.client import WaldurClient
+    from policytui.api.errors import WaldurError
+
+#: What to do when no profile and no environment give a session.
+SIGN_IN_ADVICE = (
+    "Sign in with `policytui login --url https://waldur.example.com/api/`, "
+    "or set WALDUR_API_URL and WALDUR_ACCESS_TOKEN."
+)
+
+
+class CommandExit(Exception):
+    """A command ends here with ``code``; ``message`` (if any) goes to stderr.
+
+    Raised below a command's top and caught once by :func:`run_command`, so a helper deep
+    in a walk can stop the run without threading exit codes through every return.
+    """
+
+    def __init__(self, code: ExitCode, message: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def session_for(settings: Settings) -> Session:
+    """The session of this run, or :class:`CommandExit` (exit 3) saying why there is none."""
+    found = resolve(settings)
+    if found.session is not None:
+        return found.session
+    reason = found.reason or "Not signed in."
+    raise CommandExit(ExitCode.NOT_SIGNED_IN, f"{reason} {SIGN_IN_ADVICE}")
+
+
+def client_for(settings: Settings, **options: Any) -> WaldurClient:
+    """A client for the session of this run (the caller closes it: ``async with``)."""
+    return session_for(settings).client(**options)
+
+
+def exit_for(error: WaldurError) -> CommandExit:
+    """A client error met on a read, as the command's end: a rejected token is exit 3
+    (sign in again), anything else exit 4. The message is the client's own line, which
+    never holds the token."""
+    from policytui.api import errors
+
+    if isinstance(error, errors.AuthenticationError):
+        return CommandExit(
+            ExitCode.NOT_SIGNED_IN,
+            f"The server rejected the token (401): {error}. {SIGN_IN_ADVICE}",
+        )
+    return CommandExit(ExitCode.SERVER, str(error))
+
+
+def run_command(body: Any, *args: Any, stderr: TextIO | None = None) -> int:
+    """Call ``body(*args)``; a :class:`CommandExit` becomes its message on stderr and its
+    code, a client error on a read becomes exit 3 or 4, Ctrl-C exit 130 (as shells do)."""
+    from policytui.api import errors
+
+    out = stderr or sys.stderr
+    try:
+        return int(body(*args))
+    except CommandExit as stop:
+        if stop.message:
+            print(stop.message, file=out)
+        return int(stop.code)
+    except errors.WaldurError as exc:
+        stop = exit_for(exc)
+        print(stop.message, file=out)
+        return int(stop.code)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=out)
+        return 130
