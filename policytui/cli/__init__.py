@@ -15,6 +15,7 @@ from dataclasses import fields
 from policytui import __version__
 from policytui.auth.settings import Settings
 from policytui.cli.argtypes import float_in, int_in, readable_file
+from policytui.cli.policy_file import commands as policy_file
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
 MAX_PAGE_SIZE = 300
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", help="profiles, users and where each token is stored")
     sub.add_parser("profiles", help="list the profiles")
+    policy_file.add_parsers(sub, _connection_options)
 
     sub.add_parser(
         "demo-server",
@@ -120,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from policytui.cli import account
 
         return getattr(account, f"cmd_{args.command}")(settings)
+    if args.command in ("export", "apply"):
+        return policy_file.run(args.command, settings, args)
     from policytui.tui.run import run_app
 
     return run_app(settings)
