@@ -5,6 +5,8 @@ in its output."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -54,6 +56,35 @@ def policytui(
         assert secret not in done.stdout and secret not in done.stderr, "a token was printed"
     assert "Traceback" not in done.stderr, done.stderr
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def in_process(server: DemoServer, *argv: str) -> Run:
+    """The command run in this process: the same code as the console script, for tests
+    whose point is not the process (a process of its own costs most of a second here)."""
+    from policytui.cli import main
+
+    saved = {name: os.environ.get(name) for name in ("WALDUR_API_URL", "WALDUR_ACCESS_TOKEN")}
+    os.environ.update(WALDUR_API_URL=server.api_url, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(argv))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    for secret in TOKENS:
+        assert secret not in out.getvalue() + err.getvalue(), "a token was printed"
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def exported(server: DemoServer, *argv: str) -> str:
+    """`policytui export` in this process (the setup of most tests)."""
+    run = in_process(server, "export", *argv)
+    assert run.code == 0, run.err
+    return run.out
 
 
 def writes(server: DemoServer) -> list[tuple[str, str]]:

@@ -17,6 +17,8 @@ from export_apply_support import (
     NORDICS,
     POLICYTUI,
     STAFF_TOKEN,
+    exported,
+    in_process,
     policies_of,
     policy,
     policytui,
@@ -62,9 +64,9 @@ def test_export_is_the_golden_document_and_byte_identical_twice(
 ):
     server = fresh_demo_server if behaviour == "current" else quirks_demo_server
     first = policytui(server, "export", "-o", output)
-    second = policytui(server, "export", "-o", output)
+    second = exported(server, "-o", output)
     assert first.code == 0, first.err
-    assert first.out == second.out
+    assert first.out == second
     assert first.out == golden(f"export-{behaviour}.{output}", first.out)
     for read_only in ("has_fired", "fired_datetime", "created:", "url", "created_by"):
         assert read_only not in first.out
@@ -74,9 +76,9 @@ def test_export_is_the_golden_document_and_byte_identical_twice(
 
 def test_export_of_one_offering_by_name_or_uuid(fresh_demo_server):
     by_name = policytui(fresh_demo_server, "export", "--offering", "Acme HPC Cluster")
-    by_uuid = policytui(fresh_demo_server, "export", "--offering", HPC)
+    by_uuid = exported(fresh_demo_server, "--offering", HPC)
     assert by_name.code == 0, by_name.err
-    assert by_name.out == by_uuid.out
+    assert by_name.out == by_uuid
     document = yaml.safe_load(by_name.out)
     assert [o["name"] for o in document["offerings"]] == ["Acme HPC Cluster"]
     assert len(document["offerings"][0]["policies"]) == len(policies_of(fresh_demo_server, HPC))
@@ -95,9 +97,7 @@ def test_an_unknown_offering_is_a_usage_error(fresh_demo_server):
 def _edited(server, tmp_path: Path) -> tuple[Path, dict]:
     """The HPC offering's export with one change of every kind: a period, a limit and a
     group changed, a policy removed (for --prune), a policy added."""
-    exported = policytui(server, "export", "--offering", HPC)
-    assert exported.code == 0, exported.err
-    document = yaml.safe_load(exported.out)
+    document = yaml.safe_load(exported(server, "--offering", HPC))
     policies = document["offerings"][0]["policies"]
     one_limit = [
         p for p in policies if len(p["component_limits"]) == 1 and "organization_groups" in p
@@ -125,7 +125,7 @@ def test_a_plan_shows_every_kind_of_change_and_writes_nothing(any_server, tmp_pa
     text = path.read_text()
     first, second, gone = edits["first"], edits["second"], edits["gone"]
     any_server.clear_requests()
-    run = policytui(any_server, "apply", "-f", str(path), "--dry-run", "--prune")
+    run = in_process(any_server, "apply", "-f", str(path), "--dry-run", "--prune")
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert f"  ~ update {first['uuid']} (line {line_of(text, first['uuid'])})" in lines
@@ -199,7 +199,7 @@ def test_a_create_that_makes_the_policy_fire_says_so(fresh_demo_server, tmp_path
         "    - {type: cpu, limit: 0}\n",
         encoding="utf-8",
     )
-    run = policytui(fresh_demo_server, "apply", "-f", str(path), "--yes")
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--yes")
     assert run.code == 0, run.err
     assert "    note: the server evaluated it on save: it has fired" in run.out.splitlines()
 
@@ -272,8 +272,7 @@ def test_every_problem_is_listed_with_its_line_and_nothing_is_written(fresh_demo
 
 
 def test_a_uuid_that_is_not_on_the_server_and_a_copy_are_problems(fresh_demo_server, tmp_path):
-    exported = policytui(fresh_demo_server, "export", "--offering", HPC).out
-    document = yaml.safe_load(exported)
+    document = yaml.safe_load(exported(fresh_demo_server, "--offering", HPC))
     policies = document["offerings"][0]["policies"]
     copy = {k: v for k, v in policies[0].items() if k != "uuid"}
     policies.append(copy)
@@ -281,7 +280,7 @@ def test_a_uuid_that_is_not_on_the_server_and_a_copy_are_problems(fresh_demo_ser
     path = tmp_path / "p.yaml"
     text = yaml.safe_dump(document, sort_keys=False)
     path.write_text(text, encoding="utf-8")
-    run = policytui(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
     assert run.code == 2
     copy_line = line_of(text, "- actions:")
     assert (
@@ -295,8 +294,7 @@ def test_a_uuid_that_is_not_on_the_server_and_a_copy_are_problems(fresh_demo_ser
 
 
 def test_a_2024_server_keeps_one_limit_and_cannot_change_several(quirks_demo_server, tmp_path):
-    exported = policytui(quirks_demo_server, "export", "--offering", HPC).out
-    document = yaml.safe_load(exported)
+    document = yaml.safe_load(exported(quirks_demo_server, "--offering", HPC))
     policies = document["offerings"][0]["policies"]
     several = next(p for p in policies if len(p["component_limits"]) > 1)
     several["component_limits"][0]["limit"] += 1
@@ -313,7 +311,7 @@ def test_a_2024_server_keeps_one_limit_and_cannot_change_several(quirks_demo_ser
     text = yaml.safe_dump(document, sort_keys=False)
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
-    run = policytui(quirks_demo_server, "apply", "-f", str(path), "--dry-run")
+    run = in_process(quirks_demo_server, "apply", "-f", str(path), "--dry-run")
     assert run.code == 2
     errors = run.err
     assert (
@@ -327,7 +325,7 @@ def test_a_2024_server_keeps_one_limit_and_cannot_change_several(quirks_demo_ser
     policies[-1].pop("options")
     several["component_limits"][0]["limit"] -= 1
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    run = policytui(quirks_demo_server, "apply", "-f", str(path), "--dry-run")
+    run = in_process(quirks_demo_server, "apply", "-f", str(path), "--dry-run")
     assert run.code == 2
     assert (
         "this server (a 2024 Waldur) keeps one component limit per policy: each limit sent "
@@ -347,7 +345,7 @@ def test_a_2024_server_keeps_one_limit_and_cannot_change_several(quirks_demo_ser
 def test_a_file_that_is_not_a_document_is_one_line(fresh_demo_server, tmp_path, text, message):
     path = tmp_path / ("p.json" if text.startswith("{") else "p.yaml")
     path.write_text(text, encoding="utf-8")
-    run = policytui(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
     assert run.code == 2
     assert message in run.err.splitlines()[0], run.err
 
@@ -356,9 +354,8 @@ def test_a_file_that_is_not_a_document_is_one_line(fresh_demo_server, tmp_path, 
 
 
 def test_exit_codes(fresh_demo_server, tmp_path):
-    exported = policytui(fresh_demo_server, "export")
     path = tmp_path / "p.yaml"
-    path.write_text(exported.out, encoding="utf-8")
+    path.write_text(exported(fresh_demo_server), encoding="utf-8")
     assert policytui(fresh_demo_server, "apply", "-f", str(path), "--dry-run").code == 0
     missing = policytui(fresh_demo_server, "apply", "-f", str(tmp_path / "nope.yaml"))
     assert missing.code == 2
@@ -372,7 +369,7 @@ def test_exit_codes(fresh_demo_server, tmp_path):
 
 
 def _one_change(server, tmp_path: Path) -> tuple[Path, str]:
-    document = yaml.safe_load(policytui(server, "export", "--offering", HPC).out)
+    document = yaml.safe_load(exported(server, "--offering", HPC))
     target = document["offerings"][0]["policies"][0]
     target["period"] = "Total" if target["period"] != "Total" else "12 months"
     path = tmp_path / "p.yaml"

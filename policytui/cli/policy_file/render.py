@@ -22,9 +22,10 @@ from policytui.cli.policy_file.plan import Create, Delete, Plan, Step, Update
 
 
 def arrow(encoding: str | None) -> str:
-    """``→``, or ``->`` where the output cannot carry it (a Latin-1 terminal)."""
+    """``→``, or ``->`` where the output cannot carry it (a Latin-1 terminal). A stream
+    that names no encoding holds text, not bytes: it carries anything."""
     try:
-        "→".encode(encoding or "ascii")
+        "→".encode(encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
         return "->"
     return "→"
