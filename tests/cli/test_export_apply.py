@@ -427,3 +427,63 @@ def test_on_a_terminal_it_asks_first(fresh_demo_server, tmp_path, answer, code):
     else:
         assert "Apply cancelled: nothing was written." in done.stderr
         assert writes(fresh_demo_server) == []
+
+
+def _with_stderr_on_a_terminal(server, *argv: str) -> tuple[subprocess.CompletedProcess, str]:
+    """Run with stderr on a pseudo-terminal (stdout piped); what the terminal received."""
+    main, terminal = pty.openpty()
+    env = {**os.environ, "WALDUR_API_URL": server.api_url, "WALDUR_ACCESS_TOKEN": STAFF_TOKEN}
+    try:
+        done = subprocess.run(
+            [str(POLICYTUI), *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        # The process has ended: all it wrote is in the terminal's buffer.
+        os.set_blocking(main, False)
+        chunks = []
+        while True:
+            try:
+                chunks.append(os.read(main, 65536))
+            except BlockingIOError:
+                break
+    finally:
+        os.close(terminal)
+        os.close(main)
+    return done, b"".join(chunks).decode()
+
+
+def test_progress_goes_to_a_terminal_only_and_quiet_silences_it(fresh_demo_server):
+    done, seen = _with_stderr_on_a_terminal(fresh_demo_server, "export")
+    assert done.returncode == 0
+    assert "Reading policies…" in seen
+    assert seen.endswith("\r\x1b[2K")  # the line is cleared at the end
+    assert done.stdout == exported(fresh_demo_server)
+    quiet, seen = _with_stderr_on_a_terminal(fresh_demo_server, "export", "--quiet")
+    assert quiet.returncode == 0
+    assert seen == ""
+    assert STAFF_TOKEN not in seen + done.stdout
+
+
+def test_help_has_examples_and_exit_codes():
+    for command in ("export", "apply"):
+        done = subprocess.run(
+            [str(POLICYTUI), command, "--help"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0
+        assert "examples:\n" in done.stdout
+        assert "exit codes:\n  0  done" in done.stdout
+        assert f"policytui {command} " in done.stdout
+
+
+def test_options_before_the_command_are_kept():
+    from policytui.cli import build_parser, settings_from
+
+    for argv in (["--profile", "prod", "export"], ["export", "--profile", "prod"]):
+        assert settings_from(build_parser().parse_args(argv)).profile == "prod"
+    args = build_parser().parse_args(["--insecure", "apply", "-f", "p.yaml"])
+    assert settings_from(args).insecure

@@ -52,6 +52,14 @@ was not. No write is ever sent twice. Declining at the question: exit 1, nothing
 """
 
 
+def _keep_earlier(parser: argparse.ArgumentParser) -> None:
+    """Options given before the command (``policytui --profile prod export``) survive:
+    argparse lets a subcommand's own defaults overwrite them, unless it has none."""
+    for action in parser._actions:
+        if action.dest in ("profile", "url", "ca_bundle", "insecure"):
+            action.default = argparse.SUPPRESS
+
+
 def add_parsers(
     sub: argparse._SubParsersAction,
     connection_options: Callable[[argparse.ArgumentParser], None],
@@ -65,6 +73,7 @@ def add_parsers(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     connection_options(export)
+    _keep_earlier(export)
     export.add_argument("--offering", metavar="NAME|UUID", help="only this offering's policies")
     export.add_argument(
         "-o", "--output", choices=("yaml", "json"), default="yaml", help="format (default: yaml)"
@@ -79,6 +88,7 @@ def add_parsers(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     connection_options(apply)
+    _keep_earlier(apply)
     apply.add_argument(
         "-f",
         "--file",
@@ -149,8 +159,14 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         text = asyncio.run(_export_text(client_for(settings), args, progress))
     finally:
         progress.done()
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    # The document is UTF-8 whatever the locale says (apply reads it as UTF-8).
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is not None:
+        sys.stdout.flush()
+        binary.write(text.encode("utf-8"))
+        binary.flush()
+    else:
+        sys.stdout.write(text)
     return ExitCode.OK
 
 
