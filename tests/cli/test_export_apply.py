@@ -460,7 +460,7 @@ def _with_stderr_on_a_terminal(server, *argv: str) -> tuple[subprocess.Completed
 def test_progress_goes_to_a_terminal_only_and_quiet_silences_it(fresh_demo_server):
     done, seen = _with_stderr_on_a_terminal(fresh_demo_server, "export")
     assert done.returncode == 0
-    assert "Reading policies…" in seen
+    assert "Reading policies: 60 of 60" in seen
     assert seen.endswith("\r\x1b[2K")  # the line is cleared at the end
     assert done.stdout == exported(fresh_demo_server)
     quiet, seen = _with_stderr_on_a_terminal(fresh_demo_server, "export", "--quiet")

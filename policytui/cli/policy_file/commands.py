@@ -128,6 +128,11 @@ class _Progress:
             self.stream.flush()
             self.shown = True
 
+    def policies(self, read: int, total: int | None) -> None:
+        """``Reading policies: 1 200 of 10 000`` after each page of a walk."""
+        of = f" of {total:,}".replace(",", " ") if total is not None else ""
+        self.say(f"Reading policies: {read:,}".replace(",", " ") + of)
+
     def done(self) -> None:
         if self.shown:
             self.stream.write("\r\x1b[2K")
@@ -184,7 +189,7 @@ async def _export_text(client: WaldurClient, args: argparse.Namespace, progress:
                 raise CommandExit(ExitCode.USAGE, f"--offering: {why}")
             chosen = [offering.uuid]
         progress.say("Reading policies…")
-        policies = await server.read_policies(client, chosen or None)
+        policies = await server.read_policies(client, chosen or None, progress.policies)
     return document.render(document.build(catalog, policies, offerings=chosen), args.output)
 
 
@@ -253,7 +258,7 @@ async def _apply_run(
         wanted, found = check.check(root, catalog)
         problems = sorted([*problems, *found], key=lambda p: p.line)
         progress.say("Reading the offerings' policies…")
-        stored = await server.read_policies(client, [w.uuid for w in wanted])
+        stored = await server.read_policies(client, [w.uuid for w in wanted], progress.policies)
         by_offering: dict[str, list[StoredPolicy]] = {w.uuid: [] for w in wanted}
         for policy in stored:
             by_offering.setdefault(policy.offering_uuid, []).append(policy)

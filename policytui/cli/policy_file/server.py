@@ -8,7 +8,7 @@ plan stay pure. Imported only inside a command (the client loads with it).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from policytui.cli.policy_file.model import (
@@ -85,14 +85,26 @@ async def read_catalog(client: WaldurClient) -> Catalog:
 
 
 async def read_policies(
-    client: WaldurClient, offering_uuids: Iterable[str] | None = None
+    client: WaldurClient,
+    offering_uuids: Iterable[str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> list[StoredPolicy]:
-    """Every policy the user sees, or those of ``offering_uuids`` (one walk each, at once)."""
+    """Every policy the user sees, or those of ``offering_uuids`` (one walk each, at once);
+    ``progress(read, total)`` after each page (total None until every walk has said)."""
+    read = 0
+    totals: dict[str | None, int | None] = {}
 
     async def walk(scope_uuid: str | None) -> list[StoredPolicy]:
+        nonlocal read
         found: list[StoredPolicy] = []
         async for page in client.policies.walk(scope_uuid=scope_uuid):
             found.extend(stored_from(p) for p in page.items)
+            read += len(page.items)
+            totals[scope_uuid] = page.total
+            if progress is not None:
+                counts = list(totals.values())
+                known = None if None in counts else sum(c for c in counts if c is not None)
+                progress(read, known)
         return found
 
     if offering_uuids is None:
