@@ -487,3 +487,33 @@ def test_options_before_the_command_are_kept():
         assert settings_from(build_parser().parse_args(argv)).profile == "prod"
     args = build_parser().parse_args(["--insecure", "apply", "-f", "p.yaml"])
     assert settings_from(args).insecure
+
+
+def test_a_json_file_names_its_lines_too(fresh_demo_server, tmp_path):
+    text = (
+        "{\n"
+        '  "offerings": [\n'
+        "    {\n"
+        f'      "uuid": "{HPC}",\n'
+        '      "policies": [\n'
+        "        {\n"
+        '          "actions": ["notify_organization_owners"],\n'
+        '          "period": "Total",\n'
+        '          "period": "1 month",\n'
+        '          "organization_groups": ["Nordics"],\n'
+        '          "component_limits": [{"type": "cpu", "limit": -1}]\n'
+        "        }\n"
+        "      ]\n"
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+    path = tmp_path / "p.json"
+    path.write_text(text, encoding="utf-8")
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
+    assert run.code == 2
+    assert run.err.splitlines() == [
+        f"{path}:9: 'period' is given twice (also on line 8)",
+        f"{path}:11: limit -1 is not a whole number from 0 to 2 147 483 647",
+        f"2 problems in {path}: nothing was written.",
+    ]
