@@ -96,6 +96,8 @@ def render_plan(plan: Plan, catalog: Catalog, *, to: str = "→") -> list[str]:
             for name in fields:
                 if name == "apply_to_all" and not values.apply_to_all:
                     continue
+                if name == "organization_groups" and values.apply_to_all:
+                    continue  # every customer: the groups are none by definition
                 if name == "options" and not values.options:
                     continue
                 words = value_words(name, values, catalog, uuid)
