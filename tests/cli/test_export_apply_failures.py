@@ -88,7 +88,7 @@ def test_a_server_error_mid_apply_stops_and_says_what_was_written(any_server, tm
         ("PATCH", f"{POLICIES}{two['uuid']}/"),
     ]
     # Applying again does the rest.
-    again = policytui(any_server, "apply", "-f", str(path), "--yes")
+    again = in_process(any_server, "apply", "-f", str(path), "--yes")
     assert again.code == 0, again.err
     assert "Applied 2 changes." in again.out
 

@@ -42,7 +42,7 @@ made_policy = st.fixed_dictionaries(
 )
 
 SLOW = settings(
-    max_examples=6,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
