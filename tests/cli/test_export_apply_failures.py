@@ -131,3 +131,40 @@ def test_a_policy_deleted_meanwhile_fails_its_update(fresh_demo_server, tmp_path
     ) in run.out.splitlines()
     assert "Written: nothing." in run.out
     assert policy(any_server, two["uuid"]) == untouched
+
+
+async def test_a_write_that_timed_out_is_called_neither_done_nor_undone(fresh_demo_server):
+    """A server that has not answered may still apply the write: the run stops and says
+    so, rather than call it not applied on the strength of a read made meanwhile. (The
+    client's own 15 s timeout is shortened here: the writer is driven in this process,
+    over loopback, with a real client.)"""
+    from dataclasses import replace
+
+    from policytui.api.client import WaldurClient
+    from policytui.cli.policy_file import server as reading
+    from policytui.cli.policy_file.model import WantedOffering, WantedPolicy
+    from policytui.cli.policy_file.plan import make_plan
+    from policytui.cli.policy_file.writes import State, Writer
+    from policytui.demo import STAFF_TOKEN
+
+    server = fresh_demo_server
+    async with WaldurClient(server.api_url, STAFF_TOKEN, timeout=0.3) as client:
+        catalog = await reading.read_catalog(client)
+        stored = await reading.read_policies(client, [HPC])
+        target = stored[0]
+        period = 1 if target.values.period != 1 else 4
+        wanted = WantedPolicy(HPC, target.uuid, replace(target.values, period=period), 7)
+        plan = make_plan([WantedOffering(HPC, 1, (wanted,))], {HPC: stored}, {}, catalog)
+        # The server reads the body, then sleeps 30 s before applying it.
+        server.add_fault(
+            Fault("timeout", times=1, method="PATCH", params={"seconds": 30, "complete": True})
+        )
+        server.clear_requests()
+        outcome = await Writer(client, catalog, stored).write(plan.steps[0])
+    assert outcome.state is State.UNKNOWN
+    assert outcome.error == (
+        f"127.0.0.1:{server.port} did not answer in time; the PATCH may or may not have been "
+        "applied. (the answer was lost; not applied now, but a write that timed out may "
+        "still land)"
+    )
+    assert [method for method, _ in writes(server)] == ["PATCH"]  # never sent again

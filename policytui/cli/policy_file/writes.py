@@ -211,12 +211,24 @@ class Writer:
         from policytui.api import errors
 
         lost = f"{error} (the answer was lost"
+
+        def not_applied(uuid: str | None, seen: str) -> Outcome:
+            # A server that answered (a 5xx, a dropped answer) is done with the request;
+            # one that timed out may still be working on it, so what a read shows now is
+            # not the end of it.
+            if isinstance(error, errors.Timeout):
+                return Outcome(
+                    step, State.UNKNOWN, uuid,
+                    error=f"{lost}; {seen} now, but a write that timed out may still land)",
+                )  # fmt: skip
+            return Outcome(step, State.NOT_APPLIED, uuid, error=f"{lost}; {seen})")
+
         try:
             if isinstance(step, Create):
                 body = self.create_body(step.wanted.values, step.wanted.offering_uuid)
                 found = await self.client.policies.find_created(body, known_uuids=set(self.known))
                 if found is None:
-                    return Outcome(step, State.NOT_APPLIED, error=f"{lost}; it was not created)")
+                    return not_applied(None, "it was not created")
                 self.known.add(found.uuid)
                 outcome = await self._read_back(step, found.uuid, list(self.fields), before=False)
                 outcome.notes.insert(0, f"{lost}; it was created all the same)")
@@ -234,17 +246,13 @@ class Writer:
                     error=f"{lost}; the policy is gone from the server)",
                 )  # fmt: skip
             if isinstance(step, Delete):
-                return Outcome(
-                    step, State.NOT_APPLIED, step.stored.uuid, error=f"{lost}; it is still there)"
-                )
+                return not_applied(step.stored.uuid, "it is still there")
             if not differences(current.values, step.wanted.values, list(step.fields)):
                 notes = [f"{lost}; read back: applied)"]
                 notes += self.compare(step, current, list(step.fields), step.stored.has_fired)
                 return Outcome(step, State.APPLIED, step.stored.uuid, notes)
             if not differences(current.values, step.stored.values, list(step.fields)):
-                return Outcome(
-                    step, State.NOT_APPLIED, step.stored.uuid, error=f"{lost}; not applied)"
-                )
+                return not_applied(step.stored.uuid, "not applied")
             return Outcome(
                 step, State.UNKNOWN, step.stored.uuid,
                 error=f"{lost}; the policy now differs from both the old and the new values)",
