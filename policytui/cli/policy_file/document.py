@@ -89,12 +89,17 @@ def render(document: dict[str, Any], output: str) -> str:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     import yaml
 
-    body = yaml.safe_dump(
-        document,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-        indent=2,
-    )
+    from policytui.cli.policy_file.located import gc_paused
+
+    # libyaml's emitter where PyYAML has it (the same bytes, three times faster).
+    with gc_paused():
+        body = yaml.dump(
+            document,
+            Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=100,
+            indent=2,
+        )
     return HEADER + body

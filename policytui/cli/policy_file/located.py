@@ -10,8 +10,11 @@ the last one, and a second ``uuid:`` in one policy is exactly the mistake to cat
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -53,14 +56,29 @@ def looks_like_json(text: str, name: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a big tree is built: it holds no cycles (freed
+    by reference counts), and the collector walking it again and again took four fifths
+    of the time of reading a 10 000-policy file."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def load(text: str, name: str = "") -> tuple[Located | None, list[Problem]]:
     """The file's tree and the problems met reading it (duplicate keys, odd keys).
 
     Raises :class:`FileError` when the text is not YAML or JSON at all.
     """
-    if looks_like_json(text, name):
-        return _load_json(text)
-    return _load_yaml(text)
+    with gc_paused():
+        if looks_like_json(text, name):
+            return _load_json(text)
+        return _load_yaml(text)
 
 
 # -- YAML ---------------------------------------------------------------------------------
@@ -69,8 +87,10 @@ def load(text: str, name: str = "") -> tuple[Located | None, list[Problem]]:
 def _load_yaml(text: str) -> tuple[Located | None, list[Problem]]:
     import yaml
 
+    # libyaml's parser where PyYAML was built with it: five times faster on a big file.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -109,7 +129,12 @@ def _from_node(node: Any, constructor: Any, problems: list[Problem], yaml: Any) 
     return Located(_scalar(node, constructor, problems), line)
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: Any, constructor: Any, problems: list[Problem]) -> Any:
+    if node.tag == _STR:
+        return node.value  # most scalars: keys, names, uuids (a third of a big file's time)
     try:
         return constructor.construct_object(node, deep=True)
     except Exception as exc:  # a bad timestamp, a tag it does not know, ...
@@ -150,8 +175,10 @@ class _JsonReader:
         return value
 
     def _skip(self, index: int) -> int:
-        match = _SPACE.match(self.text, index)
-        return match.end() if match else index
+        if index < len(self.text) and self.text[index] in " \t\n\r":
+            match = _SPACE.match(self.text, index)
+            return match.end() if match else index
+        return index
 
     def _value(self, index: int) -> tuple[Located, int]:
         text, line = self.text, self.line(index)

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from policytui.api.actions import canonical_actions
 from policytui.cli.policy_file.model import (
     NOTIFY_EXTERNAL_USER,
     Catalog,
@@ -32,8 +33,6 @@ def uuid_of(url: str | None) -> str:
 
 
 def stored_from(policy: OfferingUsagePolicy) -> StoredPolicy:
-    from policytui.api.actions import canonical_actions
-
     values = PolicyValues(
         actions=tuple(canonical_actions(policy.actions)),
         period=int(policy.period),
