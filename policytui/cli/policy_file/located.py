@@ -95,6 +95,9 @@ def _load_yaml(text: str) -> tuple[Located | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = exc.problem or exc.context or "not valid YAML"
+        if exc.problem and exc.context and exc.context_mark is not None:
+            # "did not find expected ',' or ']'" reads better with where the list began.
+            what += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise FileError(Problem(line, f"not valid YAML: {what}")) from None
     except yaml.YAMLError as exc:
         raise FileError(Problem(0, f"not valid YAML: {exc}")) from None
