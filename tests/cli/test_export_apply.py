@@ -17,6 +17,7 @@ from export_apply_support import (
     NORDICS,
     POLICYTUI,
     STAFF_TOKEN,
+    api,
     exported,
     in_process,
     policies_of,
@@ -523,3 +524,37 @@ def test_a_json_file_names_its_lines_too(fresh_demo_server, tmp_path):
         f"{path}:11: limit -1 is not a whole number from 0 to 2 147 483 647",
         f"2 problems in {path}: nothing was written.",
     ]
+
+
+def test_a_policy_moved_to_another_offering_exports_and_applies_as_it_is(
+    fresh_demo_server, tmp_path
+):
+    """Staff may move a policy to another offering; its limits still name the old
+    offering's components. Left alone it applies as no change; writing them is refused."""
+    nordic_vms = "63dc5f4af13e58f5b06ff688a799a088"  # cores, ram, disk: no cpu, no storage
+    target = next(
+        p
+        for p in policies_of(fresh_demo_server, HPC)
+        if [limit["type"] for limit in p["component_limits_set"]] in (["cpu"], ["storage"])
+    )
+    with api(fresh_demo_server) as client:
+        scope = f"{fresh_demo_server.api_url}marketplace-provider-offerings/{nordic_vms}/"
+        moved = client.patch(f"/api/marketplace-offering-usage-policies/{target['uuid']}/",
+                             json={"scope": scope})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    text = exported(fresh_demo_server, "--offering", nordic_vms)
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run").out.startswith(
+        "No changes."
+    )
+    stray = target["component_limits_set"][0]
+    edited = text.replace(
+        f"      limit: {stray['limit']}\n", f"      limit: {stray['limit'] + 1}\n"
+    )
+    path.write_text(edited, encoding="utf-8")
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
+    assert run.code == 2
+    assert (
+        f"Nordic Cloud VMs has no component {stray['type']!r} (it has cores, ram, disk)" in run.err
+    )

@@ -64,6 +64,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.seen_offerings: dict[str, int] = {}
         self.seen_uuids: dict[str, int] = {}
+        #: The current policy's limits on components its offering lacks (see component).
+        self.strays: list[Problem] = []
 
     def say(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
@@ -173,9 +175,13 @@ class _Checker:
         actions = self.actions(entry)
         period = self.period(entry)
         groups, apply_to_all = self.groups(entry)
+        self.strays = []
         limits = self.limits(entry, offering)
+        strays = tuple(self.strays)
         options = self.options(entry)
         if len(self.problems) > before or offering is None:
+            if uuid is None:
+                self.problems.extend(strays)  # a policy to create sends its limits: say them too
             return None
         values = PolicyValues(
             actions=actions,
@@ -185,7 +191,9 @@ class _Checker:
             component_limits=limits,
             options=options,
         )
-        return WantedPolicy(offering.uuid, uuid, values, entry.line, dict(entry.key_lines))
+        return WantedPolicy(
+            offering.uuid, uuid, values, entry.line, dict(entry.key_lines), stray_limits=strays
+        )
 
     def actions(self, entry: Located) -> tuple[str, ...]:
         node = entry.value.get("actions")
@@ -351,12 +359,13 @@ class _Checker:
             return type_ or name  # the offering's own problem is said already
         if type_ is not None:
             component = offering.component(type_)
+            if component is None and name is None and unit is None:
+                # As the export writes a limit whose component the offering lacks (a policy
+                # moved between offerings keeps its old limits): a problem only if written.
+                self.strays.append(Problem(item.value["type"].line, self.no_such(offering, type_)))
+                return type_
             if component is None:
-                self.say(
-                    item.value["type"].line,
-                    f"{offering.name} has no component {type_!r} "
-                    f"(it has {', '.join(c.type for c in offering.components) or 'none'})",
-                )
+                self.say(item.value["type"].line, self.no_such(offering, type_))
                 return None
             if name is not None and name != component.name:
                 self.say(
@@ -381,6 +390,11 @@ class _Checker:
             )
             return None
         return component.type
+
+    @staticmethod
+    def no_such(offering: OfferingInfo, type_: str) -> str:
+        have = ", ".join(c.type for c in offering.components) or "none"
+        return f"{offering.name} has no component {type_!r} (it has {have})"
 
     def limit(self, item: Located) -> int | None:
         node = item.value.get("limit")

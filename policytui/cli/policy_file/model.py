@@ -138,6 +138,9 @@ class WantedPolicy:
     line: int
     #: The line of each field's key, for a problem found later (by the plan).
     field_lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
+    #: Limits on components the offering lacks: a problem only if the limits are written
+    #: (the server fails on them), not when they stay as the server holds them.
+    stray_limits: tuple[Problem, ...] = field(default=(), hash=False, compare=False)
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get(name, self.line)

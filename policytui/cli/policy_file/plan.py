@@ -188,7 +188,7 @@ def _limits_problems(
     """Limits that are about to be sent."""
     line = policy.line_of("component_limits")
     limits = policy.values.component_limits
-    problems = []
+    problems = list(policy.stray_limits)
     if not limits:
         problems.append(
             Problem(line, "give at least one component limit (sending none deletes every limit)")
