@@ -16,6 +16,7 @@ from policytui import __version__
 from policytui.auth.settings import Settings
 from policytui.cli import policy_args
 from policytui.cli.argtypes import float_in, int_in, readable_file
+from policytui.cli.policy_file import commands as policy_file
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
 MAX_PAGE_SIZE = 300
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="profiles, users and where each token is stored")
     sub.add_parser("profiles", help="list the profiles")
     policy_args.add_parsers(sub)  # list, show, delete
+    policy_file.add_parsers(sub, _connection_options)
 
     sub.add_parser(
         "demo-server",
@@ -126,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from policytui.cli.shell import run_policy_command
 
         return run_policy_command(policy_args.request_from(args), settings)
+    if args.command in ("export", "apply"):
+        return policy_file.run(args.command, settings, args)
     from policytui.tui.run import run_app
 
     return run_app(settings)
