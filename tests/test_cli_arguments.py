@@ -80,3 +80,21 @@ def test_a_busy_port_is_one_line_and_exit_status_2():
         len(errors) == 1
         and f"cannot listen on 127.0.0.1:{port}: address already in use" in (errors[0])
     ), done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--profile", "prod", "login"],
+        ["login", "--profile", "prod"],
+        ["--profile", "prod", "logout"],
+        ["--profile", "prod", "export"],
+        ["--profile", "prod", "list"],
+    ],
+)
+def test_a_profile_given_before_or_after_the_command_is_the_one_used(argv):
+    """argparse lets a subcommand's default overwrite an option typed before it: the
+    sign-in went to the default profile when asked `policytui --profile prod login`."""
+    from policytui.cli import build_parser, settings_from
+
+    assert settings_from(build_parser().parse_args(argv)).profile == "prod"

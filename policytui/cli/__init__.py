@@ -15,7 +15,7 @@ from dataclasses import fields
 from policytui import __version__
 from policytui.auth.settings import Settings
 from policytui.cli import policy_args
-from policytui.cli.argtypes import float_in, int_in, readable_file
+from policytui.cli.argtypes import float_in, int_in, keep_earlier, readable_file
 from policytui.cli.policy_file import commands as policy_file
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
@@ -88,9 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store the token in a 0600 file if no OS keyring is usable",
     )
+    keep_earlier(login, ("profile", "url", "ca_bundle", "insecure", "insecure_storage"))
 
     logout = sub.add_parser("logout", help="remove the stored token of a profile")
     logout.add_argument("--profile", "-p")
+    keep_earlier(logout, ("profile",))
 
     sub.add_parser("status", help="profiles, users and where each token is stored")
     sub.add_parser("profiles", help="list the profiles")

@@ -71,3 +71,11 @@ def readable_file(text: str) -> str:
     if not os.access(text, os.R_OK):
         raise argparse.ArgumentTypeError(f"cannot read {text!r} (permissions)")
     return text
+
+
+def keep_earlier(parser: argparse.ArgumentParser, dests: tuple[str, ...]) -> None:
+    """Options given before the command (``policytui --profile prod login``) survive:
+    argparse lets a subcommand's own defaults overwrite them, unless it has none."""
+    for action in parser._actions:
+        if action.dest in dests:
+            action.default = argparse.SUPPRESS

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from policytui.cli.argtypes import keep_earlier
 from policytui.cli.exit_codes import ExitCode, epilog_lines
 
 if TYPE_CHECKING:
@@ -54,11 +55,7 @@ was not. No write is ever sent twice. Declining at the question: exit 1, nothing
 
 
 def _keep_earlier(parser: argparse.ArgumentParser) -> None:
-    """Options given before the command (``policytui --profile prod export``) survive:
-    argparse lets a subcommand's own defaults overwrite them, unless it has none."""
-    for action in parser._actions:
-        if action.dest in ("profile", "url", "ca_bundle", "insecure"):
-            action.default = argparse.SUPPRESS
+    keep_earlier(parser, ("profile", "url", "ca_bundle", "insecure"))
 
 
 def add_parsers(
