@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Why no figure is shown to a user who is neither staff nor an owner of the provider.
+NEEDS_PROVIDER = (
+    "usage needs staff or an owner of the provider: the customers' groups cannot be read"
+)
 #: The mark after a figure, for terminals without colour (NO_COLOR): over the limit, and
 #: from 80 % (the near-firing threshold, policytui.headroom.summary.NEAR).
 LEVEL_MARKS = {"over": " !", "near": " ▲", "ok": "", "none": ""}

@@ -15,15 +15,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from policytui.headroom import PolicyHeadroom, headroom
+from policytui.tui.usage_cell import NEEDS_PROVIDER
 
 if TYPE_CHECKING:
     from policytui.api import ComponentUsage, OfferingComponent, OfferingUsagePolicy
     from policytui.api.usage import UsageReader
-
-#: Why no figure is shown to a user who is neither staff nor an owner of the provider.
-NEEDS_PROVIDER = (
-    "usage needs staff or an owner of the provider: the customers' groups cannot be read"
-)
 
 
 @dataclass(frozen=True)

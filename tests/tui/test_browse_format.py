@@ -70,16 +70,18 @@ def test_count_noun() -> None:
     assert count_noun(1512, "policy", "policies") == f"1{THIN_SPACE}512 policies"
 
 
-def test_eighty_columns_keep_offering_actions_limits_period_and_fired() -> None:
+def test_eighty_columns_keep_offering_actions_limits_period_usage_and_fired() -> None:
     keys = [c.key for c, _ in layout_columns(80)]
-    assert keys == ["offering", "actions", "limits", "period", "fired"]
+    assert keys == ["offering", "actions", "limits", "period", "usage", "fired"]
     # A mark cell, the columns and a gap between each two.
     assert 1 + sum(w for _, w in layout_columns(80)) + len(keys) - 1 <= 80
 
 
 def test_wide_terminals_show_every_column() -> None:
     keys = [c.key for c, _ in layout_columns(160)]
-    assert keys == ["offering", "actions", "limits", "period", "groups", "fired", "created"]
+    assert keys == [
+        "offering", "actions", "limits", "period", "groups", "usage", "fired", "created"
+    ]  # fmt: skip
     assert 1 + sum(w for _, w in layout_columns(160)) + len(keys) - 1 <= 160
 
 

@@ -9,7 +9,7 @@ lines that changed, so a keypress costs a few hundred bytes of terminal output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +28,22 @@ from textual.strip import Strip
 
 from policytui.tui.format import ACTION_SEPARATOR
 from policytui.tui.rows import PolicyRow
+from policytui.tui.usage_cell import UsageCell
 
 GAP = 1
-_FOREGROUND_ONLY = frozenset({"policy-table--fired", "policy-table--changed", "policy-table--dim"})
+_FOREGROUND_ONLY = frozenset(
+    {
+        "policy-table--fired",
+        "policy-table--changed",
+        "policy-table--dim",
+        "policy-table--near",
+        "policy-table--over",
+    }
+)
+
+
+#: "CPU 96 %", or "120 % !" alone: the component goes before the figure and its mark do.
+USAGE_MIN_WIDTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +58,16 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
+    # At 80 columns these five and Usage fill the width exactly (tests/tui/
+    # test_browse_format.py): the limits gave four cells to the Usage column, the
+    # offering keeps its 16 and the actions 13, the longest label.
     Column("offering", "Offering", 16, 32, 3, 10),
-    Column("actions", "Actions", 12, 40, 2, 9),
-    Column("limits", "Component limits", 20, 48, 5, 9),
+    Column("actions", "Actions", 13, 40, 2, 9),
+    Column("limits", "Component limits", 16, 48, 5, 9),
     Column("period", "Period", 9, 9, 0, 6),  # "12 months"
     Column("groups", "Organization groups", 12, 40, 3, 5),
+    # The highest usage / limit (issue 14), filled in after the page is painted.
+    Column("usage", "Usage", USAGE_MIN_WIDTH, 20, 2, 8),
     Column("fired", "Fired", 12, 12, 0, 10),
     Column("created", "Created", 10, 10, 0, 4),
 )
@@ -157,6 +175,8 @@ class PolicyTable(ScrollView, can_focus=True):
         "policy-table--fired",
         "policy-table--changed",
         "policy-table--dim",
+        "policy-table--near",
+        "policy-table--over",
     }
 
     DEFAULT_CSS = """
@@ -231,6 +251,8 @@ class PolicyTable(ScrollView, can_focus=True):
         #: table on screen, and focused, makes the first rows a repaint of lines, not a
         #: new layout, a focus change and a recomposed footer.
         self.placeholder = ""
+        #: The Usage column's cells by policy uuid (absent: not read yet).
+        self._usage: dict[str, UsageCell] = {}
 
     # -- data ---------------------------------------------------------------------------
 
@@ -254,6 +276,16 @@ class PolicyTable(ScrollView, can_focus=True):
     @property
     def filter_text(self) -> str:
         return " ".join(self._filter_terms)
+
+    def set_usage(self, cells: Mapping[str, UsageCell], *, replace: bool = False) -> None:
+        """Fill in the Usage column (``replace``: forget the cells of an older refresh)."""
+        if replace:
+            self._usage = {}
+        self._usage.update(cells)
+        self.refresh()
+
+    def usage_of(self, uuid: str) -> UsageCell | None:
+        return self._usage.get(uuid)
 
     def show_placeholder(self, text: str) -> None:
         self.placeholder = text
@@ -554,7 +586,7 @@ class PolicyTable(ScrollView, can_focus=True):
         row = self._view[index]
         selected = index == self.cursor
         focused = self.has_focus
-        key = (row.uuid, id(row), width, selected, focused, row.changed)
+        key = (row.uuid, id(row), width, selected, focused, row.changed, self._usage.get(row.uuid))
         cached = self._line_cache.get(key)
         if cached is None:
             cached = self._row_strip(row, width, base, selected, focused)
@@ -630,7 +662,21 @@ class PolicyTable(ScrollView, can_focus=True):
             return Text("—", style=style + dim, end="")
         if key == "created":
             return Text(row.created, style=style + dim, end="")
+        if key == "usage":
+            return self._usage_cell(row.uuid, width, style, dim)
         return Text(str(getattr(row, key)), style=style, end="")
+
+    def _usage_cell(self, uuid: str, width: int, style: Style, dim: Style) -> Text:
+        cell = self._usage.get(uuid)
+        if cell is None:
+            return Text("", style=style, end="")  # not read yet: blank, never a guess
+        if cell.level in ("over", "near"):
+            mark = self._style(f"policy-table--{cell.level}")
+        elif cell.level == "none":
+            mark = dim
+        else:
+            mark = Style()
+        return Text(cell.fit(width), style=style + mark, end="")
 
     def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
         text.truncate(width, overflow="crop", pad=False)
