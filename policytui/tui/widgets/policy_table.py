@@ -9,6 +9,7 @@ lines that changed, so a keypress costs a few hundred bytes of terminal output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -131,6 +132,39 @@ def limits_cell(limits: list[str], width: int) -> str:
         return limits[0][: max(1, width - len(suffix))] + suffix
     hidden = len(limits) - len(shown)
     return ", ".join(shown) + (f" +{hidden}" if hidden else "")
+
+
+_NUMBER = re.compile(r"\d[\d\u2009]*")
+
+
+def shorten_limit(text: str, width: int) -> str:
+    """One limit (``Block storage 987 654 GB-months``) in ``width`` cells: the unit goes
+    first, then the component's name is cut; the number stays whole while it fits."""
+    if len(text) <= width:
+        return text
+    numbers = list(_NUMBER.finditer(text))
+    if not numbers:
+        return text[: max(0, width - 1)] + "…"
+    number = numbers[-1].group()
+    name = text[: numbers[-1].start()].rstrip()
+    if len(name) + 1 + len(number) <= width:
+        return f"{name} {number}"
+    room = width - len(number) - 2
+    if room >= 1:
+        return f"{name[:room]}… {number}"
+    return number[:width]
+
+
+def limits_fit(limits: list[str], width: int) -> str:
+    """The limits cell: :func:`limits_cell`, with a limit that must be cut losing its
+    unit and then its name before its number (a narrow 80-column table)."""
+    shown = limits_cell(limits, width)
+    if len(limits) == 1:
+        return shorten_limit(limits[0], width)
+    suffix = f" +{len(limits) - 1}"
+    if limits and shown.endswith("…" + suffix):
+        return shorten_limit(limits[0], width - len(suffix)) + suffix
+    return shown
 
 
 def styled_segments(text: Text, console: Console) -> list[Segment]:
@@ -657,7 +691,7 @@ class PolicyTable(ScrollView, can_focus=True):
                 limits_cell(row.actions.split(ACTION_SEPARATOR), width), style=style, end=""
             )
         if key == "limits":
-            return Text(limits_cell(row.limits, width), style=style, end="")
+            return Text(limits_fit(row.limits, width), style=style, end="")
         if key == "groups" and not row.groups:
             return Text("—", style=style + dim, end="")
         if key == "created":
