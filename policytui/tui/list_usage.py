@@ -35,6 +35,9 @@ class ListUsage:
         self.usage: dict[str, PolicyUsage] = {}
         #: Requests sent by the readers of this list (for the tests and the benchmark).
         self.requests = 0
+        #: The policies whose highest ratio crossed 80 % or 100 % (either way) between
+        #: the figures shown before and those of the last fill (``--watch`` marks them).
+        self.crossed: set[str] = set()
 
     def new_refresh(self) -> None:
         """The next fill reads the server again (``r``, a ``--watch`` tick)."""
@@ -119,6 +122,13 @@ class ListUsage:
             raise
         for part in parts:
             found.update(part)
+        self.crossed = {
+            uuid
+            for uuid, usage in found.items()
+            if uuid in self.usage
+            and None not in (old := band(self.usage[uuid]), new := band(usage))
+            and old != new
+        }
         self.usage.update(found)
         return found
 
@@ -132,3 +142,15 @@ class ListUsage:
         usage = policy_usage(policy, inputs)
         self.usage[policy.uuid] = usage
         return usage
+
+
+def band(usage: PolicyUsage) -> int | None:
+    """0 under 80 %, 1 from 80 %, 2 over the limit; None without a figure (a figure that
+    comes or goes is not a crossing)."""
+    from policytui.headroom import summarize
+    from policytui.tui.usage_text import level
+
+    summary = summarize(usage.headroom) if usage.headroom else None
+    if summary is None:
+        return None
+    return {"ok": 0, "near": 1, "over": 2}[level(summary.ratio, summary.over)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from browse_support import make_app, screen_text, settle, wait_until
+from on_screen import notifications_shown
 from test_usage_detail import NEAR, UNDER, answered_usage
 
 from policytui.demo import Fault
@@ -101,3 +102,75 @@ async def test_without_the_customer_map_no_figure_and_the_status_says_why(fresh_
         cells = [table.usage_of(r.uuid) for r in table.all_rows]
         assert cells and {c.figure for c in cells if c is not None} == {"—"}
         assert "%" not in "".join(line[100:] for line in screen_text(app).splitlines()[2:-2])
+
+
+async def test_a_refresh_marks_a_policy_whose_usage_crossed_the_limit() -> None:
+    """Usage reported between two looks (set_usage, as a provider does) pushes a block-only
+    policy over its limit: the next refresh marks it ◆ and says so (as --watch does for
+    a change of fired state). The server's and the app's today are the wall clock's: the
+    demo's set_usage reports into the wall clock's month."""
+    import httpx
+
+    from policytui.api import Period
+    from policytui.auth.secret import Secret
+    from policytui.auth.session import Session
+    from policytui.auth.settings import Settings
+    from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
+    from policytui.tui.app import PolicyApp
+
+    with DemoServer(DemoSettings()) as server:
+        session = Session(url=server.url, token=Secret(STAFF_TOKEN), token_source="demo", demo=True)
+        app = PolicyApp(session, Settings())
+        headers = {"Authorization": f"Token {STAFF_TOKEN}"}
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await wait_until(pilot, lambda: bool(usage_column(app)), what="the Usage column")
+            await settle(pilot)
+            table = app.screen.query_one(PolicyTable)
+            row = next(
+                r
+                for r in table.all_rows
+                if r.policy.period is Period.MONTH_1
+                and r.policy.actions == ["block_creation_of_new_resources"]
+                and r.policy.organization_groups
+                and not r.policy.has_fired
+                and not r.policy.apply_to_all
+                and len(r.policy.component_limits_set) == 1
+                and table.usage_of(r.uuid).level == "ok"
+            )
+            offering = row.policy.scope_uuid
+            limit = row.policy.component_limits_set[0]
+            groups = {g.rstrip("/").rsplit("/", 1)[-1] for g in row.policy.organization_groups}
+            api = f"{server.url}/api"
+            async with httpx.AsyncClient(headers=headers) as http:
+                customers = (
+                    await http.get(f"{api}/marketplace-provider-offerings/{offering}/customers/")
+                ).json()
+                members = {c["uuid"] for c in customers if c["organization_group_uuid"] in groups}
+                month = app.now().date().replace(day=1).isoformat()
+                rows = (
+                    await http.get(
+                        f"{api}/marketplace-component-usages/",
+                        params={"offering_uuid": offering, "type": limit.type,
+                                "billing_period": month, "page_size": 300},
+                    )
+                ).json()  # fmt: skip
+                usage = next(u for u in rows if u["customer_uuid"] in members)
+                answer = await http.post(
+                    f"{api}/marketplace-component-usages/set_usage/",
+                    json={"resource": usage["resource_uuid"],
+                          "usages": [{"type": limit.type, "amount": limit.limit + 1}]},
+                )  # fmt: skip
+                assert answer.status_code == 201, answer.text
+            await pilot.press("r")
+            await wait_until(
+                pilot,
+                lambda: (
+                    table.usage_of(row.uuid).level == "over"
+                    and any(r.changed for r in table.all_rows if r.uuid == row.uuid)
+                ),
+                what="the crossing marked",
+            )
+            assert any("crossed 80 % or 100 %" in m for m in notifications_shown(app))
+            # Block-only: the report did not re-evaluate it; the mark is the usage's.
+            fresh = next(r for r in table.all_rows if r.uuid == row.uuid)
+            assert not fresh.policy.has_fired

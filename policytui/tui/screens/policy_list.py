@@ -333,6 +333,7 @@ class PolicyListScreen(PolicyScreen):
             return
         cells = {uuid: usage_cell(u) for uuid, u in found.items()}
         self.table.set_usage({uuid: cell for uuid, cell in cells.items() if cell is not None})
+        self._mark_usage_crossings(self.usage.crossed)
         self._update_status()
         self._update_pane()
 
@@ -887,6 +888,23 @@ class PolicyListScreen(PolicyScreen):
                 self._reread_page()
         self._update_status()
         self._update_pane()
+
+    def _mark_usage_crossings(self, crossed: set[str]) -> None:
+        """A refresh found policies whose usage crossed 80 % or 100 %: mark them ◆ as a
+        change of fired state is marked (until the next ``r``)."""
+        fresh = crossed - self.fired_states.changed
+        if not fresh:
+            return
+        self.fired_states.changed.update(fresh)
+        for row in self.table.all_rows:
+            if row.uuid in fresh:
+                row.changed = True
+        self.table.refresh()
+        self.notify(
+            f"{count_noun(len(fresh), 'policy', 'policies')} crossed 80 % or 100 % of a "
+            "limit (marked ◆).",
+            title="Usage",
+        )
 
     def _usage_saved(self, policy: OfferingUsagePolicy) -> None:
         """A saved policy's Usage cell from what this refresh read (its limits, groups
