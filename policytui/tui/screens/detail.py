@@ -107,7 +107,11 @@ class DetailScreen(PolicyScreen):
         app = self.policy_app
         client = app.client
         policy = self.policy
-        if client is None or not policy.scope_uuid:
+        if client is None:
+            return
+        if not policy.scope_uuid:
+            self.usage = PolicyUsage(missing="the server sent no offering for this policy")
+            self._show()
             return
         try:
             # Names and units, once per session; without them, the components' types.

@@ -820,7 +820,11 @@ class PolicyListScreen(PolicyScreen):
             app = self.policy_app
             policy = self.selected_policy()
             # The usage the Usage column computed (the pane reads nothing of its own).
-            usage = self.usage.of(policy.uuid) if policy and self.mode is ListMode.PAGES else None
+            usage = None
+            if policy is not None and self.mode is ListMode.PAGES:
+                from policytui.tui.usage_load import LOADING
+
+                usage = self.usage.of(policy.uuid) or LOADING
             self.query_one("#pane", PolicyDetail).show(
                 policy, catalog=app.catalog, now=app.now(), api_url=app.api_url, usage=usage
             )
