@@ -229,4 +229,11 @@ class PolicyDetail(VerticalScroll, can_focus=True):
         if policy is None:
             self._body.update(Text("No policy selected.", style="dim"))
             return
+        # Scrolled to the end (End, or the identifiers on view): the usage arriving later
+        # makes the detail longer, and the end stays where the user put the view.
+        at_end = self.max_scroll_y > 0 and (
+            max(self.scroll_y, self.scroll_target_y) >= self.max_scroll_y
+        )
         self._body.update(render_policy(policy, catalog, now, api_url, usage))
+        if at_end:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
