@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 import user_environment  # noqa: F401  (saves the environment before it is cleaned)
@@ -27,13 +28,18 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+#: The demo servers' "today" (their usage windows end with its month): the date of the
+#: fixed clock the tests' apps run on (DEMO_NOW), so usage figures are the same every day.
+DEMO_TODAY = date(2026, 11, 27)
+
+
 @pytest.fixture(scope="session")
 def demo_server() -> Iterator[object]:
     """A read-mostly demo server (default behaviour, 60 policies). Do not write to it:
     use `fresh_demo_server` for tests that create, edit or delete."""
     from policytui.demo import DemoServer, DemoSettings
 
-    with DemoServer(DemoSettings()) as server:
+    with DemoServer(DemoSettings(today=DEMO_TODAY)) as server:
         yield server
 
 
@@ -42,7 +48,7 @@ def fresh_demo_server() -> Iterator[object]:
     """A demo server of its own for a test that writes or switches on faults."""
     from policytui.demo import DemoServer, DemoSettings
 
-    with DemoServer(DemoSettings()) as server:
+    with DemoServer(DemoSettings(today=DEMO_TODAY)) as server:
         yield server
 
 
@@ -51,5 +57,5 @@ def quirks_demo_server() -> Iterator[object]:
     """A demo server behaving like the 2024 Waldur server of the captures."""
     from policytui.demo import DemoServer, DemoSettings
 
-    with DemoServer(DemoSettings(quirks=True)) as server:
+    with DemoServer(DemoSettings(quirks=True, today=DEMO_TODAY)) as server:
         yield server

@@ -50,7 +50,12 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
     ),
     (
         "the row model and the page fit",
-        ("policytui.tui.rows", "policytui.tui.catalog", "policytui.tui.page_fit"),
+        (
+            "policytui.tui.rows",
+            "policytui.tui.catalog",
+            "policytui.tui.page_fit",
+            "policytui.tui.usage_cell",
+        ),
         ("textual", "rich", "pydantic", "httpx"),
         "the helper builds and pickles rows, and the first page is sized and painted, before "
         "the UI has imported Textual's widgets or the client",
@@ -96,9 +101,13 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
             "policytui.tui.format",
             "policytui.tui.limit_check",
             "policytui.tui.list_state",
+            "policytui.tui.list_usage",
             "policytui.tui.policy_draft",
             "policytui.tui.policy_save",
             "policytui.tui.save_report",
+            "policytui.tui.usage_load",
+            "policytui.tui.usage_preview",
+            "policytui.tui.usage_text",
             "policytui.tui.validation",
         ),
         ("textual", "policytui.tui.screens", "policytui.tui.widgets", "policytui.demo"),

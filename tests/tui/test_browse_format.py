@@ -15,7 +15,7 @@ from policytui.tui.format import (
     relative_time,
     short_date,
 )
-from policytui.tui.widgets.policy_table import layout_columns, limits_cell
+from policytui.tui.widgets.policy_table import layout_columns, limits_cell, limits_fit
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -70,16 +70,18 @@ def test_count_noun() -> None:
     assert count_noun(1512, "policy", "policies") == f"1{THIN_SPACE}512 policies"
 
 
-def test_eighty_columns_keep_offering_actions_limits_period_and_fired() -> None:
+def test_eighty_columns_keep_offering_actions_limits_period_usage_and_fired() -> None:
     keys = [c.key for c, _ in layout_columns(80)]
-    assert keys == ["offering", "actions", "limits", "period", "fired"]
+    assert keys == ["offering", "actions", "limits", "period", "usage", "fired"]
     # A mark cell, the columns and a gap between each two.
     assert 1 + sum(w for _, w in layout_columns(80)) + len(keys) - 1 <= 80
 
 
 def test_wide_terminals_show_every_column() -> None:
     keys = [c.key for c, _ in layout_columns(160)]
-    assert keys == ["offering", "actions", "limits", "period", "groups", "fired", "created"]
+    assert keys == [
+        "offering", "actions", "limits", "period", "groups", "usage", "fired", "created"
+    ]  # fmt: skip
     assert 1 + sum(w for _, w in layout_columns(160)) + len(keys) - 1 <= 160
 
 
@@ -90,6 +92,19 @@ def test_limits_that_do_not_fit_say_how_many_more_there_are() -> None:
     assert limits_cell(limits, 20) == "CPU 100 core-hou… +2"
     assert limits_cell(limits, 40) == "CPU 100 core-hours, RAM 200 GB-hours +1"
     assert limits_cell([], 10) == "—"
+
+
+def test_a_cut_limit_keeps_its_number() -> None:
+    """At 80 columns the limits column is 16 cells (the Usage column took four): the
+    unit goes, then the component's name is cut, before the number is."""
+    block = "Block storage 987\u2009654 GB-months"
+    assert limits_fit([block], 16) == "Block s… 987\u2009654"
+    assert limits_fit(["CPU 40\u2009900 core-hours"], 16) == "CPU 40\u2009900"
+    assert limits_fit(["RAM 920 GB-hours"], 16) == "RAM 920 GB-hours"
+    assert limits_fit([block, "CPU 5 core-hours"], 16) == "Bloc… 987\u2009654 +1"
+    assert limits_fit(["CPU 1 core-hours", "RAM 2 GB-hours"], 40) == (
+        "CPU 1 core-hours, RAM 2 GB-hours"
+    )
 
 
 def test_page_position_always_says_where_you_are() -> None:

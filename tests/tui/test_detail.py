@@ -204,8 +204,8 @@ async def test_the_first_screen_at_80x24_says_what_the_policy_is(demo_server) ->
         assert "Period" in first_screen and "Fired" in first_screen
         assert "Organization groups" in first_screen and "Actions" in first_screen
         assert "Policy uuid" not in first_screen
-        # The identifiers are further down, whole.
-        await pilot.resize_terminal(80, 80)
+        # The identifiers are further down (after the usage breakdown), whole.
+        await pilot.resize_terminal(80, 200)
         await settle(pilot)
         everything = screen_text(app)
         assert everything.index("Policy uuid") > everything.index("Actions")

@@ -7,6 +7,7 @@ and sign-in requests so the tests can see what a user's list would see.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from on_screen import notifications_shown
@@ -17,7 +18,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from policytui.api import OfferingUsagePolicy, Period, WaldurClient
 from policytui.auth.secret import Secret
 from policytui.auth.session import Session
-from policytui.demo import STAFF_TOKEN
+from policytui.demo import DEMO_NOW, STAFF_TOKEN
 from policytui.tui import editing
 from policytui.tui.catalog import Catalog
 from policytui.tui.messages import PolicyDeleted, PolicySaved, SignInRequired
@@ -52,6 +53,10 @@ class EditorHarness(App):
 
     def on_mount(self) -> None:
         self.push_screen(Underneath())
+
+    def now(self) -> datetime:
+        """PolicyApp's clock, fixed: the editor's usage preview ends with its month."""
+        return DEMO_NOW
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
@@ -92,8 +97,10 @@ async def open_editor(app: EditorHarness, pilot: Any, opener: Any, *args: Any) -
     opener(app, *args)
     await wait_for(
         pilot,
-        lambda: isinstance(app.screen, PolicyEditor) and app.screen.ready,
-        what="the editor form",
+        lambda: (
+            isinstance(app.screen, PolicyEditor) and app.screen.ready and app.screen.usage_settled
+        ),
+        what="the editor form and its usage preview",
     )
     screen = app.screen
     assert isinstance(screen, PolicyEditor)
@@ -147,6 +154,7 @@ async def fill(
         multi.list.select_all() if groups < 0 else None
         options = [multi.list.get_option_at_index(i).value for i in range(groups)]
         multi.set_selected(options)
+        multi.post_message(MultiSelect.Changed(multi, options))
     if period is not None:
         editor.query_one("#period", Select).value = period
     await pilot.pause()

@@ -84,6 +84,7 @@ from policytui.tui.screens.save_review import (
     ReplaceReviewScreen,
 )
 from policytui.tui.styles import style_path
+from policytui.tui.usage_load import NEEDS_PROVIDER, OfferingInputs
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.limit_rows import LimitRows
 from policytui.tui.widgets.multi_select import MultiSelect
@@ -140,6 +141,11 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         self.ready = False
         #: The form when a banner that answers the last ctrl+s was shown (see _banner).
         self._banner_draft: PolicyDraft | None = None
+        #: The usage preview's inputs by offering, each read once per editor open; None
+        #: while being read; and the last preview (its verdict goes into the review).
+        self._usage_inputs: dict[str, OfferingInputs | None] = {}
+        self._usage_failed: dict[str, str] = {}
+        self.usage_preview: Any = None
 
     # -- what the app gives us ---------------------------------------------------------
 
@@ -288,6 +294,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
         self.show_limits_note()
         self.ready = True
         self._baseline = self.read_draft()
+        self._read_usage(draft.offering_uuid)
         # set_focus, not .focus(): that one is deferred, so the first paint of the form
         # came before the focus, and keys typed on seeing the form (Tab, Tab, a number)
         # went to whatever had the focus meanwhile.
@@ -334,6 +341,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             return
         self._set_field_error("scope", None)
         self.query_one("#editor-title", Static).update(self._title_text())
+        self._read_usage(value)
 
     @on(MultiSelect.Changed, "#actions")
     def _actions_changed(self, event: MultiSelect.Changed) -> None:
@@ -409,6 +417,97 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
             if apply_to_all
             else "Organization groups"
         )
+
+    # -- the usage preview (issue 14) ------------------------------------------------------
+
+    def _read_usage(self, offering_uuid: str | None) -> None:
+        if offering_uuid and offering_uuid not in self._usage_inputs:
+            self._usage_inputs[offering_uuid] = None
+            self._read_usage_worker(offering_uuid)
+        self._show_usage_preview()
+
+    @work(group="editor-usage", exit_on_error=False)
+    @unless_closed
+    async def _read_usage_worker(self, offering_uuid: str) -> None:
+        """Every month of the offering's usage and its customers, once per editor open:
+        a change of groups, period or limits is then computed here, without a request."""
+        from policytui.api.usage import UsageReader
+        from policytui.tui.usage_load import read_offering
+
+        offering = self.catalog.offering(offering_uuid)
+        components = offering.components if offering else []
+        try:
+            reader = UsageReader(self.client, self.app.now().date())  # type: ignore[attr-defined]
+            inputs = await read_offering(reader, offering_uuid, None, components)
+        except Exception as exc:
+            if is_closing(self):
+                return
+            self._usage_inputs.pop(offering_uuid, None)
+            self._usage_failed[offering_uuid] = (
+                f"Current usage could not be read: {exc}"
+                if isinstance(exc, WaldurError)
+                else "Current usage could not be read."
+            )
+            self._show_usage_preview()
+            return
+        if is_closing(self):
+            return
+        self._usage_failed.pop(offering_uuid, None)
+        self._usage_inputs[offering_uuid] = inputs
+        self._show_usage_preview()
+
+    @property
+    def usage_settled(self) -> bool:
+        """No usage read is on its way (tests wait on it; the form never does)."""
+        return all(inputs is not None for inputs in self._usage_inputs.values())
+
+    def _show_usage_preview(self) -> None:
+        """Each limit row's usage and the verdict at save, from the form as it is."""
+        notes = self.query("#usage-note")
+        if not self.ready or not notes:
+            return
+        from policytui.headroom.compute import resets_on_edit
+        from policytui.tui.usage_preview import preview
+
+        note = notes.first(Static)
+        rows = self.query_one("#limits", LimitRows)
+        draft = self.read_draft()
+        offering = draft.offering_uuid
+        inputs = self._usage_inputs.get(offering or "")
+        self.usage_preview = None
+        text = ""
+        if offering and offering in self._usage_failed:
+            text = self._usage_failed[offering]
+        elif offering and inputs is None:
+            text = "Reading current usage…"
+        if inputs is None:
+            rows.show_usage([])
+        else:
+            editing = self.mode is EditorMode.EDIT and self.policy is not None
+            shown = preview(
+                offering or "",
+                draft.limits,
+                draft.period,
+                draft.groups,
+                draft.apply_to_all and self.features.apply_to_all,
+                inputs,
+                fired=bool(editing and self.policy and self.policy.has_fired),
+                resets_on_edit=resets_on_edit(self.policy) if editing and self.policy else True,
+            )
+            self.usage_preview = shown
+            rows.show_usage([(r.text, r.level) if r else None for r in shown.rows])
+            if shown.missing == NEEDS_PROVIDER:
+                text = f"No current usage: {NEEDS_PROVIDER}."
+            else:
+                text = shown.verdict
+        note.update(text)
+        note.display = bool(text)
+        note.set_class(bool(self.usage_preview and self.usage_preview.fires_at_once), "-fires")
+
+    def _verdict_notes(self) -> list[str]:
+        """The review's line on whether the save fires the policy at once."""
+        shown = self.usage_preview
+        return [shown.verdict] if shown is not None and shown.verdict else []
 
     # -- errors and banner -----------------------------------------------------------------
 
@@ -491,6 +590,7 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
     @on(TextArea.Changed)
     @on(LimitRows.Changed)
     def _form_changed(self) -> None:
+        self._show_usage_preview()
         # Compared with the form as it was when the banner was shown, so a Changed that
         # a rebuild or a programmatic refresh posts without changing a value keeps it.
         shown_for = self._banner_draft
@@ -655,10 +755,12 @@ class PolicyEditor(Screen[OfferingUsagePolicy | None]):
                 *one_limit_losses(body, self.features, self.catalog),
                 *replacement_losses(self.policy),
             ]
-            review: Any = ReplaceReviewScreen(LOCKED_LIMITS, shown, losses, notes)
+            review: Any = ReplaceReviewScreen(
+                LOCKED_LIMITS, shown, losses, [*notes, *self._verdict_notes()]
+            )
         else:
             title = f"Save changes to this policy on {self._offering_name()}?"
-            review = DiffReviewScreen(title, shown, notes)
+            review = DiffReviewScreen(title, shown, [*notes, *self._verdict_notes()])
         confirmed = await self.app.push_screen_wait(review)
         if not confirmed:
             return

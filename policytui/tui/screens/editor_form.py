@@ -81,6 +81,8 @@ def form_widgets(draft: PolicyDraft, catalog: Catalog, features: ServerFeatures)
         LimitRows(offering.components if offering else [], draft.limits, id="limits"),
         field_error("component_limits_set"),
         Static("", id="limits-note", classes="field-note", markup=False),
+        # The current usage against these limits, and the server's verdict at save.
+        Static("", id="usage-note", classes="field-note", markup=False),
         Label("Period", classes="field-label"),
         Select(
             [(p.label, p) for p in Period],

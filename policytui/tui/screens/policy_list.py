@@ -26,6 +26,7 @@ from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.format import clock_time, count_noun
 from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Marks, Paging
+from policytui.tui.list_usage import ListUsage
 from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
 from policytui.tui.rows import PolicyRow, build_row, with_names
@@ -88,7 +89,10 @@ class PolicyListScreen(PolicyScreen):
         #: Set once the first rows (or an empty or error state) are on screen.
         self._first_page_settled = asyncio.Event()
         self.watch_seconds: float | None = None
-        # Fired view progress.
+        #: The Usage column: read per offering after each page is painted (issue 14).
+        self.usage = ListUsage()
+        #: Set once the catalog has loaded or failed (the Usage column waits for it).
+        self._catalog_settled = asyncio.Event()
 
     # -- composition --------------------------------------------------------------------
 
@@ -276,6 +280,9 @@ class PolicyListScreen(PolicyScreen):
             self._show_empty()
         self._update_status()
         self._update_pane()
+        if rows and self.mode is ListMode.PAGES:
+            # After the paint: the Usage column never delays the page.
+            self.call_after_refresh(self._fill_usage)
 
     def _show_table(self) -> None:
         self.state_view.hide()
@@ -310,6 +317,33 @@ class PolicyListScreen(PolicyScreen):
         self.state_view.show("error", title, hint)
         self._update_status()
 
+    @work(exclusive=True, group="usage", exit_on_error=False)
+    async def _fill_usage(self) -> None:
+        """The Usage column of the rows on screen (``policytui.tui.list_usage``)."""
+        from policytui.tui.usage_text import usage_cell
+
+        await self._first_page_settled.wait()
+        app = self.policy_app
+        await app.connect()  # the start-up may paint rows before the client exists
+        client = app.client
+        if client is None or self.mode is not ListMode.PAGES:
+            return
+        # The components' names come with the catalog: its own worker loads it (from the
+        # helper's recording at start-up); without it the column says components' types.
+        await self._catalog_settled.wait()
+        policies = [row.policy for row in self.table.all_rows]
+        try:
+            found = await self.usage.fill(client, app.catalog, policies, app.now().date())
+        except errors.AuthenticationError:
+            self._auth_failed = True
+            self.post_message(SignInRequired())
+            return
+        cells = {uuid: usage_cell(u) for uuid, u in found.items()}
+        self.table.set_usage({uuid: cell for uuid, cell in cells.items() if cell is not None})
+        self._mark_usage_crossings(self.usage.crossed)
+        self._update_status()
+        self._update_pane()
+
     @work(exclusive=True, group="catalog", exit_on_error=False)
     async def _load_catalog(self) -> None:
         app = self.policy_app
@@ -317,15 +351,18 @@ class PolicyListScreen(PolicyScreen):
             await app.catalog.load(self.client)
         except errors.AuthenticationError:
             self._auth_failed = True
+            self._catalog_settled.set()
             self.post_message(SignInRequired())
             return
         except Exception:
+            self._catalog_settled.set()
             # Not fatal: rows fall back to component types. Said in the status bar (r retries)
             # rather than a toast, so one outage does not raise two alarms.
             self._catalog_failed = True
             self._update_status()
             return
         self._catalog_failed = False
+        self._catalog_settled.set()
         # Component names, units and group names come from the catalog: rebuild the rows
         # built without it (the helper's first page has them; a fired scan begun before
         # the catalog arrived does not), on screen and held back by a quiet scan.
@@ -427,6 +464,8 @@ class PolicyListScreen(PolicyScreen):
             right.append(f"* {len(self.marks)} marked · b changes them")
         if self.fired_states.changed:
             right.append(f"◆ {len(self.fired_states.changed)} changed")
+        if self.usage.denied:
+            right.append("usage needs staff or a provider owner")
         if self._catalog_failed:
             # Rows show component types and group counts instead of names; r asks again
             # (said once: the left part says it already when the list failed too).
@@ -508,6 +547,7 @@ class PolicyListScreen(PolicyScreen):
         """A fresh look: drop cached pages and old marks, mark what changed since."""
         self._cache.clear()
         self.fired_states.changed.clear()
+        self.usage.new_refresh()
         self._fit_page_size()
         if not self.policy_app.catalog.loaded or self._auth_failed or self._catalog_failed:
             self._load_catalog()
@@ -679,6 +719,7 @@ class PolicyListScreen(PolicyScreen):
                 self._start_scan(quiet=True, mark=True)
         else:
             self._cache.clear()
+            self.usage.new_refresh()
             self._load_page(self.paging.number, quiet=True)
 
     # -- the fired view -------------------------------------------------------------------
@@ -844,8 +885,15 @@ class PolicyListScreen(PolicyScreen):
     def _update_pane(self) -> None:
         if self.pane_open:
             app = self.policy_app
+            policy = self.selected_policy()
+            # The usage the Usage column computed (the pane reads nothing of its own).
+            usage = None
+            if policy is not None and self.mode is ListMode.PAGES:
+                from policytui.tui.usage_load import LOADING
+
+                usage = self.usage.of(policy.uuid) or LOADING
             self.query_one("#pane", PolicyDetail).show(
-                self.selected_policy(), catalog=app.catalog, now=app.now(), api_url=app.api_url
+                policy, catalog=app.catalog, now=app.now(), api_url=app.api_url, usage=usage
             )
 
     @on(PolicyTable.CursorMoved)
@@ -884,6 +932,7 @@ class PolicyListScreen(PolicyScreen):
         """
         self._cache.clear()
         self.fired_states.seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
+        self._usage_saved(policy)
         row = self._rows([policy])[0]
         in_scope = self.paging.scope_uuid in (None, policy.scope_uuid)
         held = self.table.replace_row(row)
@@ -910,6 +959,33 @@ class PolicyListScreen(PolicyScreen):
                 self._reread_page()
         self._update_status()
         self._update_pane()
+
+    def _mark_usage_crossings(self, crossed: set[str]) -> None:
+        """A refresh found policies whose usage crossed 80 % or 100 %: mark them ◆ as a
+        change of fired state is marked (until the next ``r``)."""
+        fresh = crossed - self.fired_states.changed
+        if not fresh:
+            return
+        self.fired_states.changed.update(fresh)
+        for row in self.table.all_rows:
+            if row.uuid in fresh:
+                row.changed = True
+        self.table.refresh()
+        self.notify(
+            f"{count_noun(len(fresh), 'policy', 'policies')} crossed 80 % or 100 % of a "
+            "limit (marked ◆).",
+            title="Usage",
+        )
+
+    def _usage_saved(self, policy: OfferingUsagePolicy) -> None:
+        """A saved policy's Usage cell from what this refresh read (its limits, groups
+        or period may have changed)."""
+        from policytui.tui.usage_text import usage_cell
+
+        usage = self.usage.recompute(policy)
+        cell = usage_cell(usage) if usage is not None else None
+        if cell is not None:
+            self.table.set_usage({policy.uuid: cell})
 
     def policy_deleted(self, uuid: str) -> None:
         """A policy was deleted: drop its row, count one fewer, and in the paged view read

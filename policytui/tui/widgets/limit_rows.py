@@ -54,6 +54,8 @@ class LimitRow(Vertical):
         self._initial_limit = limit
         #: A type this row held that the current offering lacks (shown as an error).
         self.missing_type: str | None = None
+        #: The usage line under the row (the editor's preview) and its level.
+        self._usage: tuple[str | None, str] = (None, "")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="limit-line"):
@@ -80,10 +82,13 @@ class LimitRow(Vertical):
             )
             yield Static("", classes="limit-unit", markup=False)
             yield Button("✕", classes="limit-remove", compact=True, tooltip="Remove (ctrl+r)")
+        # The current usage beside the limit as typed (the editor's preview, issue 14).
+        yield Static("", classes="limit-usage", markup=False)
         yield Static("", classes="limit-error", markup=False)
 
     def on_mount(self) -> None:
         self._show_unit()
+        self.show_usage(*self._usage)
         if self.missing_type:
             self.show_error(f"{self.missing_type!r} is not a component of this offering.")
         else:
@@ -128,6 +133,19 @@ class LimitRow(Vertical):
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
 
+    def show_usage(self, text: str | None, level: str) -> None:
+        """``used this month: 2 400 of 2 000 core-hours: over``; None hides the line.
+        ``level`` (over / near / ok / none) is said in the words too, not only in colour."""
+        self._usage = (text, level)
+        lines = self.query(".limit-usage")
+        if not lines:
+            return  # not composed yet: shown by on_mount
+        line = lines.first(Static)
+        line.update(text or "")
+        line.display = bool(text)
+        for name in ("over", "near"):
+            line.set_class(level == name, f"-{name}")
+
     def _show_unit(self) -> None:
         component = next((c for c in self._components if c.type == self.type), None)
         unit = component.measured_unit if component else ""
@@ -146,6 +164,9 @@ class LimitRows(Vertical):
     LimitRows .limit-unit { width: 12; color: $text-muted; }
     LimitRows .limit-remove { min-width: 3; width: 3; }
     LimitRows .limit-error { color: $error; padding: 0 1; }
+    LimitRows .limit-usage { color: $text-muted; padding: 0 1; }
+    LimitRows .limit-usage.-near { color: $text-warning; }
+    LimitRows .limit-usage.-over { color: $text-error; text-style: bold; }
     """
 
     class Changed(Message):
@@ -243,6 +264,13 @@ class LimitRows(Vertical):
         await self.remove_children(LimitRow)
         await self.mount_all(LimitRow(self._components, t, v) for t, v in (limits or [(None, "")]))
         self._refresh_options()
+        self.post_message(self.Changed(self))
+
+    def show_usage(self, lines: Sequence[tuple[str, str] | None]) -> None:
+        """One ``(text, level)`` per row, in order (None: nothing to say for that row)."""
+        for index, row in enumerate(self.rows):
+            line = lines[index] if index < len(lines) else None
+            row.show_usage(*(line or (None, "")))
 
     def show_errors(self, errors: dict[int, str]) -> None:
         for index, row in enumerate(self.rows):

@@ -22,6 +22,7 @@ from policytui.tui.rows import offering_name
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
+    from policytui.tui.usage_load import PolicyUsage
 
 
 def _section(title: str) -> Text:
@@ -112,14 +113,33 @@ def _facts() -> Table:
     return facts
 
 
+def _usage_parts(usage: PolicyUsage) -> list[RenderableType]:
+    # Imported here, not at the top: the list imports this module before the models.
+    from policytui.tui.usage_text import usage_section
+
+    return usage_section(usage)
+
+
+def _breakdown_parts(usage: PolicyUsage) -> list[RenderableType]:
+    from policytui.tui.usage_text import breakdown_section
+
+    return breakdown_section(usage)
+
+
 def render_policy(
-    policy: OfferingUsagePolicy, catalog: Catalog, now: datetime, api_root: str | None = None
+    policy: OfferingUsagePolicy,
+    catalog: Catalog,
+    now: datetime,
+    api_root: str | None = None,
+    usage: PolicyUsage | None = None,
 ) -> RenderableType:
     """The detail as a Rich renderable (kept pure so tests can render it to text).
 
     What the policy is comes first, so an 80x24 terminal shows it without scrolling: its
     component limits, period, fired state, groups and actions; then who made it; the
     identifiers (uuids, URLs), which are for copying rather than reading, come last.
+    ``usage`` (None: not asked for) adds each limit's usage under the limits and its
+    breakdown by customer and month after the facts.
     """
     parts: list[RenderableType] = []
     offering = catalog.offering(policy.scope_uuid)
@@ -131,6 +151,9 @@ def render_policy(
 
     parts.append(_section("Component limits"))
     parts.append(_limits(policy, catalog))
+    if usage is not None:
+        parts.append(_section("Usage"))
+        parts.extend(_usage_parts(usage))
     parts.append(Text(""))
 
     what = _facts()
@@ -152,6 +175,11 @@ def render_policy(
     if policy.affected_resources_count is not None:
         what.add_row("Affected resources", Text(group_thousands(policy.affected_resources_count)))
     parts.append(what)
+
+    breakdown = _breakdown_parts(usage) if usage is not None else []
+    if breakdown:
+        parts.append(_section("Usage by customer and by month"))
+        parts.extend(breakdown)
 
     if policy.options is not None:
         parts.append(_section("Options"))
@@ -179,6 +207,7 @@ class PolicyDetail(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.policy: OfferingUsagePolicy | None = None
+        self.usage: PolicyUsage | None = None
         self._body = Static("", id="detail-body")
 
     def compose(self):
@@ -191,11 +220,20 @@ class PolicyDetail(VerticalScroll, can_focus=True):
         catalog: Catalog,
         now: datetime,
         api_url: str | None,
+        usage: PolicyUsage | None = None,
     ) -> None:
         """Show ``policy``, named from ``catalog``, its times relative to ``now``, its
-        links on ``api_url``'s host."""
+        links on ``api_url``'s host, and its ``usage`` (loading, a figure or why not)."""
         self.policy = policy
+        self.usage = usage
         if policy is None:
             self._body.update(Text("No policy selected.", style="dim"))
             return
-        self._body.update(render_policy(policy, catalog, now, api_url))
+        # Scrolled to the end (End, or the identifiers on view): the usage arriving later
+        # makes the detail longer, and the end stays where the user put the view.
+        at_end = self.max_scroll_y > 0 and (
+            max(self.scroll_y, self.scroll_target_y) >= self.max_scroll_y
+        )
+        self._body.update(render_policy(policy, catalog, now, api_url, usage))
+        if at_end:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)

@@ -9,7 +9,8 @@ lines that changed, so a keypress costs a few hundred bytes of terminal output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +29,23 @@ from textual.strip import Strip
 
 from policytui.tui.format import ACTION_SEPARATOR
 from policytui.tui.rows import PolicyRow
+from policytui.tui.usage_cell import UsageCell
 
 GAP = 1
 _FOREGROUND_ONLY = frozenset(
-    {"policy-table--fired", "policy-table--changed", "policy-table--dim", "policy-table--mark"}
+    {
+        "policy-table--fired",
+        "policy-table--changed",
+        "policy-table--dim",
+        "policy-table--mark",
+        "policy-table--near",
+        "policy-table--over",
+    }
 )
+
+
+#: "CPU 96 %", or "120 % !" alone: the component goes before the figure and its mark do.
+USAGE_MIN_WIDTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +60,16 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
+    # At 80 columns these five and Usage fill the width exactly (tests/tui/
+    # test_browse_format.py): the limits gave four cells to the Usage column, the
+    # offering keeps its 16 and the actions 13, the longest label.
     Column("offering", "Offering", 16, 32, 3, 10),
-    Column("actions", "Actions", 12, 40, 2, 9),
-    Column("limits", "Component limits", 20, 48, 5, 9),
+    Column("actions", "Actions", 13, 40, 2, 9),
+    Column("limits", "Component limits", 16, 48, 5, 9),
     Column("period", "Period", 9, 9, 0, 6),  # "12 months"
     Column("groups", "Organization groups", 12, 40, 3, 5),
+    # The highest usage / limit (issue 14), filled in after the page is painted.
+    Column("usage", "Usage", USAGE_MIN_WIDTH, 20, 2, 8),
     Column("fired", "Fired", 12, 12, 0, 10),
     Column("created", "Created", 10, 10, 0, 4),
 )
@@ -117,6 +135,39 @@ def limits_cell(limits: list[str], width: int) -> str:
     return ", ".join(shown) + (f" +{hidden}" if hidden else "")
 
 
+_NUMBER = re.compile(r"\d[\d\u2009]*")
+
+
+def shorten_limit(text: str, width: int) -> str:
+    """One limit (``Block storage 987 654 GB-months``) in ``width`` cells: the unit goes
+    first, then the component's name is cut; the number stays whole while it fits."""
+    if len(text) <= width:
+        return text
+    numbers = list(_NUMBER.finditer(text))
+    if not numbers:
+        return text[: max(0, width - 1)] + "…"
+    number = numbers[-1].group()
+    name = text[: numbers[-1].start()].rstrip()
+    if len(name) + 1 + len(number) <= width:
+        return f"{name} {number}"
+    room = width - len(number) - 2
+    if room >= 1:
+        return f"{name[:room]}… {number}"
+    return number[:width]
+
+
+def limits_fit(limits: list[str], width: int) -> str:
+    """The limits cell: :func:`limits_cell`, with a limit that must be cut losing its
+    unit and then its name before its number (a narrow 80-column table)."""
+    shown = limits_cell(limits, width)
+    if len(limits) == 1:
+        return shorten_limit(limits[0], width)
+    suffix = f" +{len(limits) - 1}"
+    if limits and shown.endswith("…" + suffix):
+        return shorten_limit(limits[0], width - len(suffix)) + suffix
+    return shown
+
+
 def styled_segments(text: Text, console: Console) -> list[Segment]:
     """``text`` as segments that each carry a real ``Style``, never ``None``.
 
@@ -161,6 +212,8 @@ class PolicyTable(ScrollView, can_focus=True):
         "policy-table--dim",
         "policy-table--marked",
         "policy-table--mark",
+        "policy-table--near",
+        "policy-table--over",
     }
 
     DEFAULT_CSS = """
@@ -237,6 +290,8 @@ class PolicyTable(ScrollView, can_focus=True):
         self.placeholder = ""
         #: The uuids marked for a bulk change (set by the list screen, which holds them).
         self.marked: frozenset[str] = frozenset()
+        #: The Usage column's cells by policy uuid (absent: not read yet).
+        self._usage: dict[str, UsageCell] = {}
 
     # -- data ---------------------------------------------------------------------------
 
@@ -260,6 +315,16 @@ class PolicyTable(ScrollView, can_focus=True):
     @property
     def filter_text(self) -> str:
         return " ".join(self._filter_terms)
+
+    def set_usage(self, cells: Mapping[str, UsageCell], *, replace: bool = False) -> None:
+        """Fill in the Usage column (``replace``: forget the cells of an older refresh)."""
+        if replace:
+            self._usage = {}
+        self._usage.update(cells)
+        self.refresh()
+
+    def usage_of(self, uuid: str) -> UsageCell | None:
+        return self._usage.get(uuid)
 
     def show_placeholder(self, text: str) -> None:
         self.placeholder = text
@@ -567,7 +632,8 @@ class PolicyTable(ScrollView, can_focus=True):
         selected = index == self.cursor
         focused = self.has_focus
         marked = row.uuid in self.marked
-        key = (row.uuid, id(row), width, selected, focused, row.changed, marked)
+        usage = self._usage.get(row.uuid)
+        key = (row.uuid, id(row), width, selected, focused, row.changed, marked, usage)
         cached = self._line_cache.get(key)
         if cached is None:
             cached = self._row_strip(row, width, base, selected, focused, marked)
@@ -651,12 +717,26 @@ class PolicyTable(ScrollView, can_focus=True):
                 limits_cell(row.actions.split(ACTION_SEPARATOR), width), style=style, end=""
             )
         if key == "limits":
-            return Text(limits_cell(row.limits, width), style=style, end="")
+            return Text(limits_fit(row.limits, width), style=style, end="")
         if key == "groups" and not row.groups:
             return Text("—", style=style + dim, end="")
         if key == "created":
             return Text(row.created, style=style + dim, end="")
+        if key == "usage":
+            return self._usage_cell(row.uuid, width, style, dim)
         return Text(str(getattr(row, key)), style=style, end="")
+
+    def _usage_cell(self, uuid: str, width: int, style: Style, dim: Style) -> Text:
+        cell = self._usage.get(uuid)
+        if cell is None:
+            return Text("", style=style, end="")  # not read yet: blank, never a guess
+        if cell.level in ("over", "near"):
+            mark = self._style(f"policy-table--{cell.level}")
+        elif cell.level == "none":
+            mark = dim
+        else:
+            mark = Style()
+        return Text(cell.fit(width), style=style + mark, end="")
 
     def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
         text.truncate(width, overflow="crop", pad=False)

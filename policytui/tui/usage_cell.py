@@ -1,0 +1,49 @@
+"""The list's Usage cell as plain data: ``CPU 96 % ▲``.
+
+No imports beyond the standard library: the policy table imports it before the client's
+models are (the first page is painted before pydantic is imported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Why no figure is shown to a user who is neither staff nor an owner of the provider.
+NEEDS_PROVIDER = (
+    "usage needs staff or an owner of the provider: the customers' groups cannot be read"
+)
+#: The mark after a figure, for terminals without colour (NO_COLOR): over the limit, and
+#: from 80 % (the near-firing threshold, policytui.headroom.summary.NEAR).
+LEVEL_MARKS = {"over": " !", "near": " ▲", "ok": "", "none": ""}
+
+
+@dataclass(frozen=True)
+class UsageCell:
+    """What the list's Usage column shows for one policy."""
+
+    #: The component of the highest ratio (``CPU``); "" without a figure.
+    label: str
+    #: ``96 %``, ``over`` (a limit of 0 that is over), ``—`` (no figure).
+    figure: str
+    #: ``over`` / ``near`` / ``ok``; ``none`` without a figure.
+    level: str
+
+    @property
+    def text(self) -> str:
+        return self.fit(64)
+
+    def fit(self, width: int) -> str:
+        """The component cut before the figure and its mark ever are."""
+        tail = f"{self.figure}{LEVEL_MARKS.get(self.level, '')}"
+        if not self.label:
+            return tail[:width]
+        room = width - len(tail) - 1
+        if room >= len(self.label):
+            return f"{self.label} {tail}"
+        if room >= 4:  # at least three letters and the ellipsis: "Sto… 9 %"
+            return f"{self.label[: room - 1]}… {tail}"
+        return tail[:width]  # "St… 16 %" reads as nothing: the figure alone
+
+
+#: A policy whose usage has no figure (the reason is in the detail and the status bar).
+NO_FIGURE = UsageCell("", "—", "none")

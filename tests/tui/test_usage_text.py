@@ -1,0 +1,53 @@
+"""The words and marks of usage (pure): the list's cell, the levels' edges, the figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policytui.tui.usage_cell import UsageCell
+from policytui.tui.usage_text import amount, bar, level, percent
+
+
+@pytest.mark.parametrize(
+    ("ratio", "over", "said"),
+    [
+        (0.79, False, "ok"),
+        (0.8, False, "near"),  # amber from 80 %
+        (1.0, False, "near"),  # at the limit is not over: the server fires on sum > limit
+        (1.0001, True, "over"),
+        (None, True, "over"),  # a limit of 0 with any usage
+        (None, False, "ok"),
+    ],
+)
+def test_levels(ratio, over, said) -> None:
+    assert level(ratio, over) == said
+
+
+@pytest.mark.parametrize(
+    ("width", "cell", "shown"),
+    [
+        (16, UsageCell("CPU", "96 %", "near"), "CPU 96 % ▲"),
+        (16, UsageCell("RAM", "120 %", "over"), "RAM 120 % !"),
+        (16, UsageCell("CPU", "10 %", "ok"), "CPU 10 %"),
+        # Narrow: the component is cut, then dropped; the figure and mark never are.
+        (12, UsageCell("Egress traffic", "20 %", "ok"), "Egress… 20 %"),
+        (8, UsageCell("GPU", "96 %", "near"), "96 % ▲"),
+        (8, UsageCell("RAM", "158 %", "over"), "158 % !"),
+        (8, UsageCell("", "—", "none"), "—"),
+    ],
+)
+def test_the_cell_keeps_its_figure(width, cell, shown) -> None:
+    assert cell.fit(width) == shown
+    assert len(cell.fit(width)) <= width
+
+
+def test_figures() -> None:
+    assert amount(Decimal("2400")) == "2\u2009400"
+    assert amount(Decimal("12.5")) == "12.50"
+    assert amount(Decimal("0.001")) == "0"
+    assert percent(0.999) == "99 %"  # floored: not yet 100 %
+    full = bar(1.2, True, 10)
+    assert full.plain == "█" * 10
+    assert bar(0.5, False, 10).plain == "█" * 5 + "░" * 5
