@@ -18,7 +18,7 @@ import asyncio
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from policytui.api.client import PROVIDER_OFFERINGS, SERVER_PAGE_SIZE_CAP, WaldurClient
 from policytui.api.models import ComponentUsage, OfferingCustomer
@@ -102,13 +102,18 @@ class UsageReader:
         cached = self._usage.get(offering_uuid)
         if cached is not None:
             wanted, task = cached
-            if _wider_or_equal(wanted, months):
-                return await task
-            if task.done() and not task.exception() and task.result().covers(months, self.today):
+            if _wider_or_equal(wanted, months) and not task.cancelled():
+                return await _shared(task)
+            if (
+                task.done()
+                and not task.cancelled()
+                and not task.exception()
+                and task.result().covers(months, self.today)
+            ):
                 return task.result()  # every row was read: any window is in it
         task = asyncio.ensure_future(self._read_usage(offering_uuid, months))
         self._usage[offering_uuid] = (months, task)
-        return await task
+        return await _shared(task)
 
     async def _read_usage(self, offering_uuid: str, months: int | None) -> OfferingUsage:
         base = [("offering_uuid", offering_uuid), *(("field", f) for f in USAGE_FIELDS)]
@@ -188,10 +193,10 @@ class UsageReader:
         customer → group map of this offering is not readable by you") and never a guess.
         """
         task = self._customers.get(offering_uuid)
-        if task is None:
+        if task is None or task.cancelled():
             task = asyncio.ensure_future(self._read_customers(offering_uuid))
             self._customers[offering_uuid] = task
-        return await task
+        return await _shared(task)
 
     async def _read_customers(self, offering_uuid: str) -> list[OfferingCustomer]:
         params = [("field", f) for f in CUSTOMER_FIELDS]
@@ -202,6 +207,16 @@ class UsageReader:
         first = await self._page(params, 1, **where)
         rest, _ = await self._rest(params, first, **where)
         return [c for page in (first, *rest) for c in page.items]
+
+
+T = TypeVar("T")
+
+
+async def _shared(task: asyncio.Task[T]) -> T:
+    """Await a read that other callers share: a caller cancelled while it waits (a page
+    turned, the list refreshed) leaves the read running for the others, instead of
+    cancelling it under them (they would get a CancelledError for their own figures)."""
+    return await asyncio.shield(task)
 
 
 def _wider_or_equal(have: int | None, want: int | None) -> bool:

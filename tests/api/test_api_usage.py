@@ -152,6 +152,24 @@ async def test_read_once_per_refresh(server: DemoServer) -> None:
         assert len(usage_requests(server)) == 2 * first
 
 
+async def test_a_caller_cancelled_mid_read_leaves_the_read_to_the_others(server: DemoServer):
+    """A page turn cancels one fill while another shares its reads: the other still gets
+    its figures (it got a CancelledError before, and the list's Usage column stayed empty
+    when `r` was pressed while the catalog loaded)."""
+    async with WaldurClient(server.url, STAFF_TOKEN) as c:
+        reader = UsageReader(c, TODAY)
+        first = asyncio.ensure_future(reader.usage(HPC, 12))
+        first_customers = asyncio.ensure_future(reader.customers(HPC))
+        await asyncio.sleep(0)  # both reads have begun
+        second = asyncio.ensure_future(reader.usage(HPC, 12))
+        second_customers = asyncio.ensure_future(reader.customers(HPC))
+        first.cancel()
+        first_customers.cancel()
+        usage, customers = await asyncio.gather(second, second_customers)
+        assert usage.rows and customers
+        assert first.cancelled() and first_customers.cancelled()
+
+
 async def test_customers_are_for_the_provider_only(server: DemoServer) -> None:
     async with WaldurClient(server.url, OWNER_TOKEN) as owner:
         customers = await UsageReader(owner, TODAY).customers(HPC)

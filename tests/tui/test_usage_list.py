@@ -174,3 +174,24 @@ async def test_a_refresh_marks_a_policy_whose_usage_crossed_the_limit() -> None:
             # Block-only: the report did not re-evaluate it; the mark is the usage's.
             fresh = next(r for r in table.all_rows if r.uuid == row.uuid)
             assert not fresh.policy.has_fired
+
+
+async def test_r_pressed_while_the_catalog_loads_still_fills_the_usage_column(
+    fresh_demo_server,
+) -> None:
+    """`r` at once after the first page, while the catalog is still on its way: the fill
+    it replaces shared its reads with the new one, and cancelling it used to cancel them
+    under the new one, which left the column empty until the next refresh."""
+    server = fresh_demo_server
+    server.add_fault(Fault("timeout", times=1, path="organization-groups", params={"seconds": 1}))
+    app = make_app(server, page_size=10)
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.screen.query_one(PolicyTable)
+        await wait_until(pilot, lambda: table.row_count > 0, what="the first page")
+        await pilot.press("r")
+        await wait_until(
+            pilot,
+            lambda: all(table.usage_of(r.uuid) is not None for r in table.all_rows),
+            what="every Usage cell",
+        )
+        assert "%" in "".join(usage_column(app).values())
