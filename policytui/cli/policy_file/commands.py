@@ -296,20 +296,20 @@ async def _apply_run(
 
 
 def _confirmed(count: int) -> bool:
-    """Ask on the terminal; with no terminal, refuse (CommandExit, exit 2)."""
+    """Ask on the terminal (stdin's, else /dev/tty); with none, refuse (exit 2)."""
+    from policytui.cli.ask import confirm
     from policytui.cli.connect import CommandExit
 
-    if not sys.stdin.isatty():
+    noun = "change" if count == 1 else "changes"
+    sys.stderr.write("\n")
+    answer = confirm(f"Apply {count} {noun}?")
+    if answer is None:
         raise CommandExit(
             ExitCode.USAGE,
             "Not writing: there is no terminal to ask on. Add --yes to write without "
             "asking, or --dry-run for the plan only. Nothing was written.",
         )
-    noun = "change" if count == 1 else "changes"
-    sys.stderr.write(f"\nApply {count} {noun}? [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline()
-    if answer.strip().lower() in ("y", "yes"):
+    if answer:
         return True
     print("Apply cancelled: nothing was written.", file=sys.stderr)
     return False
