@@ -76,13 +76,22 @@ def exit_for(error: WaldurError) -> CommandExit:
 
 def run_command(body: Any, *args: Any, stderr: TextIO | None = None) -> int:
     """Call ``body(*args)``; a :class:`CommandExit` becomes its message on stderr and its
-    code, a client error on a read becomes exit 3 or 4, Ctrl-C exit 130 (as shells do)."""
+    code, a client error on a read becomes exit 3 or 4, stdout refusing a write exit 5,
+    Ctrl-C exit 130 (as shells do)."""
     from policytui.api import errors
+    from policytui.cli.output import OutputFailed, check_stdout, drop_stdout
 
     out = stderr or sys.stderr
     try:
+        check_stdout()
         return int(body(*args))
+    except OutputFailed as failed:
+        drop_stdout()
+        print(failed, file=out)
+        return int(ExitCode.OUTPUT)
     except CommandExit as stop:
+        if stop.code is ExitCode.OUTPUT:
+            drop_stdout()
         if stop.message:
             print(stop.message, file=out)
         return int(stop.code)

@@ -79,7 +79,10 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
             catalog_task.cancel()
             await asyncio.gather(catalog_task, return_exceptions=True)
     chosen = _choose(request, listed, catalog, query)
-    _write(request.output, chosen, catalog, sys.stdout)
+    from policytui.cli.output import to_stdout
+
+    with to_stdout():
+        _write(request.output, chosen, catalog, sys.stdout)
     _notes(request, chosen, listed, sys.stderr)
     return int(_checks(request, chosen, catalog, sys.stderr))
 
