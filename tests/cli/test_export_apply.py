@@ -93,7 +93,22 @@ def test_an_unknown_offering_is_a_usage_error(fresh_demo_server):
     run = policytui(fresh_demo_server, "export", "--offering", "No Such Offering")
     assert run.code == 2
     assert run.out == ""
-    assert "--offering: no offering 'No Such Offering' among the offerings you manage" in run.err
+    assert "--offering: no offering you manage is named 'No Such Offering'" in run.err
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_offering_is_read_the_same_by_list_and_export(fresh_demo_server, command):
+    # One reading for every command: part of the name, any case; a uuid only if it is
+    # an offering; ambiguity and unknowns are usage errors (a typo must not pass).
+    part = policytui(fresh_demo_server, command, "--offering", "hpc cluster", "-o", "json")
+    assert part.code == 0, part.err
+    assert HPC in part.out
+    unknown = policytui(fresh_demo_server, command, "--offering", "0" * 32)
+    assert unknown.code == 2 and unknown.out == ""
+    assert f"--offering: no offering you manage has the uuid {'0' * 32}" in unknown.err
+    several = policytui(fresh_demo_server, command, "--offering", "acme")
+    assert several.code == 2 and several.out == ""
+    assert "--offering: 'acme' names " in several.err and "'Acme HPC Cluster' (" in several.err
 
 
 # -- the plan, the writes, and the second apply ----------------------------------------------

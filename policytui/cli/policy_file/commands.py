@@ -189,10 +189,13 @@ async def _export_text(client: WaldurClient, args: argparse.Namespace, progress:
         catalog = await server.read_catalog(client)
         chosen: list[str] = []
         if args.offering:
-            offering, why = server.find_offering(catalog, args.offering)
-            if offering is None:
-                raise CommandExit(ExitCode.USAGE, f"--offering: {why}")
-            chosen = [offering.uuid]
+            from policytui.cli.offering_choice import NoSuchOffering, choose_offering
+
+            pairs = ((o.uuid, o.name) for o in catalog.offerings.values())
+            try:
+                chosen = [choose_offering(args.offering, pairs)]
+            except NoSuchOffering as exc:
+                raise CommandExit(ExitCode.USAGE, f"--offering: {exc}") from None
         progress.say("Reading policies…")
         policies = await server.read_policies(client, chosen or None, progress.policies)
     return document.render(document.build(catalog, policies, offerings=chosen), args.output)

@@ -125,20 +125,3 @@ async def read_elsewhere(
             return uuid, None
 
     return dict(await asyncio.gather(*(one(uuid) for uuid in uuids)))
-
-
-def find_offering(catalog: Catalog, text: str) -> tuple[OfferingInfo | None, str]:
-    """``--offering NAME|UUID``: the offering, or why there is none."""
-    key = text.strip().replace("-", "").lower()
-    if key in catalog.offerings:
-        return catalog.offerings[key], ""
-    named = [o for o in catalog.offerings.values() if o.name == text.strip()]
-    if not named:
-        named = [o for o in catalog.offerings.values() if o.name.lower() == text.strip().lower()]
-    if len(named) == 1:
-        return named[0], ""
-    if named:
-        uuids = ", ".join(sorted(o.uuid for o in named))
-        return None, f"several offerings are named {text!r} ({uuids}): give its uuid"
-    known = ", ".join(sorted(o.name for o in catalog.offerings.values())) or "none"
-    return None, f"no offering {text!r} among the offerings you manage ({known})"
