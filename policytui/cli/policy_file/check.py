@@ -296,10 +296,10 @@ class _Checker:
             if group is None:
                 self.say(item.value["uuid"].line, f"no organization group {uuid} on the server")
                 return None
-            if name is not None and name != group.name:
+            if name is not None and name not in (group.name, group.label):
                 self.say(
                     item.value["name"].line,
-                    f"organization group {uuid} is {group.name!r} on the server, not {name!r} "
+                    f"organization group {uuid} is {group.label!r} on the server, not {name!r} "
                     "(to use another group, give its name alone)",
                 )
                 return None
@@ -310,13 +310,17 @@ class _Checker:
         return self.group_by_name(name, item.value["name"].line)
 
     def group_by_name(self, name: str, line: int) -> GroupInfo | None:
-        matches = [g for g in self.catalog.groups.values() if g.name == name]
+        """By its path (``Baltics \u203a Estonia``, as export, list and show write it), else
+        by its name alone when only one group has it."""
+        groups = self.catalog.groups.values()
+        matches = [g for g in groups if g.label == name] or [g for g in groups if g.name == name]
         if len(matches) == 1:
             return matches[0]
         if matches:
-            uuids = ", ".join(sorted(g.uuid for g in matches))
+            which = ", ".join(sorted(f"{g.label!r} ({g.uuid})" for g in matches))
             self.say(
-                line, f"several organization groups are named {name!r} ({uuids}): give its uuid"
+                line,
+                f"several organization groups are named {name!r}: {which}; give its path or uuid",
             )
         else:
             self.say(line, f"no organization group named {name!r} on the server")
