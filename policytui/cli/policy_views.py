@@ -143,7 +143,7 @@ def csv_row(item: Listed, catalog: Catalog) -> list[str]:
         policy.uuid,
         policy.scope_uuid or "",
         offering_name(item, catalog),
-        ",".join(canonical_actions(policy.actions)),
+        ";".join(canonical_actions(policy.actions)),
         policy.period_label,
         ";".join(group_labels(item, catalog)),
         "" if policy.apply_to_all is None else str(policy.apply_to_all).lower(),

@@ -67,6 +67,9 @@ def test_the_formats_agree(printed: dict[str, Done]) -> None:
         top = highest(policy)
         assert row["highest_ratio"] == ("" if top is None else str(top))
         assert row["has_fired"] == str(policy["has_fired"]).lower()
+        # Lists in a cell are joined with ";", so `cut -d,` reads the columns.
+        assert set(row["actions"].split(";")) == set(policy["actions"].split(","))  # as sent
+        assert not any("," in row[k] for k in ("actions", "groups", "limits")), row
 
 
 def test_json_is_the_servers_objects_with_headroom(
