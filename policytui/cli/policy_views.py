@@ -192,7 +192,7 @@ def show_document(item: Listed, catalog: Catalog) -> dict[str, Any]:
             entry["usage"] = usage_text(found.usage)
             entry["ratio"] = ratio_number(found.ratio)
             entry["over"] = found.over
-        entry["checked_by_server"] = index == 0
+        entry["checked"] = index == 0
         limits.append(entry)
     doc: dict[str, Any] = {
         "uuid": policy.uuid,
