@@ -96,3 +96,48 @@ def test_a_reader_that_stops_early_stays_quiet(current: DemoServer) -> None:
         env=environment(current, STAFF_TOKEN), start_new_session=True,
     )  # fmt: skip
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_apply_whose_report_cannot_be_written_stops_and_reports_on_stderr(
+    fresh_current: DemoServer, tmp_path
+) -> None:
+    # stdout a file that can hold the plan and no more (RLIMIT_FSIZE: a write past it
+    # fails with EFBIG, as a full disk would): the first write's report fails.
+    import resource
+
+    import yaml
+    from export_apply_support import HPC, writes
+
+    document = yaml.safe_load(run_to_text(fresh_current, "export", "--offering", HPC))
+    changed = document["offerings"][0]["policies"][:2]
+    for entry in changed:
+        entry["period"] = "Total" if entry["period"] != "Total" else "12 months"
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    plan = run_to_text(fresh_current, "apply", "-f", str(path), "--dry-run").encode()
+    limit = len(plan) + 1  # the plan and the blank line after it
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    fresh_current.clear_requests()
+    with open(tmp_path / "out", "w") as out:
+        done = subprocess.run(
+            [str(POLICYTUI), "apply", "-f", str(path), "--yes"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE, text=True,
+            timeout=60, env=environment(fresh_current, STAFF_TOKEN), start_new_session=True,
+            preexec_fn=small_files,
+        )  # fmt: skip
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 5, done.stderr
+    first, second = (e["uuid"] for e in changed)
+    lines = done.stderr.splitlines()
+    assert lines[0] == "cannot write the output: File too large"
+    assert lines[1].startswith(f"~ updated {first} (line ")
+    assert "Stopped: the output could not be written: 1 of 2 changes written, 1 not." in lines
+    assert any(
+        line.startswith(f"  ~ update {second} ") and "not attempted" in line for line in lines
+    )
+    assert writes(fresh_current) == [
+        ("PATCH", f"/api/marketplace-offering-usage-policies/{first}/")
+    ]

@@ -58,13 +58,17 @@ def final_lines(
     failed = None if output_failed else outcomes[-1]
     unknown = 1 if failed is not None and failed.state is State.UNKNOWN else 0
     rest = steps[len(outcomes) :]
-    why = "the output could not be written" if output_failed else "the first failure"
+    why = (
+        "Stopped: the output could not be written"
+        if output_failed
+        else "Stopped at the first failure"
+    )
     counts = f"{len(done)} of {len(steps)} changes written, "
     if unknown:
         counts += f"1 unknown, {len(steps) - len(done) - 1} not."
     else:
         counts += f"{len(steps) - len(done)} not."
-    lines = [f"Stopped at {why}: {counts}", "Written:" if done else "Written: nothing."]
+    lines = [f"{why}: {counts}", "Written:" if done else "Written: nothing."]
     lines.extend(f"  {_DONE[type(o.step)]}{_name(o.step, o.uuid)}{_where(o.step)}" for o in done)
     if failed is not None and unknown:
         lines.append("Unknown (may or may not be applied):")
