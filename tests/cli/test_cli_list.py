@@ -219,7 +219,7 @@ def test_on_a_terminal_the_table_fits_and_progress_shows(current: DemoServer) ->
 @pytest.mark.parametrize(
     ("command", "example"),
     [("list", "policytui list --fail-if-near 90"), ("show", "policytui show 0b7c"),
-     ("delete", "xargs policytui delete --yes")],
+     ("delete", "xargs -r policytui delete --yes")],
 )  # fmt: skip
 def test_help_shows_examples_and_exit_codes(command: str, example: str) -> None:
     done = run(None, command, "--help", token=None)
