@@ -45,8 +45,24 @@ class CommandExit(Exception):
         self.message = message
 
 
+def _check_env_url() -> None:
+    """``WALDUR_API_URL`` is a script's own setting: taken whole, never guessed at (the
+    app's sign-in form would read ``not-a-url`` as ``https://not-a-url/api/``, and the
+    run would end in "Cannot reach" instead of naming the variable). A usage error."""
+    import os
+
+    raw = os.environ.get("WALDUR_API_URL", "").strip()
+    if raw and not raw.lower().startswith(("http://", "https://")):
+        raise CommandExit(
+            ExitCode.USAGE,
+            f"WALDUR_API_URL is not a URL: {raw!r}. Give the whole API URL, "
+            "e.g. https://waldur.example.com/api/.",
+        )
+
+
 def session_for(settings: Settings) -> Session:
     """The session of this run, or :class:`CommandExit` (exit 3) saying why there is none."""
+    _check_env_url()
     found = resolve(settings)
     if found.session is not None:
         if not found.session.verify and found.session.url.startswith("https://"):
@@ -54,7 +70,14 @@ def session_for(settings: Settings) -> Session:
             print("WARNING: TLS certificates are NOT checked (--insecure).", file=sys.stderr)
         return found.session
     reason = found.reason or "Not signed in."
-    raise CommandExit(ExitCode.NOT_SIGNED_IN, f"{reason} {SIGN_IN_ADVICE}")
+    advice = SIGN_IN_ADVICE
+    if settings.profile:
+        # The profile asked for is the one to sign in to (or to create).
+        import shlex
+
+        named = shlex.quote(settings.profile)
+        advice = advice.replace("login --url", f"login --profile {named} --url")
+    raise CommandExit(ExitCode.NOT_SIGNED_IN, f"{reason} {advice}")
 
 
 def client_for(settings: Settings, **options: Any) -> WaldurClient:
@@ -76,13 +99,22 @@ def exit_for(error: WaldurError) -> CommandExit:
 
 def run_command(body: Any, *args: Any, stderr: TextIO | None = None) -> int:
     """Call ``body(*args)``; a :class:`CommandExit` becomes its message on stderr and its
-    code, a client error on a read becomes exit 3 or 4, Ctrl-C exit 130 (as shells do)."""
+    code, a client error on a read becomes exit 3 or 4, stdout refusing a write exit 5,
+    Ctrl-C exit 130 (as shells do)."""
     from policytui.api import errors
+    from policytui.cli.output import OutputFailed, check_stdout, drop_stdout
 
     out = stderr or sys.stderr
     try:
+        check_stdout()
         return int(body(*args))
+    except OutputFailed as failed:
+        drop_stdout()
+        print(failed, file=out)
+        return int(ExitCode.OUTPUT)
     except CommandExit as stop:
+        if stop.code is ExitCode.OUTPUT:
+            drop_stdout()
         if stop.message:
             print(stop.message, file=out)
         return int(stop.code)

@@ -111,6 +111,7 @@ async def _read_first(client: WaldurClient, uuids: tuple[str, ...]) -> tuple[lis
 
 async def _delete_each(client: WaldurClient, items: list[Listed], catalog: Catalog) -> int:
     from policytui.api import errors
+    from policytui.cli.output import OutputFailed, to_stdout
     from policytui.cli.policy_views import offering_name
 
     outcomes: list[Outcome] = []
@@ -131,8 +132,17 @@ async def _delete_each(client: WaldurClient, items: list[Listed], catalog: Catal
         except errors.WaldurError as exc:
             problem = exc
         outcome = await _read_back(client, uuid, name, problem)
-        print(outcome.line, flush=True)
         outcomes.append(outcome)
+        try:
+            with to_stdout():
+                print(outcome.line, flush=True)
+        except OutputFailed as failed:
+            # What cannot be reported is not done: the rest are not sent, and what was
+            # done goes to stderr instead.
+            lines = [str(failed), *(o.line for o in outcomes)]
+            lines.extend(f"not attempted {rest.policy.uuid}" for rest in items[index + 1 :])
+            lines.append(_tally(outcomes, len(items)))
+            raise CommandExit(ExitCode.OUTPUT, "\n".join(lines)) from None
     print(_tally(outcomes, len(items)), file=sys.stderr)
     return int(ExitCode.OK if all(o.deleted for o in outcomes) else ExitCode.FAILED)
 

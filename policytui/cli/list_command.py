@@ -79,35 +79,25 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
             catalog_task.cancel()
             await asyncio.gather(catalog_task, return_exceptions=True)
     chosen = _choose(request, listed, catalog, query)
-    _write(request.output, chosen, catalog, sys.stdout)
+    from policytui.cli.output import to_stdout
+
+    with to_stdout():
+        _write(request.output, chosen, catalog, sys.stdout)
     _notes(request, chosen, listed, sys.stderr)
     return int(_checks(request, chosen, catalog, sys.stderr))
 
 
 async def _offering_uuid(wanted: str | None, catalog_task: asyncio.Future[Catalog]) -> str | None:
-    """``--offering`` as a uuid: a uuid as given, a name looked up in the catalog."""
+    """``--offering`` as a uuid (`offering_choice`: the same reading as `export`)."""
+    from policytui.cli.offering_choice import NoSuchOffering, choose_offering
+
     if wanted is None:
         return None
-    plain = wanted.strip().replace("-", "").lower()
-    if len(plain) == 32 and all(c in "0123456789abcdef" for c in plain):
-        return plain
     catalog = await catalog_task
-    folded = wanted.strip().casefold()
-    named = [o for o in catalog.offerings.values() if (o.name or "").casefold() == folded]
-    if not named:
-        named = [o for o in catalog.offerings.values() if folded in (o.name or "").casefold()]
-    if len(named) == 1:
-        return named[0].uuid
-    if not named:
-        known = ", ".join(sorted(repr(o.name) for o in catalog.offerings.values())) or "none"
-        raise CommandExit(
-            ExitCode.USAGE, f"--offering: no offering you manage is named {wanted!r} ({known})."
-        )
-    which = ", ".join(f"{o.name!r} ({o.uuid})" for o in named)
-    raise CommandExit(
-        ExitCode.USAGE,
-        f"--offering: {wanted!r} names {len(named)} offerings: {which}; give a uuid.",
-    )
+    try:
+        return choose_offering(wanted, ((o.uuid, o.name or "") for o in catalog.offerings.values()))
+    except NoSuchOffering as exc:
+        raise CommandExit(ExitCode.USAGE, f"--offering: {exc}") from None
 
 
 def _reaches(item: Listed, percent: float) -> bool:

@@ -50,7 +50,7 @@ An unknown uuid (or one you may not see) is exit code 4, as the server answers 4
 DELETE_EXAMPLES = """\
 examples:
   policytui delete 0b7c9f3e5d2a4b6c8e1f0a2b3c4d5e6f
-  policytui list --offering old-cluster -o ndjson | jq -r .uuid | xargs policytui delete --yes
+  policytui list --offering old-cluster -o ndjson | jq -r .uuid | xargs -r policytui delete --yes
 
 It names what it will delete and asks on the terminal; with no terminal and no --yes it
 refuses (exit 2). Each policy is deleted once (never retried) and read back. Declined
@@ -58,8 +58,8 @@ at the prompt: exit 1, nothing deleted.
 """
 
 
-def _epilog(examples: str) -> str:
-    return f"{examples}\n{epilog_lines()}\n"
+def _epilog(examples: str, command: str) -> str:
+    return f"{examples}\n{epilog_lines(command)}\n"
 
 
 def policy_uuid(text: str) -> str:
@@ -108,7 +108,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "list",
         help="list policies (table, json, ndjson, csv, yaml), for scripts and checks",
         description="List every policy you can see, with its usage against its limits.",
-        epilog=_epilog(LIST_EXAMPLES),
+        epilog=_epilog(LIST_EXAMPLES, "list"),
         formatter_class=raw,
     )
     _connection(listing)
@@ -138,7 +138,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "show",
         help="one policy with names, units and usage",
         description="Show one policy with its offering, groups and components named.",
-        epilog=_epilog(SHOW_EXAMPLES),
+        epilog=_epilog(SHOW_EXAMPLES, "show"),
         formatter_class=raw,
     )
     _connection(show)
@@ -150,7 +150,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "delete",
         help="delete policies (asks first unless --yes)",
         description="Delete policies by uuid: names them, asks, deletes each once, reads back.",
-        epilog=_epilog(DELETE_EXAMPLES),
+        epilog=_epilog(DELETE_EXAMPLES, "delete"),
         formatter_class=raw,
     )
     _connection(delete)

@@ -143,7 +143,7 @@ def csv_row(item: Listed, catalog: Catalog) -> list[str]:
         policy.uuid,
         policy.scope_uuid or "",
         offering_name(item, catalog),
-        ",".join(canonical_actions(policy.actions)),
+        ";".join(canonical_actions(policy.actions)),
         policy.period_label,
         ";".join(group_labels(item, catalog)),
         "" if policy.apply_to_all is None else str(policy.apply_to_all).lower(),
@@ -192,7 +192,7 @@ def show_document(item: Listed, catalog: Catalog) -> dict[str, Any]:
             entry["usage"] = usage_text(found.usage)
             entry["ratio"] = ratio_number(found.ratio)
             entry["over"] = found.over
-        entry["checked_by_server"] = index == 0
+        entry["checked"] = index == 0
         limits.append(entry)
     doc: dict[str, Any] = {
         "uuid": policy.uuid,

@@ -52,9 +52,13 @@ async def _run(request: ShowRequest, client: WaldurClient) -> int:
                 raise outcome
         item = Listed(raw, parse_policy(raw))
         await add_headroom(client, [item], catalog, server_today(request.today))
+    from policytui.cli.output import to_stdout
+
     document = show_document(item, catalog)
-    if request.output == "json":
-        formats.write_json(sys.stdout, document)
-    else:
-        formats.write_yaml(sys.stdout, document)
+    with to_stdout():
+        if request.output == "json":
+            formats.write_json(sys.stdout, document)
+        else:
+            formats.write_yaml(sys.stdout, document)
+        sys.stdout.flush()
     return int(ExitCode.OK)

@@ -51,6 +51,8 @@ def policytui(
         text=True,
         timeout=60,
         env=env,
+        # No controlling terminal, as under cron: nothing can ask on /dev/tty.
+        start_new_session=True,
     )
     for secret in TOKENS:
         assert secret not in done.stdout and secret not in done.stderr, "a token was printed"

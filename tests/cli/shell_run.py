@@ -75,10 +75,16 @@ def run_in_terminal(
     wait_for: str = "[y/N]",
     columns: int = 80,
     token: str = STAFF_TOKEN,
+    stdin: str | None = None,
 ) -> Done:
     """Run on a pseudo-terminal (stdin, stdout and stderr all on it, as in an
     interactive shell); when ``wait_for`` shows, type ``answer``. ``out`` is everything
-    the terminal showed (stdout and stderr together), ``err`` is empty."""
+    the terminal showed (stdout and stderr together), ``err`` is empty.
+
+    With ``stdin`` (text; "" is an empty input, as ``< /dev/null``) standard input is a
+    pipe holding it instead, as for ``echo y | policytui delete UUID`` typed in a shell.
+    Either way the terminal is the process's controlling terminal (its ``/dev/tty``,
+    where Ctrl-C is SIGINT)."""
     import pty
     import struct
     import termios
@@ -86,12 +92,22 @@ def run_in_terminal(
 
     master, slave = pty.openpty()
     ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+
+    def take_terminal() -> None:  # in the child, after setsid: the pty becomes /dev/tty
+        ioctl(1, termios.TIOCSCTTY, 0)
+
+    piped = stdin is not None
     process = subprocess.Popen(
         [str(POLICYTUI), *args],
-        stdin=slave, stdout=slave, stderr=slave,
+        stdin=subprocess.PIPE if piped else slave, stdout=slave, stderr=slave,
         env=environment(server, token), start_new_session=True,
+        preexec_fn=take_terminal,
     )  # fmt: skip
     os.close(slave)
+    if piped:
+        assert process.stdin is not None
+        process.stdin.write(stdin.encode())
+        process.stdin.close()
     seen = b""
     answered = answer is None
     deadline = time.monotonic() + 60
@@ -106,7 +122,8 @@ def run_in_terminal(
                 break
             seen += chunk
         if not answered and wait_for.encode() in seen:
-            os.write(master, answer.encode() + b"\n")
+            # Ctrl-C is a key of its own: no Enter after it.
+            os.write(master, answer.encode() + (b"" if answer == "\x03" else b"\n"))
             answered = True
         if process.poll() is not None and not ready:
             break

@@ -90,3 +90,24 @@ def test_a_token_rejected_mid_run_stops_it_with_3(fresh_current: DemoServer) -> 
     assert done.err.endswith("Stopped: the token was rejected (401). Deleted 0 of 2.\n")
     assert len(deletes(fresh_current)) == 1
     assert status_of(fresh_current, first) == 200 and status_of(fresh_current, second) == 200
+
+
+def test_with_stdin_not_a_terminal_it_asks_on_the_terminal(fresh_current: DemoServer) -> None:
+    # `policytui delete UUID < /dev/null` and `echo y | policytui delete UUID` in a shell:
+    # the question goes to the terminal (/dev/tty), and the answer typed there decides.
+    first, second = (p["uuid"] for p in policies_on(fresh_current)[:2])
+    fresh_current.clear_requests()
+    nothing = run_in_terminal(fresh_current, "delete", first, answer="y", stdin="")
+    assert "Delete 1 policy? [y/N]" in nothing.out, nothing.out
+    assert nothing.code == 0 and f"deleted {first} (" in nothing.out
+    # "y" waiting on stdin is not an answer: only the terminal's "n" is.
+    piped = run_in_terminal(fresh_current, "delete", second, answer="n", stdin="y\n")
+    assert piped.code == 1 and "Cancelled: nothing was deleted." in piped.out
+    assert status_of(fresh_current, first) == 404 and status_of(fresh_current, second) == 200
+
+
+def test_ctrl_c_at_the_question_is_130(fresh_current: DemoServer) -> None:
+    first = policies_on(fresh_current)[0]["uuid"]
+    done = run_in_terminal(fresh_current, "delete", first, answer="\x03")
+    assert done.code == 130 and "Interrupted." in done.out
+    assert deletes(fresh_current) == [] and status_of(fresh_current, first) == 200

@@ -67,6 +67,9 @@ def test_the_formats_agree(printed: dict[str, Done]) -> None:
         top = highest(policy)
         assert row["highest_ratio"] == ("" if top is None else str(top))
         assert row["has_fired"] == str(policy["has_fired"]).lower()
+        # Lists in a cell are joined with ";", so `cut -d,` reads the columns.
+        assert set(row["actions"].split(";")) == set(policy["actions"].split(","))  # as sent
+        assert not any("," in row[k] for k in ("actions", "groups", "limits")), row
 
 
 def test_json_is_the_servers_objects_with_headroom(
@@ -216,7 +219,7 @@ def test_on_a_terminal_the_table_fits_and_progress_shows(current: DemoServer) ->
 @pytest.mark.parametrize(
     ("command", "example"),
     [("list", "policytui list --fail-if-near 90"), ("show", "policytui show 0b7c"),
-     ("delete", "xargs policytui delete --yes")],
+     ("delete", "xargs -r policytui delete --yes")],
 )  # fmt: skip
 def test_help_shows_examples_and_exit_codes(command: str, example: str) -> None:
     done = run(None, command, "--help", token=None)

@@ -40,7 +40,9 @@ def test_show_names_units_and_usage(server: DemoServer, chosen: dict, shown) -> 
     assert document["as_sent"] == chosen
     limits = document["component_limits"]
     assert [x["type"] for x in limits] == [x["type"] for x in chosen["component_limits_set"]]
-    assert [x["checked_by_server"] for x in limits] == [True] + [False] * (len(limits) - 1)
+    # The same name as in `list`'s headroom: only the first limit is checked by the server.
+    assert [x["checked"] for x in limits] == [True] + [False] * (len(limits) - 1)
+    assert not any("checked_by_server" in x for x in limits)
     for limit in limits:
         assert limit["unit"] and limit["name"] and isinstance(limit["usage"], str)
         assert limit["ratio"] == round(float(limit["usage"]) / limit["limit"], 4)

@@ -15,6 +15,7 @@ from export_apply_support import (
     BALTICS,
     HPC,
     NORDICS,
+    POLICIES,
     POLICYTUI,
     STAFF_TOKEN,
     api,
@@ -25,6 +26,7 @@ from export_apply_support import (
     policytui,
     writes,
 )
+from shell_run import run_in_terminal
 
 from policytui.demo import DemoServer, DemoSettings
 
@@ -91,7 +93,22 @@ def test_an_unknown_offering_is_a_usage_error(fresh_demo_server):
     run = policytui(fresh_demo_server, "export", "--offering", "No Such Offering")
     assert run.code == 2
     assert run.out == ""
-    assert "--offering: no offering 'No Such Offering' among the offerings you manage" in run.err
+    assert "--offering: no offering you manage is named 'No Such Offering'" in run.err
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_offering_is_read_the_same_by_list_and_export(fresh_demo_server, command):
+    # One reading for every command: part of the name, any case; a uuid only if it is
+    # an offering; ambiguity and unknowns are usage errors (a typo must not pass).
+    part = policytui(fresh_demo_server, command, "--offering", "hpc cluster", "-o", "json")
+    assert part.code == 0, part.err
+    assert HPC in part.out
+    unknown = policytui(fresh_demo_server, command, "--offering", "0" * 32)
+    assert unknown.code == 2 and unknown.out == ""
+    assert f"--offering: no offering you manage has the uuid {'0' * 32}" in unknown.err
+    several = policytui(fresh_demo_server, command, "--offering", "acme")
+    assert several.code == 2 and several.out == ""
+    assert "--offering: 'acme' names " in several.err and "'Acme HPC Cluster' (" in several.err
 
 
 # -- the plan, the writes, and the second apply ----------------------------------------------
@@ -558,3 +575,25 @@ def test_a_policy_moved_to_another_offering_exports_and_applies_as_it_is(
     assert (
         f"Nordic Cloud VMs has no component {stray['type']!r} (it has cores, ram, disk)" in run.err
     )
+
+
+def _in_terminal(server, *argv: str, answer: str, stdin: str | None = None):
+    return run_in_terminal(server, *argv, answer=answer, stdin=stdin, columns=200)
+
+
+def test_with_stdin_not_a_terminal_it_asks_on_the_terminal(fresh_demo_server, tmp_path):
+    # `policytui apply -f p.yaml < /dev/null` in a shell asks on /dev/tty.
+    path, uuid = _one_change(fresh_demo_server, tmp_path)
+    fresh_demo_server.clear_requests()
+    done = _in_terminal(fresh_demo_server, "apply", "-f", str(path), answer="y", stdin="")
+    assert "Apply 1 change? [y/N]" in done.out, done.out
+    assert done.code == 0 and "Applied 1 change." in done.out
+    assert writes(fresh_demo_server) == [("PATCH", f"{POLICIES}{uuid}/")]
+
+
+def test_ctrl_c_at_the_question_is_130_and_writes_nothing(fresh_demo_server, tmp_path):
+    path, _ = _one_change(fresh_demo_server, tmp_path)
+    fresh_demo_server.clear_requests()
+    done = _in_terminal(fresh_demo_server, "apply", "-f", str(path), answer="\x03")
+    assert done.code == 130 and "Interrupted." in done.out
+    assert writes(fresh_demo_server) == []

@@ -168,3 +168,27 @@ async def test_a_write_that_timed_out_is_called_neither_done_nor_undone(fresh_de
         "still land)"
     )
     assert [method for method, _ in writes(server)] == ["PATCH"]  # never sent again
+
+
+def test_a_write_whose_outcome_is_unknown_is_counted_apart(fresh_demo_server, tmp_path):
+    # The PATCH's answer is lost and reading the policy back fails too: nobody knows
+    # whether it was applied, so the summary does not count it as "not written".
+    server = fresh_demo_server
+    text, path, (one, two, three) = _three_changes(server, tmp_path)
+    server.add_fault(Fault("status", times=1, method="PATCH", path=two["uuid"]))
+    server.add_fault(Fault("status", times=10, method="GET", path=two["uuid"]))
+    run = in_process(server, "apply", "-f", str(path), "--yes")
+    assert run.code == 1, run.err
+    lines = run.out.splitlines()
+    at = {p["uuid"]: _line(text, p["uuid"]) for p in (one, two, three)}
+    summary = "Stopped at the first failure: 1 of 3 changes written, 1 unknown, 1 not."
+    assert lines[lines.index(summary) :] == [
+        summary,
+        "Written:",
+        f"  ~ updated {one['uuid']} (line {at[one['uuid']]})",
+        "Unknown (may or may not be applied):",
+        f"  ~ update {two['uuid']} (line {at[two['uuid']]})",
+        "Not written:",
+        f"  ~ update {three['uuid']} (line {at[three['uuid']]}): not attempted",
+        "Nothing was sent again. Fix the cause and apply the file again.",
+    ]

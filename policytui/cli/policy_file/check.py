@@ -28,6 +28,7 @@ from policytui.cli.policy_file.model import (
     WantedOffering,
     WantedPolicy,
 )
+from policytui.cli.policy_file.plan import one_limit_problem
 
 _UUID = re.compile(r"[0-9a-f]{32}")
 #: Fields the server sends and sets itself: the export leaves them out.
@@ -181,7 +182,12 @@ class _Checker:
         options = self.options(entry)
         if len(self.problems) > before or offering is None:
             if uuid is None:
-                self.problems.extend(strays)  # a policy to create sends its limits: say them too
+                # A policy to create sends its limits: what the plan would say of them is
+                # said now too, so every problem is listed at once.
+                self.problems.extend(strays)
+                if self.catalog.features.one_limit and len(limits) > 1:
+                    line = entry.key_lines.get("component_limits", entry.line)
+                    self.problems.append(one_limit_problem(line, limits))
             return None
         values = PolicyValues(
             actions=actions,
@@ -296,10 +302,10 @@ class _Checker:
             if group is None:
                 self.say(item.value["uuid"].line, f"no organization group {uuid} on the server")
                 return None
-            if name is not None and name != group.name:
+            if name is not None and name not in (group.name, group.label):
                 self.say(
                     item.value["name"].line,
-                    f"organization group {uuid} is {group.name!r} on the server, not {name!r} "
+                    f"organization group {uuid} is {group.label!r} on the server, not {name!r} "
                     "(to use another group, give its name alone)",
                 )
                 return None
@@ -310,13 +316,17 @@ class _Checker:
         return self.group_by_name(name, item.value["name"].line)
 
     def group_by_name(self, name: str, line: int) -> GroupInfo | None:
-        matches = [g for g in self.catalog.groups.values() if g.name == name]
+        """By its path (``Baltics \u203a Estonia``, as export, list and show write it), else
+        by its name alone when only one group has it."""
+        groups = self.catalog.groups.values()
+        matches = [g for g in groups if g.label == name] or [g for g in groups if g.name == name]
         if len(matches) == 1:
             return matches[0]
         if matches:
-            uuids = ", ".join(sorted(g.uuid for g in matches))
+            which = ", ".join(sorted(f"{g.label!r} ({g.uuid})" for g in matches))
             self.say(
-                line, f"several organization groups are named {name!r} ({uuids}): give its uuid"
+                line,
+                f"several organization groups are named {name!r}: {which}; give its path or uuid",
             )
         else:
             self.say(line, f"no organization group named {name!r} on the server")
@@ -469,7 +479,17 @@ class _Checker:
         if node is None:
             return None
         if not isinstance(node.value, str):
-            self.say(node.line, f"uuid {node.value!r} is not text: put it in quotes")
+            written = node.written if node.written is not None else repr(node.value)
+            read = (
+                f"the number {node.value!r}"
+                if type(node.value) in (int, float)  # not bool
+                else f"{type(node.value).__name__} {node.value!r}"
+            )
+            self.say(
+                node.line,
+                f"uuid {written} was read as {read}, not as text (a uuid of digits only is a "
+                f'number to YAML): put it in quotes, "{written}"',
+            )
             return None
         uuid = node.value.strip().replace("-", "").lower()
         if not _UUID.fullmatch(uuid):

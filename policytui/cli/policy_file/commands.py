@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 EXPORT_EXAMPLES = """\
 examples:
-  policytui export > policies.yaml                 every policy you manage, as YAML
-  policytui export --offering "Acme HPC Cluster"   one offering (its name or uuid)
+  policytui export > policies.yaml                 # every policy you manage, as YAML
+  policytui export --offering "Acme HPC Cluster"   # one offering (its name or uuid)
   policytui export -o json | jq '.offerings[].name'
   policytui export > before.yaml && policytui export | diff before.yaml -
 
@@ -38,11 +38,11 @@ left out; names stand beside the uuids that `apply` matches on.
 
 APPLY_EXAMPLES = """\
 examples:
-  policytui apply -f policies.yaml --dry-run       the plan only; nothing is written
-  policytui apply -f policies.yaml                 the plan, then asks before writing
-  policytui apply -f policies.yaml --yes           no question (scripts, CI)
-  policytui apply -f policies.yaml --prune         also delete the offerings' policies
-                                                   that the file does not list
+  policytui apply -f policies.yaml --dry-run       # the plan only; nothing is written
+  policytui apply -f policies.yaml                 # the plan, then asks before writing
+  policytui apply -f policies.yaml --yes           # no question (scripts, CI)
+  policytui apply -f policies.yaml --prune         # also delete the offerings' policies
+                                                   # that the file does not list
   policytui export --offering X | sed s/1000/2000/ | policytui apply -f - --yes
 
 Everything is checked before anything is written; every problem is listed with its
@@ -67,7 +67,7 @@ def add_parsers(
         "export",
         help="write the policies as a YAML or JSON document (for review, backup, apply)",
         description="Write the offering usage policies as a readable, stable document.",
-        epilog=f"{EXPORT_EXAMPLES}\n{epilog_lines()}",
+        epilog=f"{EXPORT_EXAMPLES}\n{epilog_lines('export')}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     connection_options(export)
@@ -82,7 +82,7 @@ def add_parsers(
         "apply",
         help="make the server's policies what a file says: a plan first, then the writes",
         description="Plan and apply a policy document (as `policytui export` writes).",
-        epilog=f"{APPLY_EXAMPLES}\n{epilog_lines()}",
+        epilog=f"{APPLY_EXAMPLES}\n{epilog_lines('apply')}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     connection_options(apply)
@@ -139,9 +139,12 @@ class _Progress:
 
 
 def _out(lines: list[str]) -> None:
-    for line in lines:
-        print(line)
-    sys.stdout.flush()
+    from policytui.cli.output import to_stdout
+
+    with to_stdout():
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
 
 
 def _err(lines: list[str]) -> None:
@@ -162,14 +165,18 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         text = asyncio.run(_export_text(client_for(settings), args, progress))
     finally:
         progress.done()
+    from policytui.cli.output import to_stdout
+
     # The document is UTF-8 whatever the locale says (apply reads it as UTF-8).
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is not None:
-        sys.stdout.flush()
-        binary.write(text.encode("utf-8"))
-        binary.flush()
-    else:
-        sys.stdout.write(text)
+    with to_stdout():
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is not None:
+            sys.stdout.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
     return ExitCode.OK
 
 
@@ -182,10 +189,13 @@ async def _export_text(client: WaldurClient, args: argparse.Namespace, progress:
         catalog = await server.read_catalog(client)
         chosen: list[str] = []
         if args.offering:
-            offering, why = server.find_offering(catalog, args.offering)
-            if offering is None:
-                raise CommandExit(ExitCode.USAGE, f"--offering: {why}")
-            chosen = [offering.uuid]
+            from policytui.cli.offering_choice import NoSuchOffering, choose_offering
+
+            pairs = ((o.uuid, o.name) for o in catalog.offerings.values())
+            try:
+                chosen = [choose_offering(args.offering, pairs)]
+            except NoSuchOffering as exc:
+                raise CommandExit(ExitCode.USAGE, f"--offering: {exc}") from None
         progress.say("Reading policies…")
         policies = await server.read_policies(client, chosen or None, progress.policies)
     return document.render(document.build(catalog, policies, offerings=chosen), args.output)
@@ -249,6 +259,8 @@ async def _apply_run(
     name: str,
     progress: _Progress,
 ) -> int:
+    from policytui.cli.connect import CommandExit
+    from policytui.cli.output import OutputFailed
     from policytui.cli.policy_file import check, plan, render, server
     from policytui.cli.policy_file.report import final_lines, outcome_lines
     from policytui.cli.policy_file.writes import Writer
@@ -285,9 +297,16 @@ async def _apply_run(
             progress.say(f"[{index + 1}/{total}] {render.step_title(step)}")
             outcome = await writer.write(step)
             progress.done()
-            # Said as soon as it is known: a run killed later has still said what it wrote.
-            _out(outcome_lines(outcome))
             outcomes.append(outcome)
+            try:
+                # Said as soon as it is known: a run killed later has still said what
+                # it wrote.
+                _out(outcome_lines(outcome))
+            except OutputFailed as failed:
+                # Stop writing what cannot be reported; what was written goes to stderr.
+                report = [o_line for o in outcomes for o_line in outcome_lines(o)]
+                _err([str(failed), *report, "", *final_lines(the_plan.steps, outcomes, True)])
+                raise CommandExit(ExitCode.OUTPUT) from None
             if not outcome.done:
                 break
         _out(["", *final_lines(the_plan.steps, outcomes)])
@@ -296,20 +315,20 @@ async def _apply_run(
 
 
 def _confirmed(count: int) -> bool:
-    """Ask on the terminal; with no terminal, refuse (CommandExit, exit 2)."""
+    """Ask on the terminal (stdin's, else /dev/tty); with none, refuse (exit 2)."""
+    from policytui.cli.ask import confirm
     from policytui.cli.connect import CommandExit
 
-    if not sys.stdin.isatty():
+    noun = "change" if count == 1 else "changes"
+    sys.stderr.write("\n")
+    answer = confirm(f"Apply {count} {noun}?")
+    if answer is None:
         raise CommandExit(
             ExitCode.USAGE,
             "Not writing: there is no terminal to ask on. Add --yes to write without "
             "asking, or --dry-run for the plan only. Nothing was written.",
         )
-    noun = "change" if count == 1 else "changes"
-    sys.stderr.write(f"\nApply {count} {noun}? [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline()
-    if answer.strip().lower() in ("y", "yes"):
+    if answer:
         return True
     print("Apply cancelled: nothing was written.", file=sys.stderr)
     return False

@@ -70,7 +70,7 @@ def policy_entry(policy: StoredPolicy, catalog: Catalog) -> dict[str, Any]:
 
 def _group(uuid: str, catalog: Catalog) -> dict[str, str]:
     group = catalog.groups.get(uuid)
-    return {"name": group.name, "uuid": uuid} if group else {"uuid": uuid}
+    return {"name": group.label, "uuid": uuid} if group else {"uuid": uuid}
 
 
 def _limit(type_: str, limit: int, component: Any) -> dict[str, Any]:

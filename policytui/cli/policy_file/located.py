@@ -30,6 +30,9 @@ class Located:
     value: Any
     line: int
     key_lines: dict[str, int] = field(default_factory=dict)
+    #: A scalar that is not text, as the file spells it (``00000000…`` read as 0), so a
+    #: problem can quote what the user wrote.
+    written: str | None = None
 
     def plain(self) -> Any:
         """The value without positions (for a scalar, itself)."""
@@ -129,7 +132,8 @@ def _from_node(node: Any, constructor: Any, problems: list[Problem], yaml: Any) 
         return Located(values, line, key_lines)
     if isinstance(node, yaml.SequenceNode):
         return Located([_from_node(n, constructor, problems, yaml) for n in node.value], line)
-    return Located(_scalar(node, constructor, problems), line)
+    value = _scalar(node, constructor, problems)
+    return Located(value, line, written=None if isinstance(value, str) else node.value)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -200,7 +204,7 @@ class _JsonReader:
         assert match is not None, "json.loads accepted it"
         whole, fraction, exponent = match.groups()
         number: int | float = float(match.group(0)) if fraction or exponent else int(whole)
-        return Located(number, line), match.end()
+        return Located(number, line, written=match.group(0)), match.end()
 
     def _object(self, index: int, line: int) -> tuple[Located, int]:
         values: dict[str, Located] = {}

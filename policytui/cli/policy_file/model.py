@@ -62,6 +62,13 @@ class OfferingInfo:
 class GroupInfo:
     uuid: str
     name: str
+    #: ``Parent \u203a Child`` as `list` and `show` print it (the name alone at the top), so a
+    #: group exported by that path is found again, and two "Estonia"s stay apart.
+    path: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.path or self.name
 
 
 @dataclass
@@ -76,7 +83,7 @@ class Catalog:
 
     def group_name(self, uuid: str) -> str:
         group = self.groups.get(uuid)
-        return group.name if group else uuid
+        return group.label if group else uuid
 
     def offering_name(self, uuid: str) -> str:
         offering = self.offerings.get(uuid)

@@ -205,16 +205,19 @@ def _limits_problems(
             )
         )
     elif features.one_limit and len(limits) > 1:
-        kept = limits[-1]
-        problems.append(
-            Problem(
-                line,
-                "this server (a 2024 Waldur) keeps one component limit per policy: each limit "
-                f"sent overwrites the one before, so it would store only {kept[0]} {kept[1]}; "
-                "list one limit",
-            )
-        )
+        problems.append(one_limit_problem(line, limits))
     return problems
+
+
+def one_limit_problem(line: int, limits: tuple[tuple[str, int], ...]) -> Problem:
+    """Several limits sent to a 2024 server, which would keep only the last."""
+    kept = limits[-1]
+    return Problem(
+        line,
+        "this server (a 2024 Waldur) keeps one component limit per policy: each limit "
+        f"sent overwrites the one before, so it would store only {kept[0]} {kept[1]}; "
+        "list one limit",
+    )
 
 
 def _addresses_problem(policy: WantedPolicy, catalog: Catalog) -> list[Problem]:

@@ -35,8 +35,14 @@ def outcome_lines(outcome: Outcome) -> list[str]:
     return lines
 
 
-def final_lines(steps: list[Step], outcomes: list[Outcome]) -> list[str]:
-    """The end of the run: all done, or what was written and what was not."""
+def final_lines(
+    steps: list[Step], outcomes: list[Outcome], output_failed: bool = False
+) -> list[str]:
+    """The end of the run: all done, or what was written and what was not.
+
+    The run stops at the first failed write, or (``output_failed``) when stdout refused
+    the report of the last one; a write whose outcome is unknown is counted apart, not
+    as "not written"."""
     done = [o for o in outcomes if o.done]
     if len(done) == len(steps):
         lines = [f"Applied {len(steps)} {'change' if len(steps) == 1 else 'changes'}."]
@@ -49,20 +55,33 @@ def final_lines(steps: list[Step], outcomes: list[Outcome]) -> list[str]:
                 "later, add its `uuid:` to the file first."
             )
         return lines
-    failed = outcomes[-1]
+    failed = None if output_failed else outcomes[-1]
+    unknown = 1 if failed is not None and failed.state is State.UNKNOWN else 0
     rest = steps[len(outcomes) :]
-    lines = [
-        f"Stopped at the first failure: {len(done)} of {len(steps)} changes written, "
-        f"{len(steps) - len(done)} not.",
-        "Written:" if done else "Written: nothing.",
-    ]
-    lines.extend(f"  {_DONE[type(o.step)]}{_name(o.step, o.uuid)}{_where(o.step)}" for o in done)
-    lines.append("Not written:")
-    state = "failed, may or may not be applied" if failed.state is State.UNKNOWN else "failed"
-    lines.append(
-        f"  {_TODO[type(failed.step)]}{_name(failed.step, failed.uuid)}{_where(failed.step)}: "
-        f"{state}"
+    why = (
+        "Stopped: the output could not be written"
+        if output_failed
+        else "Stopped at the first failure"
     )
+    counts = f"{len(done)} of {len(steps)} changes written, "
+    if unknown:
+        counts += f"1 unknown, {len(steps) - len(done) - 1} not."
+    else:
+        counts += f"{len(steps) - len(done)} not."
+    lines = [f"{why}: {counts}", "Written:" if done else "Written: nothing."]
+    lines.extend(f"  {_DONE[type(o.step)]}{_name(o.step, o.uuid)}{_where(o.step)}" for o in done)
+    if failed is not None and unknown:
+        lines.append("Unknown (may or may not be applied):")
+        lines.append(
+            f"  {_TODO[type(failed.step)]}{_name(failed.step, failed.uuid)}{_where(failed.step)}"
+        )
+    if rest or (failed is not None and not unknown):
+        lines.append("Not written:")
+    if failed is not None and not unknown:
+        lines.append(
+            f"  {_TODO[type(failed.step)]}{_name(failed.step, failed.uuid)}{_where(failed.step)}: "
+            "failed"
+        )
     for step in rest:
         uuid = step.stored.uuid if isinstance(step, Update | Delete) else None
         lines.append(f"  {_TODO[type(step)]}{_name(step, uuid)}{_where(step)}: not attempted")

@@ -60,6 +60,23 @@ def features_of(policy: OfferingUsagePolicy | None, actions: Iterable[str]) -> F
     return Features() if NOTIFY_EXTERNAL_USER in actions else Features.of_2024()
 
 
+def _groups(groups: list) -> dict[str, GroupInfo]:
+    """Each group with its ``Parent \u203a Child`` path, the words `list` and `show` use."""
+    by_uuid = {g.uuid: g for g in groups}
+
+    def parent_name(g) -> str | None:
+        if g.parent_name:
+            return g.parent_name
+        uuid = g.parent_uuid or (g.parent or "").rstrip("/").rsplit("/", 1)[-1]
+        parent = by_uuid.get(uuid) if uuid else None
+        return parent.name if parent else None
+
+    return {
+        g.uuid: GroupInfo(g.uuid, g.name, f"{p} › {g.name}" if (p := parent_name(g)) else g.name)
+        for g in groups
+    }
+
+
 async def read_catalog(client: WaldurClient) -> Catalog:
     """Offerings, groups and actions at once, and the server's features from one policy."""
     offerings, groups, actions, sample = await asyncio.gather(
@@ -77,7 +94,7 @@ async def read_catalog(client: WaldurClient) -> Catalog:
             )
             for o in offerings
         },
-        groups={g.uuid: GroupInfo(g.uuid, g.name) for g in groups},
+        groups=_groups(groups),
         actions=tuple(actions),
         features=features_of(sample.items[0] if sample.items else None, actions),
     )
@@ -125,20 +142,3 @@ async def read_elsewhere(
             return uuid, None
 
     return dict(await asyncio.gather(*(one(uuid) for uuid in uuids)))
-
-
-def find_offering(catalog: Catalog, text: str) -> tuple[OfferingInfo | None, str]:
-    """``--offering NAME|UUID``: the offering, or why there is none."""
-    key = text.strip().replace("-", "").lower()
-    if key in catalog.offerings:
-        return catalog.offerings[key], ""
-    named = [o for o in catalog.offerings.values() if o.name == text.strip()]
-    if not named:
-        named = [o for o in catalog.offerings.values() if o.name.lower() == text.strip().lower()]
-    if len(named) == 1:
-        return named[0], ""
-    if named:
-        uuids = ", ".join(sorted(o.uuid for o in named))
-        return None, f"several offerings are named {text!r} ({uuids}): give its uuid"
-    known = ", ".join(sorted(o.name for o in catalog.offerings.values())) or "none"
-    return None, f"no offering {text!r} among the offerings you manage ({known})"
