@@ -423,7 +423,7 @@ class PolicyListScreen(PolicyScreen):
         elif self.query_filter is not None:
             name = self._view_name
             top.update_bar(view=f"View {name}" if name else "Every policy", detail=offering)
-            left = self.index.completeness() or f"{self.table.row_count} shown"
+            left = self.index.completeness() or "every page read"
         else:
             top.update_bar(view="Policies", detail=offering)
             if self.state_view.kind == "error":
@@ -603,9 +603,12 @@ class PolicyListScreen(PolicyScreen):
         if not text.strip():
             self._leave_index_view()
             return
-        if self.query_filter is None:
+        entering = self.query_filter is None
+        if entering:
             self._page_sort = (self.table.sort_column, self.table.sort_reverse)
         self.query_filter = parse(text)
+        if entering:
+            self.refresh_bindings()  # the page keys are greyed out over every match
         if not self.index.generation:
             self._start_index(refresh=False)
         self._show_matches()
@@ -633,6 +636,7 @@ class PolicyListScreen(PolicyScreen):
         if self.query_filter is None:
             return
         self.query_filter = None
+        self.refresh_bindings()
         self._view_name = None
         self.query_one("#filter-note").display = False
         column, reverse = self._page_sort

@@ -282,9 +282,7 @@ class PolicyTable(ScrollView, can_focus=True):
             fallback_index = len(self._all) - 1
         self._rebuild(keep, fallback_index=fallback_index)
 
-    def show_ordered(
-        self, rows: Iterable[PolicyRow], column: str | None, reverse: bool
-    ) -> None:
+    def show_ordered(self, rows: Iterable[PolicyRow], column: str | None, reverse: bool) -> None:
         """Rows filtered and ordered elsewhere (the index's matches): shown as given, the
         header marking ``column``; the cursor stays on its policy."""
         self._filter_terms = []
