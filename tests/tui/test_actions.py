@@ -49,6 +49,7 @@ def _screens() -> dict[str, type]:
         DiffReviewScreen,
         ReplaceReviewScreen,
     )
+    from policytui.tui.screens.save_view import SaveViewScreen
 
     return {
         actions.APP: PolicyApp,
@@ -63,6 +64,7 @@ def _screens() -> dict[str, type]:
         actions.DIFF_REVIEW: DiffReviewScreen,
         actions.REPLACE_REVIEW: ReplaceReviewScreen,
         actions.CONFLICT: ConflictScreen,
+        actions.SAVE_VIEW: SaveViewScreen,
     }
 
 
