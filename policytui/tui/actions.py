@@ -156,6 +156,11 @@ ACTIONS: tuple[Action, ...] = (
           key_display="/", rank=13, priority=True,
           description="Filter every policy as you type: words, offering: group: "
           "limit:cpu>10000 fired:<7d -term (docs/filter.md); in the fired view, its rows"),
+    # Enter in the filter box, as the key arrives: the box gives the list the focus before
+    # the next key is routed ("/gpu Enter S" typed fast sorts instead of typing an S).
+    # Elsewhere it is not handled here and Enter opens the policy.
+    Action("filter_done", "View", "Enter", "Done filtering", "enter", bound_on=(LIST,),
+           help_on=(), show=False, priority=True),
     # Esc does the nearest "back" (clears the quick filter, closes the pane, leaves the
     # fired view); the palette offers the clearing by name.
     Action("escape", "View", "Esc", "Back", "escape", bound_on=(LIST,), help_on=(),

@@ -706,7 +706,7 @@ class PolicyListScreen(PolicyScreen):
         box.display = True
         self.apply_filter(view.filter)
         self._view_name = view.name
-        self.table.focus()
+        self.set_focus(self.table)
         self._update_status()
 
     def current_view(self) -> tuple[str, str] | None:
@@ -777,7 +777,20 @@ class PolicyListScreen(PolicyScreen):
         box = self.query_one("#quick-filter", Input)
         if not event.value.strip():
             box.display = False
-        self.table.focus()
+        self.set_focus(self.table)
+
+    def action_filter_done(self) -> None:
+        """Enter in the filter box, handled as the key arrives (a priority binding): the
+        list has the focus before the next key is routed. Anywhere else, Enter is not
+        this action's (it opens the policy)."""
+        from textual.actions import SkipAction
+
+        box = self.query_one("#quick-filter", Input)
+        if self.focused is not box:
+            raise SkipAction
+        if not box.value.strip():
+            box.display = False
+        self.set_focus(self.table)
 
     def action_clear_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
@@ -788,7 +801,7 @@ class PolicyListScreen(PolicyScreen):
             self._leave_index_view()
         else:
             self.table.set_filter("")
-        self.table.focus()
+        self.set_focus(self.table)
         self._update_status()
 
     def action_escape(self) -> None:
