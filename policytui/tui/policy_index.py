@@ -13,16 +13,23 @@ field the server sent differs) is marked.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from policytui.query.summary import summary
 
 if TYPE_CHECKING:
-    from policytui.query import Filter, PolicyFacts, SortOrder
+    from policytui.query import Filter, PolicyFacts, SortOrder, Term
     from policytui.tui.rows import PolicyRow
+
+#: Two selections this close are "the same moment" for ages (``fired:<7d``): a keystroke
+#: may filter what the previous one kept (see ``Filter.narrows``).
+SAME_MOMENT_SECONDS = 1.0
+_UUID = attrgetter("uuid")
 
 #: Thin space: thousands grouped as the rest of the app does ("12 340").
 _THIN = "\u2009"
@@ -30,6 +37,20 @@ _THIN = "\u2009"
 
 def _grouped(value: int) -> str:
     return f"{value:,}".replace(",", _THIN)
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """A selection remembered: what was asked, of which state of the index, and when."""
+
+    query: Filter
+    order: SortOrder | None
+    state: tuple[int, int, int]
+    moment: float
+    #: What each term kept of what the terms before it kept, in the index's order.
+    steps: list[list[PolicyFacts]]
+    #: The facts kept, in the order shown.
+    kept: list[PolicyFacts]
 
 
 @dataclass
@@ -61,6 +82,11 @@ class PolicyIndex:
     error: str | None = None
     _pending: _Fill | None = None
     _by_uuid: dict[str, PolicyRow] = field(default_factory=dict)
+    #: Bumped by every change but an appended batch (which changes the length).
+    _edits: int = 0
+    #: The last selection, so a keystroke that narrows the filter looks only at what the
+    #: last one kept.
+    _last: _Selection | None = None
 
     # -- filling ------------------------------------------------------------------------
 
@@ -68,6 +94,7 @@ class PolicyIndex:
         """A new fill; its generation. A refresh of a complete index gathers aside and
         swaps at the end; otherwise the index starts empty and fills on view."""
         self.generation += 1
+        self._edits += 1
         self.filling = True
         self.error = None
         if refresh and self.complete:
@@ -107,6 +134,7 @@ class PolicyIndex:
             return False
         self.filling = False
         self.complete = True
+        self._edits += 1
         pending, self._pending = self._pending, None
         if pending is not None:
             before = self._by_uuid
@@ -127,6 +155,7 @@ class PolicyIndex:
         so what it sent is dropped (a refresh keeps the rows on view meanwhile)."""
         if generation != self.generation or not self.filling:
             return
+        self._edits += 1
         if self._pending is not None:
             self._pending = _Fill()
         else:
@@ -146,6 +175,7 @@ class PolicyIndex:
     def put(self, row: PolicyRow, facts: PolicyFacts) -> None:
         """A policy saved here, as read back: in its place, or first when new (the
         server lists the newest first)."""
+        self._edits += 1
         if row.uuid in self._by_uuid:
             at = next(i for i, held in enumerate(self.rows) if held.uuid == row.uuid)
             self.rows[at], self.facts[at] = row, facts
@@ -160,6 +190,7 @@ class PolicyIndex:
         """A policy was deleted here: not a match any more."""
         if self._by_uuid.pop(uuid, None) is None:
             return
+        self._edits += 1
         keep = [i for i, row in enumerate(self.rows) if row.uuid != uuid]
         self.rows = [self.rows[i] for i in keep]
         self.facts = [self.facts[i] for i in keep]
@@ -179,11 +210,26 @@ class PolicyIndex:
         numbers as numbers, policies without the column last)."""
         from policytui.query import sort_policies
 
-        kept = query.select(self.facts, now)
-        if order is not None:
-            kept = sort_policies(kept, order)
-        by_uuid = self._by_uuid
-        return [by_uuid[f.uuid] for f in kept if f.uuid in by_uuid]
+        moment = _seconds(now)
+        state = (self.generation, len(self.facts), self._edits)
+        last = self._last
+        if last is not None and (
+            last.state != state or abs(last.moment - moment) >= SAME_MOMENT_SECONDS
+        ):
+            last = None  # another index, or ages (fired:<7d) read at another moment
+        steps = _steps(query, last, self.facts, moment)
+        matched = steps[-1] if steps else self.facts
+        if order is None:
+            kept = matched
+        elif last is not None and last.order is order and query.narrows(last.query):
+            # Typed further (gp, gpu): the last answer, already in order, thinned out.
+            chosen = set(map(id, matched))
+            kept = [f for f in last.kept if id(f) in chosen]
+        else:
+            kept = sort_policies(matched, order)
+        self._last = _Selection(query, order, state, moment, steps, kept)
+        # In C: a lookup per match, no Python-level loop.
+        return list(map(self._by_uuid.__getitem__, map(_UUID, kept)))
 
     def completeness(self) -> str:
         """ "12 340 of 100 000 read" while filling; "" once complete."""
@@ -205,6 +251,42 @@ class PolicyIndex:
         if self.error:
             text = f"{text} · stopped: {self.error} (r retries)"
         return text
+
+
+def _steps(
+    query: Filter, last: _Selection | None, facts: list[PolicyFacts], moment: float
+) -> list[list[PolicyFacts]]:
+    """What each of ``query``'s terms keeps, reusing the last selection's steps: the
+    terms it starts with unchanged are not applied again, and a term typed further
+    (``group:nor`` after ``group:no``) filters what that term kept last time."""
+    if last is None:
+        return query.select_each(facts, moment)
+    old, new = last.query.terms, query.terms
+    same = 0
+    while same < min(len(old), len(new)) and _same_term(old[same], new[same]):
+        same += 1
+    base = last.steps[same - 1] if same else facts
+    if same < min(len(old), len(new)):
+        from policytui.query import Filter
+
+        typed_on = Filter(query.text, (new[same],), ()).narrows(
+            Filter(last.query.text, (old[same],), ())
+        )
+        if typed_on:
+            base = last.steps[same]
+    return last.steps[:same] + query.select_each(base, moment, after=same)
+
+
+def _same_term(old: Term, new: Term) -> bool:
+    return (old.field, old.value, old.negated) == (new.field, new.value, new.negated)
+
+
+def _seconds(now: datetime | float | None) -> float:
+    if now is None:
+        return time.time()
+    if isinstance(now, datetime):
+        return now.timestamp()
+    return float(now)
 
 
 def _differs(old: PolicyRow, new: PolicyRow) -> bool:

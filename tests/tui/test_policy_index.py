@@ -105,3 +105,20 @@ def test_writes_here_are_in_the_index_at_once() -> None:
     index.forget("p02")
     assert "p02" not in {r.uuid for r in index.select(parse(""), NOW)}
     assert index.total == 5
+
+
+def test_typing_further_gives_what_a_fresh_filter_would_and_a_write_is_seen() -> None:
+    index = _filled()
+    order = parse_sort("-limit:cpu")
+    text = 'group:nor limit:cpu>100 -"acme gpu" fired:no'
+    # Typed a key at a time, then taken back a key at a time (Backspace).
+    typing = [text[:end] for end in range(1, len(text) + 1)]
+    for typed in [*typing, *reversed(typing), "acme", "acme limit:cpu"]:
+        narrowed = index.select(parse(typed), NOW, order)
+        fresh = _filled().select(parse(typed), NOW, order)
+        assert [r.uuid for r in narrowed] == [r.uuid for r in fresh], typed
+    # A write between two keystrokes: the next one reads the index, not the last matches.
+    catalog = make_catalog()
+    edited = make_policy("p01", component_limits_set=[{"type": "cpu", "limit": 50}])
+    index.put(build_row(edited, catalog, NOW), FactsReader(catalog)(edited))
+    assert "p01" not in {r.uuid for r in index.select(parse("limit:cpu>100 acme "), NOW, order)}

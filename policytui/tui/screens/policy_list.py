@@ -584,6 +584,9 @@ class PolicyListScreen(PolicyScreen):
             return
         box.display = True
         self.set_focus(box)
+        if self.mode is ListMode.PAGES and not self.index.generation:
+            # The index fills while the user types the first term.
+            self._start_index(refresh=False)
 
     @on(Input.Changed, "#quick-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
