@@ -8,8 +8,8 @@ Against a demo server (its own process) holding 100 000 policies, side by side i
   frame), from the `/` keypress (the index fills at the first `/`) to the first frame
   whose index holds every policy;
 - **filter keystroke -> repaint**: each character of typical filters written to the pty,
-  to the first frame painted with that filter's text, while the index fills and once it
-  is complete (p95 over every keystroke);
+  to the first frame painted with that filter's text, typed at once after `/` while the
+  index fills (an app of its own) and once it is complete (p95 over every keystroke);
 - **a sort of every policy** (``PolicyIndex.select`` with a sort, matching every policy),
   in this process over the index as the screen holds it, median of runs;
 - **peak RSS** of the app process and of its helper process (the walk runs there).
@@ -80,7 +80,11 @@ def _frames_after(probe: ProbeLog, seen: int, t: float) -> tuple[list[dict], int
     return [f for f in frames[seen:] if f["t"] >= t], len(frames)
 
 
-def one_run(url: str, env: dict[str, str], total: int, timeout: float) -> dict[str, object]:
+def one_run(
+    url: str, env: dict[str, str], total: int, timeout: float, *, type_while_filling: bool
+) -> dict[str, object]:
+    """One app: `/`, then (``type_while_filling``) the filters typed at once while the
+    index fills, or the index left to complete untouched, then the filters typed."""
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
         log_path = handle.name
     argv = [sys.executable, str(BENCH_DIR / "_tui_probe.py"), "--url", url]
@@ -91,11 +95,19 @@ def one_run(url: str, env: dict[str, str], total: int, timeout: float) -> dict[s
             app.settle(0.5)
             seen = len(probe.update())
             pressed = app.send(b"/")
-            filling: list[float] = []
             complete_at: float | None = None
 
+            def note_complete(frame: dict) -> None:
+                nonlocal complete_at
+                if (
+                    complete_at is None
+                    and frame.get("index_complete")
+                    and frame.get("index_read", 0) >= total
+                ):
+                    complete_at = frame["t"]
+
             def type_filter(text: str, into: list[float]) -> None:
-                nonlocal seen, complete_at
+                nonlocal seen
                 for end in range(1, len(text) + 1):
                     sent = app.send(text[end - 1].encode())
                     deadline = time.monotonic() + 10
@@ -104,8 +116,7 @@ def one_run(url: str, env: dict[str, str], total: int, timeout: float) -> dict[s
                         time.sleep(0.002)
                         frames, seen = _frames_after(probe, seen, sent)
                         for frame in frames:
-                            if complete_at is None and frame.get("index_complete"):
-                                complete_at = frame["t"]
+                            note_complete(frame)
                             if got is None and frame.get("filter") == text[:end]:
                                 got = frame["t"] - sent
                     if got is not None:
@@ -116,25 +127,25 @@ def one_run(url: str, env: dict[str, str], total: int, timeout: float) -> dict[s
                 app.send(b"/")
                 time.sleep(0.1)
 
-            type_filter(FILTERS[0], filling)
+            latencies: list[float] = []
+            if type_while_filling:
+                for text in FILTERS:
+                    type_filter(text, latencies)
             while complete_at is None and time.monotonic() < pressed + timeout:
                 time.sleep(0.02)
                 frames, seen = _frames_after(probe, seen, pressed)
                 for frame in frames:
-                    if frame.get("index_complete") and frame.get("index_read", 0) >= total:
-                        complete_at = frame["t"]
-                        break
+                    note_complete(frame)
             if complete_at is None:
                 raise SystemExit(f"the index did not complete in {timeout:g} s")
-            complete: list[float] = []
-            for text in FILTERS:
-                type_filter(text, complete)
+            if not type_while_filling:
+                for text in FILTERS:
+                    type_filter(text, latencies)
             app.settle(0.5)
             peak = max(float(f.get("rss", 0)) for f in probe.update())
             return {
                 "complete": complete_at - pressed,
-                "filling": filling,
-                "typing": complete,
+                "latencies": latencies,
                 "rss": peak,
                 "helper": helper_peak_mb(app.process.pid),
             }
@@ -201,16 +212,20 @@ def main() -> None:
     with demo_process(policies) as server, tempfile.TemporaryDirectory() as home:
         token = server.token_env["WALDUR_TOKEN"]
         env = policytui_env(server, home)
+        fills = []
         for _ in range(runs):
             floors.append(asyncio.run(_floor(server.url, token)))
-            results.append(one_run(server.url, env, policies, timeout=300))
+            results.append(
+                one_run(server.url, env, policies, timeout=300, type_while_filling=False)
+            )
+            fills.append(one_run(server.url, env, policies, timeout=300, type_while_filling=True))
         sort, sorted_rows = sort_ms(server.url, token, max(3, runs))
     floor = median(floors)
     complete = median([r["complete"] for r in results])  # type: ignore[misc]
-    filling = [t for r in results for t in r["filling"]]  # type: ignore[attr-defined]
-    typing = [t for r in results for t in r["typing"]]  # type: ignore[attr-defined]
-    app_rss = max(r["rss"] for r in results)  # type: ignore[type-var]
-    helper = max(r["helper"] for r in results)  # type: ignore[type-var]
+    filling = [t for r in fills for t in r["latencies"]]  # type: ignore[attr-defined]
+    typing = [t for r in results for t in r["latencies"]]  # type: ignore[attr-defined]
+    app_rss = max(r["rss"] for r in results + fills)  # type: ignore[type-var]
+    helper = max(r["helper"] for r in results + fills)  # type: ignore[type-var]
     rows = [
         ratio_row(
             f"index complete, {policies} policies (vs fetch+parse floor)",
@@ -243,7 +258,8 @@ def main() -> None:
         rows,
         runs=runs,
         notes=[
-            "index: from the / keypress to the first frame holding every policy",
+            "index: from the / keypress to the first frame holding every policy, nothing "
+            "typed meanwhile (typing pauses the walk: it gives way to keys)",
             "floor: "
             + ", ".join(f"{f:.2f} s" for f in floors)
             + "; index: "
