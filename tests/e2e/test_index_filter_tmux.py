@@ -73,6 +73,22 @@ def test_filter_and_sort_every_page_of_thousands_of_policies(tmp_path) -> None: 
             term.wait_exit(0)
 
 
+def test_a_saved_view_opens_with_the_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config" / "policytui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[views.gpu]\nfilter = "offering:gpu"\nsort = "-limit:cpu"\n')
+    with demo_server_process("--policies", "500") as server:
+        gpu = [p for p in _every_policy(server) if "gpu" in (p.get("scope_name") or "").lower()]
+        env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
+        with terminal(policytui_against(server, "--view", "gpu"), env, size=(120, 30)) as term:
+            screen = term.wait_for(f"{len(gpu)} of 500 match", "View gpu", timeout=60)
+            assert "Component limits ▼" in screen
+            term.keys("Escape")
+            term.wait_for("page 1 of")
+            term.keys("q")
+            term.wait_exit(0)
+
+
 def test_an_unknown_saved_view_is_a_clear_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with demo_server_process("--policies", "10") as server:
         env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
