@@ -3,8 +3,10 @@
 Used under a pty by bench/fired_scale.py and bench/responsiveness.py. Each frame the app
 hands to its terminal driver appends one JSON line to ``$POLICYTUI_PROBE_LOG``:
 ``t`` (CLOCK_MONOTONIC, comparable with the harness's clock), the list screen's ``mode``,
-its table's ``rows``, ``done`` (the fired scan finished), ``keys`` (cursor moves handled so
-far), ``rss`` (peak resident memory so far, MB) and ``cpu`` (process CPU seconds so far).
+its table's ``rows``, ``done`` (the fired scan finished), ``index_read`` /
+``index_complete`` (the index of every policy), ``filter`` (the `/` filter's text, null
+without one), ``keys`` (cursor moves handled so far), ``rss`` (peak resident memory so
+far, MB) and ``cpu`` (process CPU seconds so far).
 The probe only observes: it wraps ``App._display`` and the table's cursor actions and
 changes no behaviour.
 """
@@ -59,6 +61,11 @@ def install(log_path: str) -> None:
                 record["mode"] = getattr(mode, "value", mode)  # ListMode.FIRED -> "fired"
                 record["rows"] = listing.table.row_count  # type: ignore[attr-defined]
                 record["done"] = bool(listing.scan.done)  # type: ignore[attr-defined]
+                index = listing.index  # type: ignore[attr-defined]
+                record["index_read"] = index.read
+                record["index_complete"] = bool(index.complete and not index.filling)
+                query = listing.query_filter  # type: ignore[attr-defined]
+                record["filter"] = query.text if query is not None else None
             except Exception:  # the screen may be closing
                 pass
         usage = resource.getrusage(resource.RUSAGE_SELF)

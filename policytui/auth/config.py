@@ -14,6 +14,10 @@ Layout::
     verify = true
     ca_bundle = "/etc/ssl/private-ca.pem"   # optional
     storage = "keyring"                     # where `login` put the token: keyring | file
+
+    [views.nordics-gpu]                     # a saved view (palette: Save view; --view NAME)
+    filter = "group:nordics offering:gpu limit:cpu>10000"
+    sort = "-limit:cpu"                     # optional; "" or absent: the server's order
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ URL_ENV = "WALDUR_API_URL"
 
 Storage = Literal["keyring", "file"]
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+#: A saved view's name: what `--view NAME` is typed as (no spaces, no quotes to get wrong).
+_VIEW_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
 
 class ConfigError(Exception):
@@ -122,11 +130,48 @@ class Profile:
         )
 
 
+def check_view_name(name: str) -> str:
+    """Return the name stripped, or raise ConfigError in plain words."""
+    name = name.strip()
+    if not _VIEW_NAME.match(name):
+        raise ConfigError(
+            f"{name!r} is not a usable view name: use letters, digits, '.', '_' or '-' "
+            "(up to 63, starting with a letter or digit)."
+        )
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """A named filter and sort of the list (issue 13): the text typed after `/` and a
+    sort column as :func:`policytui.query.parse_sort` reads it (``-limit:cpu``)."""
+
+    name: str
+    filter: str
+    sort: str = ""
+
+    def to_toml(self) -> dict[str, Any]:
+        # Field by field, as for a profile: nothing else is ever written.
+        data: dict[str, Any] = {"filter": self.filter}
+        if self.sort:
+            data["sort"] = self.sort
+        return data
+
+    @classmethod
+    def from_toml(cls, name: str, data: Any) -> SavedView:
+        if not isinstance(data, dict) or not isinstance(data.get("filter"), str):
+            raise ConfigError(f"View {name!r} in {config_path()} has no filter.")
+        sort = data.get("sort")
+        return cls(check_view_name(name), data["filter"], sort if isinstance(sort, str) else "")
+
+
 @dataclass
 class Config:
     default_profile: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
     path: Path | None = None
+    #: Saved views by name (kept through every save, a profile's included).
+    views: dict[str, SavedView] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
@@ -151,7 +196,11 @@ class Config:
         default = data.get("default_profile")
         if not isinstance(default, str) or default not in profiles:
             default = next(iter(profiles), None)
-        return cls(default_profile=default, profiles=profiles, path=path)
+        views_table = data.get("views", {})
+        if not isinstance(views_table, dict):
+            raise ConfigError(f"{path}: [views] must be a table.")
+        views = {name: SavedView.from_toml(name, entry) for name, entry in views_table.items()}
+        return cls(default_profile=default, profiles=profiles, path=path, views=views)
 
     def save(self) -> Path:
         """Write atomically (temp file + rename): a crash never leaves half a config."""
@@ -161,6 +210,8 @@ class Config:
         if self.default_profile:
             data["default_profile"] = self.default_profile
         data["profiles"] = {name: p.to_toml() for name, p in sorted(self.profiles.items())}
+        if self.views:
+            data["views"] = {name: v.to_toml() for name, v in sorted(self.views.items())}
         text = tomli_w.dumps(data)
         fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
         try:
@@ -194,6 +245,18 @@ class Config:
     def with_storage(self, name: str, storage: Storage | None) -> None:
         if name in self.profiles:
             self.profiles[name] = replace(self.profiles[name], storage=storage)
+
+
+def view_not_found(name: str, config: Config) -> str:
+    """What `--view NAME` says of a name the config does not hold."""
+    known = ", ".join(sorted(config.views))
+    where = config.path or config_path()
+    if not known:
+        return (
+            f"No saved view named {name!r}: {where} holds none yet. Save one from the list "
+            "(Ctrl+P, Save view)."
+        )
+    return f"No saved view named {name!r} in {where}; the saved views are: {known}."
 
 
 def load_config() -> Config:

@@ -28,6 +28,8 @@ class Settings:
     page_size: int | None = None
     #: ``--watch``: seconds between refreshes, None for no watch.
     watch: float | None = None
+    #: ``--view NAME``: open the list with this saved view's filter and sort.
+    view: str | None = None
     demo: bool = False
     demo_policies: int = 60
     demo_quirks: bool = False

@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="refresh every SECONDS (1 to 86400) and mark policies whose fired state changed",
     )
     parser.add_argument(
+        "--view",
+        metavar="NAME",
+        help="open the list with a saved view's filter and sort (Ctrl+P: Save view)",
+    )
+    parser.add_argument(
         "--page-size",
         type=int_in(1, MAX_PAGE_SIZE),
         metavar="N",

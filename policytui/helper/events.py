@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from policytui.api.pagination import Page
+    from policytui.query import PolicyFacts
     from policytui.tui.rows import PolicyRow
 
 #: A policy's fired state: has it fired, and when last.
@@ -37,8 +38,9 @@ class FirstPage:
 
 @dataclass(slots=True)
 class ScanProgress:
-    """A batch of a fired scan: how far it got, and what it found since the last batch.
-    The last batch of a scan that read every page has ``done`` set."""
+    """A batch of a scan: how far it got, and what it found since the last batch (the
+    fired rows; for the index, every row and its facts). The last batch of a scan that
+    read every page has ``done`` set."""
 
     pages: int = 0
     page_count: int = 0
@@ -48,6 +50,8 @@ class ScanProgress:
     rows: list[PolicyRow] = field(default_factory=list)
     #: The fired state of every policy read since the last report (for change marks).
     states: dict[str, FiredState] = field(default_factory=dict)
+    #: A scan that keeps every policy (the index): the facts of each row, in its order.
+    facts: list[PolicyFacts] = field(default_factory=list)
     done: bool = False
 
 

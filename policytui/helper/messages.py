@@ -46,6 +46,8 @@ class StartScan:
     now: datetime
     #: The catalog's contents, or None while it is still loading.
     catalog: CatalogContents | None
+    #: Keep every policy with its filter facts (the index), not only the fired ones.
+    keep_all: bool = False
 
 
 @dataclass(frozen=True, slots=True)

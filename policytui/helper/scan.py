@@ -41,6 +41,7 @@ from policytui.helper.events import FiredState, ScanProgress
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
     from policytui.auth.session import Session
+    from policytui.query import PolicyFacts
     from policytui.tui.rows import PolicyRow
 
 __all__ = [
@@ -107,9 +108,15 @@ async def scan_fired(
     flush_seconds: float = 0.25,
     poll_seconds: float = 0.1,
     idle_seconds: Callable[[], float] | None = None,
+    facts: Callable[[OfferingUsagePolicy], PolicyFacts] | None = None,
 ) -> AsyncGenerator[ScanProgress, None]:
     """Walk every page, yielding batches as they come; the last has ``done`` set. A
     cancelled scan ends without a ``done`` batch.
+
+    With ``facts`` the walk keeps every policy, not only the fired ones: each becomes a
+    row and its filter facts (``ScanProgress.facts``, in the order of ``rows``), for the
+    index of every policy (:mod:`policytui.tui.policy_index`). It is the same walk with
+    the same pacing; only what it keeps differs.
 
     The cancel flag is polled while requests are in flight too, so leaving the fired
     view (or quitting) does not wait for a slow server to answer the next page.
@@ -138,11 +145,14 @@ async def scan_fired(
                     progress.pages += 1
                     progress.page_count = max(page.page_count, progress.pages)
                     progress.total = page.total
-                    for item in page.items:
-                        policy = _fired_policy(item, progress.states)
-                        if policy is not None and policy.has_fired:
-                            progress.rows.append(build(policy))
-                            progress.fired += 1
+                    if facts is not None:
+                        _keep_every(page.items, progress, build, facts)
+                    else:
+                        for item in page.items:
+                            policy = _fired_policy(item, progress.states)
+                            if policy is not None and policy.has_fired:
+                                progress.rows.append(build(policy))
+                                progress.fired += 1
                     waited = time.monotonic() - last_report
                     if waited >= flush_seconds and (
                         idle() >= REPORT_QUIET_SECONDS or waited >= MAX_REPORT_HOLD
@@ -231,6 +241,25 @@ def _fired_policy(
     return policy
 
 
+def _keep_every(
+    items: list[dict[str, Any]],
+    progress: ScanProgress,
+    build: Callable[[OfferingUsagePolicy], PolicyRow],
+    facts: Callable[[OfferingUsagePolicy], PolicyFacts],
+) -> None:
+    """Every policy of a page as a row and its facts (the index keeps them all)."""
+    from policytui.api.parsing import parse_policy
+
+    states, rows, kept = progress.states, progress.rows, progress.facts
+    for item in items:
+        policy = parse_policy(item)
+        states[policy.uuid] = (policy.has_fired, policy.fired_datetime)
+        rows.append(build(policy))
+        kept.append(facts(policy))
+        if policy.has_fired:
+            progress.fired += 1
+
+
 def give_way(idle_seconds: Callable[[], float], cancelled: Callable[[], bool]) -> None:
     """Sleep (this whole thread, its loop included) while the user is pressing keys.
 
@@ -246,8 +275,9 @@ def give_way(idle_seconds: Callable[[], float], cancelled: Callable[[], bool]) -
 
 
 def merge_progress(pending: ScanProgress, more: ScanProgress) -> ScanProgress:
-    """Two consecutive reports as one: counts from the later, rows and states of both."""
+    """Two consecutive reports as one: counts from the later, rows, facts and states of both."""
     more.rows[:0] = pending.rows
+    more.facts[:0] = pending.facts
     pending.states.update(more.states)
     more.states = pending.states
     return more

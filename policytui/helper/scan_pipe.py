@@ -83,8 +83,11 @@ class ScanClient:
         catalog: Catalog | None,
         now: datetime,
         cancelled: Callable[[], bool],
+        *,
+        keep_all: bool = False,
     ) -> Iterator[ScanProgress]:
-        """Batches as the helper sends them; the last one has ``done`` set.
+        """Batches as the helper sends them; the last one has ``done`` set (``keep_all``:
+        every policy as a row with its facts, for the index).
 
         ``catalog`` may still be loading: the helper is sent its contents once it has
         loaded, and builds named rows from then on.
@@ -106,6 +109,7 @@ class ScanClient:
                 scope_uuid=scope_uuid,
                 now=now,
                 catalog=_contents(catalog),
+                keep_all=keep_all,
             )
             later = catalog if start.catalog is None else None
             try:
@@ -217,6 +221,7 @@ def _scan(
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
     from policytui.helper.scan import scan_fired
+    from policytui.query import FactsReader
     from policytui.tui.catalog import Catalog
     from policytui.tui.rows import build_row
 
@@ -236,16 +241,19 @@ def _scan(
         return Catalog(offerings=offerings, groups=groups, actions=actions, loaded=True)
 
     catalog = catalog_of(start.catalog)
+    # One reader per catalog: the texts it shares were named by that catalog.
+    reader = FactsReader(catalog)
     stop = False
 
     def cancelled() -> bool:
-        nonlocal stop, catalog
+        nonlocal stop, catalog, reader
         while not stop and select.select([command_fd], [], [], 0)[0]:
             message = frames.receive(command_fd)
             if message.scan_id != scan_id:
                 continue
             if isinstance(message, CatalogLoaded):  # after the scan began: names from now
                 catalog = catalog_of(message.catalog)
+                reader = FactsReader(catalog)
             stop = isinstance(message, CancelScan)
         return stop
 
@@ -257,6 +265,7 @@ def _scan(
             cancelled=cancelled,
             flush_seconds=HELPER_FLUSH_SECONDS,
             idle_seconds=input_clock.idle_seconds,
+            facts=(lambda policy: reader(policy)) if start.keep_all else None,
         ):
             progress, unfired = _compact(batch)
             if batch.done:

@@ -29,6 +29,7 @@ from policytui.helper.scan_pipe import HelperGone, ScanClient
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, WaldurClient
     from policytui.auth.session import Session
+    from policytui.query import PolicyFacts
     from policytui.tui.catalog import Catalog
     from policytui.tui.rows import PolicyRow
 
@@ -64,6 +65,7 @@ class Work(Protocol):
         cancelled: Callable[[], bool],
         idle_seconds: Callable[[], float],
         flush_seconds: float,
+        keep_all: bool = False,
     ) -> Iterator[ScanEvent]:
         """Scan every page for fired policies: batches, the last with ``done`` set,
         at most every ``flush_seconds`` and while the user types (``idle_seconds`` is
@@ -73,6 +75,8 @@ class Work(Protocol):
         cancelled one ends without a ``done`` batch.
 
         ``catalog`` may still be loading: rows are built with names once it has loaded.
+        ``keep_all``: the same walk keeps every policy, as a row with its filter facts
+        (the index of every policy), not only the fired ones.
         Iterate it in a thread of its own: it blocks.
         """
         ...
@@ -106,8 +110,11 @@ class InProcess:
         cancelled: Callable[[], bool],
         idle_seconds: Callable[[], float],
         flush_seconds: float,
+        keep_all: bool = False,
     ) -> Iterator[ScanEvent]:
-        return _scan_here(session, scope_uuid, catalog, now, cancelled, idle_seconds, flush_seconds)
+        return _scan_here(
+            session, scope_uuid, catalog, now, cancelled, idle_seconds, flush_seconds, keep_all
+        )
 
     def note_input(self, at: float) -> None:
         pass  # the scan here reads ``idle_seconds`` directly
@@ -155,12 +162,20 @@ class Forked:
         cancelled: Callable[[], bool],
         idle_seconds: Callable[[], float],
         flush_seconds: float,
+        keep_all: bool = False,
     ) -> Iterator[ScanEvent]:
         if not self.scans.gone:
             reported = False
             try:
                 for batch in self._relay(
-                    session, scope_uuid, catalog, now, cancelled, idle_seconds, flush_seconds
+                    session,
+                    scope_uuid,
+                    catalog,
+                    now,
+                    cancelled,
+                    idle_seconds,
+                    flush_seconds,
+                    keep_all,
                 ):
                     reported = True
                     yield batch
@@ -175,7 +190,7 @@ class Forked:
                 yield ScanFailed(exc)
                 return
         yield from _scan_here(
-            session, scope_uuid, catalog, now, cancelled, idle_seconds, flush_seconds
+            session, scope_uuid, catalog, now, cancelled, idle_seconds, flush_seconds, keep_all
         )
 
     def _relay(
@@ -187,6 +202,7 @@ class Forked:
         cancelled: Callable[[], bool],
         idle_seconds: Callable[[], float],
         flush_seconds: float,
+        keep_all: bool,
     ) -> Iterator[ScanProgress]:
         """The helper's batches, merged by the same rules as a scan here. The scan's CPU
         is the helper's; this thread only gives way to keys before reading the next
@@ -197,7 +213,9 @@ class Forked:
             pending: ScanProgress | None = None
             last = time.monotonic()
             try:
-                for progress in self.scans.scan(session, scope_uuid, catalog, now, cancelled):
+                for progress in self.scans.scan(
+                    session, scope_uuid, catalog, now, cancelled, keep_all=keep_all
+                ):
                     pending = progress if pending is None else merge_progress(pending, progress)
                     # While keys come, read nothing: unpickling rows would take the
                     # interpreter from the UI thread; the helper waits once the pipe is full.
@@ -231,12 +249,24 @@ def _scan_here(
     cancelled: Callable[[], bool],
     idle_seconds: Callable[[], float],
     flush_seconds: float,
+    keep_all: bool = False,
 ) -> Iterator[ScanEvent]:
     """The scan in the calling thread (with its own event loop and client)."""
+    from policytui.query import FactsReader
     from policytui.tui.rows import build_row
+
+    readers: dict[bool, FactsReader] = {}
 
     def build(policy: OfferingUsagePolicy) -> PolicyRow:
         return build_row(policy, catalog if catalog.loaded else None, now)
+
+    def facts(policy: OfferingUsagePolicy) -> PolicyFacts:
+        # A new reader once the catalog has loaded: the texts it shares carry its names.
+        loaded = catalog.loaded
+        reader = readers.get(loaded)
+        if reader is None:
+            reader = readers[loaded] = FactsReader(catalog if loaded else None)
+        return reader(policy)
 
     try:
         yield from consume_in_thread(
@@ -247,6 +277,7 @@ def _scan_here(
                 cancelled=cancelled,
                 flush_seconds=flush_seconds,
                 idle_seconds=idle_seconds,
+                facts=facts if keep_all else None,
             )
         )
     except Exception as exc:

@@ -104,10 +104,27 @@ class Filter:
     ) -> list[T]:
         """The items that match, in their order. ``facts`` reads an item's facts when
         the items are not facts themselves (a screen's rows)."""
+        steps = self.select_each(items, now, facts=facts)
+        return steps[-1] if steps else list(items)
+
+    def select_each(
+        self,
+        items: Iterable[T],
+        now: datetime | float | None = None,
+        *,
+        facts: Callable[[T], PolicyFacts] | None = None,
+        after: int = 0,
+    ) -> list[list[T]]:
+        """What each term keeps of what the terms before it kept: the last list is
+        :meth:`select`'s answer. ``after``: ``items`` already passed the first ``after``
+        terms (a screen keeps the steps of the last keystroke and, for a filter whose
+        first terms are unchanged, filters on from there)."""
         chosen = list(items)
+        steps: list[list[T]] = []
         # One pass per term over what the previous terms kept: each pass shrinks the
         # next, and each is a loop in C (filter) or a comprehension, not a call chain.
-        for term, test in zip(self.terms, self._bound(now), strict=True):
+        terms = self.terms[after:]
+        for term, test in zip(terms, self._bound(now)[after:], strict=True):
             if facts is None and term.many is not None and not term.negated:
                 chosen = term.many(chosen)  # type: ignore[arg-type]
             elif facts is None:
@@ -115,7 +132,8 @@ class Filter:
                 chosen = list(filter(test, chosen))  # type: ignore[arg-type]
             else:
                 chosen = [item for item in chosen if test(facts(item))]
-        return chosen
+            steps.append(chosen)
+        return steps
 
     def _bound(self, now: datetime | float | None) -> list[Predicate]:
         moment = _seconds(now)

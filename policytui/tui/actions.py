@@ -36,6 +36,7 @@ RAW = "raw JSON"
 EDITOR = "editor"
 HELP = "help"
 OFFERING_PICKER = "offering picker"
+SAVE_VIEW = "save view"
 CONFIRM = "confirm"
 LOGIN = "sign-in"
 DIFF_REVIEW = "save review"
@@ -154,17 +155,27 @@ ACTIONS: tuple[Action, ...] = (
           description="Show every offering again"),
     # Priority: handled as the key arrives, so "/gpu" typed fast lands in the box instead
     # of the keys after "/" going to the table.
-    _list("quick_filter", "View", "/", "Quick filter", "slash", footer="Filter",
+    _list("quick_filter", "View", "/", "Filter every policy", "slash", footer="Filter",
           key_display="/", rank=13, priority=True,
-          description="Filter loaded rows by offering, action, component, creator"),
+          description="Filter every policy as you type: words, offering: group: "
+          "limit:cpu>10000 fired:<7d -term (docs/filter.md); in the fired view, its rows"),
+    # Enter in the filter box, as the key arrives: the box gives the list the focus before
+    # the next key is routed ("/gpu Enter S" typed fast sorts instead of typing an S).
+    # Elsewhere it is not handled here and Enter opens the policy.
+    Action("filter_done", "View", "Enter", "Done filtering", "enter", bound_on=(LIST,),
+           help_on=(), show=False, priority=True),
     # Esc does the nearest "back" (clears the quick filter, closes the pane, leaves the
     # fired view); the palette offers the clearing by name.
     Action("escape", "View", "Esc", "Back", "escape", bound_on=(LIST,), help_on=(),
            footer="Back", show=False),
     Action("clear_quick_filter", "View", "Esc", "Clear quick filter", help_on=(LIST,),
            description="Drop the / filter", in_palette=True),
+    # Palette only: a view is named once and opened often (--view NAME, the palette).
+    Action("save_view", "View", "Ctrl+P", "Save view", help_on=(LIST,),
+           description="Name the / filter and the sort on screen, kept in the config file "
+           "(open it with policytui --view NAME or from the palette)", in_palette=True),
     _list("sort_next", "View", "s", "Sort by next column", "s", footer="Sort", rank=25,
-          description="Cycle the sort column"),
+          description="Cycle the sort column (with a / filter: across every match)"),
     _list("sort_reverse", "View", "S", "Reverse sort", "S", footer="Reverse sort", show=False,
           description="Flip the sort order"),
     _list("refresh", "View", "r", "Refresh", "r", footer="Refresh", rank=17,
@@ -268,6 +279,7 @@ ACTIONS: tuple[Action, ...] = (
     # -- small screens: their help lists their bindings (help.bindings_of) ----------------
     _on(HELP, "close", "Keys", "Esc q ?", "Close", "escape,q,question_mark", footer="Close",
         rank=2),
+    _on(SAVE_VIEW, "cancel", "Keys", "Esc", "Cancel", "escape", footer="Cancel", rank=3),
     _on(OFFERING_PICKER, "cancel", "Keys", "Esc", "Cancel", "escape", footer="Cancel",
         rank=3),
     _on(OFFERING_PICKER, "focus_options", "Keys", "↓", "Options", "down", help_on=(),

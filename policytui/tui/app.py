@@ -21,7 +21,7 @@ from policytui.auth.settings import Settings
 from policytui.helper.work import InProcess, Work
 from policytui.tui.actions import APP, bindings_for
 from policytui.tui.catalog import Catalog
-from policytui.tui.commands import PolicyCommands
+from policytui.tui.commands import PolicyCommands, SavedViewCommands
 from policytui.tui.messages import (
     PolicyDeleted,
     PolicySaved,
@@ -33,6 +33,7 @@ from policytui.tui.styles import style_path
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, User, WaldurClient
+    from policytui.auth.config import SavedView
     from policytui.auth.session import Session
     from policytui.tui.screens.login import LoginScreen
 
@@ -105,7 +106,7 @@ class PolicyApp(App[int]):
 
     TITLE = "policytui"
     CSS_PATH = [style_path("base.tcss")]
-    COMMANDS = App.COMMANDS | {PolicyCommands, _profile_commands}
+    COMMANDS = App.COMMANDS | {PolicyCommands, SavedViewCommands, _profile_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = bindings_for(APP)
 
@@ -117,8 +118,11 @@ class PolicyApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         sign_in_hint: SignInHint | None = None,
         work: Work | None = None,
+        start_view: SavedView | None = None,
     ) -> None:
         super().__init__()
+        #: ``--view NAME``: the saved filter and sort the list opens with.
+        self.start_view = start_view
         self.session = session
         self.clock = clock or (lambda: datetime.now(UTC))
         #: What the run was asked for (`--watch`, `--page-size`, `--insecure-storage`...).

@@ -16,6 +16,7 @@ from policytui.auth.secret import Secret
 from policytui.auth.settings import Settings
 
 if TYPE_CHECKING:
+    from policytui.auth.config import SavedView
     from policytui.auth.session import Session
     from policytui.helper.work import Work
     from policytui.tui.app import SignInHint
@@ -65,10 +66,28 @@ def _background_work(session: Session | None, demo: bool, page_size: int | None)
     return fork_helper(session, size) or InProcess()
 
 
+def _saved_view(name: str) -> SavedView | str:
+    """The saved view ``--view`` names, or what to say instead (before any screen)."""
+    from policytui.auth.config import Config, ConfigError, view_not_found
+
+    try:
+        config = Config.load()
+    except ConfigError as exc:
+        return str(exc)
+    return config.views.get(name.strip()) or view_not_found(name, config)
+
+
 def run_app(settings: Settings) -> int:
     """Run the TUI until the user quits; the exit code for the shell."""
     server = None
     hint: SignInHint | None = None
+    view: SavedView | None = None
+    if settings.view is not None:
+        found = _saved_view(settings.view)
+        if isinstance(found, str):
+            print(f"policytui: {found}", file=sys.stderr)
+            return 2
+        view = found
     if settings.demo:
         from policytui.auth.session import Session
         from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
@@ -103,6 +122,7 @@ def run_app(settings: Settings) -> int:
         work=work,
         settings=settings,
         sign_in_hint=hint,
+        start_view=view,
     )
     try:
         app.run()

@@ -115,3 +115,12 @@ def test_responsiveness_times_keys_during_the_scan() -> None:
     p50, p95 = result["rows"]
     assert 0 < p50["policytui"] <= p95["policytui"]
     assert p50["ratio"] > 0
+
+
+def test_index_scale_reports_floor_keystrokes_sort_and_memory() -> None:
+    result = run_bench("index_scale")
+    index, filling, complete, sort, app_rss, helper_rss = result["rows"]
+    assert index["baseline"] > 0 and index["policytui"] > 0  # the floor, in the same run
+    assert filling["policytui"] > 0 and complete["policytui"] > 0  # keystrokes were seen
+    assert sort["policytui"] > 0
+    assert app_rss["policytui"] > 10 and helper_rss["policytui"] > 10

@@ -52,6 +52,7 @@ def _screens() -> dict[str, type]:
         DiffReviewScreen,
         ReplaceReviewScreen,
     )
+    from policytui.tui.screens.save_view import SaveViewScreen
 
     return {
         actions.APP: PolicyApp,
@@ -69,6 +70,7 @@ def _screens() -> dict[str, type]:
         actions.BULK_CHOOSE: BulkChoose,
         actions.BULK_CONFIRM: BulkConfirm,
         actions.BULK_RUN: BulkRun,
+        actions.SAVE_VIEW: SaveViewScreen,
     }
 
 

@@ -64,7 +64,10 @@ class DyingHelper:
         catalog: Any,
         now: datetime,
         cancelled: Callable[[], bool],
+        *,
+        keep_all: bool = False,
     ) -> Iterator[ScanProgress]:
+        assert not keep_all, "these tests scan for the fired view only"
         fired = [p for p in self._first if p.has_fired]
         yield ScanProgress(
             pages=1,

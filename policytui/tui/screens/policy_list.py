@@ -29,6 +29,7 @@ from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Marks, Pa
 from policytui.tui.list_usage import ListUsage
 from policytui.tui.messages import SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
+from policytui.tui.policy_index import PolicyIndex
 from policytui.tui.rows import PolicyRow, build_row, with_names
 from policytui.tui.screens.list_texts import (
     empty_state,
@@ -40,15 +41,18 @@ from policytui.tui.screens.list_texts import (
 from policytui.tui.screens.policy_screen import PolicyScreen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.filter_note import FilterNote
 from policytui.tui.widgets.fired_scanner import FiredScanner, ScanEvent
 from policytui.tui.widgets.footer import Footer
 from policytui.tui.widgets.policy_detail import PolicyDetail
-from policytui.tui.widgets.policy_table import COLUMN_TITLES, PolicyTable
+from policytui.tui.widgets.policy_table import COLUMN_TITLES, DESCENDING_FIRST, PolicyTable
 from policytui.tui.widgets.state_message import StateMessage, describe_error
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, Page, WaldurClient
+    from policytui.auth.config import SavedView
     from policytui.bulk import Summary
+    from policytui.query import Filter, SortOrder
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
@@ -93,6 +97,16 @@ class PolicyListScreen(PolicyScreen):
         self.usage = ListUsage()
         #: Set once the catalog has loaded or failed (the Usage column waits for it).
         self._catalog_settled = asyncio.Event()
+        #: Every policy, filled by the walk the fired view does, for `/` (tui/policy_index.py).
+        self.index = PolicyIndex()
+        #: The `/` filter over the index while one is typed (None: the server's page).
+        self.query_filter: Filter | None = None
+        #: The sort across every match (None: the server's order, newest first).
+        self.index_order: SortOrder | None = None
+        #: The rows of the page last shown, kept while the filter shows the index.
+        self._page_rows: list[PolicyRow] = []
+        #: The page's sort before the filter took the table (restored when it is cleared).
+        self._page_sort: tuple[str | None, bool] = (None, False)
 
     # -- composition --------------------------------------------------------------------
 
@@ -103,9 +117,15 @@ class PolicyListScreen(PolicyScreen):
                 yield PolicyTable(id="policies")
                 yield StateMessage(id="state")
             yield PolicyDetail(id="pane")
-        yield Input(placeholder="filter: offering, action, component, creator…", id="quick-filter")
+        yield Input(
+            placeholder="filter every policy: gpu group:nordics limit:cpu>10000 -fired:yes",
+            id="quick-filter",
+        )
+        yield FilterNote(id="filter-note")
         yield StatusBar(id="status")
         yield FiredScanner(id="scanner")
+        # The same walk, keeping every policy: the index the `/` filter reads.
+        yield FiredScanner(id="indexer")
         # Compact, and the keys ranked (widgets/footer.py): the most used ones that fit.
         yield Footer(compact=True)
 
@@ -128,6 +148,7 @@ class PolicyListScreen(PolicyScreen):
         self.paging.size = app.page_size or fitted_page_size(app.size.height)
         self.query_one("#pane").display = False
         self.query_one("#quick-filter").display = False
+        self.query_one("#filter-note").display = False
         self._top_bar_from_session()
         self.state_view.show("loading", "Loading policies…")
         self.table.display = False
@@ -136,6 +157,8 @@ class PolicyListScreen(PolicyScreen):
             self._watch_timer = self.set_interval(self.watch_seconds, self._watch_tick)
         self._update_status()
         self._start_up()
+        if app.start_view is not None:
+            self.open_view(app.start_view)
 
     @work(group="startup", exit_on_error=False)
     async def _start_up(self) -> None:
@@ -273,6 +296,11 @@ class PolicyListScreen(PolicyScreen):
             len(rows),
         )
         fallback = -1 if after == "last" else (0 if turned else None)
+        self._page_rows = rows
+        if self.query_filter is not None:
+            # The filter has the table: the page waits aside until it is cleared.
+            self._update_status()
+            return
         self.table.set_rows(rows, fallback_index=fallback)
         if rows:
             self._show_table()
@@ -360,9 +388,11 @@ class PolicyListScreen(PolicyScreen):
             # rather than a toast, so one outage does not raise two alarms.
             self._catalog_failed = True
             self._update_status()
+            self._index_when_named()
             return
         self._catalog_failed = False
         self._catalog_settled.set()
+        self._index_when_named()
         # Component names, units and group names come from the catalog: rebuild the rows
         # built without it (the helper's first page has them; a fired scan begun before
         # the catalog arrived does not), on screen and held back by a quiet scan.
@@ -435,6 +465,10 @@ class PolicyListScreen(PolicyScreen):
                 scan.total,
                 complete=scan.complete,
             )
+        elif self.query_filter is not None:
+            name = self._view_name
+            top.update_bar(view=f"View {name}" if name else "Every policy", detail=offering)
+            left = self.index.completeness() or "every page read"
         else:
             top.update_bar(view="Policies", detail=offering)
             if self.state_view.kind == "error":
@@ -482,9 +516,10 @@ class PolicyListScreen(PolicyScreen):
         return self._watch_timer is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Page keys are greyed out in the fired view, which holds every fired policy.
+        # Page keys are greyed out in the fired view, which holds every fired policy, and
+        # while the filter shows every match.
         if action in ("next_page", "prev_page", "first_page", "last_page"):
-            return self.mode is ListMode.PAGES or None
+            return (self.mode is ListMode.PAGES and self.query_filter is None) or None
         return True
 
     # -- paging -------------------------------------------------------------------------
@@ -492,6 +527,9 @@ class PolicyListScreen(PolicyScreen):
     def _pages_only(self) -> bool:
         if self.mode is not ListMode.PAGES:
             self.notify("The fired view holds every fired policy: no pages (f to leave).")
+            return False
+        if self.query_filter is not None:
+            self.notify("The filter shows every match: no pages (Esc clears it).")
             return False
         return True
 
@@ -525,7 +563,7 @@ class PolicyListScreen(PolicyScreen):
 
     @on(PolicyTable.EdgeReached)
     def _turn_page(self, event: PolicyTable.EdgeReached) -> None:
-        if self.mode is not ListMode.PAGES:
+        if self.mode is not ListMode.PAGES or self.query_filter is not None:
             return
         if event.forward and self.paging.more:
             self._cursor_after_load = "first"
@@ -555,6 +593,8 @@ class PolicyListScreen(PolicyScreen):
             self._start_scan(quiet=False, mark=True)
         else:
             self._load_page(self.paging.number, mark=True)
+        if self.index.generation:
+            self._start_index(refresh=True)
 
     # -- filters and sorting ------------------------------------------------------------
 
@@ -577,6 +617,8 @@ class PolicyListScreen(PolicyScreen):
         self._set_scope(None)
 
     def _set_scope(self, uuid: str | None) -> None:
+        if self.query_filter is not None:
+            self.action_clear_quick_filter()  # offering: in the filter narrows every policy
         self.paging.scope_set(uuid)
         self._page = None
         self.table.set_rows([])
@@ -595,31 +637,232 @@ class PolicyListScreen(PolicyScreen):
             return
         box.display = True
         self.set_focus(box)
+        if self.mode is ListMode.PAGES and not self.index.generation:
+            # The index fills while the user types the first term.
+            self._start_index(refresh=False)
 
     @on(Input.Changed, "#quick-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
+        if self.mode is ListMode.FIRED:
+            # The fired view's rows are searched as before (their words only).
+            self.table.set_filter(event.value)
+        else:
+            self.apply_filter(event.value)
         self._update_status()
         self._update_pane()
+
+    def apply_filter(self, text: str) -> None:
+        """``text`` in the filter language (docs/filter.md) over every policy: the
+        matches take the table; empty text gives it back to the server's page."""
+        from policytui.query import parse
+
+        if not text.strip():
+            self._leave_index_view()
+            return
+        entering = self.query_filter is None
+        if entering:
+            self._page_sort = (self.table.sort_column, self.table.sort_reverse)
+        self.query_filter = parse(text)
+        if entering:
+            self.refresh_bindings()  # the page keys are greyed out over every match
+        if not self.index.generation:
+            self._start_index(refresh=False)
+        self._show_matches()
+
+    def _show_matches(self) -> None:
+        query = self.query_filter
+        if query is None:
+            return
+        rows = self.index.select(query, self.policy_app.now(), self.index_order)
+        order = self.index_order
+        column = _table_column(order.column) if order is not None else None
+        self.table.show_ordered(rows, column, bool(order and order.descending))
+        if self.index.read == 0 and self.index.filling:
+            self.table.show_placeholder("Reading every page…")
+        self._show_table()
+        note = self.query_one("#filter-note", FilterNote)
+        words = self.index.describe(query, len(rows))
+        if not rows and self.index.read:
+            words = f"{words}" if "Esc" in words else f"{words} · Esc clears the filter"
+        note.show_result(words, query)
+        self._update_status()
+        self._update_pane()
+
+    def _leave_index_view(self) -> None:
+        if self.query_filter is None:
+            return
+        self.query_filter = None
+        self.refresh_bindings()
+        self._view_name = None
+        self.query_one("#filter-note").display = False
+        column, reverse = self._page_sort
+        self.table.set_rows(self._page_rows)
+        self.table.sort_by(column, reverse=reverse if column else None)
+        if self._page_rows:
+            self._show_table()
+        elif self._page is not None:
+            self._show_empty()
+        self._update_status()
+        self._update_pane()
+
+    def _start_index(self, *, refresh: bool) -> None:
+        """Fill the index of every policy (at the first `/`; again on `r` or a tick).
+
+        Not before the catalog has loaded (or failed): the facts a filter reads carry
+        its names (`group:nordics`, a provider), and facts built without them would
+        miss those matches until the next refresh."""
+        app = self.policy_app
+        if app.session is None:
+            return
+        if not app.catalog.loaded and not self._catalog_failed:
+            self._index_wanted = True
+            if not self.index.filling:
+                self.index.start(refresh=False)  # "0 read": the filter says it is filling
+            return
+        self._index_wanted = False
+        generation = self.index.start(refresh=refresh)
+        self.query_one("#indexer", FiredScanner).start(
+            generation,
+            background=app.work,
+            session=app.session,
+            scope_uuid=None,
+            catalog=app.catalog,
+            now=app.now(),
+            idle_seconds=app.seconds_since_input,
+            quiet=refresh,
+            mark=refresh,
+            index=True,
+        )
+
+    _index_wanted = False
+    #: The saved view on screen (its name in the top bar), until the filter is cleared.
+    _view_name: str | None = None
+
+    def _index_when_named(self) -> None:
+        """The catalog settled: the fill asked for before it may start."""
+        if self._index_wanted:
+            self._start_index(refresh=False)
+
+    def open_view(self, view: SavedView) -> None:
+        """A saved view's filter and sort over every policy (`--view`, the palette)."""
+        from policytui.query import SortOrder, parse_sort
+
+        order = parse_sort(view.sort) if view.sort.strip() else None
+        if order is not None and not isinstance(order, SortOrder):
+            self.notify(
+                f"View {view.name}: its sort {view.sort!r} is not a column ({order.message}); "
+                "shown in the server's order.",
+                severity="warning",
+            )
+            order = None
+        self.index_order = order
+        box = self.query_one("#quick-filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = view.filter
+        box.display = True
+        self.apply_filter(view.filter)
+        self._view_name = view.name
+        self.set_focus(self.table)
+        self._update_status()
+
+    def current_view(self) -> tuple[str, str] | None:
+        """The filter and sort on screen, as a saved view stores them; None without one."""
+        if self.query_filter is None:
+            return None
+        order = self.index_order
+        sort = ""
+        if order is not None:
+            sort = f"-{order.column}" if order.descending else order.column
+        return self.query_filter.text, sort
+
+    def action_save_view(self) -> None:
+        current = self.current_view()
+        if current is None:
+            self.notify(
+                "Type a filter first (/): a view saves the filter and the sort on screen.",
+                severity="warning",
+            )
+            return
+        from policytui.tui.screens.save_view import SaveViewScreen
+
+        self.app.push_screen(SaveViewScreen(*current))
+
+    @on(FiredScanner.Batch)
+    def _index_batch(self, event: FiredScanner.Batch) -> None:
+        if not event.index:
+            return
+        self.call_after_refresh(event.painted.set)
+        progress = event.progress
+        app = self.policy_app
+        if app.catalog.loaded:
+            progress.rows = with_names(progress.rows, app.catalog, app.now())
+        if not self.index.add(event.generation, progress.rows, progress.facts, progress.total):
+            return
+        if progress.done:
+            self.index.finished(event.generation, progress.total)
+            if self.index.changed:
+                changed = len(self.index.changed)
+                self.notify(
+                    f"{count_noun(changed, 'policy', 'policies')} changed since the last look "
+                    "(marked ◆).",
+                    title="Every policy",
+                )
+        if self.query_filter is not None:
+            self._show_matches()
+
+    @on(FiredScanner.Failed)
+    def _index_failed(self, event: FiredScanner.Failed) -> None:
+        if not event.index:
+            return
+        self.call_after_refresh(event.painted.set)
+        if self.index.failed(event.generation, str(event.error)):
+            if isinstance(event.error, errors.AuthenticationError):
+                self.post_message(SignInRequired())
+            self._show_matches()
+
+    @on(FiredScanner.Resumed)
+    def _index_resumed(self, event: FiredScanner.Resumed) -> None:
+        """The helper stopped mid-fill: this process reads every page again."""
+        if not event.index:
+            return
+        self.call_after_refresh(event.painted.set)
+        self.index.resumed(event.generation)
 
     @on(Input.Submitted, "#quick-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         box = self.query_one("#quick-filter", Input)
         if not event.value.strip():
             box.display = False
-        self.table.focus()
+        self.set_focus(self.table)
+
+    def action_filter_done(self) -> None:
+        """Enter in the filter box, handled as the key arrives (a priority binding): the
+        list has the focus before the next key is routed. Anywhere else, Enter is not
+        this action's (it opens the policy)."""
+        from textual.actions import SkipAction
+
+        box = self.query_one("#quick-filter", Input)
+        if self.focused is not box:
+            raise SkipAction
+        if not box.value.strip():
+            box.display = False
+        self.set_focus(self.table)
 
     def action_clear_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
-        box.value = ""
+        with box.prevent(Input.Changed):
+            box.value = ""
         box.display = False
-        self.table.set_filter("")
-        self.table.focus()
+        if self.query_filter is not None:
+            self._leave_index_view()
+        else:
+            self.table.set_filter("")
+        self.set_focus(self.table)
         self._update_status()
 
     def action_escape(self) -> None:
         box = self.query_one("#quick-filter", Input)
-        if box.display or self.table.filter_text:
+        if box.display or self.table.filter_text or self.query_filter is not None:
             self.action_clear_quick_filter()
         elif self.pane_open:
             self._close_pane()
@@ -629,6 +872,14 @@ class PolicyListScreen(PolicyScreen):
     def action_sort_next(self) -> None:
         visible = [c for c in SORT_CYCLE if c in self.table.visible_columns]
         current = self.table.sort_column
+        if self.query_filter is not None:
+            following = (
+                visible[(visible.index(current) + 1) % len(visible)]
+                if current in visible
+                else visible[0]
+            )
+            self._sort_index(following, following in DESCENDING_FIRST)
+            return
         following = (
             visible[(visible.index(current) + 1) % len(visible)]
             if current in visible
@@ -637,8 +888,24 @@ class PolicyListScreen(PolicyScreen):
         self.table.sort_by(following)
 
     def action_sort_reverse(self) -> None:
+        if self.query_filter is not None:
+            order = self.index_order
+            column = _table_column(order.column) if order is not None else "created"
+            descending = not order.descending if order is not None else False
+            self._sort_index(column, descending)
+            return
         column = self.table.sort_column or ("fired" if self.mode is ListMode.FIRED else "created")
         self.table.sort_by(column, reverse=not self.table.sort_reverse)
+
+    def _sort_index(self, column: str, descending: bool) -> None:
+        """Every match in ``column``'s order (stable; numbers as numbers); the cursor
+        stays on its policy."""
+        from policytui.query import SortOrder, parse_sort
+
+        order = parse_sort(f"-{column}" if descending else column)
+        assert isinstance(order, SortOrder), order  # the table's columns are sort columns
+        self.index_order = order
+        self._show_matches()
 
     @on(PolicyTable.SortChanged)
     def _sorted(self) -> None:
@@ -712,6 +979,8 @@ class PolicyListScreen(PolicyScreen):
         self._update_status()
 
     def _watch_tick(self) -> None:
+        if self.index.generation and not self.index.filling:
+            self._start_index(refresh=True)
         if self._loading:
             return
         if self.mode is ListMode.FIRED:
@@ -733,6 +1002,8 @@ class PolicyListScreen(PolicyScreen):
             self.table.sort_by(None)
             self._load_page(self.paging.number)
             return
+        if self.query_filter is not None:
+            self.action_clear_quick_filter()  # the fired view is a list of its own
         self.workers.cancel_group(self, "page")
         self.mode = ListMode.FIRED
         self.refresh_bindings()  # the page keys are greyed out in the footer
@@ -764,8 +1035,10 @@ class PolicyListScreen(PolicyScreen):
         )
 
     def _scan_event_current(self, event: ScanEvent) -> bool:
-        """The event belongs to the scan on view (not to one the user left or replaced);
-        once painted (or ignored), the scan may read on."""
+        """The event belongs to the scan on view (not to one the user left or replaced,
+        nor to the index's fill); once painted (or ignored), the scan may read on."""
+        if event.index:
+            return False  # the index's handlers paint it
         self.call_after_refresh(event.painted.set)
         return self.scan.current(event.generation) and self.mode is ListMode.FIRED
 
@@ -957,6 +1230,7 @@ class PolicyListScreen(PolicyScreen):
                 self._show_table()
             if created or (held and not in_scope):
                 self._reread_page()
+        self._index_saved(policy, row)
         self._update_status()
         self._update_pane()
 
@@ -987,11 +1261,24 @@ class PolicyListScreen(PolicyScreen):
         if cell is not None:
             self.table.set_usage({policy.uuid: cell})
 
+    def _index_saved(self, policy: OfferingUsagePolicy, row: PolicyRow) -> None:
+        """A save read back: the index holds the policy as stored, and the filter's
+        matches follow (it may match no more, or match now)."""
+        if not self.index.generation:
+            return
+        from policytui.query import FactsReader
+
+        app = self.policy_app
+        self.index.put(row, FactsReader(app.catalog if app.catalog.loaded else None)(policy))
+        if self.query_filter is not None:
+            self._show_matches()
+
     def policy_deleted(self, uuid: str) -> None:
         """A policy was deleted: drop its row, count one fewer, and in the paged view read
         the page again (the next page's first policy moves up onto this one)."""
         self._cache.clear()
         fired = self.fired_states.forget(uuid)
+        self.index.forget(uuid)
         removed = self.table.remove_uuid(uuid)
         if removed:
             self._count_changed(-1)
@@ -1002,6 +1289,8 @@ class PolicyListScreen(PolicyScreen):
                 self._show_empty()
         elif self._page is not None:
             self._reread_page()
+        if self.query_filter is not None:
+            self._show_matches()
         self._update_status()
         self._update_pane()
 
@@ -1021,6 +1310,12 @@ class PolicyListScreen(PolicyScreen):
         self._load_catalog()
         if self._auth_failed or self.state_view.kind == "error":
             self.action_refresh()
+
+
+def _table_column(sort_column: str) -> str | None:
+    """The table's column a sort order names (``limit:cpu`` sorts the limits)."""
+    name = sort_column.partition(":")[0]
+    return "limits" if name == "limit" else (name if name in COLUMN_TITLES else None)
 
 
 def _join(*parts: str) -> str:

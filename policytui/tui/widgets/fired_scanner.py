@@ -36,9 +36,11 @@ class ScanEvent(Message):
     scan waits for it, without the interpreter lock, so parsing the next page never
     competes with the repaint of this one (nor with a key pressed meanwhile)."""
 
-    def __init__(self, generation: int, *, quiet: bool, mark: bool) -> None:
+    def __init__(self, generation: int, *, quiet: bool, mark: bool, index: bool = False) -> None:
         super().__init__()
         self.generation = generation
+        #: A scan that keeps every policy, for the index (not the fired view's).
+        self.index = index
         #: A ``--watch`` rescan: gather quietly, show the answer at the end.
         self.quiet = quiet
         #: Mark the policies whose fired state changed since the last look.
@@ -57,9 +59,16 @@ class FiredScanner(Widget):
         """Pages read and the fired rows found in them (the last one has ``done``)."""
 
         def __init__(
-            self, generation: int, progress: ScanProgress, *, quiet: bool, mark: bool, resumed: bool
+            self,
+            generation: int,
+            progress: ScanProgress,
+            *,
+            quiet: bool,
+            mark: bool,
+            resumed: bool,
+            index: bool = False,
         ) -> None:
-            super().__init__(generation, quiet=quiet, mark=mark)
+            super().__init__(generation, quiet=quiet, mark=mark, index=index)
             self.progress = progress
             #: Found after the helper stopped, while this process finishes its scan.
             self.resumed = resumed
@@ -70,8 +79,10 @@ class FiredScanner(Widget):
     class Failed(ScanEvent):
         """The scan stopped for good."""
 
-        def __init__(self, generation: int, error: Exception, *, quiet: bool, mark: bool) -> None:
-            super().__init__(generation, quiet=quiet, mark=mark)
+        def __init__(
+            self, generation: int, error: Exception, *, quiet: bool, mark: bool, index: bool = False
+        ) -> None:
+            super().__init__(generation, quiet=quiet, mark=mark, index=index)
             self.error = error
 
     def stop(self) -> None:
@@ -90,10 +101,12 @@ class FiredScanner(Widget):
         idle_seconds: Callable[[], float],
         quiet: bool,
         mark: bool,
+        index: bool = False,
     ) -> None:
         """Scan every page of ``scope_uuid`` (every offering when None); a scan still
         running is cancelled. ``catalog`` may still be loading (f pressed as page 1
-        appeared): rows are built with names as soon as it is there."""
+        appeared): rows are built with names as soon as it is there. ``index``: keep
+        every policy with its facts (the screen's index scanner is its own widget)."""
         worker = get_current_worker()
 
         def post(event: ScanEvent) -> None:
@@ -111,11 +124,16 @@ class FiredScanner(Widget):
             cancelled=lambda: worker.is_cancelled,
             idle_seconds=idle_seconds,
             flush_seconds=SCAN_FLUSH_SECONDS,
+            keep_all=index,
         ):
             if isinstance(event, ScanResumed):
                 resumed = True  # rows already on screen are not repeated
-                post(self.Resumed(generation, quiet=quiet, mark=mark))
+                post(self.Resumed(generation, quiet=quiet, mark=mark, index=index))
             elif isinstance(event, ScanFailed):
-                post(self.Failed(generation, event.error, quiet=quiet, mark=mark))
+                post(self.Failed(generation, event.error, quiet=quiet, mark=mark, index=index))
             else:
-                post(self.Batch(generation, event, quiet=quiet, mark=mark, resumed=resumed))
+                post(
+                    self.Batch(
+                        generation, event, quiet=quiet, mark=mark, resumed=resumed, index=index
+                    )
+                )

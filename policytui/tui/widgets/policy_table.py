@@ -274,6 +274,9 @@ class PolicyTable(ScrollView, can_focus=True):
         self._filter_terms: list[str] = []
         self.sort_column: str | None = None
         self.sort_reverse = False
+        #: The rows came ordered (the index's matches, sorted across every one): the
+        #: header marks ``sort_column`` but the table does not sort them again.
+        self._presorted = False
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -349,6 +352,14 @@ class PolicyTable(ScrollView, can_focus=True):
         if fallback_index is not None and fallback_index < 0:
             fallback_index = len(self._all) - 1
         self._rebuild(keep, fallback_index=fallback_index)
+
+    def show_ordered(self, rows: Iterable[PolicyRow], column: str | None, reverse: bool) -> None:
+        """Rows filtered and ordered elsewhere (the index's matches): shown as given, the
+        header marking ``column``; the cursor stays on its policy."""
+        self._filter_terms = []
+        self.sort_column, self.sort_reverse = column, reverse
+        self._presorted = True
+        self.set_rows(rows)
 
     def add_rows(self, rows: Iterable[PolicyRow]) -> None:
         """Append a batch (the fired view streams pages in); one repaint per batch.
@@ -434,6 +445,7 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
         """Sort the held rows by a column; a second call on the same column flips it."""
+        self._presorted = False
         if column is None:
             self.sort_column, self.sort_reverse = None, False
         elif reverse is not None:
@@ -461,7 +473,7 @@ class PolicyTable(ScrollView, can_focus=True):
         if self._filter_terms:
             terms = self._filter_terms
             rows = [r for r in rows if all(t in r.search for t in terms)]
-        if self.sort_column:
+        if self.sort_column and not self._presorted:
             column = self.sort_column
             keys = [r.sort_key(column) for r in rows]
             order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.sort_reverse)

@@ -1,0 +1,61 @@
+"""The line under the `/` filter: how many policies match, how complete the index is,
+and each term the filter could not read, marked in place with what it expected.
+
+Shown, never raised: a half-typed term (``limit:cpu>``) is marked while the terms it
+could read go on filtering the list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from policytui.query import Filter
+
+
+def marked_input(query: Filter) -> Text:
+    """The filter as typed, each unreadable term underlined and reversed (seen without
+    colour too), then what the first one expected."""
+    text = Text(no_wrap=False, end="")
+    typed = query.text
+    at = 0
+    for problem in query.problems:
+        start, end = max(problem.start, at), max(problem.end, problem.start)
+        text.append(typed[at:start])
+        text.append(typed[start:end] or " ", style="reverse underline")
+        at = max(at, end)
+    text.append(typed[at:])
+    first = query.problems[0]
+    text.append(f"  ↑ {first.message}", style="italic")
+    return text
+
+
+class FilterNote(Static):
+    """Under the filter box; hidden while no filter is typed."""
+
+    DEFAULT_CSS = """
+    FilterNote {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    FilterNote.-problem {
+        color: $text-warning;
+    }
+    """
+
+    def show_result(self, words: str, query: Filter) -> None:
+        """``words``: the summary ("12 of 340 match"); the problems of ``query`` marked."""
+        if query.problems:
+            body = Text(words + "\n", end="")
+            body.append_text(marked_input(query))
+            self.add_class("-problem")
+        else:
+            body = Text(words, end="")
+            self.remove_class("-problem")
+        self.update(body)
+        self.display = True

@@ -1,0 +1,226 @@
+"""`/` over every policy (issue 13): the filter language across every page of a real
+demo server over loopback HTTP, "N of M match", a term it cannot read marked in place,
+no match and how to clear it, Esc, Enter, a sort across every match with the cursor kept,
+and saved views (palette, config file, --view)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from browse_support import make_app, server_policies, settle, wait_until
+from on_screen import screen_text
+from textual.widgets import Input
+
+from policytui.auth.config import Config, SavedView, config_path
+from policytui.auth.settings import Settings
+from policytui.demo import DEMO_NOW, STAFF_TOKEN
+from policytui.tui.run import run_app
+from policytui.tui.screens.detail import DetailScreen
+from policytui.tui.screens.policy_list import PolicyListScreen
+from policytui.tui.screens.save_view import SaveViewScreen
+
+#: Five policies a page: the sample's 60 are twelve pages, so a match on page 9 is
+#: found only by reading every page.
+PAGE = 5
+
+
+def _list(app) -> PolicyListScreen:
+    screen = app.screen
+    assert isinstance(screen, PolicyListScreen)
+    return screen
+
+
+def _uuids(app) -> list[str]:
+    return [row.uuid for row in _list(app).table.rows]
+
+
+def _note(app) -> str:
+    return str(app.screen.query_one("#filter-note").render())
+
+
+def keys_of(text: str) -> list[str]:
+    """``text`` as the keys a user types."""
+    return ["space" if c == " " else c for c in text]
+
+
+async def _filter(pilot, text: str) -> None:
+    """Type ``text`` after `/`, a key at a time, and wait for the index to be complete."""
+    await pilot.press("slash", *keys_of(text))
+    screen = _list(pilot.app)
+    await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+    await settle(pilot)
+
+
+def _on_gpu(policy: dict) -> bool:
+    return "gpu" in (policy.get("scope_name") or "").casefold()
+
+
+async def test_a_filter_finds_matches_on_every_page_not_just_the_loaded_one(demo_server) -> None:
+    everything = server_policies(demo_server)
+    expected = [p["uuid"] for p in everything if _on_gpu(p)]
+    on_page_one = [p["uuid"] for p in everything[:PAGE] if _on_gpu(p)]
+    assert len(expected) > len(on_page_one)  # the sample spreads them over the pages
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "offering:gpu")
+        # In the server's order (newest first), every match of every page.
+        assert _uuids(app) == expected
+        assert _note(app) == f"{len(expected)} of {len(everything)} match"
+        assert "Every policy" in screen_text(app)
+        # Page keys do not page the matches away.
+        await pilot.press("enter")  # from the box to the list
+        await pilot.press("right_square_bracket")
+        assert _uuids(app) == expected
+        # Enter opens the highlighted match (at 120 columns: the side pane).
+        await pilot.press("G", "enter")
+        await settle(pilot)
+        assert expected[-1][:8] in screen_text(app) or app.screen.query_one("#pane").display
+        # Esc: the server's page again, as it was.
+        await pilot.press("escape")  # closes the pane
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _uuids(app) == [p["uuid"] for p in everything[:PAGE]]
+        assert not app.screen.query_one("#filter-note").display
+
+
+async def test_enter_opens_a_match_found_on_a_later_page(demo_server) -> None:
+    everything = server_policies(demo_server)
+    last_gpu = next(p for p in reversed(everything) if _on_gpu(p))
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "offering:gpu")
+        await pilot.press("enter", "G", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.policy.uuid == last_gpu["uuid"]
+
+
+async def test_no_match_says_so_and_how_to_clear_it(demo_server) -> None:
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "zzzznothing")
+        assert _uuids(app) == []
+        assert _note(app) == "No policy matches zzzznothing (60 read) · Esc clears the filter"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(_uuids(app)) == PAGE
+
+
+async def test_a_term_it_cannot_read_is_marked_in_place_and_the_rest_still_filters(
+    demo_server,
+) -> None:
+    everything = server_policies(demo_server)
+    expected = [p["uuid"] for p in everything if _on_gpu(p)]
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "offering:gpu limit:cpu>lots")
+        assert _uuids(app) == expected  # offering:gpu still applies
+        note = _note(app)
+        assert note.startswith(f"{len(expected)} of 60 match\n")
+        assert "offering:gpu limit:cpu>lots  ↑ " in note
+        assert "number" in note.splitlines()[1]  # what it expected there
+        note_widget = app.screen.query_one("#filter-note")
+        assert note_widget.has_class("-problem")
+
+
+def _cpu_limit(policy: dict) -> int | None:
+    limits = [c["limit"] for c in policy["component_limits_set"] if c["type"] == "cpu"]
+    return max(limits) if limits else None
+
+
+async def test_sort_orders_every_match_with_the_cursor_kept_on_its_policy(demo_server) -> None:
+    everything = server_policies(demo_server)
+    with_cpu = [p for p in everything if _cpu_limit(p) is not None]
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "limit:cpu")
+        await pilot.press("enter", "down", "down")
+        held = _list(app).table.current
+        assert held is not None
+        screen = _list(app)
+        screen.open_view(SavedView("by-cpu", "limit:cpu", "-limit:cpu"))
+        await settle(pilot)
+        # Numbers as numbers, largest first, across every match; ties keep the server's
+        # order (stable).
+        by_limit = sorted(with_cpu, key=lambda p: -_cpu_limit(p))  # type: ignore[operator]
+        assert _uuids(app) == [p["uuid"] for p in by_limit]
+        assert _list(app).table.current.uuid == held.uuid  # type: ignore[union-attr]
+        assert "Component limits ▼" in screen_text(app)
+        # s goes on to the next column, over every match: the period, shortest first
+        # (a Total period, every month, last).
+        months = {2: 1, 3: 3, 4: 12, 1: float("inf")}
+        await pilot.press("s")
+        await settle(pilot)
+        assert "Period ▲" in screen_text(app)
+        # Stable against the server's order (newest first), not the previous sort's.
+        by_period = sorted(with_cpu, key=lambda p: months[p["period"]])
+        assert _uuids(app) == [p["uuid"] for p in by_period]
+        assert _list(app).table.current.uuid == held.uuid  # type: ignore[union-attr]
+        await pilot.press("S")
+        await settle(pilot)
+        assert "Period ▼" in screen_text(app)
+        # Descending, and still stable: equal periods keep their order.
+        by_period_down = sorted(with_cpu, key=lambda p: -months[p["period"]])
+        assert _uuids(app) == [p["uuid"] for p in by_period_down]
+
+
+async def test_a_saved_view_is_kept_in_the_config_and_opens_with_the_list(demo_server) -> None:
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "offering:gpu")
+        await pilot.press("enter", "S")  # the server's order reversed: oldest first
+        await settle(pilot)
+        await app.screen.run_action("save_view")
+        await settle(pilot)
+        assert isinstance(app.screen, SaveViewScreen)
+        await pilot.press(*keys_of("bad name"), "enter")
+        await settle(pilot)
+        assert "not a usable view name" in screen_text(app)
+        box = app.screen.query_one("#view-name", Input)
+        box.value = "gpu-oldest"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyListScreen)
+    stored = tomllib.loads(config_path().read_text())
+    assert stored["views"] == {"gpu-oldest": {"filter": "offering:gpu", "sort": "created"}}
+    assert STAFF_TOKEN not in config_path().read_text()
+    view = Config.load().views["gpu-oldest"]
+    everything = server_policies(demo_server)
+    gpu = [p for p in everything if _on_gpu(p)]
+    reopened = make_app(demo_server, page_size=PAGE)
+    reopened.start_view = view  # as `policytui --view gpu-oldest` hands it over
+    async with reopened.run_test(size=(100, 30)) as pilot:
+        screen = _list(reopened)
+        await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+        await settle(pilot)
+        assert _uuids(reopened) == [p["uuid"] for p in sorted(gpu, key=lambda p: p["created"])]
+        assert "View gpu-oldest" in screen_text(reopened)
+        assert "Created ▲" in screen_text(reopened)
+
+
+def test_an_unknown_view_is_a_clear_message_before_any_screen(capsys) -> None:
+    Config(views={"mine": SavedView("mine", "gpu")}).save()
+    assert run_app(Settings(view="theirs")) == 2
+    err = capsys.readouterr().err
+    assert "No saved view named 'theirs'" in err and "the saved views are: mine" in err
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+async def test_an_empty_filter_gives_the_page_back(demo_server, text: str) -> None:
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = _uuids(app)
+        await pilot.press("slash", *"gpu")
+        await settle(pilot)
+        app.screen.query_one("#quick-filter", Input).value = text
+        await settle(pilot)
+        assert _uuids(app) == first
+        assert DEMO_NOW  # the fixed clock the rows were built with

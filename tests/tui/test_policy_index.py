@@ -1,0 +1,124 @@
+"""The index of every policy as a plain object: filling batch by batch, how complete it
+says it is, a refresh gathered aside with changed policies marked, writes made here, and
+selecting and sorting over every match (the list's `/` and `s` read it)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
+
+from query_samples import NOW, make_catalog, make_policy, sample_policies
+
+from policytui.query import FactsReader, parse, parse_sort
+from policytui.tui.policy_index import PolicyIndex
+from policytui.tui.rows import build_row
+
+
+def _batch(policies):
+    catalog = make_catalog()
+    read = FactsReader(catalog)
+    return [build_row(p, catalog, NOW) for p in policies], [read(p) for p in policies]
+
+
+def _filled(policies=None) -> PolicyIndex:
+    index = PolicyIndex()
+    generation = index.start(refresh=False)
+    rows, facts = _batch(policies or sample_policies())
+    index.add(generation, rows, facts, len(rows))
+    index.finished(generation, len(rows))
+    return index
+
+
+def test_filling_says_how_much_is_read_until_complete() -> None:
+    index = PolicyIndex()
+    generation = index.start(refresh=False)
+    rows, facts = _batch(sample_policies())
+    assert index.completeness() == "0 read"
+    index.add(generation, rows[:2], facts[:2], 12340)
+    assert index.completeness() == "2 of 12\u2009340 read"
+    query = parse("acme")
+    assert index.describe(query, 2).startswith("2 of 2 match so far")
+    index.add(generation, rows[2:], facts[2:], 12340)
+    index.finished(generation, 5)
+    assert index.complete and index.completeness() == ""
+    assert index.describe(query, 4) == "4 of 5 match"
+
+
+def test_an_old_fills_batches_are_dropped() -> None:
+    index = PolicyIndex()
+    old = index.start(refresh=False)
+    new = index.start(refresh=False)
+    rows, facts = _batch(sample_policies())
+    assert not index.add(old, rows, facts, 5)
+    assert index.read == 0
+    assert index.add(new, rows, facts, 5)
+    assert not index.finished(old, 5) and not index.complete
+
+
+def test_select_filters_every_policy_and_sorts_limits_as_numbers() -> None:
+    index = _filled()
+    rows = index.select(parse("limit:cpu>1000"), NOW, parse_sort("-limit:cpu"))
+    # 12 000 before 10 000 before 2 830: numbers, not text.
+    assert [r.uuid for r in rows] == ["p02", "p04", "p01"]
+    ascending = index.select(parse("limit:cpu>1000"), NOW, parse_sort("limit:cpu"))
+    assert [r.uuid for r in ascending] == ["p01", "p04", "p02"]
+    assert [r.uuid for r in index.select(parse("-fired:yes"), NOW)] == ["p01", "p04", "p05"]
+
+
+def test_a_refresh_keeps_the_rows_on_view_until_it_is_complete_and_marks_changes() -> None:
+    index = _filled()
+    generation = index.start(refresh=True)
+    assert index.refreshing and index.read == 5
+    changed = sample_policies()
+    changed[0] = make_policy("p01", has_fired=True, fired_datetime="2026-11-27T10:00:00Z")
+    rows, facts = _batch(changed)
+    index.add(generation, rows[:3], facts[:3], 5)
+    assert index.read == 5  # the old, complete rows until the refresh has every page
+    index.add(generation, rows[3:], facts[3:], 5)
+    index.finished(generation, 5)
+    assert index.changed == {"p01"}
+    assert [r.uuid for r in index.rows if r.changed] == ["p01"]
+    assert [r.uuid for r in index.select(parse("fired:yes"), NOW)] == ["p01", "p02", "p03"]
+
+
+def test_a_failed_fill_says_so_and_keeps_what_it_read() -> None:
+    index = PolicyIndex()
+    generation = index.start(refresh=False)
+    rows, facts = _batch(sample_policies())
+    index.add(generation, rows[:2], facts[:2], 5)
+    index.failed(generation, "The server did not answer.")
+    assert index.read == 2 and not index.complete
+    assert "stopped: The server did not answer. (r retries)" in index.describe(parse("acme"), 2)
+
+
+def test_writes_here_are_in_the_index_at_once() -> None:
+    index = _filled()
+    catalog = make_catalog()
+    edited = make_policy("p01", component_limits_set=[{"type": "cpu", "limit": 99999}])
+    index.put(build_row(edited, catalog, NOW), FactsReader(catalog)(edited))
+    assert [r.uuid for r in index.select(parse("limit:cpu>50000"), NOW)] == ["p01"]
+    new = make_policy("p09", created="2026-11-27T00:00:00Z")
+    index.put(build_row(new, catalog, NOW), FactsReader(catalog)(new))
+    assert index.rows[0].uuid == "p09" and index.total == 6
+    index.forget("p02")
+    assert "p02" not in {r.uuid for r in index.select(parse(""), NOW)}
+    assert index.total == 5
+
+
+def test_typing_further_gives_what_a_fresh_filter_would_and_a_write_is_seen() -> None:
+    index = _filled()
+    order = parse_sort("-limit:cpu")
+    text = 'group:nor limit:cpu>100 -"acme gpu" fired:no'
+    # Typed a key at a time, then taken back a key at a time (Backspace).
+    typing = [text[:end] for end in range(1, len(text) + 1)]
+    for typed in [*typing, *reversed(typing), "acme", "acme limit:cpu"]:
+        narrowed = index.select(parse(typed), NOW, order)
+        fresh = _filled().select(parse(typed), NOW, order)
+        assert [r.uuid for r in narrowed] == [r.uuid for r in fresh], typed
+    # A write between two keystrokes: the next one reads the index, not the last matches.
+    catalog = make_catalog()
+    edited = make_policy("p01", component_limits_set=[{"type": "cpu", "limit": 50}])
+    index.put(build_row(edited, catalog, NOW), FactsReader(catalog)(edited))
+    assert "p01" not in {r.uuid for r in index.select(parse("limit:cpu>100 acme "), NOW, order)}
