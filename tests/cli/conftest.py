@@ -9,29 +9,11 @@ and what does not depend on the server's behaviour runs against the current one 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
-import httpx
 import pytest
+from cli_support import BEHAVIOURS, start
 
-from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
-
-TODAY = date(2026, 12, 1)
-DAY = ("--today", TODAY.isoformat())
-#: Small enough for readable golden files, large enough to hold fired, near and
-#: comfortable policies, group and (current server) all-organization ones.
-POLICIES = 24
-BEHAVIOURS = ["current", "2024"]
-
-
-def settings(behaviour: str) -> DemoSettings:
-    return DemoSettings(policies=POLICIES, today=TODAY, quirks=behaviour == "2024")
-
-
-def start(behaviour: str) -> DemoServer:
-    server = DemoServer(settings(behaviour)).start()
-    server.behaviour = behaviour  # type: ignore[attr-defined]
-    return server
+from policytui.demo import DemoServer
 
 
 @pytest.fixture(scope="module", params=BEHAVIOURS)
@@ -62,21 +44,3 @@ def fresh_current() -> Iterator[DemoServer]:
     srv = start("current")
     yield srv
     srv.stop()
-
-
-def policies_on(server: DemoServer) -> list[dict]:
-    """Every policy as the server sends it, read with a plain HTTP client (not policytui)."""
-    answer = httpx.get(
-        server.api_url + "marketplace-offering-usage-policies/",
-        params={"page_size": 300},
-        headers={"Authorization": f"Token {STAFF_TOKEN}"},
-    )
-    answer.raise_for_status()
-    return answer.json()
-
-
-def status_of(server: DemoServer, uuid: str) -> int:
-    return httpx.get(
-        f"{server.api_url}marketplace-offering-usage-policies/{uuid}/",
-        headers={"Authorization": f"Token {STAFF_TOKEN}"},
-    ).status_code

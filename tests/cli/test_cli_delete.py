@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conftest import policies_on, status_of
+from cli_support import policies_on, status_of
 from shell_run import run, run_in_terminal
 
 from policytui.demo import DemoServer

@@ -10,7 +10,7 @@ import json
 
 import pytest
 import yaml
-from conftest import DAY, policies_on
+from cli_support import DAY, policies_on
 from shell_run import Done, check_golden, normalised, run, run_in_terminal, uuids_in
 
 from policytui.demo import OWNER_TOKEN, DemoServer
@@ -231,7 +231,7 @@ def test_help_shows_examples_and_exit_codes(command: str, example: str) -> None:
 def test_a_reader_that_stops_early_is_no_error() -> None:
     import subprocess
 
-    from conftest import TODAY
+    from cli_support import TODAY
     from shell_run import POLICYTUI, environment
 
     from policytui.demo import STAFF_TOKEN, DemoSettings

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import DAY, policies_on, status_of
+from cli_support import DAY, policies_on, status_of
 from shell_run import POLICYTUI, assert_no_token, environment
 
 from policytui.demo import STAFF_TOKEN, DemoServer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import TODAY
+from cli_support import TODAY
 
 from policytui.api import WaldurClient
 from policytui.api.usage import UsageReader

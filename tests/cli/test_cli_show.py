@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from conftest import DAY, policies_on
+from cli_support import DAY, policies_on
 from shell_run import Done, check_golden, normalised, run
 
 from policytui.demo import DemoServer
