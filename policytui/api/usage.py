@@ -215,8 +215,17 @@ T = TypeVar("T")
 async def _shared(task: asyncio.Task[T]) -> T:
     """Await a read that other callers share: a caller cancelled while it waits (a page
     turned, the list refreshed) leaves the read running for the others, instead of
-    cancelling it under them (they would get a CancelledError for their own figures)."""
+    cancelling it under them (they would get a CancelledError for their own figures).
+    A read left running with no one waiting may fail later (the app quit and closed
+    the client): its error is taken here, so asyncio never prints "Task exception was
+    never retrieved" over the user's terminal."""
+    task.add_done_callback(_retrieve)
     return await asyncio.shield(task)
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _wider_or_equal(have: int | None, want: int | None) -> bool:
