@@ -40,10 +40,12 @@ def confirm(
 
 
 def _ask(question: str, reader: TextIO, writer: TextIO) -> bool:
-    writer.write(f"{question} [y/N] ")
-    writer.flush()
     try:
+        # Ctrl-C is ours before the question shows: typed the moment it appears (before
+        # the handler was set), it went to asyncio's, and the read waited for Enter.
         with _interruptible():
+            writer.write(f"{question} [y/N] ")
+            writer.flush()
             answer = reader.readline()
     except KeyboardInterrupt:
         writer.write("\n")  # end the prompt's line before "Interrupted."
