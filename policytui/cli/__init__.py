@@ -15,7 +15,13 @@ from dataclasses import fields
 from policytui import __version__
 from policytui.auth.settings import Settings
 from policytui.cli import policy_args
-from policytui.cli.argtypes import float_in, int_in, keep_earlier, readable_file
+from policytui.cli.argtypes import (
+    CONNECTION,
+    connection_options,
+    float_in,
+    int_in,
+    keep_earlier,
+)
 from policytui.cli.policy_file import commands as policy_file
 
 #: Waldur caps page_size at 300 (SEMANTICS.md); 0 would mean the server's default.
@@ -26,26 +32,13 @@ MAX_DEMO_POLICIES = 1_000_000
 WATCH_RANGE = (1.0, 86_400.0)
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", "-p", help="profile to use (see `policytui profiles`)")
-    parser.add_argument("--url", help="Waldur API URL, e.g. https://waldur.example.com/api/")
-    parser.add_argument(
-        "--ca-bundle", metavar="PEM", type=readable_file, help="CA bundle for a private CA"
-    )
-    parser.add_argument(
-        "--insecure",
-        action="store_true",
-        help="do not verify TLS certificates (a warning is shown all session)",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policytui",
         description="A terminal UI for Waldur offering usage policies.",
     )
     parser.add_argument("--version", action="version", version=f"policytui {__version__}")
-    _connection_options(parser)
+    connection_options(parser)
     parser.add_argument("--demo", action="store_true", help="run against the built-in demo server")
     parser.add_argument(
         "--demo-policies",
@@ -84,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     login = sub.add_parser("login", help="sign in and store the token in the OS keyring")
-    _connection_options(login)
+    connection_options(login)
     login.add_argument(
         "--with-token", action="store_true", help="read the token from standard input"
     )
@@ -93,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store the token in a 0600 file if no OS keyring is usable",
     )
-    keep_earlier(login, ("profile", "url", "ca_bundle", "insecure", "insecure_storage"))
+    keep_earlier(login, (*CONNECTION, "insecure_storage"))
 
     logout = sub.add_parser("logout", help="remove the stored token of a profile")
     logout.add_argument("--profile", "-p")
@@ -102,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="profiles, users and where each token is stored")
     sub.add_parser("profiles", help="list the profiles")
     policy_args.add_parsers(sub)  # list, show, delete
-    policy_file.add_parsers(sub, _connection_options)
+    policy_file.add_parsers(sub, connection_options)
 
     sub.add_parser(
         "demo-server",

@@ -79,3 +79,20 @@ def keep_earlier(parser: argparse.ArgumentParser, dests: tuple[str, ...]) -> Non
     for action in parser._actions:
         if action.dest in dests:
             action.default = argparse.SUPPRESS
+
+
+#: The options of every command that talks to a server (``connection_options``).
+CONNECTION = ("profile", "url", "ca_bundle", "insecure")
+
+
+def connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", "-p", help="profile to use (see `policytui profiles`)")
+    parser.add_argument("--url", help="Waldur API URL, e.g. https://waldur.example.com/api/")
+    parser.add_argument(
+        "--ca-bundle", metavar="PEM", type=readable_file, help="CA bundle for a private CA"
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify TLS certificates (a warning is shown all session)",
+    )

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from policytui.cli.argtypes import float_in, readable_file
+from policytui.cli.argtypes import CONNECTION, connection_options, float_in, keep_earlier
 from policytui.cli.exit_codes import epilog_lines
 
 #: The commands this module adds (the dispatch in `policytui.cli.main` asks).
@@ -78,16 +78,9 @@ def _day(text: str) -> date:
 
 
 def _connection(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: given before the command (`policytui -p prod list`) they still count.
-    keep = argparse.SUPPRESS
-    parser.add_argument("--profile", "-p", default=keep, help="profile to use")
-    parser.add_argument("--url", default=keep, help="Waldur API URL")
-    parser.add_argument(
-        "--ca-bundle", metavar="PEM", type=readable_file, default=keep, help="CA bundle"
-    )
-    parser.add_argument(
-        "--insecure", action="store_true", default=keep, help="do not verify TLS certificates"
-    )
+    # Given before the command (`policytui -p prod list`) they still count.
+    connection_options(parser)
+    keep_earlier(parser, CONNECTION)
 
 
 def _today(parser: argparse.ArgumentParser) -> None:

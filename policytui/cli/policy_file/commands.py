@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from policytui.cli.argtypes import keep_earlier
+from policytui.cli.argtypes import CONNECTION, keep_earlier
 from policytui.cli.exit_codes import ExitCode, epilog_lines
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ was not. No write is ever sent twice. Declining at the question: exit 1, nothing
 
 
 def _keep_earlier(parser: argparse.ArgumentParser) -> None:
-    keep_earlier(parser, ("profile", "url", "ca_bundle", "insecure"))
+    keep_earlier(parser, CONNECTION)
 
 
 def add_parsers(
