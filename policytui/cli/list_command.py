@@ -110,6 +110,13 @@ def _reaches(item: Listed, percent: float) -> bool:
     return ratio * 100 >= percent
 
 
+def _percent(item: Listed) -> float | None:
+    from policytui.headroom import summarize
+
+    summary = summarize(item.headroom) if item.headroom is not None else None
+    return summary.percent if summary is not None else None
+
+
 def _choose(
     request: ListRequest, listed: list[Listed], catalog: Catalog, query: Filter | None
 ) -> list[Listed]:
@@ -119,6 +126,8 @@ def _choose(
 
         read = FactsReader(catalog)
         facts = [read(item.policy) for item in chosen]
+        for item, f in zip(chosen, facts, strict=True):
+            f.usage_percent = _percent(item)  # for `usage:>80`
         kept = {id(f) for f in query.select(facts, datetime.now(UTC))}
         chosen = [item for item, f in zip(chosen, facts, strict=True) if id(f) in kept]
     if request.fired:

@@ -27,6 +27,14 @@ class HeadroomSummary:
         return self.over or (self.ratio is not None and self.ratio >= NEAR)
 
     @property
+    def percent(self) -> float | None:
+        """The ratio in % as the filter's ``usage:`` compares it; ``inf`` for a limit of
+        0 or less that is over (as near as can be), None without a ratio."""
+        if self.ratio is None:
+            return float("inf") if self.over else None
+        return self.ratio * 100
+
+    @property
     def text(self) -> str:
         """``CPU 96 %``; ``CPU over`` for a limit of 0 or less that is over; ``""``."""
         if self.ratio is None:

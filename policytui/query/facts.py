@@ -89,6 +89,11 @@ class PolicyFacts:
     #: actions, components) and the people's side (groups, creator).
     what: str
     who: str
+    #: The highest usage / limit among its limits, in % (issue 14); None until the
+    #: usage of its offering is read, or when it has no figure. ``inf`` for a limit of
+    #: 0 or less that any usage is over. Set by whoever computed the headroom (the list's
+    #: usage fill, the shell's `list`), never by the reader: facts are built before it.
+    usage_percent: float | None = None
 
 
 def _fold(text: str | None) -> str:

@@ -3,10 +3,7 @@
 A field is a name, the sentence said when its value cannot be read, and a reader that
 turns the value into a test. Adding a field is one entry in :data:`FIELDS` (and, when it
 reads something new of a policy, one attribute of ``PolicyFacts``); the parser, the
-problems and the help text follow from it. ``usage:>80`` (headroom) would be::
-
-    Field("usage", "usage: expects a percentage, e.g. usage:>80",
-          _compare(lambda f: f.usage_percent), "the highest usage / limit, in %")
+problems and the help text follow from it.
 """
 
 from __future__ import annotations
@@ -131,12 +128,15 @@ def _limit(value: Value, field: Field) -> Test:
     return _fixed(matches)
 
 
-def _compare(get: Callable[[PolicyFacts], float | None]) -> Reader:
+def _compare(get: Callable[[PolicyFacts], float | None], unit: str = "") -> Reader:
     """A number ``get`` reads of the policy against ``>1``, ``>=2``, ``<3``, ``<=4``, ``5``
-    (a policy without that number never matches)."""
+    (a policy without that number never matches). ``unit`` may follow the number as
+    written (``usage:>80%``)."""
 
     def read(value: Value, field: Field) -> Test:
         text = value.text.strip()
+        if unit and text.endswith(unit):
+            text = text[: -len(unit)].rstrip()
         op = next((o for o in (">=", "<=", ">", "<", "=") if text.startswith(o)), "")
         if not text[len(op) :]:
             raise Unreadable(field.expects)
@@ -231,6 +231,13 @@ FIELDS: dict[str, Field] = {
             "limits: expects a count, e.g. limits:>1 or limits:0",
             _compare(lambda f: len(f.components)),
             "how many component limits the policy has",
+        ),
+        Field(
+            "usage",
+            "usage: expects a percentage of a limit, e.g. usage:>80 or usage:>=100",
+            _compare(lambda f: f.usage_percent, unit="%"),
+            "the highest usage / limit among its limits, in % (a policy without a figure "
+            "never matches)",
         ),
     )
 }

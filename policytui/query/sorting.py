@@ -56,6 +56,8 @@ COLUMNS: dict[str, SortKey] = {
     "fired": lambda f: (True, f.fired_at or 0.0) if f.has_fired else (False, 0.0),
     "created": lambda f: f.created_at,
     "by": lambda f: f.creator_text or None,
+    # The highest usage / limit (issue 14): the near-firing view sorts it descending.
+    "usage": lambda f: f.usage_percent,
 }
 
 

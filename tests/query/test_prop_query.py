@@ -107,7 +107,7 @@ def terms(draw: st.DrawFn) -> str:
     if kind == "compare":
         op = draw(st.sampled_from(["", ">", ">=", "<", "<=", "="]))
         number = draw(st.integers(0, 20000))
-        which = draw(st.sampled_from(["limit:cpu", "limit:", "limit:vcpu", "limits:"]))
+        which = draw(st.sampled_from(["limit:cpu", "limit:", "limit:vcpu", "limits:", "usage:"]))
         return f"{which}{op}{number}"
     if kind == "moment":
         op = draw(st.sampled_from(["", ">", ">=", "<", "<=", "="]))
