@@ -120,6 +120,14 @@ def test_near_and_fail_if_near(current: DemoServer, every: list[dict]) -> None:
     assert done.err.startswith(f"{len(nearer)} policies at or above 90 % of a limit: ")
 
 
+def test_the_filters_usage_term_agrees_with_near(current: DemoServer, every: list[dict]) -> None:
+    # `usage:>=80` is the filter language's --near 80: the same policies, in server order.
+    done = run(current, "list", "-o", "json", "--filter", "usage:>=80", *DAY)
+    near = [p for p in every if (highest(p) or 0) >= 0.8]
+    assert done.code == 0 and near and len(near) < len(every)
+    assert uuids(json.loads(done.out)) == uuids(near)
+
+
 def test_offering_by_uuid_or_name(current: DemoServer, every: list[dict]) -> None:
     first = every[0]
     mine = uuids([p for p in every if p["scope_uuid"] == first["scope_uuid"]])
