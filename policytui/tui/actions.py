@@ -146,6 +146,15 @@ ACTIONS: tuple[Action, ...] = (
           show=False, key_display=">", description="Jump to the last page"),
     _list("toggle_fired", "View", "f", "Fired policies", "f", footer="Fired", rank=12,
           description="Only fired policies, across all pages, newest firing first (toggle)"),
+    _list("near_firing", "View", "h", "Near firing", "h", footer="Near", rank=29,
+          description="Every policy at or over 80 % of a limit, nearest first (usage:>=80, "
+          "sorted by usage; + / - move the threshold; toggle)"),
+    _list("near_more", "View", "+", "Raise the near-firing threshold", "plus",
+          footer="Threshold +", show=False, key_display="+",
+          description="In the near-firing view: 5 % more"),
+    _list("near_less", "View", "-", "Lower the near-firing threshold", "minus",
+          footer="Threshold -", show=False, key_display="-",
+          description="In the near-firing view: 5 % less"),
     # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
     # typed fast searches for "gpu" instead of running g, p and u on the list.
     _list("pick_offering", "View", "o", "Filter by offering", "o", footer="Offering",

@@ -145,6 +145,12 @@ class PolicyIndex:
             }
             for row in pending.rows:
                 row.changed = row.uuid in self.changed
+            # Usage figures are not part of the walk: the last ones stay until the next
+            # usage fill replaces them, so `usage:>80` does not empty on every tick.
+            known = {f.uuid: f.usage_percent for f in self.facts if f.usage_percent is not None}
+            if known:
+                for f in pending.facts:
+                    f.usage_percent = known.get(f.uuid)
             self.rows, self.facts = pending.rows, pending.facts
             self._by_uuid = {row.uuid: row for row in self.rows}
         self.total = total if total is not None else len(self.rows)
@@ -171,6 +177,18 @@ class PolicyIndex:
         self._pending = None
         self.error = message
         return True
+
+    def set_usage(self, percents: dict[str, float | None]) -> int:
+        """Each policy's highest usage / limit in % (``usage:``, the ``usage`` sort), as
+        the usage fill computed it; how many of the index's policies it reached."""
+        reached = 0
+        for f in self.facts:
+            if f.uuid in percents:
+                f.usage_percent = percents[f.uuid]
+                reached += 1
+        if reached:
+            self._edits += 1  # the last selection read the old figures
+        return reached
 
     def put(self, row: PolicyRow, facts: PolicyFacts) -> None:
         """A policy saved here, as read back: in its place, or first when new (the

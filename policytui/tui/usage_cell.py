@@ -27,14 +27,18 @@ class UsageCell:
     figure: str
     #: ``over`` / ``near`` / ``ok``; ``none`` without a figure.
     level: str
+    #: Said before the figure: the fired view's ``still over`` / ``now under``.
+    note: str = ""
 
     @property
     def text(self) -> str:
         return self.fit(64)
 
     def fit(self, width: int) -> str:
-        """The component cut before the figure and its mark ever are."""
+        """The component cut before the figure, its mark and the note ever are."""
         tail = f"{self.figure}{LEVEL_MARKS.get(self.level, '')}"
+        if self.note:
+            return _noted(self.note, UsageCell(self.label, self.figure, self.level), width)
         if not self.label:
             return tail[:width]
         room = width - len(tail) - 1
@@ -43,6 +47,19 @@ class UsageCell:
         if room >= 4:  # at least three letters and the ellipsis: "Sto… 9 %"
             return f"{self.label[: room - 1]}… {tail}"
         return tail[:width]  # "St… 16 %" reads as nothing: the figure alone
+
+
+def _noted(note: str, cell: UsageCell, width: int) -> str:
+    """``still over CPU 112 % !``: the note first, then what room is left for the cell
+    (the component goes first, then the note shortens to its first word)."""
+    room = width - len(note) - 1
+    if room >= len(cell.figure):
+        return f"{note} {cell.fit(room)}"
+    short = note.split()[-1]  # "over" / "under": the part that says it
+    room = width - len(short) - 1
+    if room >= len(cell.figure):
+        return f"{short} {cell.fit(room)}"
+    return cell.fit(width)
 
 
 #: A policy whose usage has no figure (the reason is in the detail and the status bar).

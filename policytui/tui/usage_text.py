@@ -67,15 +67,26 @@ def month_words(month: date) -> str:
 # -- the list's cell ---------------------------------------------------------------------
 
 
-def usage_cell(usage: PolicyUsage) -> UsageCell | None:
-    """The cell of ``usage``; None while it is loading."""
+def usage_cell(usage: PolicyUsage, *, fired_view: bool = False) -> UsageCell | None:
+    """The cell of ``usage``; None while it is loading. In the fired view a fired
+    policy's cell says whether it is ``still over`` the limit the server checks or
+    ``now under`` it (fired in an earlier month, or kept fired after an edit)."""
     if usage.loading:
         return None
     summary: HeadroomSummary | None = summarize(usage.headroom) if usage.headroom else None
     if summary is None:
         return NO_FIGURE
     figure = "over" if summary.ratio is None else percent(summary.ratio)
-    return UsageCell(summary.label, figure, level(summary.ratio, summary.over))
+    note = ""
+    if fired_view and usage.headroom is not None and usage.headroom.has_fired:
+        note = "still over" if usage.headroom.fires else "now under"
+    return UsageCell(summary.label, figure, level(summary.ratio, summary.over), note)
+
+
+def usage_percent(usage: PolicyUsage) -> float | None:
+    """What the filter's ``usage:`` compares (None: no figure)."""
+    summary = summarize(usage.headroom) if usage.headroom else None
+    return summary.percent if summary is not None else None
 
 
 # -- the detail --------------------------------------------------------------------------

@@ -103,3 +103,49 @@ def test_save_review_says_it_fires(snap_compare, demo_server, size) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+NEAR_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+async def _near_view(pilot) -> None:
+    from browse_support import wait_until
+    from on_screen import screen_text
+
+    await settle(pilot)
+    await pilot.press("h")
+    await wait_until(
+        pilot,
+        lambda: " match" in screen_text(pilot.app) and "usage of" not in screen_text(pilot.app),
+        what="the near-firing view with every policy's usage",
+    )
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", NEAR_SIZES)
+def test_near_firing_view(snap_compare, demo_server, size) -> None:
+    """`h`: every policy at or over 80 % of a limit, nearest first (page size 5: the
+    matches come from every page)."""
+    app = make_app(demo_server, page_size=5)
+    assert snap_compare(app, terminal_size=size, run_before=_near_view)
+
+
+@pytest.mark.parametrize("size", NEAR_SIZES)
+def test_fired_view_still_over(snap_compare, demo_server, size, monkeypatch) -> None:
+    """The fired view under NO_COLOR: each fired policy still over or now under, in words."""
+    from browse_support import wait_until
+
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        table = pilot.app.screen.query_one(PolicyTable)
+        await wait_until(
+            pilot,
+            lambda: table.all_rows and all(table.usage_of(r.uuid) for r in table.all_rows),
+            what="every fired policy's usage",
+        )
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_server), terminal_size=size, run_before=run_before)

@@ -24,7 +24,7 @@ from textual.widgets import Input
 from policytui.api import errors
 from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
-from policytui.tui.format import clock_time, count_noun
+from policytui.tui.format import clock_time, count_noun, group_thousands
 from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Marks, Paging
 from policytui.tui.list_usage import ListUsage
 from policytui.tui.messages import SessionChanged, SignInRequired
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from policytui.auth.config import SavedView
     from policytui.bulk import Summary
     from policytui.query import Filter, SortOrder
+    from policytui.query.parser import Term
+    from policytui.tui.usage_cell import UsageCell
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
@@ -61,6 +63,9 @@ PANE_MIN_WIDTH = 100
 REFIT_AFTER_RESIZE = 0.3
 DEFAULT_WATCH_SECONDS = 30.0
 SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "groups")
+#: The near-firing view's threshold at start (headroom.summary.NEAR) and the step of + / -.
+NEAR_PERCENT = 80
+NEAR_STEP = 5
 
 
 class PolicyListScreen(PolicyScreen):
@@ -107,6 +112,15 @@ class PolicyListScreen(PolicyScreen):
         self._page_rows: list[PolicyRow] = []
         #: The page's sort before the filter took the table (restored when it is cleared).
         self._page_sort: tuple[str | None, bool] = (None, False)
+        #: The near-firing view's threshold in % (`h` opens it, + / - move it).
+        self.near_percent = NEAR_PERCENT
+        #: Policies of the index whose usage this refresh has computed (issue 14: usage
+        #: of every policy, for `usage:` and the near-firing view), and of those how many
+        #: have no figure; set when the index grows, so the fill reads on.
+        self._index_usage_done: set[str] = set()
+        self._index_usage_missing = 0
+        self._index_usage_running = False
+        self._index_grew = asyncio.Event()
 
     # -- composition --------------------------------------------------------------------
 
@@ -347,26 +361,35 @@ class PolicyListScreen(PolicyScreen):
 
     @work(exclusive=True, group="usage", exit_on_error=False)
     async def _fill_usage(self) -> None:
-        """The Usage column of the rows on screen (``policytui.tui.list_usage``)."""
+        """The Usage column of the rows on screen (``policytui.tui.list_usage``): the
+        page's, or the fired view's once its scan is complete (each fired policy says
+        whether it is still over)."""
         from policytui.tui.usage_text import usage_cell
 
         await self._first_page_settled.wait()
         app = self.policy_app
         await app.connect()  # the start-up may paint rows before the client exists
         client = app.client
-        if client is None or self.mode is not ListMode.PAGES:
+        mode = self.mode
+        if client is None or (mode is ListMode.PAGES and self.query_filter is not None):
             return
         # The components' names come with the catalog: its own worker loads it (from the
         # helper's recording at start-up); without it the column says components' types.
         await self._catalog_settled.wait()
-        policies = [row.policy for row in self.table.all_rows]
+        rows = list(self.table.all_rows)
+        # A fired scan's rows build their models on first use: thousands of them, off
+        # the event loop.
+        policies = await asyncio.to_thread(lambda: [row.policy for row in rows])
         try:
             found = await self.usage.fill(client, app.catalog, policies, app.now().date())
         except errors.AuthenticationError:
             self._auth_failed = True
             self.post_message(SignInRequired())
             return
-        cells = {uuid: usage_cell(u) for uuid, u in found.items()}
+        if self.mode is not mode:
+            return
+        fired_view = mode is ListMode.FIRED
+        cells = {uuid: usage_cell(u, fired_view=fired_view) for uuid, u in found.items()}
         self.table.set_usage({uuid: cell for uuid, cell in cells.items() if cell is not None})
         self._mark_usage_crossings(self.usage.crossed)
         self._update_status()
@@ -456,7 +479,9 @@ class PolicyListScreen(PolicyScreen):
         if self.mode is ListMode.FIRED:
             scan = self.scan
             headline = fired_headline(scan.fired, scan.total, scan.read, scanning=not scan.done)
-            top.update_bar(view="Fired policies", detail=_join(headline, offering))
+            top.update_bar(
+                view="Fired policies", detail=_join(headline, self._still_over(), offering)
+            )
             left = scan_position(
                 scan.done,
                 scan.pages,
@@ -467,7 +492,12 @@ class PolicyListScreen(PolicyScreen):
             )
         elif self.query_filter is not None:
             name = self._view_name
-            top.update_bar(view=f"View {name}" if name else "Every policy", detail=offering)
+            near = self._near_term() if self._near else None
+            if near is not None:
+                bound = near.value.strip().replace(">=", "≥ ").replace(">", "> ").rstrip("%")
+                top.update_bar(view="Near firing", detail=_join(f"usage {bound} %", offering))
+            else:
+                top.update_bar(view=f"View {name}" if name else "Every policy", detail=offering)
             left = self.index.completeness() or "every page read"
         else:
             top.update_bar(view="Policies", detail=offering)
@@ -510,6 +540,37 @@ class PolicyListScreen(PolicyScreen):
                 else "component and group names not loaded: r retries"
             )
         self.query_one(StatusBar).set_parts(left, " · ".join(right))
+
+    def _still_over(self) -> str:
+        """``5 still over · 2 now under`` of the fired rows whose usage is read."""
+        over = under = 0
+        for row in self.table.all_rows:
+            usage = self.usage.of(row.uuid)
+            if usage is not None and usage.headroom is not None and usage.headroom.has_fired:
+                if usage.headroom.fires:
+                    over += 1
+                else:
+                    under += 1
+        if not over and not under:
+            return ""
+        return f"{group_thousands(over)} still over · {group_thousands(under)} now under"
+
+    def _usage_cells(self, uuids: object) -> dict[str, UsageCell]:
+        """The Usage cells of ``uuids`` from the figures known, for the view on screen."""
+        from policytui.tui.usage_text import usage_cell
+
+        fired_view = self.mode is ListMode.FIRED
+        cells: dict[str, UsageCell] = {}
+        for uuid in uuids:  # type: ignore[attr-defined]
+            usage = self.usage.of(uuid)
+            cell = usage_cell(usage, fired_view=fired_view) if usage is not None else None
+            if cell is not None:
+                cells[uuid] = cell
+        return cells
+
+    def _repaint_usage(self) -> None:
+        """The view changed (fired view in or out): every known cell in its words."""
+        self.table.set_usage(self._usage_cells(list(self.usage.usage)), replace=True)
 
     @property
     def _watching(self) -> bool:
@@ -594,6 +655,7 @@ class PolicyListScreen(PolicyScreen):
         else:
             self._load_page(self.paging.number, mark=True)
         if self.index.generation:
+            self._usage_refresh()
             self._start_index(refresh=True)
 
     # -- filters and sorting ------------------------------------------------------------
@@ -682,16 +744,162 @@ class PolicyListScreen(PolicyScreen):
         self._show_table()
         note = self.query_one("#filter-note", FilterNote)
         words = self.index.describe(query, len(rows))
+        usage = self._usage_wanted()
+        if usage:
+            words = _join(words, self._usage_progress())
         if not rows and self.index.read:
-            words = f"{words}" if "Esc" in words else f"{words} · Esc clears the filter"
+            hint = "- lowers the threshold" if self._near_term() is not None else ""
+            words = _join(words, hint, "" if "Esc" in words else "Esc clears the filter")
         note.show_result(words, query)
         self._update_status()
         self._update_pane()
+        if usage and not self._index_usage_running and self._index_usage_pending():
+            # Set here, not in the worker: matches shown again before it starts must not
+            # start a second one.
+            self._index_usage_running = True
+            self._fill_index_usage()
+
+    # -- usage of every policy (issue 14): `usage:`, the usage sort, the near view -------
+
+    def _usage_wanted(self) -> bool:
+        """The filter or the sort reads usage: every policy of the index needs its figure."""
+        query = self.query_filter
+        if query is None:
+            return False
+        order = self.index_order
+        return any(t.field == "usage" for t in query.terms) or (
+            order is not None and order.column == "usage"
+        )
+
+    def _index_usage_pending(self) -> bool:
+        """Policies of the index still without this refresh's figure (or more to come)."""
+        return self.index.filling or len(self._index_usage_done) < self.index.read
+
+    def _usage_progress(self) -> str:
+        """``usage of 1 200 of 2 000 read`` while the usage fill runs; then how many have
+        no figure (never counted as "not near")."""
+        done, read = len(self._index_usage_done), self.index.read
+        parts = []
+        if done < read or self.index.filling:
+            parts.append(f"usage of {group_thousands(done)} of {group_thousands(read)} read")
+        if self._index_usage_missing:
+            parts.append(f"{group_thousands(self._index_usage_missing)} without a usage figure")
+        return _join(*parts)
+
+    @work(group="index-usage", exit_on_error=False)
+    async def _fill_index_usage(self) -> None:
+        """The usage of every policy in the index, per offering (one read of each per
+        refresh, however many policies share it), as the index fills; the matches are
+        shown again after each step."""
+        from policytui.tui.usage_text import usage_percent
+
+        app = self.policy_app
+        try:
+            await app.connect()
+            client = app.client
+            if client is None:
+                return
+            await self._catalog_settled.wait()
+            while self._usage_wanted():
+                pending = [r for r in self.index.rows if r.uuid not in self._index_usage_done]
+                if not pending:
+                    if not self.index.filling:
+                        break
+                    self._index_grew.clear()
+                    await self._index_grew.wait()
+                    continue
+                policies = await asyncio.to_thread(_models, pending)
+                today = app.now().date()
+                try:
+                    found = await self.usage.fill(client, app.catalog, policies, today)
+                except errors.AuthenticationError:
+                    self._auth_failed = True
+                    self.post_message(SignInRequired())
+                    return
+                crossed = set(self.usage.crossed)
+                self._index_usage_done.update(r.uuid for r in pending)
+                percents = {uuid: usage_percent(u) for uuid, u in found.items()}
+                self._index_usage_missing += sum(1 for v in percents.values() if v is None)
+                self.index.set_usage(percents)
+                self.table.set_usage(self._usage_cells(found))
+                self._mark_usage_crossings(crossed)
+                self._show_matches()
+        finally:
+            self._index_usage_running = False
+        self._show_matches()  # the last step's words ("usage of … read") go
+
+    def _usage_refresh(self) -> None:
+        """`r` or a ``--watch`` tick: the usage of every policy is read again."""
+        self._index_usage_done.clear()
+        self._index_usage_missing = 0
+
+    def _near_term(self) -> Term | None:
+        """The filter's ``usage:>=N`` term (the near-firing view's threshold)."""
+        query = self.query_filter
+        if query is None:
+            return None
+        return next((t for t in query.terms if t.field == "usage" and not t.negated), None)
+
+    def action_near_firing(self) -> None:
+        """Every policy at or over the threshold of a limit, nearest first: a view over
+        the index, in the filter language (``usage:>=80``, sorted ``-usage``), so more
+        terms narrow it and a saved view keeps it."""
+        from policytui.query import SortOrder, parse_sort
+
+        if self.mode is ListMode.FIRED:
+            self.action_toggle_fired()
+        if self._near_term() is not None and self._near:
+            self.action_clear_quick_filter()  # h again leaves it, as f does
+            return
+        order = parse_sort("-usage")
+        assert isinstance(order, SortOrder)
+        self.index_order = order
+        text = f"usage:>={self.near_percent}"
+        box = self.query_one("#quick-filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = text
+        box.display = True
+        self.apply_filter(text)
+        self._near = True
+        self.set_focus(self.table)
+        self._update_status()
+
+    _near = False
+
+    def action_near_more(self) -> None:
+        self._step_threshold(+NEAR_STEP)
+
+    def action_near_less(self) -> None:
+        self._step_threshold(-NEAR_STEP)
+
+    def _step_threshold(self, delta: int) -> None:
+        """+ / -: the ``usage:`` term's threshold, rewritten in the filter as typed."""
+        term = self._near_term()
+        query = self.query_filter
+        if term is None or query is None:
+            self.notify("+ and - move the near-firing threshold: h opens that view.", timeout=3)
+            return
+        from policytui.query.values import Unreadable, whole_number
+
+        written = term.value.strip().lstrip("<>=").rstrip("%").strip()
+        try:
+            current = whole_number(written, "usage")
+        except Unreadable:
+            current = self.near_percent
+        self.near_percent = max(0, min(1000, current + delta))
+        text = f"{query.text[: term.start]}usage:>={self.near_percent}{query.text[term.end :]}"
+        box = self.query_one("#quick-filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = text
+        self.apply_filter(text)
 
     def _leave_index_view(self) -> None:
         if self.query_filter is None:
             return
         self.query_filter = None
+        if self._near:
+            self._near = False
+            self.index_order = None  # the near view's own sort goes with it
         self.refresh_bindings()
         self._view_name = None
         self.query_one("#filter-note").display = False
@@ -798,8 +1006,13 @@ class PolicyListScreen(PolicyScreen):
             progress.rows = with_names(progress.rows, app.catalog, app.now())
         if not self.index.add(event.generation, progress.rows, progress.facts, progress.total):
             return
+        self._index_grew.set()
         if progress.done:
             self.index.finished(event.generation, progress.total)
+            # A refresh swapped in policies that changed: their figures are read again;
+            # those gone from the server no longer count as read.
+            self._index_usage_done -= self.index.changed
+            self._index_usage_done.intersection_update(row.uuid for row in self.index.rows)
             if self.index.changed:
                 changed = len(self.index.changed)
                 self.notify(
@@ -815,6 +1028,7 @@ class PolicyListScreen(PolicyScreen):
         if not event.index:
             return
         self.call_after_refresh(event.painted.set)
+        self._index_grew.set()
         if self.index.failed(event.generation, str(event.error)):
             if isinstance(event.error, errors.AuthenticationError):
                 self.post_message(SignInRequired())
@@ -980,11 +1194,15 @@ class PolicyListScreen(PolicyScreen):
 
     def _watch_tick(self) -> None:
         if self.index.generation and not self.index.filling:
+            if self._usage_wanted():
+                self.usage.new_refresh()
+            self._usage_refresh()
             self._start_index(refresh=True)
         if self._loading:
             return
         if self.mode is ListMode.FIRED:
             if self.scan.done:
+                self.usage.new_refresh()
                 self._start_scan(quiet=True, mark=True)
         else:
             self._cache.clear()
@@ -999,13 +1217,16 @@ class PolicyListScreen(PolicyScreen):
             scanner.stop()
             self.mode = ListMode.PAGES
             self.refresh_bindings()  # the page keys work again
+            self._repaint_usage()
             self.table.sort_by(None)
             self._load_page(self.paging.number)
             return
         if self.query_filter is not None:
             self.action_clear_quick_filter()  # the fired view is a list of its own
         self.workers.cancel_group(self, "page")
+        self.workers.cancel_group(self, "usage")
         self.mode = ListMode.FIRED
+        self._repaint_usage()
         self.refresh_bindings()  # the page keys are greyed out in the footer
         self._start_scan(quiet=False, mark=False)
 
@@ -1091,6 +1312,8 @@ class PolicyListScreen(PolicyScreen):
             scan.finished()
             self._read_at = self.policy_app.now()
             self.table.show_placeholder("")
+            # Each fired policy: still over, or now under (after the rows are painted).
+            self.call_after_refresh(self._fill_usage)
             if found is not None:
                 # Sent by the helper but not fired any more (or gone): not in the answer.
                 scan.resume_found = None
@@ -1161,10 +1384,12 @@ class PolicyListScreen(PolicyScreen):
             policy = self.selected_policy()
             # The usage the Usage column computed (the pane reads nothing of its own).
             usage = None
-            if policy is not None and self.mode is ListMode.PAGES:
+            if policy is not None:
                 from policytui.tui.usage_load import LOADING
 
-                usage = self.usage.of(policy.uuid) or LOADING
+                usage = self.usage.of(policy.uuid)
+                if usage is None and self.mode is ListMode.PAGES and self.query_filter is None:
+                    usage = LOADING  # the page's fill is on its way
             self.query_one("#pane", PolicyDetail).show(
                 policy, catalog=app.catalog, now=app.now(), api_url=app.api_url, usage=usage
             )
@@ -1270,6 +1495,9 @@ class PolicyListScreen(PolicyScreen):
 
         app = self.policy_app
         self.index.put(row, FactsReader(app.catalog if app.catalog.loaded else None)(policy))
+        # Its limits, groups or period may have changed: its figure is computed again by
+        # the usage fill (from what this refresh read) before `usage:` reads it.
+        self._index_usage_done.discard(policy.uuid)
         if self.query_filter is not None:
             self._show_matches()
 
@@ -1279,6 +1507,7 @@ class PolicyListScreen(PolicyScreen):
         self._cache.clear()
         fired = self.fired_states.forget(uuid)
         self.index.forget(uuid)
+        self._index_usage_done.discard(uuid)
         removed = self.table.remove_uuid(uuid)
         if removed:
             self._count_changed(-1)
@@ -1316,6 +1545,11 @@ def _table_column(sort_column: str) -> str | None:
     """The table's column a sort order names (``limit:cpu`` sorts the limits)."""
     name = sort_column.partition(":")[0]
     return "limits" if name == "limit" else (name if name in COLUMN_TITLES else None)
+
+
+def _models(rows: list[PolicyRow]) -> list[OfferingUsagePolicy]:
+    """The rows' policies (a row from the helper builds its model on first use)."""
+    return [row.policy for row in rows]
 
 
 def _join(*parts: str) -> str:

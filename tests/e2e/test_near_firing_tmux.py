@@ -1,0 +1,96 @@
+"""The near-firing view as users meet it: `policytui` against `policytui demo-server`
+over HTTP, the helper on, the user's own environment, several pages. A provider's usage
+report (`set_usage`) brings a policy to about 90 % of its limit; after `r` the view
+(`h`) lists it with its figure, across pages the list never showed, and raising the
+threshold past its figure (`+`) drops it (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+from e2e_terminal import demo_server_process, policytui_against, terminal, user_env
+
+from policytui.demo import STAFF_TOKEN
+
+pytestmark = pytest.mark.e2e
+
+API = "/api"
+POLICIES = f"{API}/marketplace-offering-usage-policies/"
+#: A limit far above any sample usage, shown once on the screen ("987 654").
+LIMIT = 987_654
+
+
+def _a_one_month_policy_on_a_later_page(server) -> dict:
+    page = server.control("GET", f"{POLICIES}?page=3&page_size=10", token=STAFF_TOKEN)
+    return next(
+        p
+        for p in page
+        if p["period"] == 2  # this month only: the report lands in its window
+        and p["organization_groups"]
+        and not p.get("apply_to_all")
+        and len(p["component_limits_set"]) == 1
+    )
+
+
+def test_a_policy_brought_near_its_limit_shows_in_the_near_firing_view(tmp_path) -> None:
+    with demo_server_process("--policies", "200") as server:
+        policy = _a_one_month_policy_on_a_later_page(server)
+        kind = policy["component_limits_set"][0]["type"]
+        server.control(
+            "PATCH",
+            f"{POLICIES}{policy['uuid']}/",
+            {"component_limits_set": [{"type": kind, "limit": LIMIT}]},
+            token=STAFF_TOKEN,
+        )
+        offering = policy["scope_uuid"]
+        groups = {g.rstrip("/").rsplit("/", 1)[-1] for g in policy["organization_groups"]}
+        customers = server.control(
+            "GET", f"{API}/marketplace-provider-offerings/{offering}/customers/", token=STAFF_TOKEN
+        )
+        member = next(c["uuid"] for c in customers if c["organization_group_uuid"] in groups)
+        rows = server.control(
+            "GET",
+            f"{API}/marketplace-component-usages/?offering_uuid={offering}&page_size=300",
+            token=STAFF_TOKEN,
+        )
+        resource = next(r["resource_uuid"] for r in rows if r["customer_uuid"] == member)
+
+        env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
+        with terminal(policytui_against(server, "--page-size=10"), env, (120, 30)) as term:
+            term.wait_for("page 1 of 20")
+            term.keys("h")
+            term.wait_for("Near firing", "usage:>=80")
+            term.wait_until(
+                lambda screen: " match" in screen and "usage of" not in screen,
+                timeout=60,
+                what="every policy's usage read",
+            )
+            # One more term narrows the view to the policy watched.
+            term.keys("/", "End")
+            term.type(" limit:>=987654")
+            term.keys("Enter")
+            term.wait_for("No policy matches usage:>=80 limit:>=987654")
+            server.control(
+                "POST",
+                f"{API}/marketplace-component-usages/set_usage/",
+                {"resource": resource, "usages": [{"type": kind, "amount": LIMIT * 9 // 10}]},
+                token=STAFF_TOKEN,
+            )
+            term.keys("r")
+            term.wait_until(
+                lambda screen: any(
+                    "987 654" in line and " 9" in line and "% ▲" in line
+                    for line in screen.splitlines()
+                ),
+                timeout=60,
+                what="the policy in the near-firing view at about 90 %",
+            )
+            term.keys("+", "+", "+")
+            term.wait_for("usage:>=95 limit:>=987654")
+            term.wait_until(
+                lambda screen: "987 654" not in screen and "No policy matches" in screen,
+                timeout=30,
+                what="it is under 95 %",
+            )
+            term.keys("q")
+            term.wait_for("[exited 0]")
+            term.assert_no_secret(STAFF_TOKEN)

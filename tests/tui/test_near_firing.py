@@ -1,0 +1,157 @@
+"""The near-firing view (issue 14): every policy at or over a share of a limit, nearest
+first, across every page; `h` opens it as `usage:>=80` sorted by usage, + / - move the
+threshold, more terms narrow it. The fired view says of each fired policy whether it is
+still over. The expected figures come from the demo server's own evaluation (its
+`UsageStore.pooled`, what its `is_triggered` compares), not from the client's headroom
+code: a mistake in either shows as a difference.
+"""
+
+from __future__ import annotations
+
+
+from browse_support import make_app, screen_text, settle, wait_until
+
+from policytui.demo import Fault
+from policytui.demo.evaluation import is_triggered, members
+from policytui.demo.months import window
+from policytui.tui.widgets.policy_table import PolicyTable
+
+
+def server_ratios(server) -> dict[str, float]:
+    """Each policy's highest usage / limit as the demo server pools it (inf: over a limit
+    of 0); policies without a limit are left out."""
+    state = server.state
+    today = state.today()
+    ratios: dict[str, float] = {}
+    for policy in state.store.page(None, 0, 10_000):
+        best = None
+        for ctype, limit in policy.limits:
+            first, last = window(policy.period, today)
+            used = state.usage.pooled(policy.scope_uuid, ctype, members(policy), first, last)
+            ratio = float(used / limit) if limit > 0 else (float("inf") if used > 0 else 0.0)
+            best = ratio if best is None else max(best, ratio)
+        if best is not None:
+            ratios[policy.uuid] = best
+    return ratios
+
+
+def fired_and_over(server) -> dict[str, bool]:
+    state = server.state
+    return {
+        p.uuid: is_triggered(p, state.usage, state.today())
+        for p in state.store.page(None, 0, 10_000)
+        if p.has_fired
+    }
+
+
+def shown(app) -> list[str]:
+    return [row.uuid for row in app.screen.query_one(PolicyTable).all_rows]
+
+
+def note(app) -> str:
+    return " ".join(str(app.screen.query_one("#filter-note").render()).split())
+
+
+async def open_near(pilot, app) -> None:
+    await settle(pilot)
+    await pilot.press("h")
+    await wait_until(
+        pilot,
+        lambda: "match" in note(app) and "usage of" not in note(app),
+        what="every policy's usage read",
+    )
+    await settle(pilot)
+
+
+async def test_h_lists_every_policy_at_or_over_80_percent_nearest_first(demo_server) -> None:
+    ratios = server_ratios(demo_server)
+    near = {uuid for uuid, r in ratios.items() if r >= 0.8}
+    assert 3 < len(near) < len(ratios) - 3  # the sample has both sides
+    # Five policies a page: the answer spans pages the list never showed.
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_near(pilot, app)
+        rows = shown(app)
+        assert set(rows) == near
+        order = [ratios[uuid] for uuid in rows]
+        assert order == sorted(order, reverse=True)  # nearest first
+        text = screen_text(app)
+        assert "Near firing · usage ≥ 80 %" in text
+        assert "usage:>=80" in text and "Usage ▼" in text
+        assert note(app).startswith(f"{len(near)} of 60 match")
+        # The cells say the figure the order came from.
+        table = app.screen.query_one(PolicyTable)
+        top = table.usage_of(rows[0])
+        assert top is not None and top.level == "over"
+
+
+async def test_plus_and_minus_move_the_threshold_in_the_filter(demo_server) -> None:
+    ratios = server_ratios(demo_server)
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_near(pilot, app)
+        await pilot.press("minus", "minus")
+        await settle(pilot)
+        assert set(shown(app)) == {u for u, r in ratios.items() if r >= 0.7}
+        assert "usage:>=70" in screen_text(app) and "usage ≥ 70 %" in screen_text(app)
+        await pilot.press("plus", "plus", "plus", "plus", "plus")
+        await settle(pilot)
+        assert set(shown(app)) == {u for u, r in ratios.items() if r >= 0.95}
+        assert "usage:>=95" in screen_text(app)
+
+
+async def test_more_terms_narrow_the_near_view_and_h_leaves_it(demo_server) -> None:
+    ratios = server_ratios(demo_server)
+    policies = {p.uuid: p for p in demo_server.state.store.page(None, 0, 10_000)}
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_near(pilot, app)
+        await pilot.press("slash", "end", *" period:1m")
+        await settle(pilot)
+        assert set(shown(app)) == {
+            u for u, r in ratios.items() if r >= 0.8 and policies[u].period == 2
+        }
+        await pilot.press("enter", "h")
+        await settle(pilot)
+        assert "Near firing" not in screen_text(app)
+        assert "page 1 of 12" in screen_text(app)  # back on the server's pages
+
+
+async def test_policies_without_a_figure_are_counted_not_hidden_as_far(fresh_demo_server):
+    """Refused the customer lists: no policy has a figure, so none is near, and the note
+    says how many could not be measured (never "0 near" as if all were far)."""
+    fresh_demo_server.set_faults(
+        [Fault("status", method="GET", path="/customers/", params={"status": 404})]
+    )
+    app = make_app(fresh_demo_server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_near(pilot, app)
+        assert shown(app) == []
+        words = note(app)
+        assert "No policy matches usage:>=80" in words
+        assert "60 without a usage figure" in words
+        assert "usage needs staff or a provider owner" in screen_text(app)
+
+
+async def test_the_fired_view_says_which_fired_policies_are_still_over(demo_server) -> None:
+    expected = fired_and_over(demo_server)
+    assert True in expected.values() and False in expected.values()
+    app = make_app(demo_server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        table = app.screen.query_one(PolicyTable)
+        await wait_until(
+            pilot,
+            lambda: all(table.usage_of(u) is not None for u in shown(app)) and shown(app),
+            what="every fired policy's usage",
+        )
+        await settle(pilot)
+        notes = {u: table.usage_of(u).note for u in shown(app)}
+        assert notes == {u: "still over" if over else "now under" for u, over in expected.items()}
+        over = sum(expected.values())
+        assert f"{over} still over · {len(expected) - over} now under" in screen_text(app)
+        # Back on the pages, the same policies' cells are the plain figures again.
+        await pilot.press("f")
+        await settle(pilot)
+        assert all(table.usage_of(u) is None or not table.usage_of(u).note for u in shown(app))
