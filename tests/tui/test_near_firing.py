@@ -8,7 +8,6 @@ code: a mistake in either shows as a difference.
 
 from __future__ import annotations
 
-
 from browse_support import make_app, screen_text, settle, wait_until
 
 from policytui.demo import Fault
