@@ -62,6 +62,17 @@ def test_numbers_in_range_are_taken():
     assert (args.page_size, args.watch, args.demo_policies) == (300, 1.5, 0)
 
 
+def test_notify_reaches_the_settings_with_or_without_watch():
+    """`--notify` is taken alone too: `r` still refreshes, and a refresh tells."""
+    from policytui.cli import build_parser, settings_from
+
+    parser = build_parser()
+    assert settings_from(parser.parse_args(["--notify"])).notify is True
+    assert settings_from(parser.parse_args(["--watch", "5", "--notify"])).notify is True
+    assert settings_from(parser.parse_args([])).notify is False
+    assert "--notify" in parser.format_help() and "allow-passthrough" in parser.format_help()
+
+
 def test_a_busy_port_is_one_line_and_exit_status_2():
     import socket
 

@@ -1,5 +1,6 @@
 """What a run was asked for, resolved once from the command line: which profile and
-server, how to check TLS, where a new token may be stored, the page size and the watch.
+server, how to check TLS, where a new token may be stored, the page size, the watch and its
+notifications.
 
 The app, the sign-in screen and the commands receive this one object; none of them reads
 the parsed arguments (whose attributes differ from one subcommand to another).
@@ -28,6 +29,9 @@ class Settings:
     page_size: int | None = None
     #: ``--watch``: seconds between refreshes, None for no watch.
     watch: float | None = None
+    #: ``--notify``: a refresh that sees a policy fire (or its usage go over a limit) rings
+    #: the terminal's bell and sends a desktop notification (OSC 9 and OSC 777).
+    notify: bool = False
     #: ``--view NAME``: open the list with this saved view's filter and sort.
     view: str | None = None
     demo: bool = False

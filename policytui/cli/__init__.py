@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="refresh every SECONDS (1 to 86400) and mark policies whose fired state changed",
     )
     parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="when a refresh (r or --watch) sees a policy fire or go over a limit, ring the "
+        "terminal's bell and send a desktop notification (OSC 9 / OSC 777; in tmux: "
+        "set -g allow-passthrough on)",
+    )
+    parser.add_argument(
         "--view",
         metavar="NAME",
         help="open the list with a saved view's filter and sort (Ctrl+P: Save view)",

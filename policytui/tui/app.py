@@ -7,6 +7,7 @@ share and swaps it when the user signs in again after a 401.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from policytui.tui.actions import APP, bindings_for
 from policytui.tui.catalog import Catalog
 from policytui.tui.commands import PolicyCommands, SavedViewCommands
 from policytui.tui.messages import (
+    PoliciesFired,
     PolicyDeleted,
     PolicySaved,
     ProfileChosen,
@@ -254,6 +256,31 @@ class PolicyApp(App[int]):
 
     def on_sign_in_required(self, message: SignInRequired) -> None:
         self.require_sign_in(message.message)
+
+    # -- --notify -----------------------------------------------------------------------
+
+    def on_policies_fired(self, message: PoliciesFired) -> None:
+        """A refresh saw policies fire: with ``--notify``, the bell and a desktop
+        notification naming them (the list has shown its toast already)."""
+        if not self.settings.notify:
+            return
+        from policytui.tui.notify import alert_body, alert_sequence, kinds_for
+
+        body = alert_body(message.fired, message.over)
+        in_tmux = bool(os.environ.get("TMUX"))
+        self.write_to_terminal(alert_sequence(body, in_tmux=in_tmux, kinds=kinds_for(os.environ)))
+
+    def write_to_terminal(self, sequence: str) -> None:
+        """The one place policytui writes to the terminal past Textual's frames.
+
+        The pinned Textual has no public call for raw output; its own copy_to_clipboard
+        writes OSC 52 through the driver the same way. The driver's writer queues it
+        between frames (``sys.stdout`` would interleave with them). No driver (before
+        the app runs, after it ends): nothing to write to.
+        """
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            driver.write(sequence)
 
     def on_profile_chosen(self, message: ProfileChosen) -> None:
         self.switch_session(message.session)

@@ -180,6 +180,13 @@ class FiredScan:
         return None
 
 
+def fired_anew(before: FiredState, now: FiredState) -> bool:
+    """The policy fired between two looks: it is fired now and was not, or its
+    ``fired_datetime`` (the last change of state, SEMANTICS.md) moved: it stopped and
+    fired again in between."""
+    return now[0] and now != before
+
+
 @dataclass
 class FiredStates:
     """Each policy's fired state as last seen, and those that changed since (marked ◆
@@ -187,6 +194,10 @@ class FiredStates:
 
     seen: dict[str, FiredState] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
+    #: Policies that fired since they were last seen (``--notify`` tells the terminal),
+    #: until :meth:`take_fired`. Not the same as ``changed``: a ``--watch`` tick keeps
+    #: the marks of the ticks before, and a policy marked for stopping may fire again.
+    fired: set[str] = field(default_factory=set)
 
     def note(self, states: dict[str, FiredState], *, mark: bool) -> int:
         """Remember ``states``; with ``mark``, mark those that changed. Returns how many
@@ -197,14 +208,22 @@ class FiredStates:
             self.seen.update(states)
             return 0
         fresh = 0
-        seen, changed = self.seen, self.changed
+        seen, changed, fired = self.seen, self.changed, self.fired
         for uuid, state in states.items():
             before = seen.get(uuid)
-            if before is not None and before != state and uuid not in changed:
-                fresh += 1
-                changed.add(uuid)
+            if before is not None and before != state:
+                if fired_anew(before, state):
+                    fired.add(uuid)
+                if uuid not in changed:
+                    fresh += 1
+                    changed.add(uuid)
             seen[uuid] = state
         return fresh
+
+    def take_fired(self) -> set[str]:
+        """The policies that fired since the last call."""
+        fired, self.fired = self.fired, set()
+        return fired
 
     def forget(self, uuid: str) -> bool:
         """A policy was deleted; whether it had fired."""
@@ -269,3 +288,41 @@ class Marks:
         """A marked policy was read again (a page, an edit): keep its newest row."""
         if row.uuid in self._rows:
             self._rows[row.uuid] = row
+
+
+@dataclass
+class FiringAlerts:
+    """What ``--notify`` tells the terminal after a refresh: the policies that fired and
+    those whose usage went over a limit, each told once.
+
+    A ``--watch`` tick reads the page, the usage and the index of every policy, each on
+    its own time, and each may see the same policy fire: it is told by the first, and
+    again only once its fired state has changed (it stopped and fired anew).
+    """
+
+    #: By uuid: the fired state the policy had when it was last told.
+    told: dict[str, FiredState | None] = field(default_factory=dict)
+    _fired: list[str] = field(default_factory=list)
+    _over: list[str] = field(default_factory=list)
+
+    def fired(self, uuids: set[str], states: dict[str, FiredState]) -> None:
+        for uuid in sorted(uuids):
+            state = states.get(uuid)
+            if self.told.get(uuid, ()) != state:
+                self.told[uuid] = state
+                self._fired.append(uuid)
+
+    def went_over(self, uuids: set[str], states: dict[str, FiredState]) -> None:
+        """Usage went over a limit: told unless the policy was told in its present state
+        (it fired with it: one notification, not two)."""
+        for uuid in sorted(uuids):
+            state = states.get(uuid)
+            if self.told.get(uuid, ()) != state:
+                self.told[uuid] = state
+                self._over.append(uuid)
+
+    def take(self) -> tuple[list[str], list[str]]:
+        """(fired, over): the policies to tell now, in the order they were seen."""
+        taken = (self._fired, self._over)
+        self._fired, self._over = [], []
+        return taken

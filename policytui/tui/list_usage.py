@@ -38,6 +38,8 @@ class ListUsage:
         #: The policies whose highest ratio crossed 80 % or 100 % (either way) between
         #: the figures shown before and those of the last fill (``--watch`` marks them).
         self.crossed: set[str] = set()
+        #: Those of :attr:`crossed` that went over the limit (``--notify`` tells them).
+        self.went_over: set[str] = set()
 
     def new_refresh(self) -> None:
         """The next fill reads the server again (``r``, a ``--watch`` tick)."""
@@ -122,13 +124,15 @@ class ListUsage:
             raise
         for part in parts:
             found.update(part)
-        self.crossed = {
-            uuid
+        bands = {
+            uuid: (old, new)
             for uuid, usage in found.items()
             if uuid in self.usage
             and None not in (old := band(self.usage[uuid]), new := band(usage))
             and old != new
         }
+        self.crossed = set(bands)
+        self.went_over = {uuid for uuid, (_, new) in bands.items() if new == OVER}
         self.usage.update(found)
         return found
 
@@ -142,6 +146,10 @@ class ListUsage:
         usage = policy_usage(policy, inputs)
         self.usage[policy.uuid] = usage
         return usage
+
+
+#: The band of a policy over its limit (usage > limit, as the server compares).
+OVER = 2
 
 
 def band(usage: PolicyUsage) -> int | None:

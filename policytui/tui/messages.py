@@ -53,3 +53,17 @@ class ProfileChosen(Message):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+
+
+class PoliciesFired(Message):
+    """A refresh saw policies fire, or their usage go over a limit: with ``--notify``
+    the app rings the terminal's bell and sends a desktop notification naming them.
+
+    Posted by the list screen once per source of a refresh (the page, its usage, the
+    fired scan, the index), each policy in one of them only."""
+
+    def __init__(self, fired: list[str], over: list[str]) -> None:
+        super().__init__()
+        #: The policies' labels, as the list names them ("GPU partition (Nordics)").
+        self.fired = fired
+        self.over = over

@@ -78,6 +78,8 @@ class PolicyIndex:
     filling: bool = False
     #: Policies changed since the last fill (a refresh marks them).
     changed: set[str] = field(default_factory=set)
+    #: Those of :attr:`changed` that fired since the last fill (``--notify``).
+    fired: set[str] = field(default_factory=set)
     #: The fill failed before the end: the client's error, said under the filter.
     error: str | None = None
     _pending: _Fill | None = None
@@ -136,12 +138,22 @@ class PolicyIndex:
         self.complete = True
         self._edits += 1
         pending, self._pending = self._pending, None
+        self.fired = set()
         if pending is not None:
             before = self._by_uuid
             self.changed = {
                 row.uuid
                 for row in pending.rows
                 if (old := before.get(row.uuid)) is not None and _differs(old, row)
+            }
+            # fired_key is (has_fired, when it last changed state): fired now, and not
+            # in the state it was in (it had not fired, or it stopped and fired again).
+            self.fired = {
+                row.uuid
+                for row in pending.rows
+                if row.uuid in self.changed
+                and row.fired_key[0]
+                and before[row.uuid].fired_key != row.fired_key
             }
             for row in pending.rows:
                 row.changed = row.uuid in self.changed

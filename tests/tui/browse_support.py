@@ -21,10 +21,12 @@ def make_app(
     demo: bool = True,
     page_size: int | None = None,
     watch: float | None = None,
+    notify: bool = False,
 ) -> PolicyApp:
     """The app signed in to ``server`` with a fixed clock (relative times are stable)."""
     session = Session(url=server.url, token=Secret(token), token_source="demo", demo=demo)
-    return PolicyApp(session, Settings(page_size=page_size, watch=watch), clock=lambda: DEMO_NOW)
+    settings = Settings(page_size=page_size, watch=watch, notify=notify)
+    return PolicyApp(session, settings, clock=lambda: DEMO_NOW)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from policytui.tui.list_state import FiredScan, FiredStates, Paging
+from policytui.tui.list_state import FiredScan, FiredStates, FiringAlerts, Paging, fired_anew
 
 FIRED_AT = datetime(2026, 11, 30, 8, tzinfo=UTC)
 
@@ -114,3 +114,35 @@ def test_a_changed_fired_state_is_marked_once_and_only_after_a_first_look() -> N
     assert states.note({"a": (False, None)}, mark=True) == 0  # marked already
     assert states.forget("b") is True and states.forget("zz") is False
     assert states.forget("a") is False and not states.is_changed("a")
+
+
+LATER = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+
+def test_a_refresh_says_which_policies_fired_even_when_marked_already() -> None:
+    """``--notify``: the policies that went from not fired to fired (or stopped and fired
+    again) since the last look, not those that stopped; a ``--watch`` tick keeps earlier
+    marks, and a policy marked for stopping that fires again is told."""
+    states = FiredStates()
+    states.note({"a": (False, None), "b": (True, FIRED_AT), "c": (True, FIRED_AT)}, mark=False)
+    assert states.take_fired() == set()  # the first look
+    states.note({"a": (True, LATER), "b": (False, FIRED_AT), "c": (True, FIRED_AT)}, mark=True)
+    assert states.take_fired() == {"a"} and states.take_fired() == set()
+    states.note({"b": (True, LATER)}, mark=True)  # marked already, fires again
+    assert states.take_fired() == {"b"}
+    assert fired_anew((True, FIRED_AT), (True, LATER))
+    assert not fired_anew((True, FIRED_AT), (False, FIRED_AT))
+
+
+def test_each_firing_is_told_once_across_the_page_its_usage_and_the_index() -> None:
+    alerts = FiringAlerts()
+    fired = {"a": (True, LATER)}
+    alerts.fired({"a"}, fired)
+    assert alerts.take() == (["a"], [])
+    # The same tick's usage (over its limit) and index (fired) see it again: not told.
+    alerts.went_over({"a", "z"}, {**fired, "z": (False, None)})
+    alerts.fired({"a"}, fired)
+    assert alerts.take() == ([], ["z"])
+    # It stopped and fired again: told again.
+    alerts.fired({"a"}, {"a": (True, datetime(2026, 12, 1, tzinfo=UTC))})
+    assert alerts.take() == (["a"], [])

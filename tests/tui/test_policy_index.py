@@ -79,6 +79,7 @@ def test_a_refresh_keeps_the_rows_on_view_until_it_is_complete_and_marks_changes
     index.add(generation, rows[3:], facts[3:], 5)
     index.finished(generation, 5)
     assert index.changed == {"p01"}
+    assert index.fired == {"p01"}  # --notify tells it
     assert [r.uuid for r in index.rows if r.changed] == ["p01"]
     assert [r.uuid for r in index.select(parse("fired:yes"), NOW)] == ["p01", "p02", "p03"]
 
@@ -122,3 +123,28 @@ def test_typing_further_gives_what_a_fresh_filter_would_and_a_write_is_seen() ->
     edited = make_policy("p01", component_limits_set=[{"type": "cpu", "limit": 50}])
     index.put(build_row(edited, catalog, NOW), FactsReader(catalog)(edited))
     assert "p01" not in {r.uuid for r in index.select(parse("limit:cpu>100 acme "), NOW, order)}
+
+
+def test_only_a_policy_that_fired_since_the_last_fill_is_told_as_fired() -> None:
+    """A changed limit is a change (◆) but not a firing; a policy that stopped and fired
+    again between two fills (a new fired_datetime) fired anew."""
+    before = [
+        make_policy("a"),
+        make_policy("b", has_fired=True, fired_datetime="2026-11-01T10:00:00Z"),
+        make_policy("c", has_fired=True, fired_datetime="2026-11-01T10:00:00Z"),
+        make_policy("d", has_fired=True, fired_datetime="2026-11-01T10:00:00Z"),
+    ]
+    index = _filled(before)
+    assert index.fired == set()  # the first fill is the first look
+    after = [
+        make_policy("a", component_limits_set=[{"type": "cpu", "limit": 1}]),
+        make_policy("b", has_fired=True, fired_datetime="2026-11-28T10:00:00Z"),
+        make_policy("c", has_fired=False, fired_datetime="2026-11-28T10:00:00Z"),
+        before[3],
+    ]
+    generation = index.start(refresh=True)
+    rows, facts = _batch(after)
+    index.add(generation, rows, facts, 4)
+    index.finished(generation, 4)
+    assert index.changed == {"a", "b", "c"}
+    assert index.fired == {"b"}

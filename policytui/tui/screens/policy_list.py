@@ -25,9 +25,16 @@ from policytui.api import errors
 from policytui.helper.events import FiredState
 from policytui.tui.actions import LIST, bindings_for
 from policytui.tui.format import clock_time, count_noun, group_thousands
-from policytui.tui.list_state import FiredScan, FiredStates, ListMode, Marks, Paging
+from policytui.tui.list_state import (
+    FiredScan,
+    FiredStates,
+    FiringAlerts,
+    ListMode,
+    Marks,
+    Paging,
+)
 from policytui.tui.list_usage import ListUsage
-from policytui.tui.messages import SessionChanged, SignInRequired
+from policytui.tui.messages import PoliciesFired, SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
 from policytui.tui.policy_index import PolicyIndex
 from policytui.tui.rows import PolicyRow, build_row, with_names
@@ -80,6 +87,8 @@ class PolicyListScreen(PolicyScreen):
         self.mode = ListMode.PAGES
         self.paging = Paging()
         self.fired_states = FiredStates()
+        #: What a refresh has to tell the terminal (``--notify``): each firing once.
+        self.alerts = FiringAlerts()
         #: Marked for a bulk change (Space, *); kept across pages and views.
         self.marks = Marks()
         self.pane_open = False
@@ -294,6 +303,7 @@ class PolicyListScreen(PolicyScreen):
         # States first: a refresh marks the rows whose fired state changed.
         self._note_fired_states(page.items, mark=mark)
         self._show_rows(page, self._rows(page.items))
+        self._tell_fired(self.fired_states.take_fired(), self.fired_states.seen)
 
     def _show_rows(self, page: Page[Any], rows: list[PolicyRow]) -> None:
         """Show ``rows`` as page ``page`` (its numbers and links; items are not read)."""
@@ -392,6 +402,8 @@ class PolicyListScreen(PolicyScreen):
         cells = {uuid: usage_cell(u, fired_view=fired_view) for uuid, u in found.items()}
         self.table.set_usage({uuid: cell for uuid, cell in cells.items() if cell is not None})
         self._mark_usage_crossings(self.usage.crossed)
+        self.alerts.went_over(self.usage.went_over, self.fired_states.seen)
+        self._send_alerts()
         self._update_status()
         self._update_pane()
 
@@ -816,13 +828,15 @@ class PolicyListScreen(PolicyScreen):
                     self._auth_failed = True
                     self.post_message(SignInRequired())
                     return
-                crossed = set(self.usage.crossed)
+                crossed, went_over = set(self.usage.crossed), set(self.usage.went_over)
                 self._index_usage_done.update(r.uuid for r in pending)
                 percents = {uuid: usage_percent(u) for uuid, u in found.items()}
                 self._index_usage_missing += sum(1 for v in percents.values() if v is None)
                 self.index.set_usage(percents)
                 self.table.set_usage(self._usage_cells(found))
                 self._mark_usage_crossings(crossed)
+                self.alerts.went_over(went_over, self.fired_states.seen)
+                self._send_alerts()
                 self._show_matches()
         finally:
             self._index_usage_running = False
@@ -1013,6 +1027,14 @@ class PolicyListScreen(PolicyScreen):
             # those gone from the server no longer count as read.
             self._index_usage_done -= self.index.changed
             self._index_usage_done.intersection_update(row.uuid for row in self.index.rows)
+            fired = self.index.fired
+            if fired:
+                states = {
+                    row.uuid: (row.policy.has_fired, row.policy.fired_datetime)
+                    for row in self.index.rows
+                    if row.uuid in fired
+                }
+                self._tell_fired(fired, states)
             if self.index.changed:
                 changed = len(self.index.changed)
                 self.notify(
@@ -1311,6 +1333,9 @@ class PolicyListScreen(PolicyScreen):
         if progress.done:
             scan.finished()
             self._read_at = self.policy_app.now()
+            # Told once the scan is done: one notification for the whole refresh, not
+            # one per batch (the fired rows are in the table or held back by then).
+            fired = self.fired_states.take_fired()
             self.table.show_placeholder("")
             # Each fired policy: still over, or now under (after the rows are painted).
             self.call_after_refresh(self._fill_usage)
@@ -1326,6 +1351,7 @@ class PolicyListScreen(PolicyScreen):
                 self._scan_rows = []
             if not self.table.row_count:
                 self._show_empty()
+            self._tell_fired(fired, self.fired_states.seen)
         self._update_status()
 
     @on(FiredScanner.Failed)
@@ -1459,6 +1485,33 @@ class PolicyListScreen(PolicyScreen):
         self._update_status()
         self._update_pane()
 
+    def _tell_fired(self, fired: set[str], states: dict[str, FiredState]) -> None:
+        if fired:
+            self.alerts.fired(fired, states)
+            self._send_alerts()
+
+    def _send_alerts(self) -> None:
+        """Up to the app, which tells the terminal with ``--notify`` (each policy once)."""
+        fired, over = self.alerts.take()
+        if not (fired or over):
+            return
+        labels = self._labels({*fired, *over})
+        self.post_message(
+            PoliciesFired([labels[uuid] for uuid in fired], [labels[uuid] for uuid in over])
+        )
+
+    def _labels(self, uuids: set[str]) -> dict[str, str]:
+        """How the list names a policy: its offering and its groups (``GPU partition
+        (Nordics)``), from the rows at hand (on screen, a quiet scan's, the index)."""
+        labels: dict[str, str] = {}
+        for rows in (self.table.all_rows, self._scan_rows, self.index.rows):
+            for row in rows:
+                if row.uuid in uuids and row.uuid not in labels:
+                    labels[row.uuid] = _label(row)
+            if len(labels) == len(uuids):
+                break
+        return {uuid: labels.get(uuid) or f"policy {uuid[:8]}" for uuid in uuids}
+
     def _mark_usage_crossings(self, crossed: set[str]) -> None:
         """A refresh found policies whose usage crossed 80 % or 100 %: mark them ◆ as a
         change of fired state is marked (until the next ``r``)."""
@@ -1554,3 +1607,7 @@ def _models(rows: list[PolicyRow]) -> list[OfferingUsagePolicy]:
 
 def _join(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
+
+
+def _label(row: PolicyRow) -> str:
+    return f"{row.offering} ({row.groups})" if row.groups else row.offering
