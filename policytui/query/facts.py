@@ -86,7 +86,7 @@ class PolicyFacts:
     fired_at: float | None
     created_at: float | None
     #: What a free word searches: the offering's side (offering, provider, period,
-    #: actions, components) and the people's side (groups, creator).
+    #: actions, components and their units) and the people's side (groups, creator).
     what: str
     who: str
     #: The highest usage / limit among its limits, in % (issue 14); None until the
@@ -137,6 +137,7 @@ class FactsReader:
         self._creators: dict[tuple[str | None, str | None], str] = {}
         self._periods: dict[int, str] = {}
         self._texts: dict[tuple[str, ...], str] = {}
+        self._units: dict[tuple[str | None, tuple[str, ...]], str] = {}
 
     def __call__(self, policy: OfferingUsagePolicy) -> PolicyFacts:
         scope = policy.scope_uuid
@@ -174,7 +175,12 @@ class FactsReader:
         period_label = self._periods.get(period)
         if period_label is None:
             period_label = self._periods[period] = _fold(policy.period_label)
-        what = self._shared((offering, provider, period_label, actions_text, components_text))
+        units = self._units.get((scope, types))
+        if units is None:
+            units = self._units[(scope, types)] = _joined([self._unit(scope, t) for t in types])
+        what = self._shared(
+            (offering, provider, period_label, actions_text, components_text, units)
+        )
         who = self._shared((groups_text, creator_text))
         return PolicyFacts(
             uuid=policy.uuid,
@@ -228,6 +234,12 @@ class FactsReader:
             name = (component.name if component else "") or type_
             found = self._component_names[key] = (_fold(type_), _fold(name))
         return found
+
+    def _unit(self, scope: str | None, type_: str) -> str:
+        """The component's unit ("GB-hours"): a free word finds it, ``component:`` not."""
+        offering = self._names.offering(scope) if self._names is not None else None
+        component = offering.component(type_) if offering else None
+        return (component.measured_unit if component else "") or ""
 
     def _shared(self, parts: tuple[str, ...]) -> str:
         text = self._texts.get(parts)

@@ -35,10 +35,17 @@ def found(text: str, facts: list[PolicyFacts]) -> list[str]:
         ("staff", ["p02"]),  # the creator's username
         ("all organizations", ["p04"]),
         ("uni nordics", ["p02"]),  # words AND together, in any order
+        ("gb-hours", ["p04"]),  # a limited component's unit (p04's RAM)
+        ("gpu-hours", ["p02"]),
     ],
 )
 def test_free_words_search_every_column(text: str, expected: list[str], facts) -> None:
     assert found(text, facts) == expected
+
+
+def test_a_unit_is_a_free_words_not_a_components(facts) -> None:
+    # component: names a component by its type or name; "GB-hours" is neither.
+    assert found("component:gb-hours", facts) == []
 
 
 def test_free_words_do_not_match_across_two_columns(facts) -> None:
