@@ -158,7 +158,8 @@ ACTIONS: tuple[Action, ...] = (
     # Priority (like "/"): the picker is up before the next keys are routed, so "ogpu"
     # typed fast searches for "gpu" instead of running g, p and u on the list.
     _list("pick_offering", "View", "o", "Filter by offering", "o", footer="Offering",
-          rank=20, priority=True, description="Pick an offering you manage"),
+          rank=20, priority=True,
+          description="Pick an offering you manage (with a / filter on: its offering: term)"),
     _list("clear_offering", "View", "x", "Clear offering filter", "x", footer="Clear offering",
           show=False,
           description="Show every offering again"),

@@ -226,3 +226,27 @@ async def test_an_empty_filter_gives_the_page_back(demo_server, text: str) -> No
         await settle(pilot)
         assert _uuids(app) == first
         assert DEMO_NOW  # the fixed clock the rows were built with
+
+
+async def test_o_while_filtering_narrows_the_filter_to_that_offering(demo_server) -> None:
+    """Picking an offering (o) with a filter on puts it in the filter as an offering:
+    term (replacing one typed before), instead of throwing the filter away."""
+    everything = server_policies(demo_server)
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "offering:hpc notify")
+        await pilot.press("enter", "o")
+        await settle(pilot)
+        await pilot.press(*"gpu part", "enter")
+        await settle(pilot)
+        box = app.screen.query_one("#quick-filter", Input)
+        assert box.value == 'notify offering:"Acme GPU Partition"'
+        expected = [
+            p["uuid"]
+            for p in everything
+            if p["scope_name"] == "Acme GPU Partition"
+            and "notify" in p["actions"]  # a comma-separated string on the wire
+        ]
+        assert expected and _uuids(app) == expected
+        assert "Every policy" in screen_text(app).splitlines()[0]  # still the filter's view

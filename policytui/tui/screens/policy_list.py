@@ -680,9 +680,40 @@ class PolicyListScreen(PolicyScreen):
         )
 
     def _offering_picked(self, uuid: str | None) -> None:
-        if uuid is None or uuid == self.paging.scope_uuid:
+        if uuid is None:
+            return
+        if self.query_filter is not None:
+            self._filter_by_offering(uuid)  # narrows the filter, never drops it
+            return
+        if uuid == self.paging.scope_uuid:
             return
         self._set_scope(uuid)
+
+    def _filter_by_offering(self, uuid: str) -> None:
+        """`o` while a filter is on: the filter's ``offering:`` term becomes this one
+        (added when it had none), by name when no other offering's name holds it, else by
+        uuid, so the filter keeps exactly that offering and what was typed stays."""
+        query = self.query_filter
+        assert query is not None
+        text = query.text
+        for term in sorted(query.terms, key=lambda t: t.start, reverse=True):
+            if term.field == "offering" and not term.negated:
+                text = f"{text[: term.start]}{text[term.end :]}"
+        offerings = self.policy_app.catalog.offerings
+        name = (offerings[uuid].name or "") if uuid in offerings else ""
+        folded = name.casefold()
+        alone = bool(name) and '"' not in name and not any(
+            folded in (o.name or "").casefold() for key, o in offerings.items() if key != uuid
+        )
+        term = (f'offering:"{name}"' if " " in name else f"offering:{name}") if alone else (
+            f"offering:{uuid}"
+        )
+        text = f"{text.rstrip()} {term}".lstrip()  # the rest as typed
+        box = self.query_one("#quick-filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = text
+        box.display = True
+        self.apply_filter(text)
 
     def action_clear_offering(self) -> None:
         if self.paging.scope_uuid is None:
