@@ -34,15 +34,15 @@ async def settle(pilot: Pilot) -> None:
 
     A worker cancelled meanwhile (an exclusive one replaced by a ``--watch`` tick, a page
     turn) is an outcome, not a failure; a worker that failed still fails the test."""
+    from contextlib import suppress
+
     from textual.worker import WorkerCancelled
 
     for _ in range(3):
         await pilot.pause()
         for worker in list(pilot.app.workers):
-            try:
+            with suppress(WorkerCancelled):
                 await worker.wait()
-            except WorkerCancelled:
-                pass
     await pilot.pause()
 
 
