@@ -121,8 +121,9 @@ def _limit(
         month = month_start(row.billing_period)
         by_month[month] = by_month.get(month, Decimal(0)) + row.usage
     total = sum(by_customer.values(), Decimal(0))
+    months = tuple(sorted(by_month.items()))
     return limit_headroom(
-        index, ctype, limit, component, total, by_month, shares_of(by_customer, names, total)
+        index, ctype, limit, component, total, months, shares_of(by_customer, names, total)
     )
 
 
@@ -148,10 +149,10 @@ def limit_headroom(
     limit: int,
     component: OfferingComponent | None,
     total: Decimal,
-    by_month: Mapping[date, Decimal],
+    months: tuple[tuple[date, Decimal], ...],
     customers: tuple[CustomerShare, ...],
 ) -> LimitHeadroom:
-    """One limit's figures from its pooled ``total`` and usage per month."""
+    """One limit's figures from its pooled ``total`` and usage per month (oldest first)."""
     return LimitHeadroom(
         type=ctype,
         label=(component.label if component else "") or ctype,
@@ -162,7 +163,7 @@ def limit_headroom(
         over=total > limit,
         checked=index == 0,
         customers=customers,
-        months=tuple(sorted(by_month.items())),
+        months=months,
     )
 
 

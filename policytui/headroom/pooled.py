@@ -45,6 +45,17 @@ class _Customer:
     name: str | None
 
 
+@dataclass(frozen=True)
+class _Pooled:
+    """One limit's sums for one window and set of groups, shared by every policy alike."""
+
+    #: (billing month, usage) oldest first, as LimitHeadroom.months.
+    by_month: tuple[tuple[date, Decimal], ...]
+    total: Decimal
+    #: The months of the window the limit's type has rows in, oldest first.
+    months: list[date]
+
+
 def _plain(uuid: str | None) -> str:
     return (uuid or "").replace("-", "").lower()
 
@@ -76,6 +87,9 @@ class OfferingUsage:
         self._months: dict[str, set[date]] = {}
         #: month -> customers with rows but not in the map (any type).
         self._unknown: dict[date, set[str]] = {}
+        # Memos: thousands of policies share a few windows and sets of groups.
+        self._pooled: dict[tuple[str, Window, frozenset[str] | None], _Pooled] = {}
+        self._unknown_in: dict[Window, tuple[str, ...]] = {}
         for position, row in enumerate(rows):
             if _plain(row.offering_uuid) != self.offering_uuid:
                 continue
@@ -122,16 +136,23 @@ class OfferingUsage:
         groups = None
         unknown: tuple[str, ...] = ()
         if not policy.apply_to_all:
-            groups = {group_uuid_of(g) for g in policy.organization_groups}
-            unknown = tuple(
-                sorted(set().union(*(c for m, c in self._unknown.items() if m in window)))
-            )
+            groups = frozenset(group_uuid_of(g) for g in policy.organization_groups)
+            unknown = self._unknown_customers(window)
         by_type = {c.type: c for c in components}
         limits = tuple(
             self._limit(i, c.type, c.limit, by_type.get(c.type), window, groups, breakdown)
             for i, c in enumerate(policy.component_limits_set)
         )
         return policy_headroom(policy, window, limits, today, server_resets_on_edit, unknown)
+
+    def _unknown_customers(self, window: Window) -> tuple[str, ...]:
+        found = self._unknown_in.get(window)
+        if found is None:
+            found = tuple(
+                sorted(set().union(*(c for m, c in self._unknown.items() if m in window)))
+            )
+            self._unknown_in[window] = found
+        return found
 
     def _limit(
         self,
@@ -140,9 +161,17 @@ class OfferingUsage:
         limit: int,
         component: OfferingComponent | None,
         window: Window,
-        groups: set[str] | None,
+        groups: frozenset[str] | None,
         breakdown: bool,
     ) -> LimitHeadroom:
+        key = (ctype, window, groups)
+        pooled = self._pooled.get(key)
+        if pooled is None:
+            pooled = self._pooled[key] = self._pool(ctype, window, groups)
+        shares = self._shares(ctype, pooled.months, groups, pooled.total) if breakdown else ()
+        return limit_headroom(index, ctype, limit, component, pooled.total, pooled.by_month, shares)
+
+    def _pool(self, ctype: str, window: Window, groups: frozenset[str] | None) -> _Pooled:
         by_month: dict[date, Decimal] = dict.fromkeys(window.months() or (), _ZERO)
         months = sorted(m for m in self._months.get(ctype, ()) if m in window)
         for month in months:
@@ -156,11 +185,10 @@ class OfferingUsage:
                 # A month appears only where a member has a row, as headroom() has it.
                 by_month[month] = sum(sums, _ZERO)
         total = sum(by_month.values(), _ZERO)
-        shares = self._shares(ctype, months, groups, total) if breakdown else ()
-        return limit_headroom(index, ctype, limit, component, total, by_month, shares)
+        return _Pooled(tuple(sorted(by_month.items())), total, months)
 
     def _shares(
-        self, ctype: str, months: list[date], groups: set[str] | None, total: Decimal
+        self, ctype: str, months: list[date], groups: frozenset[str] | None, total: Decimal
     ) -> tuple[CustomerShare, ...]:
         known = self._customer_groups or {}
         merged: dict[str, _Customer] = {}
