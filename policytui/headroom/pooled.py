@@ -90,6 +90,10 @@ class OfferingUsage:
         # Memos: thousands of policies share a few windows and sets of groups.
         self._pooled: dict[tuple[str, Window, frozenset[str] | None], _Pooled] = {}
         self._unknown_in: dict[Window, tuple[str, ...]] = {}
+        self._shares_memo: dict[
+            tuple[str, Window, frozenset[str] | None], tuple[CustomerShare, ...]
+        ] = {}
+        self._in_window: dict[tuple[str, Window], list[tuple[str | None, _Customer]]] = {}
         for position, row in enumerate(rows):
             if _plain(row.offering_uuid) != self.offering_uuid:
                 continue
@@ -168,7 +172,9 @@ class OfferingUsage:
         pooled = self._pooled.get(key)
         if pooled is None:
             pooled = self._pooled[key] = self._pool(ctype, window, groups)
-        shares = self._shares(ctype, pooled.months, groups, pooled.total) if breakdown else ()
+        shares = ()
+        if breakdown:
+            shares = self._shares(ctype, window, pooled.months, groups, pooled.total)
         return limit_headroom(index, ctype, limit, component, pooled.total, pooled.by_month, shares)
 
     def _pool(self, ctype: str, window: Window, groups: frozenset[str] | None) -> _Pooled:
@@ -188,25 +194,58 @@ class OfferingUsage:
         return _Pooled(tuple(sorted(by_month.items())), total, months)
 
     def _shares(
-        self, ctype: str, months: list[date], groups: frozenset[str] | None, total: Decimal
-    ) -> tuple[CustomerShare, ...]:
+        self, ctype: str, window: Window, months: list[date], groups: frozenset[str] | None,
+        total: Decimal,
+    ) -> tuple[CustomerShare, ...]:  # fmt: skip
+        key = (ctype, window, groups)
+        found = self._shares_memo.get(key)
+        if found is None:
+            found = self._shares_memo[key] = self._shares_of(ctype, window, months, groups, total)
+        return found
+
+    def _shares_of(
+        self, ctype: str, window: Window, months: list[date], groups: frozenset[str] | None,
+        total: Decimal,
+    ) -> tuple[CustomerShare, ...]:  # fmt: skip
         known = self._customer_groups or {}
         merged: dict[str, _Customer] = {}
-        for month in months:
-            for uuid, seen in self._by_customer[(ctype, month)].items():
-                if groups is not None and not (uuid in known and known[uuid] in groups):
-                    continue
-                customer = uuid or ""  # headroom() pools a missing uuid with ""
-                into = merged.get(customer)
-                if into is None:
-                    merged[customer] = _Customer(seen.usage, seen.first, seen.name)
-                else:
-                    into.usage += seen.usage
-                    if seen.first < into.first:
-                        into.first, into.name = seen.first, seen.name
+        for uuid, seen in self._window_customers(ctype, window, months):
+            if groups is not None and not (uuid in known and known[uuid] in groups):
+                continue
+            customer = uuid or ""  # headroom() pools a missing uuid with ""
+            into = merged.get(customer)
+            if into is None:
+                merged[customer] = _Customer(seen.usage, seen.first, seen.name)
+            else:
+                _merge(into, seen)
         ordered = sorted(merged.items(), key=lambda item: item[1].first)
         return shares_of(
             {c: x.usage for c, x in ordered},
             {c: x.name or c for c, x in ordered},
             total,
         )
+
+    def _window_customers(
+        self, ctype: str, window: Window, months: list[date]
+    ) -> list[tuple[str | None, _Customer]]:
+        """Each customer's rows of ``ctype`` over the window's ``months``, whatever its
+        group: the same for every set of groups, so made once per window."""
+        key = (ctype, window)
+        found = self._in_window.get(key)
+        if found is None:
+            merged: dict[str | None, _Customer] = {}
+            for month in months:
+                for uuid, seen in self._by_customer[(ctype, month)].items():
+                    into = merged.get(uuid)
+                    if into is None:
+                        merged[uuid] = _Customer(seen.usage, seen.first, seen.name)
+                    else:
+                        _merge(into, seen)
+            found = self._in_window[key] = list(merged.items())
+        return found
+
+
+def _merge(into: _Customer, seen: _Customer) -> None:
+    into.usage += seen.usage
+    if seen.first < into.first:  # the name of the customer's first row is shown
+        into.first, into.name = seen.first, seen.name
