@@ -27,6 +27,8 @@ POLICYTUI = Path(sys.executable).with_name("policytui")
         (["demo-server", "--port", "99999"], "--port", "from 1 to 65 535"),
         (["demo-server", "--port", "0"], "--port", "from 1 to 65 535"),
         (["demo-server", "--latency-ms", "-1"], "--latency-ms", "use 0 to 60 000"),
+        (["demo-server", "--customers", "5"], "--customers", "from 16 to 100 000"),
+        (["demo-server", "--offering", "nope"], "--offering", "no demo offering 'nope'"),
         # A CA bundle that is not there hung start-up on "Loading policies…".
         (
             ["--url", "https://x.invalid/api/", "--ca-bundle", "/nonexistent.pem"],

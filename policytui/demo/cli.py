@@ -45,7 +45,39 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the server's date for usage windows, YYYY-MM-DD (default: today)",
     )
+    parser.add_argument(
+        "--customers",
+        type=int_in(16, 100_000),
+        default=None,
+        help="customers using the offerings (default: the sample's 16; more are made up)",
+    )
+    parser.add_argument(
+        "--offering",
+        type=_offering,
+        default=None,
+        help="put every sample policy on this offering (uuid), e.g. for a benchmark",
+    )
+    parser.add_argument(
+        "--period",
+        choices=sorted(_PERIODS),
+        default=None,
+        help="give every sample policy this period (months, or total)",
+    )
     return parser
+
+
+#: Period words of the command line -> the server's period codes.
+_PERIODS = {"total": 1, "1": 2, "3": 3, "12": 4}
+
+
+def _offering(text: str) -> str:
+    from policytui.demo.catalog import OFFERINGS
+
+    uuid = text.replace("-", "").lower()
+    if not any(o.uuid == uuid for o in OFFERINGS):
+        names = ", ".join(f"{o.uuid} ({o.name})" for o in OFFERINGS)
+        raise argparse.ArgumentTypeError(f"no demo offering {text!r}; there are: {names}")
+    return uuid
 
 
 def _day(text: str) -> date:
@@ -86,6 +118,9 @@ def serve(argv: list[str] | None = None) -> int:
         quirks=args.quirks,
         latency_ms=args.latency_ms,
         today=args.today,
+        customers=args.customers,
+        offering=args.offering,
+        period=None if args.period is None else _PERIODS[args.period],
     )
     app = create_app(settings)
     print(f"policytui demo server: http://{args.host}:{args.port}/api/", flush=True)

@@ -67,6 +67,8 @@ CONSUMERS: tuple[Consumer, ...] = (
     _c(None, "Independent Research Lab", "irl", None),
 )
 CONSUMERS_BY_UUID: dict[str, Consumer] = {c.uuid: c for c in CONSUMERS}
+#: How many customers the sample has unless the settings ask for more.
+SAMPLE_CUSTOMERS = len(CONSUMERS)
 #: The customers of capture 57, on the HPC offering there: they use every offering here.
 _CAPTURED = frozenset(c.uuid for c in CONSUMERS[:5])
 
@@ -90,25 +92,42 @@ def _draw(*parts: object) -> int:
 
 def _uses(offering: Offering, consumer: Consumer, first_of_group: bool) -> bool:
     # The first customer of every group uses every offering, so a policy on any group of
-    # any offering has usage to pool; the others use about two offerings in three.
-    if first_of_group or consumer.uuid in _CAPTURED:
+    # any offering has usage to pool; the others use about two offerings in three. The
+    # made-up ones use every offering: "500 customers" are the offering's.
+    if first_of_group or consumer.uuid in _CAPTURED or consumer.uuid not in CONSUMERS_BY_UUID:
         return True
     return _draw("uses", offering.uuid, consumer.uuid) % 3 != 0
 
 
 @cache
-def resources() -> tuple[Resource, ...]:
+def consumers(count: int = SAMPLE_CUSTOMERS) -> tuple[Consumer, ...]:
+    """The sample's customers, then made-up ones up to ``count`` (a benchmark's 500),
+    spread over the groups in turn: each group's customers grow, the named ones stay."""
+    extra = tuple(
+        _c(None, f"Research Centre {i:04d}", f"rc{i:04d}", GROUPS[i % len(GROUPS)].name)
+        for i in range(max(0, count - SAMPLE_CUSTOMERS))
+    )
+    return CONSUMERS + extra
+
+
+@cache
+def consumers_by_uuid(count: int = SAMPLE_CUSTOMERS) -> dict[str, Consumer]:
+    return {c.uuid: c for c in consumers(count)}
+
+
+@cache
+def resources(count: int = SAMPLE_CUSTOMERS) -> tuple[Resource, ...]:
     """Every resource of every consumer, one per (offering, customer) it uses."""
     seen_groups: set[str | None] = set()
     firsts: set[str] = set()
-    for consumer in CONSUMERS:
+    for consumer in consumers(count):
         if consumer.group_uuid not in seen_groups:
             seen_groups.add(consumer.group_uuid)
             firsts.add(consumer.uuid)
     out: list[Resource] = []
     for offering in OFFERINGS:
         short = offering.name.lower().split()[-1]
-        for consumer in CONSUMERS:
+        for consumer in consumers(count):
             if _uses(offering, consumer, consumer.uuid in firsts):
                 out.append(
                     Resource(
@@ -122,14 +141,14 @@ def resources() -> tuple[Resource, ...]:
 
 
 @cache
-def resources_of(offering_uuid: str) -> tuple[Resource, ...]:
-    return tuple(r for r in resources() if r.offering.uuid == offering_uuid)
+def resources_of(offering_uuid: str, count: int = SAMPLE_CUSTOMERS) -> tuple[Resource, ...]:
+    return tuple(r for r in resources(count) if r.offering.uuid == offering_uuid)
 
 
 @cache
-def resources_by_uuid() -> dict[str, Resource]:
-    out = {r.uuid: r for r in resources()}
-    out.update({r.plan_period_uuid: r for r in resources()})
+def resources_by_uuid(count: int = SAMPLE_CUSTOMERS) -> dict[str, Resource]:
+    out = {r.uuid: r for r in resources(count)}
+    out.update({r.plan_period_uuid: r for r in resources(count)})
     return out
 
 

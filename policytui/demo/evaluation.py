@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from policytui.demo.consumers import CONSUMERS
 from policytui.demo.months import window
 from policytui.demo.store import Policy
 from policytui.demo.timefmt import iso
 from policytui.demo.usage_store import UsageStore
 
 
-def members(policy: Policy) -> list[str] | None:
+def members(policy: Policy, usage: UsageStore) -> list[str] | None:
     """The customers whose usage the policy pools; None: every customer (apply_to_all)."""
     if policy.apply_to_all:
         return None
     groups = set(policy.groups)
-    return [c.uuid for c in CONSUMERS if c.group_uuid in groups]
+    return [c.uuid for c in usage.consumers() if c.group_uuid in groups]
 
 
 def is_triggered(policy: Policy, usage: UsageStore, today: date) -> bool:
@@ -28,7 +27,7 @@ def is_triggered(policy: Policy, usage: UsageStore, today: date) -> bool:
         return False  # the server's loop never runs: it returns None
     ctype, limit = policy.limits[0]
     first, last = window(policy.period, today)
-    return usage.pooled(policy.scope_uuid, ctype, members(policy), first, last) > limit
+    return usage.pooled(policy.scope_uuid, ctype, members(policy, usage), first, last) > limit
 
 
 def evaluate_on_save(policy: Policy, usage: UsageStore, today: date, *, quirks: bool) -> None:

@@ -71,6 +71,8 @@ def generate(
     # Distinct microsecond offsets: every `created` differs, so -created order is total.
     offsets = sorted(rng.sample(range(1, _YEAR_US), n)) if n else []
     offerings = rng.choices(OFFERINGS, weights=[o.weight for o in OFFERINGS], k=n)
+    if settings.offering is not None:  # a benchmark's one offering with many policies
+        offerings = [next(o for o in OFFERINGS if o.uuid == settings.offering)] * n
     staff, owner = USERS[0], USERS[1]
     group_uuids = [g.uuid for g in GROUPS]
     group_sets = [sorted(c) for k in (1, 2, 3) for c in itertools.combinations(group_uuids, k)]
@@ -94,6 +96,8 @@ def generate(
     for offset, offering in zip(offsets, offerings, strict=True):
         created_dt = now - timedelta(microseconds=offset)
         period = _PERIODS[int(rand() * len(_PERIODS))]
+        if settings.period is not None:
+            period = settings.period
         actions = _ACTION_CHOICES[bisect.bisect_right(action_cum, rand() * action_total)]
         options = "{}"
         if actions == "notify_external_user":

@@ -112,3 +112,11 @@ class DemoSettings:
     #: The server's "today" (its date.today()): the month that usage windows end with and
     #: the sample usage's 14 months end with. None: the wall clock's date, as on a server.
     today: date | None = None
+    #: Customers using the offerings: None, the sample's 16; more adds made-up ones spread
+    #: over the groups, each using every offering (a benchmark's 500).
+    customers: int | None = None
+    #: Every sample policy on this offering (uuid), else each on a drawn one.
+    offering: str | None = None
+    #: Every sample policy with this period (1 Total, 2 one month, 3 three, 4 twelve),
+    #: else each with a drawn one.
+    period: int | None = None

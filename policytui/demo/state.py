@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from policytui.demo import sample
+from policytui.demo.consumers import SAMPLE_CUSTOMERS
 from policytui.demo.settings import DemoSettings, Fault
 from policytui.demo.store import Store
 from policytui.demo.usage_sample import SampleDigest, plan_usage
@@ -48,8 +49,9 @@ class DemoState:
     def usage(self) -> UsageStore:
         with self._usage_lock:
             if self._usage is None:
-                amounts, self.usage_cases = plan_usage(self.settings.seed, self._digest)
-                store = UsageStore()
+                customers = self.settings.customers or SAMPLE_CUSTOMERS
+                amounts, self.usage_cases = plan_usage(self.settings.seed, self._digest, customers)
+                store = UsageStore(customers)
                 store.load(amounts.items(), self.today())
                 self._usage, self._digest = store, None
             return self._usage

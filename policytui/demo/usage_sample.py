@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 
 from policytui.demo.catalog import OFFERINGS, monthly_usage
-from policytui.demo.consumers import Resource, resources_of, weight
+from policytui.demo.consumers import SAMPLE_CUSTOMERS, Resource, resources_of, weight
 from policytui.demo.months import PERIOD_MONTHS
 
 #: Months of history, the current one included (issue 14: "the last 14 months").
@@ -116,7 +116,7 @@ def _months_of(period: int) -> int:
 class _Plan:
     """Usage amounts per (resource, type, months back), and the pooled sums over them."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, customers: int) -> None:
         self.amounts: dict[tuple[str, str, int], int] = {}
         self.by_offering: dict[str, tuple[Resource, ...]] = {}
         #: (resource, type, period) -> that resource's sum over the period's window.
@@ -127,7 +127,7 @@ class _Plan:
         #: (offering, type, group) -> the room its caps leave (see _slack).
         self.slack: dict[tuple[str, str, str | None], float] = {}
         for offering in OFFERINGS:
-            users = resources_of(offering.uuid)
+            users = resources_of(offering.uuid, customers)
             self.by_offering[offering.uuid] = users
             total = sum(weight(r) for r in users) or 1
             for ctype in offering.component_types:
@@ -222,10 +222,10 @@ def _push(
 
 
 def plan_usage(
-    seed: int, digest: SampleDigest | None
+    seed: int, digest: SampleDigest | None, customers: int = SAMPLE_CUSTOMERS
 ) -> tuple[dict[tuple[str, str, int], int], dict[str, list[str]]]:
     """Amounts per (resource uuid, type, months back) and the uuids chosen per case."""
-    plan = _Plan(seed)
+    plan = _Plan(seed, customers)
     chosen: dict[str, list[str]] = {"near": [], "block_only_over": [], "second_limit_over": []}
     if digest is None:
         return plan.amounts, chosen

@@ -11,7 +11,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from policytui.demo.catalog import stable_uuid
-from policytui.demo.consumers import CONSUMERS, Resource, resources_by_uuid
+from policytui.demo.consumers import (
+    CONSUMERS,
+    SAMPLE_CUSTOMERS,
+    Consumer,
+    Resource,
+    consumers,
+    consumers_by_uuid,
+    resources_by_uuid,
+    resources_of,
+)
 from policytui.demo.months import add_months, month_start
 from policytui.demo.timefmt import iso
 
@@ -77,7 +86,9 @@ def _reported(first: date, today: date, resource: Resource) -> datetime:
 
 
 class UsageStore:
-    def __init__(self) -> None:
+    def __init__(self, customers: int = SAMPLE_CUSTOMERS) -> None:
+        #: How many customers use the offerings (the sample's, or a benchmark's more).
+        self.customers = customers
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.row_factory = sqlite3.Row
@@ -85,7 +96,7 @@ class UsageStore:
 
     def load(self, amounts: Iterable[tuple[tuple[str, str, int], int]], today: date) -> None:
         """Store sample amounts keyed (resource uuid, type, months before ``today``'s)."""
-        by_uuid = resources_by_uuid()
+        by_uuid = resources_by_uuid(self.customers)
         this_month = month_start(today)
         rows = []
         for (resource_uuid, ctype, back), amount in amounts:
@@ -137,6 +148,19 @@ class UsageStore:
                 (resource.uuid, ctype, first.isoformat()),
             )
             self._db.execute(_INSERT, row)
+
+    def consumers(self) -> tuple[Consumer, ...]:
+        return consumers(self.customers)
+
+    def consumer(self, uuid: str) -> Consumer | None:
+        return consumers_by_uuid(self.customers).get(uuid)
+
+    def resource(self, uuid: str) -> Resource | None:
+        """A resource by its uuid or its plan period's."""
+        return resources_by_uuid(self.customers).get(uuid)
+
+    def resources_of(self, offering_uuid: str) -> tuple[Resource, ...]:
+        return resources_of(offering_uuid, self.customers)
 
     def count(self, where: str, args: Sequence[object]) -> int:
         with self._lock:

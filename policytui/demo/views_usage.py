@@ -14,12 +14,11 @@ from starlette.responses import Response
 
 from policytui.demo.auth import AuthFailed, require_user
 from policytui.demo.catalog import OFFERINGS, OFFERINGS_BY_UUID, visible_offerings
-from policytui.demo.consumers import CONSUMERS_BY_UUID, resources_by_uuid, resources_of
 from policytui.demo.evaluation import evaluate_on_usage_report
 from policytui.demo.months import add_months, month_start
 from policytui.demo.pagination import InvalidPage, make_page, page_headers
 from policytui.demo.responses import LIST_ALLOW, READ_ALLOW, detail, json_response
-from policytui.demo.usage_store import UsageRow, amount_text
+from policytui.demo.usage_store import UsageRow, UsageStore, amount_text
 from policytui.demo.users import DemoUser
 from policytui.demo.webutil import BadJSON, base_url, demo_state, json_body
 
@@ -98,13 +97,13 @@ def _select(body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k in wanted}
 
 
-def render_usage(row: UsageRow) -> dict[str, Any]:
+def render_usage(row: UsageRow, usage: UsageStore) -> dict[str, Any]:
     """One usage in the field order of capture 50."""
     offering = OFFERINGS_BY_UUID.get(row.offering_uuid)
     components = offering.components if offering else ()
     component = next((c for c in components if c.type == row.type), None)
-    resource = resources_by_uuid().get(row.resource_uuid)
-    customer = CONSUMERS_BY_UUID.get(row.customer_uuid)
+    resource = usage.resource(row.resource_uuid)
+    customer = usage.consumer(row.customer_uuid)
     return {
         "uuid": row.uuid,
         "created": row.created,
@@ -148,9 +147,10 @@ async def component_usages(request: Request) -> Response:
     except InvalidPage:
         return detail("Invalid page.", 404, allow=LIST_ALLOW)
     fields = request.query_params.getlist("field")
+    usage = state.usage
     body = [
-        _select(render_usage(r), fields)
-        for r in state.usage.page(where, args, page.offset, page.size)
+        _select(render_usage(r, usage), fields)
+        for r in usage.page(where, args, page.offset, page.size)
     ]
     return json_response(body, headers=page_headers(str(request.url), page), allow=LIST_ALLOW)
 
@@ -180,7 +180,7 @@ async def set_usage(request: Request) -> Response:
         return json_response({"non_field_errors": ["Invalid data. Expected a dictionary."]}, 400)
     key = "plan_period" if "plan_period" in data or "resource" not in data else "resource"
     raw = str(data.get(key) or "")
-    resource = resources_by_uuid().get(_uuid(raw) or "")
+    resource = state.usage.resource(_uuid(raw) or "")
     errors: dict[str, Any] = {}
     if not raw:
         errors[key] = ["This field is required."]
@@ -242,7 +242,9 @@ async def offering_customers(request: Request) -> Response:
     offering = OFFERINGS_BY_UUID.get(wanted)
     if offering is None or offering not in visible_offerings(user.owner_of, user.is_staff):
         return detail("No Offering matches the given query.", 404, allow=READ_ALLOW)
-    customers = sorted({r.customer for r in resources_of(offering.uuid)}, key=lambda c: c.name)
+    customers = sorted(
+        {r.customer for r in state.usage.resources_of(offering.uuid)}, key=lambda c: c.name
+    )
     base = base_url(request)
     fields = request.query_params.getlist("field")
 

@@ -6,6 +6,7 @@ and passes "today"; the same inputs always give the same answer.
 """
 
 from policytui.headroom.compute import CustomerShare, LimitHeadroom, PolicyHeadroom, headroom
+from policytui.headroom.pooled import OfferingUsage
 from policytui.headroom.reasons import Reason, reason_words
 from policytui.headroom.summary import HeadroomSummary, summarize
 from policytui.headroom.windows import Window, policy_window
@@ -14,6 +15,7 @@ __all__ = [
     "CustomerShare",
     "HeadroomSummary",
     "LimitHeadroom",
+    "OfferingUsage",
     "PolicyHeadroom",
     "Reason",
     "Window",

@@ -121,7 +121,18 @@ def _limit(
         month = month_start(row.billing_period)
         by_month[month] = by_month.get(month, Decimal(0)) + row.usage
     total = sum(by_customer.values(), Decimal(0))
-    shares = tuple(
+    months = tuple(sorted(by_month.items()))
+    return limit_headroom(
+        index, ctype, limit, component, total, months, shares_of(by_customer, names, total)
+    )
+
+
+def shares_of(
+    by_customer: Mapping[str, Decimal], names: Mapping[str, str], total: Decimal
+) -> tuple[CustomerShare, ...]:
+    """Each customer's share of ``total``, largest first (ties by name, then in the order
+    ``by_customer`` holds them: the order of their first rows)."""
+    return tuple(
         sorted(
             (
                 CustomerShare(c, names[c], used, float(used / total) if total else 0.0)
@@ -130,6 +141,18 @@ def _limit(
             key=lambda s: (-s.usage, s.name),
         )
     )
+
+
+def limit_headroom(
+    index: int,
+    ctype: str,
+    limit: int,
+    component: OfferingComponent | None,
+    total: Decimal,
+    months: tuple[tuple[date, Decimal], ...],
+    customers: tuple[CustomerShare, ...],
+) -> LimitHeadroom:
+    """One limit's figures from its pooled ``total`` and usage per month (oldest first)."""
     return LimitHeadroom(
         type=ctype,
         label=(component.label if component else "") or ctype,
@@ -139,8 +162,8 @@ def _limit(
         ratio=float(total / limit) if limit > 0 else None,
         over=total > limit,
         checked=index == 0,
-        customers=shares,
-        months=tuple(sorted(by_month.items())),
+        customers=customers,
+        months=months,
     )
 
 
@@ -199,10 +222,7 @@ def headroom(
     """
     window = policy_window(policy.period, today)
     if customer_groups is None and not policy.apply_to_all:
-        return PolicyHeadroom(
-            policy.uuid, window, (), False, policy.has_fired, None, None,
-            unavailable=NO_CUSTOMER_MAP,
-        )  # fmt: skip
+        return unavailable_headroom(policy, window)
     offering = (policy.scope_uuid or "").replace("-", "").lower()
     mine = [
         r
@@ -218,6 +238,26 @@ def headroom(
         _limit(i, c.type, c.limit, by_type.get(c.type), mine, window)
         for i, c in enumerate(policy.component_limits_set)
     )
+    return policy_headroom(policy, window, limits, today, server_resets_on_edit, unknown)
+
+
+def unavailable_headroom(policy: OfferingUsagePolicy, window: Window) -> PolicyHeadroom:
+    """A group policy whose customers' groups could not be read: no figure, never a guess."""
+    return PolicyHeadroom(
+        policy.uuid, window, (), False, policy.has_fired, None, None,
+        unavailable=NO_CUSTOMER_MAP,
+    )  # fmt: skip
+
+
+def policy_headroom(
+    policy: OfferingUsagePolicy,
+    window: Window,
+    limits: tuple[LimitHeadroom, ...],
+    today: date,
+    server_resets_on_edit: bool | None,
+    unknown_customers: tuple[str, ...],
+) -> PolicyHeadroom:
+    """The verdict and the reason from the limits' figures."""
     fires = bool(limits) and limits[0].over
     resets = resets_on_edit(policy) if server_resets_on_edit is None else server_resets_on_edit
     reason = _reason(policy, limits, today, resets)
@@ -233,5 +273,5 @@ def headroom(
         )
     return PolicyHeadroom(
         policy.uuid, window, limits, fires, policy.has_fired, reason, text,
-        unknown_customers=unknown,
+        unknown_customers=unknown_customers,
     )  # fmt: skip

@@ -12,9 +12,10 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from policytui.headroom import PolicyHeadroom, headroom
+from policytui.headroom import OfferingUsage, PolicyHeadroom
 from policytui.tui.usage_cell import NEEDS_PROVIDER
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ class OfferingInputs:
     months: int | None = None
     #: Requests the reader had sent when these arrived (for the tests).
     requests: int = 0
+
+    @cached_property
+    def pooled(self) -> OfferingUsage:
+        """The rows added up once (built on first use, in the computing thread): each
+        policy then costs no scan of them."""
+        return OfferingUsage(self.offering_uuid, self.rows, self.customer_groups)
 
 
 @dataclass(frozen=True)
@@ -117,9 +124,8 @@ def policy_usage(policy: OfferingUsagePolicy, inputs: OfferingInputs) -> PolicyU
         return PolicyUsage(missing=NEEDS_PROVIDER)
     if not policy.component_limits_set:
         return PolicyUsage(missing="no component limit: nothing to measure")
-    computed = headroom(
-        policy, inputs.components, inputs.customer_groups, inputs.rows, inputs.today
-    )
+    # With the customers' shares: the side pane and the detail show them.
+    computed = inputs.pooled.headroom(policy, inputs.components, inputs.today, breakdown=True)
     if computed.unavailable:
         return PolicyUsage(missing=computed.unavailable)
     return PolicyUsage(headroom=computed)

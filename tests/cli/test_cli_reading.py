@@ -1,10 +1,12 @@
 """The shell's read (`policytui.cli.reading`) over loopback HTTP: each policy's headroom,
-computed from the rows cut per window and groups, is exactly the one computed from every
-row of its offering (the cut only saves time), in both server behaviours."""
+computed from its offering's rows added up once (`headroom.OfferingUsage`), is exactly the
+one `headroom()` computes from every row of its offering, less the customers' shares the
+shell never prints, in both server behaviours."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from cli_support import TODAY
 
@@ -30,11 +32,16 @@ async def _both(server: DemoServer):
             )
             groups = {c.uuid: c.organization_group_uuid for c in customers}
             components = catalog.offering(offering).components
-            plain.append(headroom(item.policy, components, groups, usage.rows, TODAY))
+            full = headroom(item.policy, components, groups, usage.rows, TODAY)
+            plain.append(
+                dataclasses.replace(
+                    full, limits=tuple(dataclasses.replace(x, customers=()) for x in full.limits)
+                )
+            )
     return listed, plain, pages
 
 
-def test_the_cut_rows_give_the_same_headroom(server: DemoServer) -> None:
+def test_the_pooled_sums_give_the_same_headroom(server: DemoServer) -> None:
     listed, plain, pages = asyncio.run(_both(server))
     assert len(listed) == 24 and pages == [(1, 1)]
     assert [item.headroom for item in listed] == plain
