@@ -40,6 +40,8 @@ class ListUsage:
         self.crossed: set[str] = set()
         #: Those of :attr:`crossed` that went over the limit (``--notify`` tells them).
         self.went_over: set[str] = set()
+        self._denied: bool | None = None
+        self._denied_of = 0
 
     def new_refresh(self) -> None:
         """The next fill reads the server again (``r``, a ``--watch`` tick)."""
@@ -53,10 +55,16 @@ class ListUsage:
 
     @property
     def denied(self) -> bool:
-        """Some offering's customers could not be read (said once in the status bar)."""
+        """Some offering's customers could not be read (said once in the status bar).
+
+        Asked on every status update: counted once per change of the figures, not over
+        every policy's figure each time (the near-firing view holds every policy's)."""
         from policytui.tui.usage_cell import NEEDS_PROVIDER
 
-        return any(u.missing == NEEDS_PROVIDER for u in self.usage.values())
+        if self._denied is None or self._denied_of != len(self.usage):
+            self._denied = any(u.missing == NEEDS_PROVIDER for u in self.usage.values())
+            self._denied_of = len(self.usage)
+        return self._denied
 
     def _reader_for(self, client: WaldurClient, today: date) -> UsageReader:
         from policytui.api.usage import UsageReader
@@ -134,6 +142,7 @@ class ListUsage:
         self.crossed = set(bands)
         self.went_over = {uuid for uuid, (_, new) in bands.items() if new == OVER}
         self.usage.update(found)
+        self._denied = None
         return found
 
     def recompute(self, policy: OfferingUsagePolicy) -> PolicyUsage | None:
@@ -145,6 +154,7 @@ class ListUsage:
             return None
         usage = policy_usage(policy, inputs)
         self.usage[policy.uuid] = usage
+        self._denied = None
         return usage
 
 
