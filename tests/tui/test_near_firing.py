@@ -26,7 +26,8 @@ def server_ratios(server) -> dict[str, float]:
         best = None
         for ctype, limit in policy.limits:
             first, last = window(policy.period, today)
-            used = state.usage.pooled(policy.scope_uuid, ctype, members(policy), first, last)
+            pooled = members(policy, state.usage)
+            used = state.usage.pooled(policy.scope_uuid, ctype, pooled, first, last)
             ratio = float(used / limit) if limit > 0 else (float("inf") if used > 0 else 0.0)
             best = ratio if best is None else max(best, ratio)
         if best is not None:
