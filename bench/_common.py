@@ -209,7 +209,12 @@ class DemoProcess:
 
 @contextmanager
 def demo_process(
-    policies: int, *, latency_ms: float = 0.0, all_fired: bool = False, page_size_cap: int = 300
+    policies: int,
+    *,
+    latency_ms: float = 0.0,
+    all_fired: bool = False,
+    page_size_cap: int = 300,
+    extra: Sequence[str] = (),
 ) -> Iterator[DemoProcess]:
     """A demo server in its own process, so the measured process is only the client.
 
@@ -228,6 +233,7 @@ def demo_process(
     ]
     if all_fired:
         args.append("--all-fired")
+    args.extend(extra)
     proc = subprocess.Popen(
         args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=child_env()
     )

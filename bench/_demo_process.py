@@ -40,6 +40,10 @@ def main() -> None:
     parser.add_argument("--page-size-cap", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--all-fired", action="store_true")
+    # The headroom benchmark's shape (issue 14): many customers, one offering, one period.
+    parser.add_argument("--customers", type=int, default=None)
+    parser.add_argument("--offering", default=None)
+    parser.add_argument("--period", type=int, default=None)
     args = parser.parse_args()
 
     from policytui.demo import DemoServer, DemoSettings
@@ -52,6 +56,9 @@ def main() -> None:
             latency_ms=args.latency_ms,
             page_size_cap=args.page_size_cap,
             db_path=db_path,
+            customers=args.customers,
+            offering=args.offering,
+            period=args.period,
         )
         with DemoServer(settings) as server:
             print(server.url, flush=True)

@@ -27,6 +27,7 @@ BENCHMARKS = (
     ("responsiveness", "bench/responsiveness.py", 5),
     ("terminal_bytes", "bench/terminal_bytes.py", 6),
     ("filter_speed", "bench/filter_speed.py", 7),
+    ("headroom_scale", "bench/headroom_scale.py", 8),
 )
 
 

@@ -124,3 +124,17 @@ def test_index_scale_reports_floor_keystrokes_sort_and_memory() -> None:
     assert filling["policytui"] > 0 and complete["policytui"] > 0  # keystrokes were seen
     assert sort["policytui"] > 0
     assert app_rss["policytui"] > 10 and helper_rss["policytui"] > 10
+
+
+def test_headroom_scale_counts_the_same_requests_as_the_server() -> None:
+    result = run_bench("headroom_scale")
+    rows = {row["metric"].strip(): row for row in result["rows"]}
+    reader = rows["requests (reader)"]["policytui"]
+    # Every request the reader counted reached the server, and no other: never a request
+    # per policy (200 policies in the quick run, a handful of pages).
+    assert reader == rows["requests (server's log)"]["policytui"]
+    assert 2 <= reader < 50
+    headless = next(row for name, row in rows.items() if name.startswith("every policy"))
+    assert headless["baseline"] > 0 and headless["ratio"] > 0  # the floor, in the same run
+    assert rows["computing, vs headroom() per policy"]["ratio"] > 0
+    assert rows["TUI: first page painted to first Usage cell"]["policytui"] > 0
