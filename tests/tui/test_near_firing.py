@@ -155,3 +155,25 @@ async def test_the_fired_view_says_which_fired_policies_are_still_over(demo_serv
         await pilot.press("f")
         await settle(pilot)
         assert all(table.usage_of(u) is None or not table.usage_of(u).note for u in shown(app))
+
+
+async def test_s_over_a_filter_reaches_the_usage_sort_nearest_first(demo_server) -> None:
+    """`s` over every match of a filter cycles to Usage too: the matches' usage is read
+    and they come nearest first, those without a figure last."""
+    ratios = server_ratios(demo_server)
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"acme", "enter")
+        await settle(pilot)
+        for _ in range(12):
+            if "Usage ▼" in screen_text(app).splitlines()[1]:
+                break
+            await pilot.press("s")
+            await settle(pilot)
+        await wait_until(pilot, lambda: "usage of" not in note(app), what="the usage read")
+        await settle(pilot)
+        rows = shown(app)
+        measured = [ratios[u] for u in rows if u in ratios]
+        assert len(rows) > 20 and measured == sorted(measured, reverse=True)
+        assert [u for u in rows if u not in ratios] == rows[len(measured) :]  # gaps last

@@ -1140,12 +1140,16 @@ class PolicyListScreen(PolicyScreen):
         visible = [c for c in SORT_CYCLE if c in self.table.visible_columns]
         current = self.table.sort_column
         if self.query_filter is not None:
+            if "usage" in self.table.visible_columns:
+                # Over every match usage sorts as a number (nearest first): the usage
+                # fill gives each policy its figure first.
+                visible.append("usage")
             following = (
                 visible[(visible.index(current) + 1) % len(visible)]
                 if current in visible
                 else visible[0]
             )
-            self._sort_index(following, following in DESCENDING_FIRST)
+            self._sort_index(following, following in DESCENDING_FIRST or following == "usage")
             return
         following = (
             visible[(visible.index(current) + 1) % len(visible)]
