@@ -147,7 +147,8 @@ ACTIONS: tuple[Action, ...] = (
     _list("toggle_fired", "View", "f", "Fired policies", "f", footer="Fired", rank=12,
           description="Only fired policies, across all pages, newest firing first (toggle)"),
     _list("near_firing", "View", "h", "Near firing", "h", footer="Near", rank=29,
-          description="Every policy at or over 80 % of a limit, nearest first (usage:>=80, "
+          description="Every policy at or over 80 % of a limit (the last threshold set, "
+          "after + or -), nearest first (usage:>=80, "
           "sorted by usage; + / - move the threshold; toggle)"),
     _list("near_more", "View", "+", "Raise the near-firing threshold", "plus",
           footer="Threshold +", show=False, key_display="+",
@@ -181,7 +182,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("clear_quick_filter", "View", "Esc", "Clear quick filter", help_on=(LIST,),
            description="Drop the / filter", in_palette=True),
     # Palette only: a view is named once and opened often (--view NAME, the palette).
-    Action("save_view", "View", "Ctrl+P", "Save view", help_on=(LIST,),
+    Action("save_view", "View", "Ctrl+P, then \"save\"", "Save view", help_on=(LIST,),
            description="Name the / filter and the sort on screen, kept in the config file "
            "(open it with policytui --view NAME or from the palette)", in_palette=True),
     _list("sort_next", "View", "s", "Sort by next column", "s", footer="Sort", rank=25,

@@ -42,6 +42,8 @@ class ListUsage:
         self.went_over: set[str] = set()
         self._denied: bool | None = None
         self._denied_of = 0
+        #: Why the last fill could not read some offering (its old figures were kept).
+        self.not_refreshed: str | None = None
 
     def new_refresh(self) -> None:
         """The next fill reads the server again (``r``, a ``--watch`` tick)."""
@@ -132,6 +134,13 @@ class ListUsage:
             raise
         for part in parts:
             found.update(part)
+        # A refresh whose reads failed keeps the figures shown before (said in the status
+        # bar: "usage not refreshed"), so one outage does not blank every cell.
+        self.not_refreshed = next((u.missing for u in found.values() if u.failed), None)
+        for uuid, usage in found.items():
+            before = self.usage.get(uuid)
+            if usage.failed and before is not None and before.headroom is not None:
+                found[uuid] = before
         bands = {
             uuid: (old, new)
             for uuid, usage in found.items()

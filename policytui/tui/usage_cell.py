@@ -50,8 +50,11 @@ class UsageCell:
 
 
 def _noted(note: str, cell: UsageCell, width: int) -> str:
-    """``still over CPU 112 % !``: the note first, then what room is left for the cell
-    (the component goes first, then the note shortens to its first word)."""
+    """``still over CPU 112 %``: the note first, then what room is left for the cell
+    (the component goes first, then the note shortens to its last word). The note says
+    over or under in words, so the NO_COLOR mark is not repeated after the figure; where
+    no word fits, the cell keeps its mark (``112 % !``)."""
+    marked, cell = cell, UsageCell(cell.label, cell.figure, "none")
     room = width - len(note) - 1
     if room >= len(cell.figure):
         return f"{note} {cell.fit(room)}"
@@ -59,7 +62,7 @@ def _noted(note: str, cell: UsageCell, width: int) -> str:
     room = width - len(short) - 1
     if room >= len(cell.figure):
         return f"{short} {cell.fit(room)}"
-    return cell.fit(width)
+    return marked.fit(width)
 
 
 #: A policy whose usage has no figure (the reason is in the detail and the status bar).

@@ -53,6 +53,9 @@ class PolicyUsage:
     headroom: PolicyHeadroom | None = None
     #: Why there is no figure, in words for the screen; None with a headroom or loading.
     missing: str | None = None
+    #: The reads failed (the server or the network, not the user's rights): a figure
+    #: shown before is kept rather than replaced by this (ListUsage.fill).
+    failed: bool = False
 
     @property
     def loading(self) -> bool:
@@ -137,5 +140,5 @@ def failed(exc: BaseException) -> PolicyUsage:
     from policytui.api import errors
 
     if isinstance(exc, errors.WaldurError):
-        return PolicyUsage(missing=f"usage could not be read: {exc}")
-    return PolicyUsage(missing="usage could not be read")
+        return PolicyUsage(missing=f"usage could not be read: {exc}", failed=True)
+    return PolicyUsage(missing="usage could not be read", failed=True)

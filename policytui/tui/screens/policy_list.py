@@ -143,6 +143,10 @@ class PolicyListScreen(PolicyScreen):
         yield Input(
             placeholder="filter every policy: gpu group:nordics limit:cpu>10000 -fired:yes",
             id="quick-filter",
+            # `/` again goes on typing after what is there (the near view's usage:>=80
+            # narrowed by one more term), as in a shell; it never selects it all to
+            # be replaced by the next key.
+            select_on_focus=False,
         )
         yield FilterNote(id="filter-note")
         yield StatusBar(id="status")
@@ -542,6 +546,8 @@ class PolicyListScreen(PolicyScreen):
             right.append(f"◆ {len(self.fired_states.changed)} changed")
         if self.usage.denied:
             right.append("usage needs staff or a provider owner")
+        if self.usage.not_refreshed:
+            right.append("usage not refreshed: r retries")
         if self._catalog_failed:
             # Rows show component types and group counts instead of names; r asks again
             # (said once: the left part says it already when the list failed too).
@@ -742,6 +748,7 @@ class PolicyListScreen(PolicyScreen):
             return
         box.display = True
         self.set_focus(box)
+        box.cursor_position = len(box.value)
         if self.mode is ListMode.PAGES and not self.index.generation:
             # The index fills while the user types the first term.
             self._start_index(refresh=False)
@@ -790,8 +797,12 @@ class PolicyListScreen(PolicyScreen):
         usage = self._usage_wanted()
         if usage:
             words = _join(words, self._usage_progress())
-        if not rows and self.index.read:
-            hint = "- lowers the threshold" if self._near_term() is not None else ""
+        if usage and self._index_usage_pending() and not rows:
+            # Figures still coming: not "no policy matches" (it may in a moment).
+            query_words = self.index.describe(query, len(rows)).partition(" · ")[2]
+            words = _join("reading usage…", query_words, self._usage_progress())
+        elif not rows and self.index.read:
+            hint = "- lowers the threshold" if self._near and self._near_term() else ""
             words = _join(words, hint, "" if "Esc" in words else "Esc clears the filter")
         note.show_result(words, query)
         self._update_status()
@@ -919,9 +930,10 @@ class PolicyListScreen(PolicyScreen):
 
     def _step_threshold(self, delta: int) -> None:
         """+ / -: the ``usage:`` term's threshold, rewritten in the filter as typed."""
-        term = self._near_term()
+        term = self._near_term() if self._near else None
         query = self.query_filter
         if term is None or query is None:
+            # Outside the near view a usage: term is the user's own: never rewritten.
             self.notify("+ and - move the near-firing threshold: h opens that view.", timeout=3)
             return
         from policytui.query.values import Unreadable, whole_number

@@ -68,8 +68,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("limits", "Component limits", 16, 48, 5, 9),
     Column("period", "Period", 9, 9, 0, 6),  # "12 months"
     Column("groups", "Organization groups", 12, 40, 3, 5),
-    # The highest usage / limit (issue 14), filled in after the page is painted.
-    Column("usage", "Usage", USAGE_MIN_WIDTH, 20, 2, 8),
+    # The highest usage / limit (issue 14), filled in after the page is painted. In a
+    # small window it outlasts the Actions: the near-firing view sorts by it and the
+    # fired view says with it whether a policy is still over.
+    Column("usage", "Usage", USAGE_MIN_WIDTH, 20, 2, 9),
     Column("fired", "Fired", 12, 12, 0, 10),
     Column("created", "Created", 10, 10, 0, 4),
 )
