@@ -177,3 +177,57 @@ async def test_s_over_a_filter_reaches_the_usage_sort_nearest_first(demo_server)
         measured = [ratios[u] for u in rows if u in ratios]
         assert len(rows) > 20 and measured == sorted(measured, reverse=True)
         assert [u for u in rows if u not in ratios] == rows[len(measured) :]  # gaps last
+
+
+async def test_slash_in_the_near_view_types_after_the_threshold(demo_server) -> None:
+    """`/` reopens the box with the cursor after `usage:>=80`: what is typed narrows the
+    view, it does not replace the threshold (the box used to select its text on focus)."""
+    from textual.widgets import Input
+
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_near(pilot, app)
+        await pilot.press("slash", "space", *"period:1m")
+        await settle(pilot)
+        assert app.screen.query_one("#quick-filter", Input).value == "usage:>=80 period:1m"
+        assert "Near firing · usage ≥ 80 %" in screen_text(app)
+
+
+async def test_a_small_window_keeps_the_usage_column(demo_server) -> None:
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(64, 18)) as pilot:
+        await open_near(pilot, app)
+        header = screen_text(app).splitlines()[1]
+        assert "Usage ▼" in header and "Fired" in header
+
+
+async def test_plus_outside_the_near_view_never_rewrites_a_typed_usage_term(demo_server):
+    from textual.widgets import Input
+
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"usage:<50", "enter")
+        await settle(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert app.screen.query_one("#quick-filter", Input).value == "usage:<50"
+
+
+async def test_a_refresh_whose_usage_reads_fail_keeps_the_figures(fresh_demo_server) -> None:
+    """The usage endpoint fails on `r`: the near view keeps the policies and figures it
+    had, and the status bar says the usage was not refreshed."""
+    app = make_app(fresh_demo_server, page_size=5)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_near(pilot, app)
+        before = shown(app)
+        assert before
+        fresh_demo_server.set_faults(
+            [Fault("status", path="component-usages/", params={"status": 503})]
+        )
+        await pilot.press("r")
+        await wait_until(
+            pilot, lambda: "usage not refreshed" in screen_text(app), what="the failure said"
+        )
+        await settle(pilot)
+        assert shown(app) == before
