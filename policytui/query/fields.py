@@ -151,6 +151,12 @@ def _compare(get: Callable[[PolicyFacts], float | None], unit: str = "") -> Read
     return read
 
 
+def _shown_percent(percent: float | None) -> float | None:
+    if percent is None or percent == float("inf"):
+        return percent
+    return float(int(percent))
+
+
 _MOMENT = "<7d or >7d (h, d, w, m), or a date like >2026-11-01 or 2026-11-01..2026-11-30"
 
 FIELDS: dict[str, Field] = {
@@ -235,7 +241,8 @@ FIELDS: dict[str, Field] = {
         Field(
             "usage",
             "usage: expects a percentage of a limit, e.g. usage:>80 or usage:>=100",
-            _compare(lambda f: f.usage_percent, unit="%"),
+            # Floored, as the list shows it: 114.99 % reads "114 %", so usage:114 finds it.
+            _compare(lambda f: _shown_percent(f.usage_percent), unit="%"),
             "the highest usage / limit among its limits, in % (a policy without a figure "
             "never matches)",
         ),

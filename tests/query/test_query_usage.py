@@ -65,3 +65,10 @@ def test_an_unreadable_usage_term_says_what_it_expects() -> None:
     ]:
         problems = parse(text).problems
         assert [p.message for p in problems] == [message]
+
+
+def test_usage_compares_the_percentage_the_list_shows() -> None:
+    # 114.99 % is shown "114 %" (floored, never rounded up to a limit it has not reached).
+    facts = with_usage({"p01": 114.99, "p02": 79.99})
+    assert chosen("usage:114", facts) == ["p01"]
+    assert chosen("usage:>=80", facts) == ["p01"]

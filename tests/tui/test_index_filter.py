@@ -250,3 +250,6 @@ async def test_o_while_filtering_narrows_the_filter_to_that_offering(demo_server
         ]
         assert expected and _uuids(app) == expected
         assert "Every policy" in screen_text(app).splitlines()[0]  # still the filter's view
+        await pilot.press("x")  # and x takes the offering out of the filter again
+        await settle(pilot)
+        assert box.value == "notify"

@@ -722,6 +722,18 @@ class PolicyListScreen(PolicyScreen):
         self.apply_filter(text)
 
     def action_clear_offering(self) -> None:
+        query = self.query_filter
+        if query is not None and any(t.field == "offering" for t in query.terms):
+            # o put an offering: term in the filter: x takes it out again.
+            text = query.text
+            for term in sorted(query.terms, key=lambda t: t.start, reverse=True):
+                if term.field == "offering":
+                    text = f"{text[: term.start].rstrip()} {text[term.end :].lstrip()}".strip()
+            box = self.query_one("#quick-filter", Input)
+            with box.prevent(Input.Changed):
+                box.value = text
+            self.apply_filter(text)
+            return
         if self.paging.scope_uuid is None:
             self.notify("No offering filter to clear.", timeout=2)
             return
@@ -835,7 +847,8 @@ class PolicyListScreen(PolicyScreen):
         done, read = len(self._index_usage_done), self.index.read
         parts = []
         if done < read or self.index.filling:
-            parts.append(f"usage of {group_thousands(done)} of {group_thousands(read)} read")
+            what = "refreshing usage:" if self._usage_refreshing else "usage of"
+            parts.append(f"{what} {group_thousands(done)} of {group_thousands(read)} read")
         if self._index_usage_missing:
             parts.append(f"{group_thousands(self._index_usage_missing)} without a usage figure")
         return _join(*parts)
@@ -882,10 +895,13 @@ class PolicyListScreen(PolicyScreen):
                 self._show_matches()
         finally:
             self._index_usage_running = False
+            self._usage_refreshing = False
         self._show_matches()  # the last step's words ("usage of … read") go
 
     def _usage_refresh(self) -> None:
-        """`r` or a ``--watch`` tick: the usage of every policy is read again."""
+        """`r` or a ``--watch`` tick: the usage of every policy is read again (the figures
+        on screen stay until the new ones come)."""
+        self._usage_refreshing = bool(self._index_usage_done)
         self._index_usage_done.clear()
         self._index_usage_missing = 0
 
@@ -921,6 +937,8 @@ class PolicyListScreen(PolicyScreen):
         self._update_status()
 
     _near = False
+    #: The usage fill is reading again what is on screen (`r`, a tick): said as such.
+    _usage_refreshing = False
 
     def action_near_more(self) -> None:
         self._step_threshold(+NEAR_STEP)
