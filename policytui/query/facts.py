@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol
 
 from policytui.api.actions import action_label, canonical_actions
@@ -54,6 +55,9 @@ class ComponentFacts:
     name: str
     limit: int
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ComponentFacts, (self.type, self.name, self.limit))
+
 
 @dataclass(slots=True)
 class PolicyFacts:
@@ -89,6 +93,16 @@ class PolicyFacts:
     #: actions, components) and the people's side (groups, creator).
     what: str
     who: str
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (the helper sends the index's facts) as one call with the fields in
+        # order: a slotted dataclass by default sets them one by one by name, which cost
+        # the UI seconds of unpickling for 100 000 policies.
+        return (type(self), _fields_of(self))
+
+
+#: Every field of a PolicyFacts, in order (whatever fields it has).
+_fields_of = attrgetter(*PolicyFacts.__slots__)
 
 
 def _fold(text: str | None) -> str:

@@ -51,6 +51,8 @@ class _Selection:
     steps: list[list[PolicyFacts]]
     #: The facts kept, in the order shown.
     kept: list[PolicyFacts]
+    #: Their rows: the answer.
+    rows: list[PolicyRow]
 
 
 @dataclass
@@ -227,9 +229,16 @@ class PolicyIndex:
             kept = [f for f in last.kept if id(f) in chosen]
         else:
             kept = sort_policies(matched, order)
-        self._last = _Selection(query, order, state, moment, steps, kept)
-        # In C: a lookup per match, no Python-level loop.
-        return list(map(self._by_uuid.__getitem__, map(_UUID, kept)))
+        if last is not None and kept == last.kept:
+            # The same matches (a word typed further that keeps them all, a term half
+            # typed): the same answer, so the table sees nothing to repaint, and no
+            # lookup per match (~10 ms for 100 000).
+            rows = last.rows
+        else:
+            # In C: a lookup per match, no Python-level loop.
+            rows = list(map(self._by_uuid.__getitem__, map(_UUID, kept)))
+        self._last = _Selection(query, order, state, moment, steps, kept, rows)
+        return rows
 
     def completeness(self) -> str:
         """ "12 340 of 100 000 read" while filling; "" once complete."""
