@@ -261,7 +261,9 @@ def _scan(
         async for batch in scan_fired(
             session,
             start.scope_uuid,
-            build=lambda policy: build_row(policy, catalog, start.now),
+            build=lambda policy: build_row(
+                policy, catalog, start.now, searchable=not start.keep_all
+            ),
             cancelled=cancelled,
             flush_seconds=HELPER_FLUSH_SECONDS,
             idle_seconds=input_clock.idle_seconds,
@@ -285,11 +287,14 @@ def _scan(
 
 def _compact(progress: ScanProgress, *, keep_all: bool = False) -> tuple[ScanProgress, str]:
     """The batch, with the policies that never fired sent as one string of uuids (and,
-    for the index, its rows packed: :func:`policytui.tui.rows.pack_for_index`)."""
+    for the index, its rows packed, :func:`policytui.tui.rows.pack_for_index`, and each
+    of its facts linked to its row)."""
     if keep_all:
+        from policytui.tui.policy_index import indexed
         from policytui.tui.rows import pack_for_index
 
         pack_for_index(progress.rows)
+        progress.facts = indexed(progress.facts, progress.rows)  # type: ignore[assignment]
     unfired = [uuid for uuid, state in progress.states.items() if state == _UNFIRED]
     for uuid in unfired:
         del progress.states[uuid]

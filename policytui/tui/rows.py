@@ -116,8 +116,15 @@ def offering_name(policy: OfferingUsagePolicy, catalog: Catalog | None) -> str:
 
 
 def build_row(
-    policy: OfferingUsagePolicy, catalog: Catalog | None, now: datetime, *, changed: bool = False
+    policy: OfferingUsagePolicy,
+    catalog: Catalog | None,
+    now: datetime,
+    *,
+    changed: bool = False,
+    searchable: bool = True,
 ) -> PolicyRow:
+    """The row of ``policy`` (``searchable``: with the fired view's search text now; the
+    index's rows go without, their `/` reads the facts, and make it if ever asked)."""
     limits = [
         limit_text(
             c.limit, c.type, catalog.component(policy.scope_uuid, c.type) if catalog else None
@@ -145,7 +152,7 @@ def build_row(
         groups=groups,
         fired=fired,
         created=short_date(policy.created),
-        search_text=search_text(policy, offering, actions, limits, groups),
+        search_text=search_text(policy, offering, actions, limits, groups) if searchable else None,
         changed=changed,
         named=catalog is not None,
     )
