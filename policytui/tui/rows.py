@@ -191,15 +191,17 @@ class PackedPolicies:
 
     The index keeps every policy, and 100 000 policies' JSON is ~90 MB; pages of policies
     repeat the same names and links, so a batch's compresses about tenfold. A row points
-    into it; the block is unpacked when a row's model is first asked for (the detail
-    pane, an edit, a bulk change), and the last one unpacked is kept, so a bulk change
-    over many rows of one batch unpacks it once.
+    into it. The block is unpacked when a row's model is first asked for (the detail
+    pane, an edit, a bulk change) and stays unpacked, so rows asked for in any order (a
+    bulk change over a sorted selection) unpack each block once: at worst the index
+    holds its policies' JSON as it did before packing, and only for blocks looked into.
     """
 
-    __slots__ = ("data",)
+    __slots__ = ("_data", "_lines")
 
     def __init__(self, data: bytes) -> None:
-        self.data = data
+        self._data: bytes | None = data
+        self._lines: list[bytes] | None = None
 
     @classmethod
     def pack(cls, jsons: list[bytes]) -> PackedPolicies:
@@ -207,18 +209,19 @@ class PackedPolicies:
         return cls(zlib.compress(b"\n".join(jsons), 1))
 
     def item(self, at: int) -> bytes:
-        global _unpacked
-        last = _unpacked
-        if last is None or last[0] is not self:
-            last = _unpacked = (self, zlib.decompress(self.data).split(b"\n"))
-        return last[1][at]
+        lines = self._lines
+        if lines is None:
+            assert self._data is not None
+            lines = self._lines = zlib.decompress(self._data).split(b"\n")
+            self._data = None
+        return lines[at]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PackedPolicies, (self.data,))
-
-
-#: The last block unpacked and its policies' JSON (one, so memory stays flat).
-_unpacked: tuple[PackedPolicies, list[bytes]] | None = None
+        data = self._data
+        if data is None:
+            assert self._lines is not None
+            data = zlib.compress(b"\n".join(self._lines), 1)
+        return (PackedPolicies, (data,))
 
 
 def pack_for_index(rows: list[PolicyRow]) -> None:

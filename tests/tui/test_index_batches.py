@@ -75,3 +75,15 @@ def test_a_filter_over_a_received_batch_shows_the_rows_of_its_matches() -> None:
         assert [row.uuid for row in kept] == [f.uuid for f in matched], text
         held = set(map(id, received.rows))
         assert all(id(row) in held for row in kept)  # the index's own rows, not copies
+
+
+def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
+    # A bulk change over a sorted selection asks for rows' policies out of batch order.
+    policies = sample_policies()
+    received = _sent(policies)
+    for row, policy in reversed(list(zip(received.rows, policies, strict=True))):
+        assert row.policy == policy
+    sent = _sent(policies).rows
+    assert sent[0].policy == policies[0]  # its block is unpacked now
+    again = pickle.loads(pickle.dumps(sent[1:]))  # rows of an unpacked block sent on
+    assert [row.policy for row in again] == policies[1:]
