@@ -268,6 +268,7 @@ def _scan(
             flush_seconds=HELPER_FLUSH_SECONDS,
             idle_seconds=input_clock.idle_seconds,
             facts=(lambda policy: reader(policy)) if start.keep_all else None,
+            full_collections=True,  # this process draws nothing: no key waits for them
         ):
             progress, unfired = _compact(batch, keep_all=start.keep_all)
             if batch.done:
