@@ -261,13 +261,16 @@ def _scan(
         async for batch in scan_fired(
             session,
             start.scope_uuid,
-            build=lambda policy: build_row(policy, catalog, start.now),
+            build=lambda policy: build_row(
+                policy, catalog, start.now, searchable=not start.keep_all
+            ),
             cancelled=cancelled,
             flush_seconds=HELPER_FLUSH_SECONDS,
             idle_seconds=input_clock.idle_seconds,
             facts=(lambda policy: reader(policy)) if start.keep_all else None,
+            full_collections=True,  # this process draws nothing: no key waits for them
         ):
-            progress, unfired = _compact(batch)
+            progress, unfired = _compact(batch, keep_all=start.keep_all)
             if batch.done:
                 frames.send(result_fd, ScanEnded(scan_id, progress, unfired))
                 return
@@ -283,8 +286,16 @@ def _scan(
         frames.send(result_fd, ScanError(scan_id, type(exc).__name__, str(exc), fields))
 
 
-def _compact(progress: ScanProgress) -> tuple[ScanProgress, str]:
-    """The batch, with the policies that never fired sent as one string of uuids."""
+def _compact(progress: ScanProgress, *, keep_all: bool = False) -> tuple[ScanProgress, str]:
+    """The batch, with the policies that never fired sent as one string of uuids (and,
+    for the index, its rows packed, :func:`policytui.tui.rows.pack_for_index`, and each
+    of its facts linked to its row)."""
+    if keep_all:
+        from policytui.tui.policy_index import indexed
+        from policytui.tui.rows import pack_for_index
+
+        pack_for_index(progress.rows)
+        progress.facts = indexed(progress.facts, progress.rows)  # type: ignore[assignment]
     unfired = [uuid for uuid, state in progress.states.items() if state == _UNFIRED]
     for uuid in unfired:
         del progress.states[uuid]

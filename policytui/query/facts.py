@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Protocol
 
 from policytui.api.actions import action_label, canonical_actions
@@ -53,6 +54,9 @@ class ComponentFacts:
     type: str
     name: str
     limit: int
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ComponentFacts, (self.type, self.name, self.limit))
 
 
 @dataclass(slots=True)
@@ -94,6 +98,16 @@ class PolicyFacts:
     #: 0 or less that any usage is over. Set by whoever computed the headroom (the list's
     #: usage fill, the shell's `list`), never by the reader: facts are built before it.
     usage_percent: float | None = None
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (the helper sends the index's facts) as one call with the fields in
+        # order: a slotted dataclass by default sets them one by one by name, which cost
+        # the UI seconds of unpickling for 100 000 policies.
+        return (type(self), _fields_of(self))
+
+
+#: Every field of a PolicyFacts, in order (whatever fields it has).
+_fields_of = attrgetter(*PolicyFacts.__slots__)
 
 
 def _fold(text: str | None) -> str:

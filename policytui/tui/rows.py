@@ -8,9 +8,11 @@ UI (tests/test_layering.py).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from policytui.tui.format import actions_text, count_noun, limit_text, relative_time, short_date
 
@@ -35,8 +37,9 @@ class PolicyRow:
     groups: str
     fired: str
     created: str
-    #: Lower-cased text the `/` quick filter searches: offering, actions, components, creator.
-    search: str
+    #: Lower-cased text the fired view's `/` searches (:attr:`search`); None in a row of
+    #: the index of every policy, whose `/` reads its facts: made when first asked for.
+    search_text: str | None
     #: The fired state changed since the last look (auto-refresh marks these).
     changed: bool = field(default=False)
     #: Built with the catalog (component names and units, group names); a row built
@@ -48,8 +51,11 @@ class PolicyRow:
     #: A POSIX timestamp, not the datetime: aware datetimes with distinct tzinfo objects
     #: (one per parsed value) compare through Python-level utcoffset() calls.
     fired_key: tuple[bool, float] = field(init=False, repr=False, compare=False)
-    #: The policy as JSON while :attr:`model` is not built yet.
-    model_json: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    #: The policy as JSON while :attr:`model` is not built yet: its own bytes, or its
+    #: place in the packed JSON of the batch it came in (:class:`PackedPolicies`).
+    model_json: bytes | tuple[PackedPolicies, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         policy = self.policy
@@ -59,26 +65,37 @@ class PolicyRow:
     @property
     def policy(self) -> OfferingUsagePolicy:
         if self.model is None:
-            assert self.model_json is not None
+            source = self.model_json
+            assert source is not None
             from policytui.api.parsing import parse_policy_json
 
-            self.model = parse_policy_json(self.model_json)
+            if isinstance(source, tuple):
+                packed, at = source
+                source = packed.item(at)
+            self.model = parse_policy_json(source)
             self.model_json = None
         return self.model
 
-    def __getstate__(self) -> dict[str, object]:
-        """Pickled (the helper process sends fired rows to the UI) with the policy as JSON:
-        the UI process then unpickles a few strings per row instead of rebuilding a model
-        with all its fields, and builds the model only for a row someone looks into."""
-        state = {name: getattr(self, name) for name in _SLOTS}
-        if self.model is not None:
-            state["model_json"] = self.model.model_dump_json(by_alias=True).encode()
-            state["model"] = None
-        return state
+    @property
+    def search(self) -> str:
+        """Lower-cased text the fired view's `/` searches: offering, actions, components,
+        creator, groups."""
+        if self.search_text is None:
+            self.search_text = search_text(
+                self.policy, self.offering, self.actions, self.limits, self.groups
+            )
+        return self.search_text
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (the helper process sends rows to the UI) as a tuple of its fields with
+        the policy as JSON: the UI process then unpickles a few strings per row, in one
+        call, instead of rebuilding a model with all its fields (or setting each field
+        by name, as pickling a slotted class does), and builds the model only for a row
+        someone looks into."""
+        model_json = self.model_json
+        if self.model is not None:
+            model_json = self.model.model_dump_json(by_alias=True).encode()
+        return (_unpickled_row, (_FIELDS(self), model_json))
 
     def sort_key(self, column: str) -> object:
         if column == "fired":
@@ -99,8 +116,15 @@ def offering_name(policy: OfferingUsagePolicy, catalog: Catalog | None) -> str:
 
 
 def build_row(
-    policy: OfferingUsagePolicy, catalog: Catalog | None, now: datetime, *, changed: bool = False
+    policy: OfferingUsagePolicy,
+    catalog: Catalog | None,
+    now: datetime,
+    *,
+    changed: bool = False,
+    searchable: bool = True,
 ) -> PolicyRow:
+    """The row of ``policy`` (``searchable``: with the fired view's search text now; the
+    index's rows go without, their `/` reads the facts, and make it if ever asked)."""
     limits = [
         limit_text(
             c.limit, c.type, catalog.component(policy.scope_uuid, c.type) if catalog else None
@@ -119,7 +143,25 @@ def build_row(
     fired = ""
     if policy.has_fired:
         fired = relative_time(policy.fired_datetime, now) or "fired"
-    search = " ".join(
+    return PolicyRow(
+        model=policy,
+        offering=offering,
+        actions=actions,
+        limits=limits,
+        period=policy.period_label,
+        groups=groups,
+        fired=fired,
+        created=short_date(policy.created),
+        search_text=search_text(policy, offering, actions, limits, groups) if searchable else None,
+        changed=changed,
+        named=catalog is not None,
+    )
+
+
+def search_text(
+    policy: OfferingUsagePolicy, offering: str, actions: str, limits: list[str], groups: str
+) -> str:
+    return " ".join(
         [
             offering,
             actions,
@@ -131,19 +173,6 @@ def build_row(
             groups,
         ]
     ).lower()
-    return PolicyRow(
-        model=policy,
-        offering=offering,
-        actions=actions,
-        limits=limits,
-        period=policy.period_label,
-        groups=groups,
-        fired=fired,
-        created=short_date(policy.created),
-        search=search,
-        changed=changed,
-        named=catalog is not None,
-    )
 
 
 def with_names(rows: list[PolicyRow], catalog: Catalog, now: datetime) -> list[PolicyRow]:
@@ -157,4 +186,101 @@ def with_names(rows: list[PolicyRow], catalog: Catalog, now: datetime) -> list[P
     ]
 
 
-_SLOTS = tuple(PolicyRow.__slots__)
+class PackedPolicies:
+    """The JSON of a batch of policies for the index, compressed as one block.
+
+    The index keeps every policy, and 100 000 policies' JSON is ~90 MB; pages of policies
+    repeat the same names and links, so a batch's compresses about tenfold. A row points
+    into it. The block is unpacked when a row's model is first asked for (the detail
+    pane, an edit, a bulk change) and stays unpacked, so rows asked for in any order (a
+    bulk change over a sorted selection) unpack each block once: at worst the index
+    holds its policies' JSON as it did before packing, and only for blocks looked into.
+    """
+
+    __slots__ = ("_data", "_lines")
+
+    def __init__(self, data: bytes) -> None:
+        self._data: bytes | None = data
+        self._lines: list[bytes] | None = None
+
+    @classmethod
+    def pack(cls, jsons: list[bytes]) -> PackedPolicies:
+        # model_dump_json escapes newlines inside strings: a newline ends a policy.
+        return cls(zlib.compress(b"\n".join(jsons), 1))
+
+    def item(self, at: int) -> bytes:
+        lines = self._lines
+        if lines is None:
+            assert self._data is not None
+            lines = self._lines = zlib.decompress(self._data).split(b"\n")
+            self._data = None
+        return lines[at]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        data = self._data
+        if data is None:
+            assert self._lines is not None
+            data = zlib.compress(b"\n".join(self._lines), 1)
+        return (PackedPolicies, (data,))
+
+
+def pack_for_index(rows: list[PolicyRow]) -> None:
+    """Make a batch of rows for the index small to send and to keep: their models as
+    one :class:`PackedPolicies`, no search text (the index's `/` reads the facts), and
+    texts that repeat (an offering, a period, a date, a set of groups) one object each
+    in the batch, which pickling then sends once.
+    """
+    shared: dict[Any, Any] = {}
+    jsons = [row.policy.model_dump_json(by_alias=True).encode() for row in rows]
+    packed = PackedPolicies.pack(jsons)
+    share = shared.setdefault
+    for at, row in enumerate(rows):
+        row.model = None
+        row.model_json = (packed, at)
+        row.search_text = None
+        row.offering = share(row.offering, row.offering)
+        row.actions = share(row.actions, row.actions)
+        row.period = share(row.period, row.period)
+        row.groups = share(row.groups, row.groups)
+        row.fired = share(row.fired, row.fired)
+        row.created = share(row.created, row.created)
+        row.fired_key = share(row.fired_key, row.fired_key)
+        row.limits = share(("limits", *row.limits), row.limits)
+
+
+#: Every field but the model and its JSON, in the order :func:`_unpickled_row` takes them.
+_FIELDS = attrgetter(
+    "offering",
+    "actions",
+    "limits",
+    "period",
+    "groups",
+    "fired",
+    "created",
+    "search_text",
+    "changed",
+    "named",
+    "uuid",
+    "fired_key",
+)
+
+
+def _unpickled_row(fields: tuple[Any, ...], model_json: Any) -> PolicyRow:
+    row = object.__new__(PolicyRow)
+    (
+        row.offering,
+        row.actions,
+        row.limits,
+        row.period,
+        row.groups,
+        row.fired,
+        row.created,
+        row.search_text,
+        row.changed,
+        row.named,
+        row.uuid,
+        row.fired_key,
+    ) = fields
+    row.model = None
+    row.model_json = model_json
+    return row

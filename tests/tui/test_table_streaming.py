@@ -110,3 +110,32 @@ async def test_a_row_from_the_helper_builds_its_policy_only_when_asked() -> None
     )
     assert received.policy == row.policy  # the same policy, once asked for
     assert received.model is not None and received.model_json is None
+
+
+async def test_matches_shown_again_paint_each_policy_as_it_is_now() -> None:
+    # The index's `/` shows a new list of rows on each keystroke; lines of rows that stay
+    # on screen are not painted again, but a policy read again (a refresh: a new row, the
+    # same uuid) must show its new texts, and a row that leaves the screen must go.
+    from on_screen import screen_text
+
+    async with TableApp().run_test(size=(100, 12)) as pilot:
+        table = pilot.app.query_one(PolicyTable)
+        rows = [fired_row(n, hours_ago=n) for n in range(1, 6)]
+        table.show_ordered(rows, None, False)
+        await pilot.pause()
+        assert "Offering 3" in screen_text(pilot.app)
+        again = fired_row(3, hours_ago=3)
+        again.offering = "Offering 3 renamed"
+        table.show_ordered([rows[0], rows[1], again, rows[3], rows[4]], None, False)
+        await pilot.pause()
+        assert "Offering 3 renamed" in screen_text(pilot.app)
+        table.show_ordered([rows[0], rows[1], again, rows[4], rows[3]], None, False)
+        await pilot.pause()
+        shown = screen_text(pilot.app).splitlines()
+        assert shown.index(next(line for line in shown if "Offering 5" in line)) < shown.index(
+            next(line for line in shown if "Offering 4" in line)
+        )
+        table.show_ordered(rows[:2], None, False)
+        await pilot.pause()
+        shown = screen_text(pilot.app)
+        assert "Offering 2" in shown and "Offering 3" not in shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -53,9 +54,25 @@ class FilterNote(Static):
         if query.problems:
             body = Text(words + "\n", end="")
             body.append_text(marked_input(query))
-            self.add_class("-problem")
         else:
             body = Text(words, end="")
-            self.remove_class("-problem")
-        self.update(body)
+        # Only a change of class restyles, and only a change of height lays the screen
+        # out again: each keystroke in `/` comes here, and a layout of the whole screen
+        # was a good part of a keystroke's repaint.
+        self.set_class(bool(query.problems), "-problem")
+        lines = self._lines(body)
+        same_height = self.display and lines is not None and lines == self._shown_lines
+        self._shown_lines = lines
+        self.update(body, layout=not same_height)
         self.display = True
+
+    _shown_lines: int | None = None
+
+    def _lines(self, body: Text) -> int | None:
+        """How many lines ``body`` takes when none wraps (None: some might, or the width
+        is not known yet)."""
+        width = self.content_region.width
+        lines = body.plain.split("\n")
+        if width <= 0 or any(cell_len(line) > width for line in lines):
+            return None
+        return len(lines)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -185,6 +187,47 @@ def styled_segments(text: Text, console: Console) -> list[Segment]:
     ]
 
 
+def fitted(text: str, width: int) -> str:
+    """``text`` in ``width`` cells as a cell shows it: cut with "…", or padded with spaces
+    (what ``Text.truncate(width, overflow="ellipsis", pad=True)`` does, without a Text)."""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if length < width:
+        return text + " " * (width - length)
+    return text
+
+
+def _position(rows: list[PolicyRow], uuid: str, guess: int) -> int:
+    """Where the policy ``uuid`` is in ``rows`` (``guess`` when it is not there): looked
+    for near ``guess`` first, then over every row at C speed (100 000 matches of a
+    filter, each keystroke)."""
+    for at in range(max(0, guess - 50), min(len(rows), guess + 50)):
+        if rows[at].uuid == uuid:
+            return at
+    try:
+        return list(map(_UUID, rows)).index(uuid)
+    except ValueError:
+        return guess
+
+
+_UUID = attrgetter("uuid")
+
+
+class _Held:
+    """Rows kept alive by a window (so their ids stay theirs); equal to any other."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[PolicyRow]) -> None:
+        self.rows = rows
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Held)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 #: Batches bigger than this are merged into the sorted view by one sort, smaller ones by
 #: a binary search per row.
 MERGE_BY_SORT = 32
@@ -279,9 +322,11 @@ class PolicyTable(ScrollView, can_focus=True):
         #: The rows came ordered (the index's matches, sorted across every one): the
         #: header marks ``sort_column`` but the table does not sort them again.
         self._presorted = False
+        #: What :meth:`show_ordered` was last given (the rows shown since), if anything.
+        self._ordered: Iterable[PolicyRow] | None = None
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
-        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._line_cache: LRUCache[tuple[object, ...], tuple[Strip, PolicyRow]] = LRUCache(1024)
         self._last_cursor_uuid: str | None = None
         self._painted: tuple[object, ...] = ()
         self._styles: dict[str, Style] = {}
@@ -349,8 +394,10 @@ class PolicyTable(ScrollView, can_focus=True):
         self._all = list(rows)
         self._anchored = False
         self.placeholder = ""
-        self._line_cache.clear()
-        self._painted = ()
+        # The line cache and the last window stay: both are keyed by the rows
+        # themselves (held, so no other row can take their ids), so rows that stay on
+        # screen are not painted again: a keystroke over the index that leaves the
+        # first screen of matches as it was repaints nothing.
         if fallback_index is not None and fallback_index < 0:
             fallback_index = len(self._all) - 1
         self._rebuild(keep, fallback_index=fallback_index)
@@ -358,10 +405,13 @@ class PolicyTable(ScrollView, can_focus=True):
     def show_ordered(self, rows: Iterable[PolicyRow], column: str | None, reverse: bool) -> None:
         """Rows filtered and ordered elsewhere (the index's matches): shown as given, the
         header marking ``column``; the cursor stays on its policy."""
+        if rows is self._ordered and (column, reverse) == (self.sort_column, self.sort_reverse):
+            return  # the same answer as the last keystroke's (PolicyIndex.select)
         self._filter_terms = []
         self.sort_column, self.sort_reverse = column, reverse
         self._presorted = True
         self.set_rows(rows)
+        self._ordered = rows
 
     def add_rows(self, rows: Iterable[PolicyRow]) -> None:
         """Append a batch (the fired view streams pages in); one repaint per batch.
@@ -486,16 +536,14 @@ class PolicyTable(ScrollView, can_focus=True):
             self._view_keys = []
         index = fallback_index if fallback_index is not None else self.cursor
         if keep_uuid is not None:
-            for position, row in enumerate(self._view):
-                if row.uuid == keep_uuid:
-                    index = position
-                    break
+            index = _position(self._view, keep_uuid, index)
         self._view_changed(index)
 
     def _view_changed(self, index: int, top: int | None = None) -> None:
         """Size, cursor and (only when what is on screen changed) a repaint; ``top``: the
         first row to show (rows were added above: the same rows stay on screen, so the
         repaint is of cached lines)."""
+        self._ordered = None  # the rows changed: whatever comes next is shown
         virtual = Size(self.size.width, len(self._view) + 1)
         if virtual != self.virtual_size:
             self.virtual_size = virtual
@@ -513,7 +561,17 @@ class PolicyTable(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         height = max(1, self.size.height)
         visible = self._view[top : top + height]
-        return (top, self.cursor, self.sort_column, self.sort_reverse, *map(id, visible))
+        # The rows themselves are held (the last element), so their ids are theirs.
+        return (
+            top,
+            self.cursor,
+            self.sort_column,
+            self.sort_reverse,
+            self.placeholder,
+            *map(id, visible),
+            *[row.changed for row in visible],
+            _Held(visible),
+        )
 
     # -- cursor -------------------------------------------------------------------------
 
@@ -650,9 +708,10 @@ class PolicyTable(ScrollView, can_focus=True):
         key = (row.uuid, id(row), width, selected, focused, row.changed, marked, usage)
         cached = self._line_cache.get(key)
         if cached is None:
-            cached = self._row_strip(row, width, base, selected, focused, marked)
+            # The row is kept with its line: while it is cached, no other row has its id.
+            cached = (self._row_strip(row, width, base, selected, focused, marked), row)
             self._line_cache[key] = cached
-        return cached
+        return cached[0]
 
     def _style(self, name: str) -> Style:
         """Component styles, looked up once per theme/focus change rather than per line."""
@@ -704,19 +763,21 @@ class PolicyTable(ScrollView, can_focus=True):
         fired_style = self._style("policy-table--fired")
         dim = self._style("policy-table--dim")
         changed = self._style("policy-table--changed")
-        text = Text(end="")
+        # Segments straight from the cells' texts: building one rich Text of the line,
+        # truncating it and rendering its spans cost ~0.8 ms a row, and a keystroke over
+        # the index repaints every row on screen (issue 13's keystroke -> repaint).
         # The gutter: "*" marked for a bulk change (as in mc and ranger; plain ASCII, so it
         # reads under NO_COLOR and TERM=linux), else "◆" changed since the last look.
         if marked:
-            text.append("*", style=style + self._style("policy-table--mark"))
+            segments = [Segment("*", style + self._style("policy-table--mark"))]
         else:
-            text.append("◆" if row.changed else " ", style=style + changed)
+            segments = [Segment("◆" if row.changed else " ", style + changed)]
+        gap = Segment(" " * GAP, style)
         for column, cell_width in self._columns():
             cell = self._cell(row, column.key, cell_width, style, fired_style, dim)
-            cell.truncate(cell_width, overflow="ellipsis", pad=True)
-            text.append_text(cell)
-            text.append(" " * GAP, style=style)
-        return self._strip(text, width, style)
+            segments.append(Segment(fitted(cell.plain, cell_width), self._rich(cell.style)))
+            segments.append(gap)
+        return self._line(segments, width, style)
 
     def _cell(
         self, row: PolicyRow, key: str, width: int, style: Style, fired: Style, dim: Style
@@ -759,6 +820,18 @@ class PolicyTable(ScrollView, can_focus=True):
         strip = Strip(segments)
         if strip.cell_length < width:
             strip = Strip([*segments, Segment(" " * (width - strip.cell_length), pad_style)])
+        return strip.crop(0, width)
+
+    def _rich(self, style: str | Style) -> Style:
+        return style if isinstance(style, Style) else self.app.console.get_style(style)
+
+    @staticmethod
+    def _line(segments: list[Segment], width: int, pad_style: Style) -> Strip:
+        """As :meth:`_strip` makes it of a Text: runs of one style merged, then cut or
+        padded to ``width``."""
+        strip = Strip(list(Segment.simplify(segments)))
+        if strip.cell_length < width:
+            strip = Strip([*strip, Segment(" " * (width - strip.cell_length), pad_style)])
         return strip.crop(0, width)
 
     def on_focus(self) -> None:
