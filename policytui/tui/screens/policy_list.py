@@ -496,7 +496,7 @@ class PolicyListScreen(PolicyScreen):
             scan = self.scan
             headline = fired_headline(scan.fired, scan.total, scan.read, scanning=not scan.done)
             top.update_bar(
-                view="Fired policies", detail=_join(headline, self._still_over(), offering)
+                view="Fired policies", detail=_join(headline, offering), extra=self._still_over()
             )
             left = scan_position(
                 scan.done,
@@ -511,12 +511,16 @@ class PolicyListScreen(PolicyScreen):
             near = self._near_term() if self._near else None
             if near is not None:
                 bound = near.value.strip().replace(">=", "≥ ").replace(">", "> ").rstrip("%")
-                top.update_bar(view="Near firing", detail=_join(f"usage {bound} %", offering))
+                top.update_bar(
+                    view="Near firing", detail=_join(f"usage {bound} %", offering), extra=""
+                )
             else:
-                top.update_bar(view=f"View {name}" if name else "Every policy", detail=offering)
+                top.update_bar(
+                    view=f"View {name}" if name else "Every policy", detail=offering, extra=""
+                )
             left = self.index.completeness() or "every page read"
         else:
-            top.update_bar(view="Policies", detail=offering)
+            top.update_bar(view="Policies", detail=offering, extra="")
             if self.state_view.kind == "error":
                 left = "not loaded · r retries"
             elif self.paging.total is None and self._page is None:

@@ -42,6 +42,9 @@ class TopBar(Static):
         self.user = ""
         self.view = "Policies"
         self.detail = ""
+        #: Said after the detail when there is room ("2 still over · 5 now under"): it
+        #: gives way before a warning is shortened.
+        self.extra = ""
         self.warning = ""
 
     def on_mount(self) -> None:
@@ -86,7 +89,7 @@ class TopBar(Static):
 
     #: What gives way, in order, when the bar is too narrow for all of it: the view and its
     #: figures ("43 fired in 1 of 100 pages read (incomplete)") matter most.
-    SHEDDING = ("where", "brand", "user", "long warning")
+    SHEDDING = ("where", "brand", "user", "extra", "long warning")
 
     def _text(self) -> Text:
         width = self.size.width
@@ -126,6 +129,8 @@ class TopBar(Static):
         parts.append((self.view, "bold"))
         if self.detail:
             parts.append((self.detail, ""))
+        if self.extra and "extra" not in shed:
+            parts.append((self.extra, ""))
         for index, (part, style) in enumerate(parts):
             if index:
                 text.append(" · ", style="dim")
