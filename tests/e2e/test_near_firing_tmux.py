@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pytest
 from e2e_terminal import demo_server_process, policytui_against, terminal, user_env
+from usage_report import POLICIES, a_members_resource, report_usage, set_limit
 
 from policytui.demo import STAFF_TOKEN
 
 pytestmark = pytest.mark.e2e
 
-API = "/api"
-POLICIES = f"{API}/marketplace-offering-usage-policies/"
 #: A limit far above any sample usage, shown once on the screen ("987 654").
 LIMIT = 987_654
 
@@ -35,24 +34,8 @@ def test_a_policy_brought_near_its_limit_shows_in_the_near_firing_view(tmp_path)
     with demo_server_process("--policies", "200") as server:
         policy = _a_one_month_policy_on_a_later_page(server)
         kind = policy["component_limits_set"][0]["type"]
-        server.control(
-            "PATCH",
-            f"{POLICIES}{policy['uuid']}/",
-            {"component_limits_set": [{"type": kind, "limit": LIMIT}]},
-            token=STAFF_TOKEN,
-        )
-        offering = policy["scope_uuid"]
-        groups = {g.rstrip("/").rsplit("/", 1)[-1] for g in policy["organization_groups"]}
-        customers = server.control(
-            "GET", f"{API}/marketplace-provider-offerings/{offering}/customers/", token=STAFF_TOKEN
-        )
-        member = next(c["uuid"] for c in customers if c["organization_group_uuid"] in groups)
-        rows = server.control(
-            "GET",
-            f"{API}/marketplace-component-usages/?offering_uuid={offering}&page_size=300",
-            token=STAFF_TOKEN,
-        )
-        resource = next(r["resource_uuid"] for r in rows if r["customer_uuid"] == member)
+        set_limit(server, policy, LIMIT)
+        resource = a_members_resource(server, policy)
 
         env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
         with terminal(policytui_against(server, "--page-size=10"), env, (120, 30)) as term:
@@ -69,12 +52,7 @@ def test_a_policy_brought_near_its_limit_shows_in_the_near_firing_view(tmp_path)
             term.type(" limit:>=987654")
             term.keys("Enter")
             term.wait_for("No policy matches usage:>=80 limit:>=987654")
-            server.control(
-                "POST",
-                f"{API}/marketplace-component-usages/set_usage/",
-                {"resource": resource, "usages": [{"type": kind, "amount": LIMIT * 9 // 10}]},
-                token=STAFF_TOKEN,
-            )
+            report_usage(server, resource, kind, LIMIT * 9 // 10)
             term.keys("r")
             term.wait_until(
                 lambda screen: any(

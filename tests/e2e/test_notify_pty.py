@@ -19,7 +19,8 @@ from e2e_terminal import (
     terminal,
     user_env,
 )
-from test_usage_fires_tmux import API, LIMIT, POLICIES, _a_notifying_policy
+from test_usage_fires_tmux import LIMIT, _a_notifying_policy
+from usage_report import API, POLICIES, a_members_resource, report_body, set_limit
 
 from policytui.demo import STAFF_TOKEN
 
@@ -41,26 +42,9 @@ def _ready_to_fire(server) -> tuple[dict, dict]:
     usage report that will push it over: (the policy, the set_usage body)."""
     policy = _a_notifying_policy(server)
     kind = policy["component_limits_set"][0]["type"]
-    patched = server.control(
-        "PATCH",
-        f"{POLICIES}{policy['uuid']}/",
-        {"component_limits_set": [{"type": kind, "limit": LIMIT}]},
-        token=STAFF_TOKEN,
-    )
+    patched = set_limit(server, policy, LIMIT)
     assert not patched["has_fired"]
-    offering = policy["scope_uuid"]
-    groups = {g.rstrip("/").rsplit("/", 1)[-1] for g in policy["organization_groups"]}
-    customers = server.control(
-        "GET", f"{API}/marketplace-provider-offerings/{offering}/customers/", token=STAFF_TOKEN
-    )
-    member = next(c["uuid"] for c in customers if c["organization_group_uuid"] in groups)
-    rows = server.control(
-        "GET",
-        f"{API}/marketplace-component-usages/?offering_uuid={offering}&page_size=300",
-        token=STAFF_TOKEN,
-    )
-    resource = next(r["resource_uuid"] for r in rows if r["customer_uuid"] == member)
-    report = {"resource": resource, "usages": [{"type": kind, "amount": LIMIT + 1}]}
+    report = report_body(a_members_resource(server, policy), kind, LIMIT + 1)
     return patched, report
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import pytest
 from e2e_terminal import demo_server_process, policytui_against, terminal, user_env
+from usage_report import POLICIES, a_members_resource, report_usage, set_limit
 
 from policytui.demo import STAFF_TOKEN
 
 pytestmark = pytest.mark.e2e
 
-API = "/api"
-POLICIES = f"{API}/marketplace-offering-usage-policies/"
 #: A limit no sample usage comes near, so the policy cannot have fired on its own, and a
 #: number the screen shows once.
 LIMIT = 987_654
@@ -39,37 +38,16 @@ def test_a_usage_report_makes_a_policy_fire_and_the_list_shows_it(tmp_path) -> N
     with demo_server_process("--policies", "60") as server:
         policy = _a_notifying_policy(server)
         kind = policy["component_limits_set"][0]["type"]
-        patched = server.control(
-            "PATCH",
-            f"{POLICIES}{policy['uuid']}/",
-            {"component_limits_set": [{"type": kind, "limit": LIMIT}]},
-            token=STAFF_TOKEN,
-        )
+        patched = set_limit(server, policy, LIMIT)
         assert not patched["has_fired"]
-        offering = policy["scope_uuid"]
-        groups = {g.rstrip("/").rsplit("/", 1)[-1] for g in policy["organization_groups"]}
-        customers = server.control(
-            "GET", f"{API}/marketplace-provider-offerings/{offering}/customers/", token=STAFF_TOKEN
-        )
-        member = next(c["uuid"] for c in customers if c["organization_group_uuid"] in groups)
-        rows = server.control(
-            "GET",
-            f"{API}/marketplace-component-usages/?offering_uuid={offering}&page_size=300",
-            token=STAFF_TOKEN,
-        )
-        resource = next(r["resource_uuid"] for r in rows if r["customer_uuid"] == member)
+        resource = a_members_resource(server, policy)
 
         env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN)
         with terminal(policytui_against(server, "--page-size=10"), env, (120, 30)) as term:
             term.wait_for("987 654", "page 1 of 6")
             shown = next(line for line in term.screen().splitlines() if "987 654" in line)
             assert "●" not in shown, shown  # not fired yet
-            server.control(
-                "POST",
-                f"{API}/marketplace-component-usages/set_usage/",
-                {"resource": resource, "usages": [{"type": kind, "amount": LIMIT + 1}]},
-                token=STAFF_TOKEN,
-            )
+            report_usage(server, resource, kind, LIMIT + 1)
             term.keys("r")
             term.wait_until(
                 lambda screen: any(
