@@ -176,7 +176,9 @@ def _back_to_the_list(term: Any) -> bool:
             return False
         if "Discard unsaved changes?" in screen:
             term.keys("d")
-        elif re.search(r"page \d+ of", screen):
+        elif re.search(r"page \d+ of", screen) or "not loaded · r retries" in screen:
+            # The list, or its error state ("not loaded · r retries", as a page the last
+            # fault mix broke leaves it): a user does what it says.
             term.keys("r")
             try:
                 term.wait_for("policies", timeout=30)
