@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -705,10 +706,7 @@ class PolicyListScreen(PolicyScreen):
         uuid, so the filter keeps exactly that offering and what was typed stays."""
         query = self.query_filter
         assert query is not None
-        text = query.text
-        for term in sorted(query.terms, key=lambda t: t.start, reverse=True):
-            if term.field == "offering" and not term.negated:
-                text = f"{text[: term.start]}{text[term.end :]}"
+        text = _without(query, lambda t: t.field == "offering" and not t.negated)
         offerings = self.policy_app.catalog.offerings
         name = (offerings[uuid].name or "") if uuid in offerings else ""
         folded = name.casefold()
@@ -718,25 +716,13 @@ class PolicyListScreen(PolicyScreen):
         term = (f'offering:"{name}"' if " " in name else f"offering:{name}") if alone else (
             f"offering:{uuid}"
         )
-        text = f"{text.rstrip()} {term}".lstrip()  # the rest as typed
-        box = self.query_one("#quick-filter", Input)
-        with box.prevent(Input.Changed):
-            box.value = text
-        box.display = True
-        self.apply_filter(text)
+        self._type_filter(f"{text} {term}".lstrip())  # the rest as typed
 
     def action_clear_offering(self) -> None:
         query = self.query_filter
         if query is not None and any(t.field == "offering" for t in query.terms):
             # o put an offering: term in the filter: x takes it out again.
-            text = query.text
-            for term in sorted(query.terms, key=lambda t: t.start, reverse=True):
-                if term.field == "offering":
-                    text = f"{text[: term.start].rstrip()} {text[term.end :].lstrip()}".strip()
-            box = self.query_one("#quick-filter", Input)
-            with box.prevent(Input.Changed):
-                box.value = text
-            self.apply_filter(text)
+            self._type_filter(_without(query, lambda t: t.field == "offering"))
             return
         if self.paging.scope_uuid is None:
             self.notify("No offering filter to clear.", timeout=2)
@@ -930,12 +916,7 @@ class PolicyListScreen(PolicyScreen):
         order = parse_sort("-usage")
         assert isinstance(order, SortOrder)
         self.index_order = order
-        text = f"usage:>={self.near_percent}"
-        box = self.query_one("#quick-filter", Input)
-        with box.prevent(Input.Changed):
-            box.value = text
-        box.display = True
-        self.apply_filter(text)
+        self._type_filter(f"usage:>={self.near_percent}")
         self._near = True
         self.set_focus(self.table)
         self._update_status()
@@ -966,10 +947,17 @@ class PolicyListScreen(PolicyScreen):
         except Unreadable:
             current = self.near_percent
         self.near_percent = max(0, min(1000, current + delta))
-        text = f"{query.text[: term.start]}usage:>={self.near_percent}{query.text[term.end :]}"
+        self._type_filter(
+            f"{query.text[: term.start]}usage:>={self.near_percent}{query.text[term.end :]}"
+        )
+
+    def _type_filter(self, text: str) -> None:
+        """``text`` into the `/` box as if typed (shown, applied once: its Changed event
+        would apply it a second time)."""
         box = self.query_one("#quick-filter", Input)
         with box.prevent(Input.Changed):
             box.value = text
+        box.display = True
         self.apply_filter(text)
 
     def _leave_index_view(self) -> None:
@@ -1043,11 +1031,7 @@ class PolicyListScreen(PolicyScreen):
             )
             order = None
         self.index_order = order
-        box = self.query_one("#quick-filter", Input)
-        with box.prevent(Input.Changed):
-            box.value = view.filter
-        box.display = True
-        self.apply_filter(view.filter)
+        self._type_filter(view.filter)
         self._view_name = view.name
         self.set_focus(self.table)
         self._update_status()
@@ -1672,6 +1656,15 @@ def _table_column(sort_column: str) -> str | None:
     """The table's column a sort order names (``limit:cpu`` sorts the limits)."""
     name = sort_column.partition(":")[0]
     return "limits" if name == "limit" else (name if name in COLUMN_TITLES else None)
+
+
+def _without(query: Filter, drop: Callable[[Term], bool]) -> str:
+    """The filter's text without the terms ``drop`` picks, the rest as typed."""
+    text = query.text
+    for term in sorted(query.terms, key=lambda t: t.start, reverse=True):
+        if drop(term):
+            text = f"{text[: term.start].rstrip()} {text[term.end :].lstrip()}".strip()
+    return text
 
 
 def _models(rows: list[PolicyRow]) -> list[OfferingUsagePolicy]:
