@@ -44,6 +44,9 @@ CREATE TABLE component_usages (
 );
 CREATE INDEX usages_order ON component_usages (date DESC, type, seq);
 CREATE INDEX usages_offering ON component_usages (offering_uuid, type, billing_period);
+-- What a client reading a window asks most (capture 54: offering and billing month), in
+-- the list's order: a page is then a range of this index, not a sort of the offering's rows.
+CREATE INDEX usages_month ON component_usages (offering_uuid, billing_period, date DESC, type, seq);
 """
 
 #: The server's fixed order: ``-date, type`` (``o=`` is ignored); seq breaks ties.
@@ -93,6 +96,9 @@ class UsageStore:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.executescript(_SCHEMA)
+        #: The list view's rendered rows, keyed by the row's values and the fields asked
+        #: (views_usage.usage_list_json): a reported usage is a new key, never a stale hit.
+        self.rendered: dict[tuple[object, ...], bytes] = {}
 
     def load(self, amounts: Iterable[tuple[tuple[str, str, int], int]], today: date) -> None:
         """Store sample amounts keyed (resource uuid, type, months before ``today``'s)."""
@@ -168,10 +174,20 @@ class UsageStore:
             return int(row.fetchone()[0])
 
     def page(self, where: str, args: Sequence[object], offset: int, limit: int) -> list[UsageRow]:
-        sql = f"SELECT * FROM component_usages{where}{ORDER} LIMIT ? OFFSET ?"
+        return [UsageRow(*r) for r in self.page_values(where, args, offset, limit)]
+
+    def page_values(
+        self, where: str, args: Sequence[object], offset: int, limit: int
+    ) -> list[tuple[object, ...]]:
+        """A page's rows as plain tuples in :class:`UsageRow`'s field order: hashable, so
+        the list view keys its cache of rendered rows by them (a reported usage is a new
+        tuple, so the cache never serves an old figure)."""
+        sql = f"SELECT {_COLS} FROM component_usages{where}{ORDER} LIMIT ? OFFSET ?"
         with self._lock:
-            rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
-        return [_from_row(r) for r in rows]
+            cursor = self._db.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(sql, [*args, limit, offset]).fetchall()
+        return [(*r[:6], bool(r[6]), *r[7:]) for r in rows]
 
     def pooled(
         self,
@@ -216,21 +232,3 @@ _COLS = (
     " project_uuid, customer_uuid, billing_period, modified_by"
 )
 _INSERT = f"INSERT INTO component_usages ({_COLS}) VALUES ({', '.join('?' * 13)})"
-
-
-def _from_row(row: sqlite3.Row) -> UsageRow:
-    return UsageRow(
-        uuid=row["uuid"],
-        created=row["created"],
-        description=row["description"],
-        type=row["type"],
-        usage=row["usage"],
-        date=row["date"],
-        recurring=bool(row["recurring"]),
-        resource_uuid=row["resource_uuid"],
-        offering_uuid=row["offering_uuid"],
-        project_uuid=row["project_uuid"],
-        customer_uuid=row["customer_uuid"],
-        billing_period=row["billing_period"],
-        modified_by=row["modified_by"],
-    )
