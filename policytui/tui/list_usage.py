@@ -30,6 +30,7 @@ class ListUsage:
     def __init__(self) -> None:
         self._reader: UsageReader | None = None
         self._inputs: dict[str, OfferingInputs] = {}
+        self._prefetching: set[asyncio.Future[object]] = set()
         #: By policy uuid: kept across refreshes until a new figure replaces it, so a
         #: ``--watch`` tick does not blank the column while it reads.
         self.usage: dict[str, PolicyUsage] = {}
@@ -76,6 +77,37 @@ class ListUsage:
         if self._reader is None:
             self._reader = UsageReader(client, today)
         return self._reader
+
+    def prefetch(
+        self, client: WaldurClient, policies: Sequence[OfferingUsagePolicy], today: date
+    ) -> None:
+        """Start reading the usage rows and customers of ``policies``' offerings now, for
+        the :meth:`fill` that follows: the reads need no names, so they run while the
+        catalog loads instead of after it (the reader shares them with that fill)."""
+        from policytui.tui.usage_load import longest_window
+
+        reader = self._reader_for(client, today)
+        by_offering: dict[str, list[OfferingUsagePolicy]] = {}
+        for policy in policies:
+            if policy.scope_uuid:
+                by_offering.setdefault(policy.scope_uuid, []).append(policy)
+        for offering_uuid, mine in by_offering.items():
+            if offering_uuid in self._inputs:
+                continue
+            for read in (
+                reader.usage(offering_uuid, longest_window(mine)),
+                reader.customers(offering_uuid),
+            ):
+                task = asyncio.ensure_future(read)
+                # Kept until done (a task only weakly held may be collected), and its
+                # error taken: the fill that awaits the shared read reports it.
+                self._prefetching.add(task)
+                task.add_done_callback(self._prefetched)
+
+    def _prefetched(self, task: asyncio.Future[object]) -> None:
+        self._prefetching.discard(task)
+        if not task.cancelled():
+            task.exception()
 
     async def fill(
         self,

@@ -195,3 +195,30 @@ async def test_r_pressed_while_the_catalog_loads_still_fills_the_usage_column(
             what="every Usage cell",
         )
         assert "%" in "".join(usage_column(app).values())
+
+
+async def test_usage_is_read_while_the_catalog_loads(fresh_demo_server) -> None:
+    """The organization groups (part of the catalog, which names the components) held:
+    the page's usage rows and customers are asked for meanwhile, not after it, and the
+    column fills once the names arrive. On a real server the catalog's offerings are the
+    slowest read of the start-up."""
+    fresh_demo_server.set_faults(
+        [Fault("timeout", times=1, path="organization-groups/", params={"seconds": 4})]
+    )
+    app = make_app(fresh_demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def log() -> list[dict]:
+            return [r for r in fresh_demo_server.requests() if r["method"] == "GET"]
+
+        def usage_asked() -> bool:
+            return any("component-usages/" in r["path"] for r in log()) and any(
+                "/customers/" in r["path"] for r in log()
+            )
+
+        await wait_until(pilot, usage_asked, what="the usage rows and customers asked for")
+        groups = [r for r in log() if "organization-groups/" in r["path"]]
+        assert groups and groups[0].get("status") is None, "the catalog had already arrived"
+        await wait_until(
+            pilot, lambda: usage_column(app).get(NEAR) == "GPU 96 % ▲", what="the Usage column"
+        )

@@ -388,13 +388,16 @@ class PolicyListScreen(PolicyScreen):
         mode = self.mode
         if client is None or (mode is ListMode.PAGES and self.query_filter is not None):
             return
-        # The components' names come with the catalog: its own worker loads it (from the
-        # helper's recording at start-up); without it the column says components' types.
-        await self._catalog_settled.wait()
         rows = list(self.table.all_rows)
         # A fired scan's rows build their models on first use: thousands of them, off
         # the event loop.
         policies = await asyncio.to_thread(lambda: [row.policy for row in rows])
+        if not self._catalog_settled.is_set():
+            # The rows and customers need no names: read them while the catalog loads.
+            self.usage.prefetch(client, policies, app.now().date())
+        # The components' names come with the catalog: its own worker loads it (from the
+        # helper's recording at start-up); without it the column says components' types.
+        await self._catalog_settled.wait()
         try:
             found = await self.usage.fill(client, app.catalog, policies, app.now().date())
         except errors.AuthenticationError:
