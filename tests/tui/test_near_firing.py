@@ -231,3 +231,47 @@ async def test_a_refresh_whose_usage_reads_fail_keeps_the_figures(fresh_demo_ser
         )
         await settle(pilot)
         assert shown(app) == before
+
+
+async def test_a_plain_filter_fills_the_usage_of_the_matches_on_screen(demo_server) -> None:
+    """`/` with no usage term: the matches on screen come from every page, not only the
+    page the list read its usage for; once typing pauses their Usage cells are filled,
+    each with the server's own figure. Moving down to matches below the window fills
+    theirs too."""
+    ratios = server_ratios(demo_server)
+    app = make_app(demo_server, page_size=5)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        page_one = set(shown(app))
+        await pilot.press("slash")
+        await pilot.press(*"acme")
+        await pilot.press("enter")
+        table = app.screen.query_one(PolicyTable)
+
+        def cells_on_screen() -> dict[str, str]:
+            return {
+                row.uuid: cell.fit(16)
+                for row in table.on_screen()
+                if (cell := table.usage_of(row.uuid)) is not None
+            }
+
+        await wait_until(
+            pilot,
+            lambda: len(cells_on_screen()) == len(table.on_screen()),
+            what="the usage of the matches on screen",
+        )
+        filled = cells_on_screen()
+        beyond = [uuid for uuid in filled if uuid not in page_one]
+        assert len(beyond) >= 5  # matches the page never showed
+        for uuid in beyond:
+            if uuid in ratios and ratios[uuid] != float("inf"):
+                assert f"{int(ratios[uuid] * 100)} %" in filled[uuid]
+        below = len(table.on_screen())
+        assert len(table.rows) > below + 3
+        for _ in range(below + 2):
+            await pilot.press("down")
+        await wait_until(
+            pilot,
+            lambda: table.current is not None and table.usage_of(table.current.uuid) is not None,
+            what="the usage of the match scrolled to",
+        )

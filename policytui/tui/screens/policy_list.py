@@ -74,6 +74,9 @@ SORT_CYCLE = ("fired", "created", "offering", "actions", "limits", "period", "gr
 #: The near-firing view's threshold at start (headroom.summary.NEAR) and the step of + / -.
 NEAR_PERCENT = 80
 NEAR_STEP = 5
+#: A plain filter's matches on screen get their Usage cells once typing or scrolling has
+#: paused this long (seconds): each keystroke is not a read.
+SHOWN_USAGE_AFTER = 0.25
 
 
 class PolicyListScreen(PolicyScreen):
@@ -131,6 +134,9 @@ class PolicyListScreen(PolicyScreen):
         self._index_usage_missing = 0
         self._index_usage_running = False
         self._index_grew = asyncio.Event()
+        #: The on-screen usage read of a plain filter (``_want_shown_usage``).
+        self._shown_usage_running = False
+        self._shown_usage_again = False
 
     # -- composition --------------------------------------------------------------------
 
@@ -713,11 +719,17 @@ class PolicyListScreen(PolicyScreen):
         offerings = self.policy_app.catalog.offerings
         name = (offerings[uuid].name or "") if uuid in offerings else ""
         folded = name.casefold()
-        alone = bool(name) and '"' not in name and not any(
-            folded in (o.name or "").casefold() for key, o in offerings.items() if key != uuid
+        alone = (
+            bool(name)
+            and '"' not in name
+            and not any(
+                folded in (o.name or "").casefold() for key, o in offerings.items() if key != uuid
+            )
         )
-        term = (f'offering:"{name}"' if " " in name else f"offering:{name}") if alone else (
-            f"offering:{uuid}"
+        term = (
+            (f'offering:"{name}"' if " " in name else f"offering:{name}")
+            if alone
+            else (f"offering:{uuid}")
         )
         self._type_filter(f"{text} {term}".lstrip())  # the rest as typed
 
@@ -817,6 +829,8 @@ class PolicyListScreen(PolicyScreen):
             # start a second one.
             self._index_usage_running = True
             self._fill_index_usage()
+        elif not usage and rows:
+            self._want_shown_usage()
 
     # -- usage of every policy (issue 14): `usage:`, the usage sort, the near view -------
 
@@ -890,6 +904,55 @@ class PolicyListScreen(PolicyScreen):
             self._index_usage_running = False
             self._usage_refreshing = False
         self._show_matches()  # the last step's words ("usage of … read") go
+
+    def _want_shown_usage(self) -> None:
+        """The matches on screen changed (a keystroke, a scroll): read their usage once
+        that settles. A read under way is not cancelled (a cancelled fill drops the
+        refresh's reads, and each cursor move would start them again): it looks again."""
+        if self._shown_usage_running:
+            self._shown_usage_again = True
+            return
+        self._shown_usage_running = True
+        self._fill_shown_usage()
+
+    @work(group="shown-usage", exit_on_error=False)
+    async def _fill_shown_usage(self) -> None:
+        """A plain filter (no ``usage:`` term, no usage sort): the Usage cells of the
+        matches on screen, once typing or scrolling pauses. Reading every match's usage
+        would cost each keystroke over 100 000 policies; these reads are per offering,
+        shared with the page's, so moving through the matches of a few offerings reads
+        nothing more."""
+        from policytui.tui.usage_text import usage_cell
+
+        try:
+            while True:
+                self._shown_usage_again = False
+                await asyncio.sleep(SHOWN_USAGE_AFTER)
+                if self._shown_usage_again:
+                    continue  # still typing or scrolling
+                app = self.policy_app
+                client = app.client
+                if client is None or self.query_filter is None or self._usage_wanted():
+                    return
+                shown = self.table.on_screen()
+                unread = [row for row in shown if self.usage.of(row.uuid) is None]
+                if unread:
+                    await self._catalog_settled.wait()
+                    policies = await asyncio.to_thread(_models, unread)
+                    today = app.now().date()
+                    try:
+                        found = await self.usage.fill(client, app.catalog, policies, today)
+                    except errors.AuthenticationError:
+                        self._auth_failed = True
+                        self.post_message(SignInRequired())
+                        return
+                    cells = {uuid: usage_cell(u) for uuid, u in found.items()}
+                    self.table.set_usage({u: c for u, c in cells.items() if c is not None})
+                    self._update_status()
+                if not self._shown_usage_again:
+                    return
+        finally:
+            self._shown_usage_running = False
 
     def _usage_refresh(self) -> None:
         """`r` or a ``--watch`` tick: the usage of every policy is read again (the figures
@@ -1484,6 +1547,8 @@ class PolicyListScreen(PolicyScreen):
     @on(PolicyTable.CursorMoved)
     def _cursor_moved(self) -> None:
         self._update_pane()
+        if self.query_filter is not None and not self._usage_wanted():
+            self._want_shown_usage()  # scrolled to matches whose usage is not read yet
 
     def on_resize(self) -> None:
         if self.pane_open and self.size.width < PANE_MIN_WIDTH:

@@ -354,6 +354,12 @@ class PolicyTable(ScrollView, can_focus=True):
     def all_rows(self) -> list[PolicyRow]:
         return self._all
 
+    def on_screen(self) -> list[PolicyRow]:
+        """The rows in the window, top to bottom (a view over the index holds 100 000
+        rows; only these are read for their usage under a plain filter)."""
+        top = round(self.scroll_y)
+        return self._view[top : top + max(1, self.size.height)]
+
     @property
     def row_count(self) -> int:
         return len(self._view)
