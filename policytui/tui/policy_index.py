@@ -56,9 +56,7 @@ _FACT_FIELDS = attrgetter(*PolicyFacts.__slots__)
 _ROW = attrgetter("row")
 
 
-def indexed(
-    facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]
-) -> list[IndexedFacts]:
+def indexed(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> list[IndexedFacts]:
     """``facts`` linked to ``rows`` (the same policies, in the same order)."""
     linked = []
     for held, row in zip(facts, rows, strict=True):

@@ -15,6 +15,11 @@ NEEDS_PROVIDER = (
 #: The mark after a figure, for terminals without colour (NO_COLOR): over the limit, and
 #: from 80 % (the near-firing threshold, policytui.headroom.summary.NEAR).
 LEVEL_MARKS = {"over": " !", "near": " ▲", "ok": "", "none": ""}
+#: After the mark when the figure is of a limit the server does not check (it checks a
+#: policy's first limit only): over there, the policy still never fires.
+UNCHECKED_MARK = "†"
+#: What the mark means, said in the status bar while such a cell is on screen.
+UNCHECKED_LEGEND = "† a limit the server does not check"
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,9 @@ class UsageCell:
     level: str
     #: Said before the figure: the fired view's ``still over`` / ``now under``.
     note: str = ""
+    #: The figure is of a later limit, which the server never checks (near or over only:
+    #: a comfortable figure needs no warning).
+    unchecked: bool = False
 
     @property
     def text(self) -> str:
@@ -36,9 +44,11 @@ class UsageCell:
 
     def fit(self, width: int) -> str:
         """The component cut before the figure, its mark and the note ever are."""
-        tail = f"{self.figure}{LEVEL_MARKS.get(self.level, '')}"
+        star = UNCHECKED_MARK if self.unchecked else ""
+        tail = f"{self.figure}{LEVEL_MARKS.get(self.level, '')}{star}"
         if self.note:
-            return _noted(self.note, UsageCell(self.label, self.figure, self.level), width)
+            plain = UsageCell(self.label, self.figure, self.level, unchecked=self.unchecked)
+            return _noted(self.note, plain, width)
         if not self.label:
             return tail[:width]
         room = width - len(tail) - 1
@@ -54,7 +64,7 @@ def _noted(note: str, cell: UsageCell, width: int) -> str:
     (the component goes first, then the note shortens to its last word). The note says
     over or under in words, so the NO_COLOR mark is not repeated after the figure; where
     no word fits, the cell keeps its mark (``112 % !``)."""
-    marked, cell = cell, UsageCell(cell.label, cell.figure, "none")
+    marked, cell = cell, UsageCell(cell.label, cell.figure, "none", unchecked=cell.unchecked)
     room = width - len(note) - 1
     if room >= len(cell.figure):
         return f"{note} {cell.fit(room)}"

@@ -80,7 +80,9 @@ def usage_cell(usage: PolicyUsage, *, fired_view: bool = False) -> UsageCell | N
     note = ""
     if fired_view and usage.headroom is not None and usage.headroom.has_fired:
         note = "still over" if usage.headroom.fires else "now under"
-    return UsageCell(summary.label, figure, level(summary.ratio, summary.over), note)
+    state = level(summary.ratio, summary.over)
+    unchecked = not summary.checked and state in ("near", "over")
+    return UsageCell(summary.label, figure, state, note, unchecked)
 
 
 def usage_percent(usage: PolicyUsage) -> float | None:

@@ -37,7 +37,10 @@ async def test_the_usage_column_fits_80_columns(demo_server) -> None:
         assert max(len(line) for line in text.splitlines()) <= 80
         # At 80 columns a marked cell keeps its figure and mark, the component goes first.
         assert " 96 % ▲ " in text  # GPU, near
-        assert " 112 % ! " in text  # over on a limit the server does not check
+        # Over on a limit the server does not check: marked †, and the status bar says
+        # what that means while such a cell is on screen.
+        assert " 112 % !† " in text
+        assert "† a limit the server does not check" in text.splitlines()[-2]
         assert " CPU 10 % " in text
         cells = usage_column(app)
         assert cells[NEAR] == "GPU 96 % ▲" and cells[UNDER] == "CPU 10 %"

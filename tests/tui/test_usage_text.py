@@ -36,6 +36,11 @@ def test_levels(ratio, over, said) -> None:
         (8, UsageCell("GPU", "96 %", "near"), "96 % ▲"),
         (8, UsageCell("RAM", "158 %", "over"), "158 % !"),
         (8, UsageCell("", "—", "none"), "—"),
+        # A later limit, which the server never checks: marked † at every width.
+        (16, UsageCell("RAM", "163 %", "over", unchecked=True), "RAM 163 % !†"),
+        (8, UsageCell("RAM", "163 %", "over", unchecked=True), "163 % !†"),
+        (8, UsageCell("RAM", "96 %", "near", unchecked=True), "96 % ▲†"),
+        (24, UsageCell("RAM", "163 %", "over", "now under", True), "now under RAM 163 %†"),
     ],
 )
 def test_the_cell_keeps_its_figure(width, cell, shown) -> None:

@@ -48,6 +48,7 @@ from policytui.tui.screens.list_texts import (
 )
 from policytui.tui.screens.policy_screen import PolicyScreen
 from policytui.tui.styles import style_path
+from policytui.tui.usage_cell import UNCHECKED_LEGEND
 from policytui.tui.widgets.bars import StatusBar, TopBar
 from policytui.tui.widgets.filter_note import FilterNote
 from policytui.tui.widgets.fired_scanner import FiredScanner, ScanEvent
@@ -137,6 +138,8 @@ class PolicyListScreen(PolicyScreen):
         #: The on-screen usage read of a plain filter (``_want_shown_usage``).
         self._shown_usage_running = False
         self._shown_usage_again = False
+        #: The status bar says what † means (a cell so marked is on screen).
+        self._legend_shown = False
 
     # -- composition --------------------------------------------------------------------
 
@@ -558,6 +561,9 @@ class PolicyListScreen(PolicyScreen):
             right.append(f"* {len(self.marks)} marked · b changes them")
         if self.fired_states.changed:
             right.append(f"◆ {len(self.fired_states.changed)} changed")
+        self._legend_shown = self._unchecked_on_screen()
+        if self._legend_shown:
+            right.append(UNCHECKED_LEGEND)
         if self.usage.denied:
             right.append("usage needs staff or a provider owner")
         if self.usage.not_refreshed:
@@ -572,6 +578,14 @@ class PolicyListScreen(PolicyScreen):
                 else "component and group names not loaded: r retries"
             )
         self.query_one(StatusBar).set_parts(left, " · ".join(right))
+
+    def _unchecked_on_screen(self) -> bool:
+        """A Usage cell on screen is of a limit the server does not check (marked †)."""
+        table = self.table
+        return any(
+            (cell := table.usage_of(row.uuid)) is not None and cell.unchecked
+            for row in table.on_screen()
+        )
 
     def _still_over(self) -> str:
         """``5 still over · 2 now under`` of the fired rows whose usage is read."""
@@ -1547,6 +1561,8 @@ class PolicyListScreen(PolicyScreen):
     @on(PolicyTable.CursorMoved)
     def _cursor_moved(self) -> None:
         self._update_pane()
+        if self._unchecked_on_screen() != self._legend_shown:
+            self._update_status()  # scrolled to (or past) a cell marked †
         if self.query_filter is not None and not self._usage_wanted():
             self._want_shown_usage()  # scrolled to matches whose usage is not read yet
 
