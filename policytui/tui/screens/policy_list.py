@@ -507,7 +507,10 @@ class PolicyListScreen(PolicyScreen):
         offering = self._offering_label()
         if self.mode is ListMode.FIRED:
             scan = self.scan
-            headline = fired_headline(scan.fired, scan.total, scan.read, scanning=not scan.done)
+            # A quiet rescan (a tick, or behind the index's answer) leaves a complete
+            # answer on view: the bar gives its count; the status bar the rescan's progress.
+            scanning = not scan.done and not scan.complete
+            headline = fired_headline(scan.fired, scan.total, scan.read, scanning=scanning)
             top.update_bar(
                 view="Fired policies", detail=_join(headline, offering), extra=self._still_over()
             )
@@ -1388,7 +1391,44 @@ class PolicyListScreen(PolicyScreen):
         self.mode = ListMode.FIRED
         self._repaint_usage()
         self.refresh_bindings()  # the page keys are greyed out in the footer
-        self._start_scan(quiet=False, mark=False)
+        if self._fired_from_index():
+            # On screen at once; the walk reads every page again behind it (quietly: the
+            # rows stay until it is done, then are swapped) so the view is also current.
+            self._start_scan(quiet=True, mark=False)
+        else:
+            self._start_scan(quiet=False, mark=False)
+
+    def _fired_from_index(self) -> bool:
+        """The fired view as a view over the index of every policy, when that holds every
+        policy (a `/` or `h` read them): its fired policies of the offering on view, newest
+        firing first, with no walk to wait for. False: there is no such index."""
+        index = self.index
+        if not index.complete or index.filling or index.error:
+            return False
+        scope = (self.paging.scope_uuid or "").casefold()
+        rows, total = [], 0
+        for row, facts in zip(index.rows, index.facts, strict=True):
+            if scope and facts.offering_uuid != scope:
+                continue
+            total += 1
+            if facts.has_fired:
+                rows.append(row)
+        scan = self.scan
+        scan.start(quiet=False)
+        # The index's walk read every page of every offering: as a finished scan.
+        scan.reported(1, 1, total)
+        scan.fired = len(rows)
+        scan.finished()
+        self._scan_rows = []
+        self.table.sort_by("fired", reverse=True)
+        self.table.set_rows(rows)
+        if rows:
+            self._show_table()
+        else:
+            self._show_empty()
+        self._update_status()
+        self.call_after_refresh(self._fill_usage)
+        return True
 
     def _start_scan(self, *, quiet: bool, mark: bool) -> None:
         app = self.policy_app

@@ -1,0 +1,74 @@
+"""The fired view as a view over the index of every policy (issue 13): once `/` has read
+every page, `f` shows the fired policies at once, from the index, while a walk reads the
+pages again behind them; the view then holds what that walk read. Against the demo server
+over loopback HTTP."""
+
+from __future__ import annotations
+
+from browse_support import make_app, screen_text, server_policies, settle, wait_until
+
+from policytui.demo import Fault
+from policytui.tui.widgets.policy_table import PolicyTable
+
+POLICIES = "marketplace-offering-usage-policies/"
+
+
+def shown(app) -> list[str]:
+    return [row.uuid for row in app.screen.query_one(PolicyTable).all_rows]
+
+
+def held_walks(server) -> list[dict]:
+    """List requests for policies the server has not answered yet."""
+    return [
+        r
+        for r in server.requests()
+        if r["method"] == "GET" and r["path"].endswith(POLICIES) and r.get("status") is None
+    ]
+
+
+async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_demo_server):
+    server = fresh_demo_server
+    listed = server_policies(server)
+    fired = [p for p in listed if p["has_fired"]]
+    assert 2 < len(fired) < len(listed)
+    # Five a page: the fired policies are spread over pages the list never showed.
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"acme")
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("escape")
+        await settle(pilot)
+        # The next walk's first page is held: what `f` shows meanwhile is the index's.
+        server.set_faults(
+            [Fault("timeout", times=1, method="GET", path=POLICIES, params={"seconds": 4})]
+        )
+        await pilot.press("f")
+        await wait_until(
+            pilot,
+            lambda: set(shown(app)) == {p["uuid"] for p in fired},
+            what="the fired policies",
+        )
+        assert held_walks(server), "the walk had already answered: not the index's rows"
+        newest_first = sorted(fired, key=lambda p: p["fired_datetime"] or "", reverse=True)
+        on_view = [row.uuid for row in app.screen.query_one(PolicyTable).rows]
+        assert on_view == [p["uuid"] for p in newest_first]
+        assert f"{len(fired)} fired of {len(listed)}" in screen_text(app)
+        # The walk behind it ends with the same answer.
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        assert not held_walks(server)
+        assert set(shown(app)) == {p["uuid"] for p in fired}
+
+
+async def test_without_an_index_f_walks_every_page_as_before(fresh_demo_server):
+    server = fresh_demo_server
+    fired = {p["uuid"] for p in server_policies(server) if p["has_fired"]}
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        assert set(shown(app)) == fired
+        assert not app.screen.index.complete  # nothing typed: no index was filled
