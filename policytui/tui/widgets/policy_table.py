@@ -344,6 +344,8 @@ class PolicyTable(ScrollView, can_focus=True):
         self.marked: frozenset[str] = frozenset()
         #: The Usage column's cells by policy uuid (absent: not read yet).
         self._usage: dict[str, UsageCell] = {}
+        #: The sizes of the last layout (see :meth:`_size_updated`).
+        self._sizes: tuple[Size, Size, Size, Size] | None = None
 
     # -- data ---------------------------------------------------------------------------
 
@@ -694,6 +696,20 @@ class PolicyTable(ScrollView, can_focus=True):
         return None
 
     # -- painting -----------------------------------------------------------------------
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Every layout of the screen hands each widget its sizes, and ScrollView then
+        # refreshes its scrollbar whenever the compositor's virtual size is not the
+        # table's own (it never is: the table sets its own). That repainted the
+        # scrollbar and every table line beside it on each keystroke in the `/` box (a
+        # layout: the box's text grows) at the same sizes as before: skipped here.
+        sizes = (size, virtual_size, container_size, self.virtual_size)
+        if sizes == self._sizes:
+            return self._container_size != container_size  # what ScrollView says then
+        self._sizes = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         self._line_cache.clear()
