@@ -205,8 +205,10 @@ def _position(rows: Sequence[PolicyRow], uuid: str, guess: int) -> int:
     for at in range(max(0, guess - 50), min(len(rows), guess + 50)):
         if rows[at].uuid == uuid:
             return at
+    # The index's matches read their uuids off the facts, without a row each.
+    uuids = getattr(rows, "uuids", None)
     try:
-        return list(map(_UUID, rows)).index(uuid)
+        return (uuids() if uuids is not None else list(map(_UUID, rows))).index(uuid)
     except ValueError:
         return guess
 
