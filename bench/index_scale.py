@@ -248,11 +248,12 @@ def main() -> None:
             limit=30,
         ),
         absolute_row(f"sort of {sorted_rows} policies (-limit:cpu)", sort, "ms", limit=150),
-        absolute_row("peak RSS of the app process", app_rss, "MB", limit=float("inf")),  # type: ignore[arg-type]
+        # The "memory of the index under 120 MB" is the app's: it holds the
+        # index. The helper's peak (the walk, nothing kept across batches) is reported.
+        absolute_row("peak RSS of the app process", app_rss, "MB", limit=120),  # type: ignore[arg-type]
         absolute_row("peak RSS of its helper process", helper, "MB", limit=float("inf")),  # type: ignore[arg-type]
     ]
-    for row in rows[4:]:
-        row.target = "(reported)"
+    rows[-1].target = "(reported)"
     report(
         "Every policy: index, filter, sort",
         rows,

@@ -10,7 +10,7 @@ lines that changed, so a keypress costs a few hundred bytes of terminal output.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -198,15 +198,17 @@ def fitted(text: str, width: int) -> str:
     return text
 
 
-def _position(rows: list[PolicyRow], uuid: str, guess: int) -> int:
+def _position(rows: Sequence[PolicyRow], uuid: str, guess: int) -> int:
     """Where the policy ``uuid`` is in ``rows`` (``guess`` when it is not there): looked
     for near ``guess`` first, then over every row at C speed (100 000 matches of a
     filter, each keystroke)."""
     for at in range(max(0, guess - 50), min(len(rows), guess + 50)):
         if rows[at].uuid == uuid:
             return at
+    # The index's matches read their uuids off the facts, without a row each.
+    uuids = getattr(rows, "uuids", None)
     try:
-        return list(map(_UUID, rows)).index(uuid)
+        return (uuids() if uuids is not None else list(map(_UUID, rows))).index(uuid)
     except ValueError:
         return guess
 
@@ -312,8 +314,10 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._all: list[PolicyRow] = []
-        self._view: list[PolicyRow] = []
+        #: A list, or a sequence shown as given (the index's matches, read lazily: see
+        #: :meth:`show_ordered`) that is copied only when rows are added or swapped.
+        self._all: Sequence[PolicyRow] = []
+        self._view: Sequence[PolicyRow] = []
         #: The sort key of each row on view, in view order (empty when unsorted).
         self._view_keys: list[Any] = []
         self._filter_terms: list[str] = []
@@ -342,16 +346,18 @@ class PolicyTable(ScrollView, can_focus=True):
         self.marked: frozenset[str] = frozenset()
         #: The Usage column's cells by policy uuid (absent: not read yet).
         self._usage: dict[str, UsageCell] = {}
+        #: The sizes of the last layout (see :meth:`_size_updated`).
+        self._sizes: tuple[Size, Size, Size, Size] | None = None
 
     # -- data ---------------------------------------------------------------------------
 
     @property
-    def rows(self) -> list[PolicyRow]:
+    def rows(self) -> Sequence[PolicyRow]:
         """The rows on view (after the quick filter and the sort), in order."""
         return self._view
 
     @property
-    def all_rows(self) -> list[PolicyRow]:
+    def all_rows(self) -> Sequence[PolicyRow]:
         return self._all
 
     def on_screen(self) -> list[PolicyRow]:
@@ -398,6 +404,9 @@ class PolicyTable(ScrollView, can_focus=True):
         the same position)."""
         keep = keep_uuid if keep_uuid is not None else self._current_uuid()
         self._all = list(rows)
+        self._show_all(keep, fallback_index)
+
+    def _show_all(self, keep: str | None, fallback_index: int | None) -> None:
         self._anchored = False
         self.placeholder = ""
         # The line cache and the last window stay: both are keyed by the rows
@@ -410,14 +419,29 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def show_ordered(self, rows: Iterable[PolicyRow], column: str | None, reverse: bool) -> None:
         """Rows filtered and ordered elsewhere (the index's matches): shown as given, the
-        header marking ``column``; the cursor stays on its policy."""
+        header marking ``column``; the cursor stays on its policy.
+
+        A sequence that is not a list (the index's matches) is held as given, not
+        copied: 100 000 matches a keystroke copied twice cost more in garbage
+        collection than the filter itself. It must not change while it is shown."""
         if rows is self._ordered and (column, reverse) == (self.sort_column, self.sort_reverse):
             return  # the same answer as the last keystroke's (PolicyIndex.select)
         self._filter_terms = []
         self.sort_column, self.sort_reverse = column, reverse
         self._presorted = True
-        self.set_rows(rows)
+        keep = self._current_uuid()
+        as_given = isinstance(rows, Sequence) and not isinstance(rows, list)
+        self._all = rows if as_given else list(rows)  # type: ignore[assignment]
+        self._show_all(keep, None)
         self._ordered = rows
+
+    def _owned(self) -> tuple[list[PolicyRow], list[PolicyRow]]:
+        """The held rows and the view as lists of this table's own, to change in place."""
+        if not isinstance(self._all, list):
+            self._all = list(self._all)
+        if not isinstance(self._view, list):
+            self._view = list(self._view)
+        return self._all, self._view
 
     def add_rows(self, rows: Iterable[PolicyRow]) -> None:
         """Append a batch (the fired view streams pages in); one repaint per batch.
@@ -427,7 +451,8 @@ class PolicyTable(ScrollView, can_focus=True):
         once a 100 000-policy scan had found thousands of fired ones.
         """
         batch = list(rows)
-        self._all.extend(batch)
+        held, _ = self._owned()
+        held.extend(batch)
         anchor = self._anchored and bool(self._view)
         top, before = round(self.scroll_y), self.cursor
         if self._filter_terms:
@@ -435,13 +460,13 @@ class PolicyTable(ScrollView, can_focus=True):
             batch = [r for r in batch if all(t in r.search for t in terms)]
         index = self.cursor
         if not self.sort_column:
-            self._view.extend(batch)
+            self._owned()[1].extend(batch)
         elif len(self._view_keys) != len(self._view):
             self._rebuild(self._current_uuid())
             return
         else:
             column, reverse = self.sort_column, self.sort_reverse
-            view, keys = self._view, self._view_keys
+            view, keys = self._owned()[1], self._view_keys
             if len(batch) > MERGE_BY_SORT:
                 # A big batch: one C-level stable sort of the cached keys (the held rows
                 # are one sorted run already, so this is a merge) beats a Python-level
@@ -475,7 +500,7 @@ class PolicyTable(ScrollView, can_focus=True):
         """Swap the row of the same policy in place; False when it is not held."""
         for index, existing in enumerate(self._all):
             if existing.uuid == row.uuid:
-                self._all[index] = row
+                self._owned()[0][index] = row
                 self._line_cache.clear()
                 self._painted = ()
                 self._rebuild(self._current_uuid())
@@ -537,8 +562,11 @@ class PolicyTable(ScrollView, can_focus=True):
             order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self.sort_reverse)
             self._view = [rows[i] for i in order]
             self._view_keys = [keys[i] for i in order]
-        else:
+        elif isinstance(rows, list):
             self._view = list(rows)
+            self._view_keys = []
+        else:
+            self._view = rows  # shown as given (show_ordered): not copied
             self._view_keys = []
         index = fallback_index if fallback_index is not None else self.cursor
         if keep_uuid is not None:
@@ -676,6 +704,20 @@ class PolicyTable(ScrollView, can_focus=True):
         return None
 
     # -- painting -----------------------------------------------------------------------
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Every layout of the screen hands each widget its sizes, and ScrollView then
+        # refreshes its scrollbar whenever the compositor's virtual size is not the
+        # table's own (it never is: the table sets its own). That repainted the
+        # scrollbar and every table line beside it on each keystroke in the `/` box (a
+        # layout: the box's text grows) at the same sizes as before: skipped here.
+        sizes = (size, virtual_size, container_size, self.virtual_size)
+        if sizes == self._sizes:
+            return self._container_size != container_size  # what ScrollView says then
+        self._sizes = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         self._line_cache.clear()
