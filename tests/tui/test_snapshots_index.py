@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import pytest
 from browse_support import make_app, settle, wait_until
+from textual.widgets import Input
 
 from policytui.auth.config import SavedView
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
 
+def freeze(app) -> None:
+    """No blinking cursor in the `/` box: a frame must not depend on when it was taken
+    (the usage of the matches on screen is read after typing pauses, so when the picture
+    is taken moves with the machine's load)."""
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+
+
 def _typing(*keys: str):
     async def run(pilot) -> None:
         await settle(pilot)
+        freeze(pilot.app)
         await pilot.press("slash", *keys)
         screen = pilot.app.screen
         await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
@@ -73,6 +83,7 @@ def test_saved_view(snap_compare, demo_server, size) -> None:
     async def run(pilot) -> None:
         screen = pilot.app.screen
         await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+        freeze(pilot.app)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run)
