@@ -220,7 +220,7 @@ def _scan(
 ) -> None:
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
-    from policytui.helper.index_page import IndexReader
+    from policytui.helper.index_page import IndexReader, for_the_pipe
     from policytui.helper.scan import scan_fired
     from policytui.tui.catalog import Catalog
     from policytui.tui.rows import build_row
@@ -272,6 +272,8 @@ def _scan(
             full_collections=True,  # this process draws nothing: no key waits for them
         ):
             progress, unfired = _compact(batch)  # the index's rows come packed
+            if start.keep_all:
+                for_the_pipe(progress)
             if batch.done:
                 frames.send(result_fd, ScanEnded(scan_id, progress, unfired))
                 return

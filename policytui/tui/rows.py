@@ -325,7 +325,7 @@ def pack_for_index(rows: list[PolicyRow]) -> None:
 
 
 #: Every field but the model and its JSON, in the order :func:`_unpickled_row` takes them.
-_FIELDS = attrgetter(
+_FIELDS_NAMES = (
     "offering",
     "actions",
     "limits",
@@ -339,6 +339,34 @@ _FIELDS = attrgetter(
     "uuid",
     "fired_key",
 )
+_FIELDS = attrgetter(*_FIELDS_NAMES)
+
+
+def rows_from_fields(fields: list[tuple[Any, ...]]) -> list[PolicyRow]:
+    """Rows without a model from their fields and JSON (:data:`_FIELDS`' order, then
+    ``model_json``): a batch of the index as the UI unpickles it, in one loop."""
+    made = []
+    new = object.__new__
+    for values in fields:
+        row = new(PolicyRow)
+        (
+            row.offering,
+            row.actions,
+            row.limits,
+            row.period,
+            row.groups,
+            row.fired,
+            row.created,
+            row.search_text,
+            row.changed,
+            row.named,
+            row.uuid,
+            row.fired_key,
+            row.model_json,
+        ) = values
+        row.model = None
+        made.append(row)
+    return made
 
 
 def _unpickled_row(fields: tuple[Any, ...], model_json: Any) -> PolicyRow:

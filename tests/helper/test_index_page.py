@@ -25,7 +25,7 @@ from policytui.api import errors
 from policytui.api.parsing import parse_policy
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.helper.events import ScanProgress
-from policytui.helper.index_page import IndexReader
+from policytui.helper.index_page import IndexReader, for_the_pipe
 from policytui.helper.scan_pipe import _compact
 from policytui.query import FactsReader
 from policytui.query.facts import PolicyFacts
@@ -40,6 +40,7 @@ def _sent(items: list[dict[str, Any]], catalog: Catalog | None) -> ScanProgress:
     progress = ScanProgress()
     IndexReader(catalog, NOW).keep(items, progress)
     packed, unfired = _compact(progress)
+    for_the_pipe(packed)
     received = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
     received.states.update(dict.fromkeys(unfired.split(), (False, None)))
     return received
