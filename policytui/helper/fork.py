@@ -50,6 +50,7 @@ def fork_helper(session: Session, page_size: int) -> Forked | None:
     startup_read, startup_write = os.pipe()
     command_read, command_write = os.pipe()
     result_read, result_write = os.pipe()
+    _widen(result_write)
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         code = 1
@@ -86,6 +87,28 @@ def _child(  # pragma: no cover - in the helper
     with contextlib.suppress(OSError):
         os.nice(10)
     serve(command_fd, result_fd, input_clock)
+
+
+#: Room in the result pipe: a few of the index's batches (~400 bytes a policy, a batch
+#: every 0.1 s). With Linux's default 64 KiB the helper stopped at every batch until the
+#: UI had painted the one before (a batch waits for its frame): the two took turns
+#: instead of working at once. The UI still stops reading while keys come, and the
+#: helper then stops once this is full.
+RESULT_PIPE_BYTES = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    """Give the pipe ``fd`` :data:`RESULT_PIPE_BYTES` of buffer where the system allows
+    (Linux; at most ``/proc/sys/fs/pipe-max-size``); elsewhere it stays as it is."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no helper is forked there anyway
+        return
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, set_size, RESULT_PIPE_BYTES)
 
 
 def _silence_stdio() -> None:

@@ -110,6 +110,7 @@ async def scan_fired(
     idle_seconds: Callable[[], float] | None = None,
     facts: Callable[[OfferingUsagePolicy], PolicyFacts] | None = None,
     full_collections: bool = False,
+    keep_page: Callable[[list[dict[str, Any]], ScanProgress], None] | None = None,
 ) -> AsyncGenerator[ScanProgress, None]:
     """Walk every page, yielding batches as they come; the last has ``done`` set. A
     cancelled scan ends without a ``done`` batch.
@@ -131,6 +132,10 @@ async def scan_fired(
     collections pause its walk, never a key, and it keeps nothing across batches, so
     they are short; held off there, the cyclic garbage of a 100 000-policy walk piled up
     to ~85 MB of its peak). Otherwise none run during the walk (:func:`no_full_collections`).
+
+    ``keep_page`` keeps every policy too, a page at a time, from its JSON objects (the
+    helper's index fill, :class:`policytui.helper.index_page.IndexReader`: no model per
+    policy); ``build`` and ``facts`` are then not used.
     """
     idle = idle_seconds or (lambda: float("inf"))
     with contextlib.nullcontext() if full_collections else no_full_collections():
@@ -151,7 +156,9 @@ async def scan_fired(
                     progress.pages += 1
                     progress.page_count = max(page.page_count, progress.pages)
                     progress.total = page.total
-                    if facts is not None:
+                    if keep_page is not None:
+                        keep_page(page.items, progress)
+                    elif facts is not None:
                         _keep_every(page.items, progress, build, facts)
                     else:
                         for item in page.items:

@@ -220,8 +220,8 @@ def _scan(
 ) -> None:
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
+    from policytui.helper.index_page import IndexReader, for_the_pipe
     from policytui.helper.scan import scan_fired
-    from policytui.query import FactsReader
     from policytui.tui.catalog import Catalog
     from policytui.tui.rows import build_row
 
@@ -242,18 +242,18 @@ def _scan(
 
     catalog = catalog_of(start.catalog)
     # One reader per catalog: the texts it shares were named by that catalog.
-    reader = FactsReader(catalog)
+    index = IndexReader(catalog, start.now)
     stop = False
 
     def cancelled() -> bool:
-        nonlocal stop, catalog, reader
+        nonlocal stop, catalog, index
         while not stop and select.select([command_fd], [], [], 0)[0]:
             message = frames.receive(command_fd)
             if message.scan_id != scan_id:
                 continue
             if isinstance(message, CatalogLoaded):  # after the scan began: names from now
                 catalog = catalog_of(message.catalog)
-                reader = FactsReader(catalog)
+                index = IndexReader(catalog, start.now)
             stop = isinstance(message, CancelScan)
         return stop
 
@@ -261,16 +261,19 @@ def _scan(
         async for batch in scan_fired(
             session,
             start.scope_uuid,
-            build=lambda policy: build_row(
-                policy, catalog, start.now, searchable=not start.keep_all
-            ),
+            build=lambda policy: build_row(policy, catalog, start.now),
             cancelled=cancelled,
             flush_seconds=HELPER_FLUSH_SECONDS,
             idle_seconds=input_clock.idle_seconds,
-            facts=(lambda policy: reader(policy)) if start.keep_all else None,
+            # The index's pages are read from their JSON, a model only for an odd policy.
+            keep_page=(lambda items, progress: index.keep(items, progress))
+            if start.keep_all
+            else None,
             full_collections=True,  # this process draws nothing: no key waits for them
         ):
-            progress, unfired = _compact(batch, keep_all=start.keep_all)
+            progress, unfired = _compact(batch)  # the index's rows come packed
+            if start.keep_all:
+                for_the_pipe(progress)
             if batch.done:
                 frames.send(result_fd, ScanEnded(scan_id, progress, unfired))
                 return

@@ -298,3 +298,50 @@ def test_a_scan_begun_before_the_catalog_gets_it_and_names_the_rest() -> None:
     assert result["later"] > 0 and result["later_named"] == [True]
     assert result["later_limits"] == result["named_limits"]  # names and units
     assert not any(result["first_named"])
+
+
+def test_the_index_from_the_helper_is_what_the_models_give(server: DemoServer) -> None:
+    """The index of every policy (keep_all) read in the helper from the pages' JSON: in
+    the UI every row, its facts and its opened policy are what the client's models give,
+    with the catalog's names once it has loaded and without them before."""
+    result = _run(
+        server,
+        """
+        from policytui.query import FactsReader
+        from policytui.query.facts import PolicyFacts
+        from policytui.tui.catalog import Catalog
+        from policytui.tui.rows import _FIELDS, build_row
+
+        async def load():
+            async with WaldurClient(URL, TOKEN) as client:
+                catalog = await Catalog().load(client)
+                policies = [p async for page in client.policies.walk() for p in page.items]
+                return catalog, policies
+        full, policies = asyncio.run(load())
+        by_uuid = {p.uuid: p for p in policies}
+
+        def fields(facts):
+            return [repr(getattr(facts, name)) for name in PolicyFacts.__slots__]
+
+        seen = {}
+        for named in (full, None):
+            read = FactsReader(named)
+            rows = differ = 0
+            for progress in scans.scan(session, None, named, NOW, lambda: False, keep_all=True):
+                for row, facts in zip(progress.rows, progress.facts, strict=True):
+                    policy = by_uuid[row.uuid]
+                    built = build_row(policy, named, NOW, searchable=False)
+                    same = (
+                        _FIELDS(row) == _FIELDS(built)
+                        and fields(facts) == fields(read(policy))
+                        and facts.row is row
+                        and row.policy == policy
+                    )
+                    rows += 1
+                    differ += not same
+            seen["named" if named else "unnamed"] = [rows, differ]
+        print(json.dumps(seen))
+        scans.close()
+        """,
+    )
+    assert result == {"named": [900, 0], "unnamed": [900, 0]}

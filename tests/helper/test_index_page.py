@@ -1,0 +1,269 @@
+"""The index's rows and facts read straight from a page's JSON (policytui.helper.index_page)
+are what the model's way builds: the same texts in every column, the same facts for `/`,
+the same fired state, and the same policy when a row is opened in the UI. A policy the
+client cannot read is still the client's own error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
+
+from query_samples import BALTICS, BASE, GPU, HPC, NORDIC_UNI, NORDICS, VMS, group_url, make_catalog
+
+from policytui.api import errors
+from policytui.api.parsing import parse_policy
+from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
+from policytui.helper.events import ScanProgress
+from policytui.helper.index_page import IndexReader, for_the_pipe
+from policytui.helper.scan_pipe import _compact
+from policytui.query import FactsReader
+from policytui.query.facts import PolicyFacts
+from policytui.tui.catalog import Catalog
+from policytui.tui.rows import _FIELDS, build_row
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def _sent(items: list[dict[str, Any]], catalog: Catalog | None) -> ScanProgress:
+    """``items`` (one page) as the helper reads, packs and pickles them, as the UI has them."""
+    progress = ScanProgress()
+    IndexReader(catalog, NOW).keep(items, progress)
+    packed, unfired = _compact(progress)
+    for_the_pipe(packed)
+    received = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+    received.states.update(dict.fromkeys(unfired.split(), (False, None)))
+    return received
+
+
+def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
+    return tuple(getattr(facts, name) for name in PolicyFacts.__slots__)
+
+
+def _assert_as_the_model_reads(items: list[dict[str, Any]], catalog: Catalog | None) -> None:
+    received = _sent(items, catalog)
+    read = FactsReader(catalog)
+    assert len(received.rows) == len(received.facts) == len(items)
+    fired = 0
+    for item, row, facts in zip(items, received.rows, received.facts, strict=True):
+        policy = parse_policy(item)
+        built = build_row(policy, catalog, NOW, searchable=False)
+        assert row.model is None  # the UI builds it only when the row is opened
+        assert _FIELDS(row) == _FIELDS(built)  # every column, the uuid, the sort key
+        assert _fields(facts) == _fields(read(policy))  # what `/` reads
+        assert facts.row is row  # type: ignore[attr-defined]
+        assert row.policy == policy  # opened in the UI: the policy as the client reads it
+        assert row.search == build_row(policy, catalog, NOW).search
+        assert received.states[policy.uuid] == (policy.has_fired, policy.fired_datetime)
+        fired += policy.has_fired
+    assert received.fired == fired
+
+
+def _wire(uuid: str, **fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "uuid": uuid,
+        "url": f"{BASE}/marketplace-offering-usage-policies/{uuid}/",
+        "scope": f"{BASE}/marketplace-provider-offerings/{HPC}/",
+        "scope_name": "Acme HPC Cluster",
+        "scope_uuid": HPC,
+        "actions": "notify_organization_owners",
+        "created": "2026-11-24T22:39:50.123456Z",
+        "created_by_full_name": "Alice Owner",
+        "created_by_username": "acme-owner",
+        "has_fired": False,
+        "fired_datetime": None,
+        "options": {},
+        "organization_groups": [group_url(NORDICS)],
+        "apply_to_all": False,
+        "component_limits_set": [{"type": "cpu", "limit": 2830}],
+        "period": 2,
+        "period_name": "1 month",
+        "affected_resources_count": 0,
+    }
+    body.update(fields)
+    return body
+
+
+_MISSING = object()
+_TIMES = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "2026-11-27T11:59:30Z",  # just now
+            "2026-11-27T09:58:12.5Z",
+            "2026-11-20T00:00:00+00:00",
+            "2026-11-26T23:30:00-02:00",  # another day in UTC than its own
+            "2026-11-27T01:00:00+05:30",
+            "2026-01-05T08:00:00",  # no offset: read as UTC
+            "2025-12-31T23:59:59.999999Z",
+            "2026-11-28T12:00:00Z",  # the server's clock ahead
+            "2026-11-27T11:00:00.1234567Z",  # more than microseconds: pydantic's reading
+            "2026-11-27 11:00:00Z",  # a space: pydantic's reading
+        ]
+    ),
+    st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+    ).map(lambda moment: moment.isoformat().replace("+00:00", "Z")),
+)
+_TEXT = st.one_of(st.none(), st.text(max_size=12))
+_GROUP = st.sampled_from(
+    [group_url(NORDICS), group_url(NORDIC_UNI), group_url(BALTICS), f"{BASE}/g/unknown0001/"]
+)
+_LIMIT = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["cpu", "ram", "gpu_hours", "cores", "storage"]),
+        "limit": st.one_of(
+            st.integers(-5, 10**12),
+            st.sampled_from(["250", "-3"]),  # strings: the model's way
+        ),
+    },
+    optional={"unit_price": st.just("0.5")},  # a field the client does not know
+)
+_FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "scope_name": st.one_of(st.none(), st.sampled_from(["", "Acme HPC Cluster", "Other"])),
+    "scope_uuid": st.sampled_from([HPC, GPU, VMS, "0" * 32, None]),
+    "actions": st.one_of(
+        st.none(),
+        st.sampled_from(
+            [
+                "",
+                "notify_organization_owners",
+                "block_creation_of_new_resources,notify_organization_owners",
+                "notify_external_user,,request_downscaling",
+                "an_action_not_known",
+            ]
+        ),
+        st.lists(
+            st.sampled_from(
+                ["notify_organization_owners", "block_modification_of_existing_resources"]
+            )
+        ),
+    ),
+    "created": _TIMES,
+    "fired_datetime": _TIMES,
+    "has_fired": st.one_of(st.none(), st.booleans()),
+    "apply_to_all": st.one_of(st.none(), st.booleans()),
+    "organization_groups": st.one_of(st.none(), st.lists(_GROUP, max_size=3)),
+    "component_limits_set": st.one_of(st.none(), st.lists(_LIMIT, max_size=3)),
+    "period": st.one_of(st.none(), st.sampled_from([1, 2, 3, 4])),
+    "created_by_full_name": _TEXT,
+    "created_by_username": _TEXT,
+    "options": st.one_of(
+        st.none(), st.just({}), st.just({"notify_external_user": ["a@b.org", "c@d.org"]})
+    ),
+    "affected_resources_count": st.one_of(st.none(), st.integers(0, 50)),
+    "a_field_from_a_newer_server": st.one_of(st.just(1), st.just({"nested": [1, "x"]})),
+}
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> list[dict[str, Any]]:
+    items = []
+    for number in range(draw(st.integers(1, 6))):
+        item = _wire(f"policy{number:04d}")
+        for name, values in _FIELD_VALUES.items():
+            value = draw(st.one_of(st.just(_MISSING), values))
+            if value is _MISSING:
+                item.pop(name, None)
+            else:
+                item[name] = value
+        items.append(item)
+    return items
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=_policies(), named=st.booleans())
+def test_rows_and_facts_from_the_json_are_the_models(
+    items: list[dict[str, Any]], named: bool
+) -> None:
+    _assert_as_the_model_reads(items, make_catalog() if named else None)
+
+
+def test_times_at_other_offsets_show_their_utc_day_beside_utc_ones() -> None:
+    """The created column is the UTC date, whatever offset the server wrote it with."""
+    items = [
+        _wire("day00001", created="2026-11-26T10:00:00Z"),
+        _wire("day00002", created="2026-11-26T23:30:00-02:00"),  # 2026-11-27 in UTC
+        _wire("day00003", created="2026-11-27T01:00:00+05:30"),  # 2026-11-26 in UTC
+        _wire("day00004", created="2026-11-27T08:00:00"),
+        _wire("day00005", created="2026-11-27T08:00:00+00:00"),
+    ]
+    _assert_as_the_model_reads(items, make_catalog())
+    assert [row.created for row in _sent(items, None).rows] == [
+        "2026-11-26",
+        "2026-11-27",
+        "2026-11-26",
+        "2026-11-27",
+        "2026-11-27",
+    ]
+
+
+def test_the_demo_servers_policies_read_from_their_json_as_from_their_models() -> None:
+    with DemoServer(DemoSettings(policies=1200)) as server:
+        from policytui.api import WaldurClient
+
+        async def pages() -> tuple[Catalog, list[list[dict[str, Any]]]]:
+            async with WaldurClient(server.url, STAFF_TOKEN) as client:
+                catalog = await Catalog().load(client)
+                return catalog, [page.items async for page in client.policies.walk_raw()]
+
+        catalog, read = asyncio.run(pages())
+    assert sum(map(len, read)) == 1200
+    for items in read:
+        _assert_as_the_model_reads(items, catalog)
+        _assert_as_the_model_reads(items, None)
+
+
+def test_a_plain_page_is_read_without_a_model_per_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of reading the JSON: the demo's policies, as real servers send them,
+    never go through pydantic in the helper (only the UI parses a row it opens)."""
+    from policytui.api import parsing
+
+    def no_models(data: Any) -> None:
+        raise AssertionError("a model was built")
+
+    items = [
+        _wire("plain001"),
+        _wire("plain002", has_fired=True, fired_datetime="2026-11-27T10:00:00Z"),
+        _wire("plain003", apply_to_all=True, organization_groups=[], created_by_full_name=None),
+        _wire("plain004", component_limits_set=[], scope_name=None, period=4, options=None),
+        _wire("plain005", a_field_from_a_newer_server={"x": 1}),
+    ]
+    monkeypatch.setattr(parsing, "parse_policy", no_models)
+    progress = ScanProgress()
+    IndexReader(make_catalog(), NOW).keep(items, progress)
+    assert [row.uuid for row in progress.rows] == [item["uuid"] for item in items]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"uuid": 5},
+        {"url": None},
+        {"component_limits_set": [{"type": "cpu", "limit": "lots"}]},
+        {"component_limits_set": [{"limit": 5}]},
+        {"fired_datetime": "yesterday"},
+        {"created": "2026-02-30T00:00:00Z"},
+        {"period": 9},
+        {"has_fired": "perhaps"},
+        {"organization_groups": "nordics"},
+        {"actions": 5},
+    ],
+)
+def test_a_policy_the_client_cannot_read_is_the_clients_own_error(bad: dict[str, Any]) -> None:
+    item = {**_wire("bad0001"), **bad}
+    with pytest.raises(errors.InvalidResponse) as expected:
+        parse_policy(item)
+    with pytest.raises(errors.InvalidResponse) as raised:
+        IndexReader(make_catalog(), NOW).keep([_wire("good0001"), item], ScanProgress())
+    assert str(raised.value) == str(expected.value)
