@@ -72,3 +72,41 @@ def test_a_policy_brought_near_its_limit_shows_in_the_near_firing_view(tmp_path)
             term.keys("q")
             term.wait_for("[exited 0]")
             term.assert_no_secret(STAFF_TOKEN)
+
+
+def _fired_count(server) -> tuple[int, int]:
+    """(fired, every policy) as the server lists them, every page."""
+    fired = total = 0
+    page = 1
+    while True:
+        items = server.control("GET", f"{POLICIES}?page={page}&page_size=100", token=STAFF_TOKEN)
+        fired += sum(1 for p in items if p["has_fired"])
+        total += len(items)
+        if len(items) < 100:
+            return fired, total
+        page += 1
+
+
+def test_the_sample_near_view_marks_limits_the_server_does_not_check(tmp_path) -> None:
+    """The sample data at 80x24, NO_COLOR, `TERM=xterm`: `h` marks the figures of a later
+    limit `†` and the status bar says what that means; `f` then shows the fired view from
+    the index of every policy the near view read, with the server's count."""
+    with demo_server_process() as server:
+        fired, total = _fired_count(server)
+        env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN, NO_COLOR="1", TERM="xterm")
+        with terminal(policytui_against(server), env, (80, 24)) as term:
+            term.wait_for("page 1 of")
+            term.keys("h")
+            term.wait_until(
+                lambda screen: " match" in screen and "usage of" not in screen,
+                timeout=60,
+                what="every policy's usage read",
+            )
+            screen = term.wait_for("% !†", "† a limit the server does not check")
+            marked = [line for line in screen.splitlines() if "% !†" in line]
+            assert 0 < len(marked) < len([ln for ln in screen.splitlines() if " % " in ln])
+            term.keys("f")
+            term.wait_for(f"{fired} fired of {total}", timeout=60)
+            term.keys("q")
+            term.wait_for("[exited 0]")
+            term.assert_no_secret(STAFF_TOKEN)
