@@ -39,6 +39,7 @@ async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_dem
         await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("G")  # the cursor on the page's last row: the fired view starts anew
         # The next walk's first page is held: what `f` shows meanwhile is the index's.
         server.set_faults(
             [Fault("timeout", times=1, method="GET", path=POLICIES, params={"seconds": 4})]
@@ -53,7 +54,13 @@ async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_dem
         newest_first = sorted(fired, key=lambda p: p["fired_datetime"] or "", reverse=True)
         on_view = [row.uuid for row in app.screen.query_one(PolicyTable).rows]
         assert on_view == [p["uuid"] for p in newest_first]
-        assert f"{len(fired)} fired of {len(listed)}" in screen_text(app)
+        table = app.screen.query_one(PolicyTable)
+        assert table.cursor == 0 and table.current.uuid == newest_first[0]["uuid"]
+        text = screen_text(app)
+        assert f"{len(fired)} fired of {len(listed)}" in text
+        # The walk behind is not the answer: the status bar gives the answer's tally.
+        status = text.splitlines()[-2]
+        assert "refreshing" in status and "so far" not in text
         # The walk behind it ends with the same answer.
         await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
         await settle(pilot)

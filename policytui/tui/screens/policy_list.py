@@ -522,14 +522,20 @@ class PolicyListScreen(PolicyScreen):
             top.update_bar(
                 view="Fired policies", detail=_join(headline, offering), extra=self._still_over()
             )
+            # A quiet rescan behind a complete answer: that answer's tally, and how far
+            # the rescan is (its own count is not the answer until it ends).
+            rescanning = not scan.done and scan.complete
             left = scan_position(
-                scan.done,
+                scan.done or rescanning,
                 scan.pages,
                 scan.page_count,
                 scan.fired,
                 scan.total,
                 complete=scan.complete,
             )
+            if rescanning:
+                share = int(100 * scan.pages / scan.page_count) if scan.page_count else 0
+                left = _join(left, f"refreshing {share} %")
         elif self.query_filter is not None:
             name = self._view_name
             near = self._near_term() if self._near else None
@@ -603,7 +609,9 @@ class PolicyListScreen(PolicyScreen):
         over = under = 0
         for row in self.table.all_rows:
             usage = self.usage.of(row.uuid)
-            if usage is not None and usage.headroom is not None and usage.headroom.has_fired:
+            if usage is None:
+                return ""  # still reading: a part of the counts would read as the answer
+            if usage.headroom is not None and usage.headroom.has_fired:
                 if usage.headroom.fires:
                     over += 1
                 else:
@@ -879,7 +887,7 @@ class PolicyListScreen(PolicyScreen):
         no figure (never counted as "not near")."""
         done, read = len(self._index_usage_done), self.index.read
         parts = []
-        if done < read or self.index.filling:
+        if read and (done < read or self.index.filling):
             what = "refreshing usage:" if self._usage_refreshing else "usage of"
             parts.append(f"{what} {group_thousands(done)} of {group_thousands(read)} read")
         if self._index_usage_missing:
@@ -1434,6 +1442,9 @@ class PolicyListScreen(PolicyScreen):
         scan.finished()
         self._scan_rows = []
         self.table.sort_by("fired", reverse=True)
+        # A list of its own: the cursor starts on the newest firing, as after a walk (not
+        # on the row number it had in the view before).
+        self.table.set_rows([])
         self.table.set_rows(rows)
         if rows:
             self._show_table()
