@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from policytui.query import Filter, SortOrder
     from policytui.query.parser import Term
     from policytui.tui.usage_cell import UsageCell
+    from policytui.tui.usage_load import PolicyUsage
 
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
@@ -916,13 +917,8 @@ class PolicyListScreen(PolicyScreen):
                     self._index_grew.clear()
                     await self._index_grew.wait()
                     continue
-                policies = await asyncio.to_thread(_models, pending)
-                today = app.now().date()
-                try:
-                    found = await self.usage.fill(client, app.catalog, policies, today)
-                except errors.AuthenticationError:
-                    self._auth_failed = True
-                    self.post_message(SignInRequired())
+                found = await self._read_usage(client, pending)
+                if found is None:
                     return
                 crossed, went_over = set(self.usage.crossed), set(self.usage.went_over)
                 self._index_usage_done.update(r.uuid for r in pending)
@@ -938,6 +934,21 @@ class PolicyListScreen(PolicyScreen):
             self._index_usage_running = False
             self._usage_refreshing = False
         self._show_matches()  # the last step's words ("usage of … read") go
+
+    async def _read_usage(
+        self, client: WaldurClient, rows: list[PolicyRow]
+    ) -> dict[str, PolicyUsage] | None:
+        """The usage of ``rows``' policies (their models built off the event loop, as a
+        helper's rows build them on first use); None when the server asked for a sign-in,
+        which is asked for here."""
+        app = self.policy_app
+        policies = await asyncio.to_thread(_models, rows)
+        try:
+            return await self.usage.fill(client, app.catalog, policies, app.now().date())
+        except errors.AuthenticationError:
+            self._auth_failed = True
+            self.post_message(SignInRequired())
+            return None
 
     def _want_shown_usage(self) -> None:
         """The matches on screen changed (a keystroke, a scroll): read their usage once
@@ -956,8 +967,6 @@ class PolicyListScreen(PolicyScreen):
         would cost each keystroke over 100 000 policies; these reads are per offering,
         shared with the page's, so moving through the matches of a few offerings reads
         nothing more."""
-        from policytui.tui.usage_text import usage_cell
-
         try:
             while True:
                 self._shown_usage_again = False
@@ -972,16 +981,10 @@ class PolicyListScreen(PolicyScreen):
                 unread = [row for row in shown if self.usage.of(row.uuid) is None]
                 if unread:
                     await self._catalog_settled.wait()
-                    policies = await asyncio.to_thread(_models, unread)
-                    today = app.now().date()
-                    try:
-                        found = await self.usage.fill(client, app.catalog, policies, today)
-                    except errors.AuthenticationError:
-                        self._auth_failed = True
-                        self.post_message(SignInRequired())
+                    found = await self._read_usage(client, unread)
+                    if found is None:
                         return
-                    cells = {uuid: usage_cell(u) for uuid, u in found.items()}
-                    self.table.set_usage({u: c for u, c in cells.items() if c is not None})
+                    self.table.set_usage(self._usage_cells(found))
                     self._update_status()
                 if not self._shown_usage_again:
                     return
