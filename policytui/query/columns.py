@@ -19,6 +19,7 @@ test_prop_columns.py checks it for any filter text).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from operator import and_, attrgetter, rshift
@@ -128,6 +129,8 @@ class FactColumns:
         self.facts = facts
         self._columns = {name: _Column(name) for name in CODED}
         self._coded = 0
+        #: The sorted limits of one component within one mask (:meth:`_limits_within`).
+        self._limits: tuple[Mask, tuple[str, int], list[int], list[int]] | None = None
 
     def _column(self, attribute: str) -> _Column:
         self.sync()
@@ -166,6 +169,8 @@ class FactColumns:
         plan = _plan(term)
         if plan is not None:
             found = self._planned(plan, start, len(within))
+        elif (bound := _limit_bound(term)) is not None:
+            found = _int(self._limits_within(bound, within, start))
         else:
             # Tested per policy, over what the terms before it kept, and of those only
             # the ones a coded text says may match (a fired one, one with that component).
@@ -190,6 +195,30 @@ class FactColumns:
                 mask = mask[start : start + length]
             found |= _int(mask)
         return found
+
+    def _limits_within(self, bound: _Bound, within: Mask, start: int) -> Mask:
+        """The policies of ``within`` with a limit on ``bound``'s component within it.
+
+        The limits of what the terms before kept are sorted once, and kept while the
+        bound alone is typed (``limit:cpu>1``, ``>10``, ``>100``...): each keystroke is
+        then a binary search and the matches marked, not a test of each policy."""
+        name, op, number = bound
+        cached = self._limits
+        if cached is None or cached[0] is not within or cached[1] != (name, start):
+            facts, pairs = self.facts, []
+            for at in compress(range(len(within)), within):
+                for c in facts[start + at].components:
+                    if not name or c.type == name or c.name == name:
+                        pairs.append((c.limit, at))
+            pairs.sort()
+            limits = [limit for limit, _ in pairs]
+            self._limits = cached = (within, (name, start), limits, [at for _, at in pairs])
+        limits, places = cached[2], cached[3]
+        low, high = _RANGES[op](limits, number)
+        kept = bytearray(len(within))
+        for at in places[low:high]:
+            kept[at] = 1
+        return bytes(kept)
 
     def _hits(self, test: Callable[[PolicyFacts], bool], within: Mask, start: int) -> Mask:
         facts = self.facts
@@ -260,6 +289,37 @@ _HAS_FIRED = attrgetter("has_fired")
 
 
 _OPERATORS = frozenset("<>=")
+
+#: ``limit:cpu>10000`` as (component, operator, number); "" for any component.
+_Bound = tuple[str, str, int]
+#: Where an operator's matches are in sorted limits: (first, past the last).
+_RANGES: dict[str, Callable[[list[int], int], tuple[int, int]]] = {
+    ">": lambda limits, n: (bisect_right(limits, n), len(limits)),
+    ">=": lambda limits, n: (bisect_left(limits, n), len(limits)),
+    "<": lambda limits, n: (0, bisect_left(limits, n)),
+    "<=": lambda limits, n: (0, bisect_right(limits, n)),
+    "=": lambda limits, n: (bisect_left(limits, n), bisect_right(limits, n)),
+}
+
+
+def _limit_bound(term: Term) -> _Bound | None:
+    """``limit:`` with a bound, read as :func:`policytui.query.fields._limit` reads it
+    (unquoted: a quoted name may hold an operator; those are tested per policy)."""
+    if term.field != "limit" or '"' in term.text:
+        return None
+    from policytui.query.lexer import Value
+    from policytui.query.values import Unreadable, comparison
+
+    value = Value(term.value, (False,) * len(term.value), 0, len(term.value))
+    split = value.split_at_operator()
+    if split is None:
+        return None
+    name, op, number = split
+    try:
+        bound = comparison(op, number.strip(), "limit")
+    except Unreadable:
+        return None
+    return name.strip().casefold(), bound.op, bound.number
 
 
 def count(mask: Mask) -> int:
