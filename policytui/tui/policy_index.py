@@ -272,6 +272,13 @@ class _Selection:
 class _Fill:
     rows: list[PolicyRow] = field(default_factory=list)
     facts: list[PolicyFacts] = field(default_factory=list)
+    #: Coded as the refresh's batches arrive, so the swap does not code 100 000 at once.
+    columns: FactColumns | None = None
+
+    def coded(self) -> FactColumns:
+        if self.columns is None:
+            self.columns = FactColumns(self.facts)
+        return self.columns
 
 
 @dataclass
@@ -353,8 +360,8 @@ class PolicyIndex:
         if self._pending is None:
             self.total = total
             self._by_uuid.update((row.uuid, row) for row in rows)
-            # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
-            self._columns_of().sync()
+        # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
+        (self._columns_of() if self._pending is None else self._pending.coded()).sync()
         return True
 
     def finished(self, generation: int, total: int | None) -> bool:
@@ -391,6 +398,7 @@ class PolicyIndex:
                 for f in pending.facts:
                     f.usage_percent = known.get(f.uuid)
             self.rows, self.facts = pending.rows, pending.facts
+            self._columns, self._columns_moved = pending.coded(), self._moved
             self._by_uuid = {row.uuid: row for row in self.rows}
         self.total = total if total is not None else len(self.rows)
         return True
