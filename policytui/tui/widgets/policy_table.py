@@ -674,8 +674,11 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         # Repaint just the two rows that changed: a cursor move stays a few hundred bytes.
-        self.refresh_line(old + 1)
-        self.refresh_line(new + 1)
+        # Set again where it was (new rows under it: `_view_changed` repaints those), it
+        # repaints nothing.
+        if old != new:
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self._scroll_to_cursor()
         uuid = self._current_uuid()
         if uuid != self._last_cursor_uuid or uuid is None:
