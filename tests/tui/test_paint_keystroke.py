@@ -140,9 +140,7 @@ def _keys(screen: Screen[None]) -> dict[str, FooterKey]:
     return {key.key: key for key in screen.query(FooterKey)}
 
 
-async def test_the_footer_greys_a_key_out_in_place_and_shows_other_keys_when_they_change() -> (
-    None
-):
+async def test_the_footer_greys_a_key_out_in_place_and_shows_other_keys_when_they_change() -> None:
     async with KeysApp().run_test(size=(80, 10)) as pilot:
         await pilot.pause()
         screen = pilot.app.screen
