@@ -204,3 +204,43 @@ async def test_typing_into_the_box_lays_nothing_out_and_a_long_filter_still_scro
         assert box.scroll_x > 0
         # Scrolling is the box's own: no layout of the screen for it (issue 13).
         assert layouts == []
+
+
+async def test_a_scrollbar_whose_thumb_stays_is_not_repainted_and_one_that_moves_is() -> None:
+    rows = _rows(60) * 80  # 4 800 lines: at the top, a thumb of one cell
+    async with TableApp().run_test(size=(120, 20)) as pilot:
+        table = pilot.app.query_one(PolicyTable)
+        table.show_ordered(rows, None, False)
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        painted: list[object] = []
+        render_lines = bar.render_lines
+
+        def counting(crop):  # type: ignore[no-untyped-def]
+            painted.append(crop)
+            return render_lines(crop)
+
+        bar.render_lines = counting  # type: ignore[method-assign]
+        table.show_ordered(rows[:4000], None, False)
+        await pilot.pause()
+        assert painted == []
+        shown = pilot.app.export_screenshot()
+        bar.refresh()  # what a repaint of it would have shown: the same
+        await pilot.pause()
+        assert pilot.app.export_screenshot() == shown
+        # The list is 4 000 long for scrolling: the last row is reached.
+        table.action_cursor_last()
+        await pilot.pause()
+        # 19 lines of rows under the header: the 4 000th row is the last line.
+        assert table.current is rows[3999] and round(table.scroll_y) == 4000 - 19
+        # Back at the top with 40 matches: the thumb is half the bar, and painted so.
+        table.action_cursor_first()
+        await pilot.pause()
+        painted.clear()
+        table.show_ordered(rows[:40], None, False)
+        await pilot.pause()
+        assert painted and bar.window_virtual_size == 41
+        shown = pilot.app.export_screenshot()
+        bar.refresh()
+        await pilot.pause()
+        assert pilot.app.export_screenshot() == shown

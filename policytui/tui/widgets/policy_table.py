@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from math import ceil
 from operator import attrgetter
 from typing import Any
 
@@ -27,6 +28,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from policytui.tui.format import ACTION_SEPARATOR
@@ -226,6 +228,17 @@ class _Palette:
     dim: Style
     #: The Usage cell's, by its level (a level not here: the row's).
     levels: dict[str, Style]
+
+
+def _thumb(size: int, virtual: int, window: int, position: float) -> tuple[int, ...]:
+    """Where a vertical scrollbar of ``size`` cells draws its thumb, in eighths of a cell,
+    as Textual's ``ScrollBarRender.render_bar`` works it out (Textual 8.2.8)."""
+    window = window if window < virtual else 0
+    if not (window and size and virtual and size != virtual):
+        return (size,)
+    thumb = max(1, window / (virtual / size))
+    start = int((size - thumb) * (position / (virtual - window)) * 8)
+    return (size, start, start + ceil(thumb * 8))
 
 
 class _Held:
@@ -627,10 +640,25 @@ class PolicyTable(ScrollView, can_focus=True):
         shows or goes (``_scroll_update`` sets ``show_vertical_scrollbar``, which lays
         out)."""
         self.set_reactive(PolicyTable.virtual_size, virtual)
-        if self.is_mounted and self.container_size:
-            self._scroll_update(virtual)
-        else:
+        if not (self.is_mounted and self.container_size):
             self.refresh(layout=True)  # no layout yet: the first one sizes the scrollbar
+            return
+        bar = self._vertical_scrollbar
+        if (
+            bar is not None
+            and self.show_vertical_scrollbar
+            and virtual.height > self.container_size.height  # it stays
+            and self.scroll_y <= self.max_scroll_y  # the window stays where it is
+        ):
+            size, window, position = bar.size.height, bar.window_size, bar.position
+            if _thumb(size, bar.window_virtual_size, window, position) == _thumb(
+                size, virtual.height, window, position
+            ):
+                # 4 000 matches or 3 000: at the top of a tall list the thumb is one
+                # cell either way. Not repainted (a scrollbar paints all its lines).
+                bar.set_reactive(ScrollBar.window_virtual_size, virtual.height)
+                return
+        self._scroll_update(virtual)
 
     def _window(self) -> tuple[object, ...]:
         """What is on screen: the header's and the window's state, then each line's row
