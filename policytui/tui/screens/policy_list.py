@@ -50,6 +50,7 @@ from policytui.tui.screens.policy_screen import PolicyScreen
 from policytui.tui.styles import style_path
 from policytui.tui.usage_cell import UNCHECKED_LEGEND
 from policytui.tui.widgets.bars import StatusBar, TopBar
+from policytui.tui.widgets.filter_box import FilterBox
 from policytui.tui.widgets.filter_note import FilterNote
 from policytui.tui.widgets.fired_scanner import FiredScanner, ScanEvent
 from policytui.tui.widgets.footer import Footer
@@ -153,7 +154,7 @@ class PolicyListScreen(PolicyScreen):
                 yield PolicyTable(id="policies")
                 yield StateMessage(id="state")
             yield PolicyDetail(id="pane")
-        yield Input(
+        yield FilterBox(
             placeholder="filter every policy: gpu group:nordics limit:cpu>10000 -fired:yes",
             id="quick-filter",
             # `/` again goes on typing after what is there (the near view's usage:>=80

@@ -60,6 +60,9 @@ class FilterNote(Static):
         # out again: each keystroke in `/` comes here, and a layout of the whole screen
         # was a good part of a keystroke's repaint.
         self.set_class(bool(query.problems), "-problem")
+        if self.display and body == self._shown:
+            return  # the same words: an update would still restyle and repaint the line
+        self._shown = body
         lines = self._lines(body)
         same_height = self.display and lines is not None and lines == self._shown_lines
         self._shown_lines = lines
@@ -67,6 +70,8 @@ class FilterNote(Static):
         self.display = True
 
     _shown_lines: int | None = None
+    #: What is on show (None: nothing yet).
+    _shown: Text | None = None
 
     def _lines(self, body: Text) -> int | None:
         """How many lines ``body`` takes when none wraps (None: some might, or the width

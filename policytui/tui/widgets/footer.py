@@ -21,11 +21,18 @@ the soak (bench/soak.py) saw the heap grow with each screen opened and closed ov
 
 This Footer drops, after each recompose, the watchers whose widget is no longer in the
 DOM. Remove it when Textual prunes those watchers itself (check on upgrade).
+
+Recomposed only when the keys shown change: Textual's Footer recomposes (every key
+removed and mounted again, then a layout of the screen) on each ``refresh_bindings``,
+which the list screen calls as the first `/` keystroke greys out the page keys, and
+focus moves call too. When the same keys stay, only greyed out or back, this one sets
+their ``-disabled`` class in place (issue 13: a recompose was ~8 ms of a keystroke).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -85,8 +92,49 @@ class Footer(TextualFooter):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._laid_out_for = 0
+        #: What the keys on show were composed from, enabled or not (None: nothing yet).
+        self._composed_from: tuple[Any, ...] | None = None
+
+    def _bindings_shown(self) -> tuple[tuple[Any, ...], dict[tuple[str, str], bool]]:
+        """The keys the footer would compose from the screen's bindings, without whether
+        each is enabled; and that, by (key, action)."""
+        active = self.screen.active_bindings
+        shown: list[tuple[Any, ...]] = []
+        enabled: dict[tuple[str, str], bool] = {}
+        palette = self.app.COMMAND_PALETTE_BINDING
+        for name, (_, binding, is_enabled, tooltip) in active.items():
+            on_palette = name == palette and self.show_command_palette
+            if binding.show or on_palette:
+                shown.append(
+                    (binding.key, binding.action, binding.description, binding.group, tooltip)
+                )
+                enabled[(binding.key, binding.action)] = is_enabled
+        return (tuple(shown), self.compact, self.show_command_palette), enabled
+
+    def bindings_changed(self, screen: Any) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._show_bindings)
+
+    async def _show_bindings(self) -> None:
+        """Recompose when other keys are to be shown; else grey out or back in place."""
+        if not self.is_attached:
+            return
+        composed_from, enabled = self._bindings_shown()
+        if composed_from != self._composed_from:
+            await self.recompose()
+            return
+        for key in self.query(FooterKey):
+            disabled = not enabled.get((key.key, key.action), not key._disabled)
+            if disabled != key._disabled:
+                key._disabled = disabled  # FooterKey's own flag: a click on it rings the bell
+                key.set_class(disabled, "-disabled")
 
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._composed_from = self._bindings_shown()[0]
         items: list[Widget] = list(super().compose())
         width = self.size.width or self.app.size.width
         self._laid_out_for = width

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from math import ceil
 from operator import attrgetter
 from typing import Any
 
@@ -23,10 +24,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from policytui.tui.format import ACTION_SEPARATOR
@@ -219,6 +221,29 @@ def _position(rows: Sequence[PolicyRow], uuid: str, guess: int) -> int:
 _UUID = attrgetter("uuid")
 
 
+@dataclass(frozen=True, slots=True)
+class _Palette:
+    """The styles of one kind of line: its own, its gutter's, and its cells'."""
+
+    row: Style
+    gutter: Style
+    fired: Style
+    dim: Style
+    #: The Usage cell's, by its level (a level not here: the row's).
+    levels: dict[str, Style]
+
+
+def _thumb(size: int, virtual: int, window: int, position: float) -> tuple[int, ...]:
+    """Where a vertical scrollbar of ``size`` cells draws its thumb, in eighths of a cell,
+    as Textual's ``ScrollBarRender.render_bar`` works it out (Textual 8.2.8)."""
+    window = window if window < virtual else 0
+    if not (window and size and virtual and size != virtual):
+        return (size,)
+    thumb = max(1, window / (virtual / size))
+    start = int((size - thumb) * (position / (virtual - window)) * 8)
+    return (size, start, start + ceil(thumb * 8))
+
+
 class _Held:
     """Rows kept alive by a window (so their ids stay theirs); equal to any other."""
 
@@ -337,6 +362,10 @@ class PolicyTable(ScrollView, can_focus=True):
         self._last_cursor_uuid: str | None = None
         self._painted: tuple[object, ...] = ()
         self._styles: dict[str, Style] = {}
+        #: The styles of each kind of line (see :meth:`_palette`).
+        self._palettes: dict[tuple[Style, bool, bool, bool], _Palette] = {}
+        #: The widget's style during a paint (see :meth:`render_lines`).
+        self._frame_base: Style | None = None
         #: Rows added above keep what is on screen in place (as a browser's scroll
         #: anchoring does) once the user has moved in this list; until then the head of
         #: the list stays in view, so the newest rows of a streaming fired view show.
@@ -385,8 +414,20 @@ class PolicyTable(ScrollView, can_focus=True):
         """Fill in the Usage column (``replace``: forget the cells of an older refresh)."""
         if replace:
             self._usage = {}
+            self._usage.update(cells)
+            self.refresh()
+            return
+        # Only the lines whose cell is new or changed: the index's usage fill sends the
+        # cells of thousands of policies, a few of them (or none) on screen.
+        width = self.size.width
+        lines = [
+            Region(0, at + 1, width, 1)
+            for at, row in enumerate(self.on_screen())
+            if row.uuid in cells and cells[row.uuid] != self._usage.get(row.uuid)
+        ]
         self._usage.update(cells)
-        self.refresh()
+        if lines:
+            self.refresh(*lines)
 
     def usage_of(self, uuid: str) -> UsageCell | None:
         return self._usage.get(uuid)
@@ -583,7 +624,7 @@ class PolicyTable(ScrollView, can_focus=True):
         self._ordered = None  # the rows changed: whatever comes next is shown
         virtual = Size(self.size.width, len(self._view) + 1)
         if virtual != self.virtual_size:
-            self.virtual_size = virtual
+            self._set_row_count(virtual)
         if top is not None and top != round(self.scroll_y):
             self.scroll_to(y=top, animate=False, immediate=True)
         self.cursor = max(0, min(index, len(self._view) - 1))
@@ -591,24 +632,71 @@ class PolicyTable(ScrollView, can_focus=True):
         # rows, most of them below the fold.
         window = self._window()
         if window != self._painted:
+            self._repaint(self._painted, window)
             self._painted = window
-            self.refresh()
+
+    def _set_row_count(self, virtual: Size) -> None:
+        """A new count of rows: the scrollbar's thumb moves, nothing else does. Set as
+        the virtual size's reactive it laid the whole screen out again, and painted it,
+        on each keystroke in `/` that changed the number of matches (issue 13); here
+        only the scrollbar is refreshed, and the layout comes only when the scrollbar
+        shows or goes (``_scroll_update`` sets ``show_vertical_scrollbar``, which lays
+        out)."""
+        self.set_reactive(PolicyTable.virtual_size, virtual)
+        if not (self.is_mounted and self.container_size):
+            self.refresh(layout=True)  # no layout yet: the first one sizes the scrollbar
+            return
+        bar = self._vertical_scrollbar
+        if (
+            bar is not None
+            and self.show_vertical_scrollbar
+            and virtual.height > self.container_size.height  # it stays
+            and self.scroll_y <= self.max_scroll_y  # the window stays where it is
+        ):
+            size, window, position = bar.size.height, bar.window_size, bar.position
+            if _thumb(size, bar.window_virtual_size, window, position) == _thumb(
+                size, virtual.height, window, position
+            ):
+                # 4 000 matches or 3 000: at the top of a tall list the thumb is one
+                # cell either way. Not repainted (a scrollbar paints all its lines).
+                bar.set_reactive(ScrollBar.window_virtual_size, virtual.height)
+                return
+        self._scroll_update(virtual)
 
     def _window(self) -> tuple[object, ...]:
+        """What is on screen: the header's and the window's state, then each line's row
+        (its id and mark), then the rows themselves (held, so their ids are theirs)."""
         top = round(self.scroll_y)
         height = max(1, self.size.height)
         visible = self._view[top : top + height]
-        # The rows themselves are held (the last element), so their ids are theirs.
-        return (
-            top,
-            self.cursor,
-            self.sort_column,
-            self.sort_reverse,
-            self.placeholder,
-            *map(id, visible),
-            *[row.changed for row in visible],
-            _Held(visible),
-        )
+        head = (top, height, self.sort_column, self.sort_reverse, self.placeholder, bool(visible))
+        return (head, tuple((id(row), row.changed) for row in visible), _Held(visible))
+
+    def _repaint(self, before: tuple[object, ...], after: tuple[object, ...]) -> None:
+        """Refresh the lines whose row changed (all of them when the header, the scroll
+        or the size did): a keystroke in `/` that keeps some of the rows on screen
+        leaves their lines to Textual's cache, which restyles every line it is given."""
+        if not before or before[0] != after[0]:
+            self.refresh()
+            return
+        old_lines, new_lines = before[1], after[1]
+        assert isinstance(old_lines, tuple) and isinstance(new_lines, tuple)
+        width = self.size.width
+        changed = [
+            at
+            for at in range(max(len(old_lines), len(new_lines)))
+            if at >= len(old_lines) or at >= len(new_lines) or old_lines[at] != new_lines[at]
+        ]
+        # Runs of changed lines, one region each (the header is line 0).
+        regions: list[Region] = []
+        for at in changed:
+            if regions and regions[-1].bottom == at + 1:
+                last = regions[-1]
+                regions[-1] = Region(0, last.y, width, last.height + 1)
+            else:
+                regions.append(Region(0, at + 1, width, 1))
+        if regions:
+            self.refresh(*regions)
 
     # -- cursor -------------------------------------------------------------------------
 
@@ -617,8 +705,11 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         # Repaint just the two rows that changed: a cursor move stays a few hundred bytes.
-        self.refresh_line(old + 1)
-        self.refresh_line(new + 1)
+        # Set again where it was (new rows under it: `_view_changed` repaints those), it
+        # repaints nothing.
+        if old != new:
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self._scroll_to_cursor()
         uuid = self._current_uuid()
         if uuid != self._last_cursor_uuid or uuid is None:
@@ -739,9 +830,18 @@ class PolicyTable(ScrollView, can_focus=True):
     def visible_columns(self) -> list[str]:
         return [c.key for c, _ in self._columns()]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style, read once a paint rather than once a line: it walks
+        # every ancestor's styles (a third of a line's cost, issue 13).
+        self._frame_base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_base = None
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._frame_base if self._frame_base is not None else self.rich_style
         if y == 0:
             return self._header_strip(width, base)
         index = y - 1 + round(self.scroll_y)
@@ -756,7 +856,7 @@ class PolicyTable(ScrollView, can_focus=True):
         focused = self.has_focus
         marked = row.uuid in self.marked
         usage = self._usage.get(row.uuid)
-        key = (row.uuid, id(row), width, selected, focused, row.changed, marked, usage)
+        key = (row.uuid, id(row), width, selected, focused, row.changed, marked, usage, base)
         cached = self._line_cache.get(key)
         if cached is None:
             # The row is kept with its line: while it is cached, no other row has its id.
@@ -778,6 +878,7 @@ class PolicyTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = {}
+        self._palettes = {}
         self._line_cache.clear()
 
     def _header_strip(self, width: int, base: Style) -> Strip:
@@ -796,6 +897,36 @@ class PolicyTable(ScrollView, can_focus=True):
             text.append(" " * GAP, style=header)
         return self._strip(text, width, header)
 
+    def _palette(self, base: Style, selected: bool, focused: bool, marked: bool) -> _Palette:
+        """The styles of one kind of line (plain, marked, under the cursor), made once
+        per theme rather than added up cell by cell on every line."""
+        key = (base, selected, focused, marked)
+        palette = self._palettes.get(key)
+        if palette is None:
+            style = base
+            if marked:
+                style = base + self._style("policy-table--marked")
+            if selected:
+                cursor = self._style("policy-table--cursor")
+                style = style + (
+                    cursor if focused else Style(reverse=False, bgcolor=cursor.bgcolor)
+                )
+            dim = style + self._style("policy-table--dim")
+            palette = _Palette(
+                row=style,
+                gutter=style
+                + self._style("policy-table--mark" if marked else "policy-table--changed"),
+                fired=style + self._style("policy-table--fired"),
+                dim=dim,
+                levels={
+                    "over": style + self._style("policy-table--over"),
+                    "near": style + self._style("policy-table--near"),
+                    "none": dim,
+                },
+            )
+            self._palettes[key] = palette
+        return palette
+
     def _row_strip(
         self,
         row: PolicyRow,
@@ -805,64 +936,64 @@ class PolicyTable(ScrollView, can_focus=True):
         focused: bool,
         marked: bool = False,
     ) -> Strip:
-        style = base
-        if marked:
-            style = base + self._style("policy-table--marked")
-        if selected:
-            cursor = self._style("policy-table--cursor")
-            style = style + (cursor if focused else Style(reverse=False, bgcolor=cursor.bgcolor))
-        fired_style = self._style("policy-table--fired")
-        dim = self._style("policy-table--dim")
-        changed = self._style("policy-table--changed")
-        # Segments straight from the cells' texts: building one rich Text of the line,
-        # truncating it and rendering its spans cost ~0.8 ms a row, and a keystroke over
-        # the index repaints every row on screen (issue 13's keystroke -> repaint).
+        palette = self._palette(base, selected, focused, marked)
+        style = palette.row
+        # Segments straight from the cells' texts and the line's ready-made styles, runs
+        # of one style merged as they are made: rich Texts, Segment.simplify and a crop
+        # of each line cost most of a repaint, and a keystroke over the index repaints
+        # every row on screen (issue 13's keystroke -> repaint).
         # The gutter: "*" marked for a bulk change (as in mc and ranger; plain ASCII, so it
         # reads under NO_COLOR and TERM=linux), else "◆" changed since the last look.
-        if marked:
-            segments = [Segment("*", style + self._style("policy-table--mark"))]
-        else:
-            segments = [Segment("◆" if row.changed else " ", style + changed)]
-        gap = Segment(" " * GAP, style)
+        gutter = "*" if marked else ("◆" if row.changed else " ")
+        texts: list[str] = [gutter]
+        styles: list[Style] = [palette.gutter]
+        gap = " " * GAP
+        used = 1
         for column, cell_width in self._columns():
-            cell = self._cell(row, column.key, cell_width, style, fired_style, dim)
-            segments.append(Segment(fitted(cell.plain, cell_width), self._rich(cell.style)))
-            segments.append(gap)
-        return self._line(segments, width, style)
+            text, cell_style = self._cell(row, column.key, cell_width, palette)
+            text = fitted(text, cell_width)
+            for part, part_style in ((text, cell_style), (gap, style)):
+                if part_style is styles[-1] or part_style == styles[-1]:
+                    texts[-1] += part
+                else:
+                    texts.append(part)
+                    styles.append(part_style)
+            used += cell_width + GAP
+        if used > width:
+            if used - width > GAP:  # narrower than one column: cut as a Strip cuts
+                strip = Strip([Segment(t, s) for t, s in zip(texts, styles, strict=True)], used)
+                return strip.crop(0, width)
+            # The last gap runs past the edge: it goes.
+            texts[-1] = texts[-1][: len(texts[-1]) - (used - width)]
+            if not texts[-1]:
+                texts.pop()
+                styles.pop()
+        segments = [Segment(t, s) for t, s in zip(texts, styles, strict=True)]
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        return Strip(segments, width)
 
-    def _cell(
-        self, row: PolicyRow, key: str, width: int, style: Style, fired: Style, dim: Style
-    ) -> Text:
+    def _cell(self, row: PolicyRow, key: str, width: int, palette: _Palette) -> tuple[str, Style]:
+        """One cell's text (not yet fitted to ``width``) and its style."""
         if key == "fired":
             if not row.fired_key[0]:  # has_fired, without building a transferred row's model
-                return Text("·", style=style + dim, end="")
-            return Text(f"● {row.fired}", style=style + fired, end="")
+                return "·", palette.dim
+            return f"● {row.fired}", palette.fired
         if key == "actions":
             # As the limits: whole labels that fit, then "+N"; the count is never cut.
-            return Text(
-                limits_cell(row.actions.split(ACTION_SEPARATOR), width), style=style, end=""
-            )
+            return limits_cell(row.actions.split(ACTION_SEPARATOR), width), palette.row
         if key == "limits":
-            return Text(limits_fit(row.limits, width), style=style, end="")
+            return limits_fit(row.limits, width), palette.row
         if key == "groups" and not row.groups:
-            return Text("—", style=style + dim, end="")
+            return "—", palette.dim
         if key == "created":
-            return Text(row.created, style=style + dim, end="")
+            return row.created, palette.dim
         if key == "usage":
-            return self._usage_cell(row.uuid, width, style, dim)
-        return Text(str(getattr(row, key)), style=style, end="")
-
-    def _usage_cell(self, uuid: str, width: int, style: Style, dim: Style) -> Text:
-        cell = self._usage.get(uuid)
-        if cell is None:
-            return Text("", style=style, end="")  # not read yet: blank, never a guess
-        if cell.level in ("over", "near"):
-            mark = self._style(f"policy-table--{cell.level}")
-        elif cell.level == "none":
-            mark = dim
-        else:
-            mark = Style()
-        return Text(cell.fit(width), style=style + mark, end="")
+            cell = self._usage.get(row.uuid)
+            if cell is None:
+                return "", palette.row  # not read yet: blank, never a guess
+            return cell.fit(width), palette.levels.get(cell.level, palette.row)
+        return str(getattr(row, key)), palette.row
 
     def _strip(self, text: Text, width: int, pad_style: Style) -> Strip:
         text.truncate(width, overflow="crop", pad=False)
@@ -871,18 +1002,6 @@ class PolicyTable(ScrollView, can_focus=True):
         strip = Strip(segments)
         if strip.cell_length < width:
             strip = Strip([*segments, Segment(" " * (width - strip.cell_length), pad_style)])
-        return strip.crop(0, width)
-
-    def _rich(self, style: str | Style) -> Style:
-        return style if isinstance(style, Style) else self.app.console.get_style(style)
-
-    @staticmethod
-    def _line(segments: list[Segment], width: int, pad_style: Style) -> Strip:
-        """As :meth:`_strip` makes it of a Text: runs of one style merged, then cut or
-        padded to ``width``."""
-        strip = Strip(list(Segment.simplify(segments)))
-        if strip.cell_length < width:
-            strip = Strip([*strip, Segment(" " * (width - strip.cell_length), pad_style)])
         return strip.crop(0, width)
 
     def on_focus(self) -> None:

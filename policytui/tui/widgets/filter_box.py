@@ -1,0 +1,22 @@
+"""The `/` box: Textual's Input, without a layout of the whole screen per keystroke.
+
+Textual 8.2.8's ``Input._watch_value`` sets the input's virtual size to the text's
+width, a reactive that lays out the screen, so every character typed into `/` laid out
+and painted every widget on the screen again (issue 13: a keystroke over 100 000
+policies must repaint in 30 ms). The box is one line of fixed size (styles/list.tcss):
+only its own horizontal scrolling reads that width, which it does from the widget, not
+from a layout. So the width is set here first, quietly, and Input's assignment finds it
+unchanged. Check on a Textual upgrade that Input still scrolls a long filter.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.widgets import Input
+
+
+class FilterBox(Input):
+    def _watch_value(self, value: str) -> None:
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
