@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from policytui.tui.format import actions_text, group_thousands, short_date
 from policytui.tui.rows import (
     _FIELDS,
+    PACKED_BLOCK,
     PackedItems,
     PolicyRow,
     build_row,
@@ -48,8 +49,8 @@ _MOMENT = re.compile(
 _INT_RANGE = range(-(2**63), 2**63)
 _PERIODS = (1, 2, 3, 4)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-#: Pages kept unpacked for making rows (each ~1 MB of objects at 300 policies).
-UNPACKED_PAGES = 8
+#: Blocks of a page kept unpacked for making rows (each ~0.1 MB of objects).
+UNPACKED_BLOCKS = 16
 
 
 class NotPlain(Exception):
@@ -184,34 +185,39 @@ class RowMaker:
         self._limit_parts: dict[tuple[str | None, str], tuple[str, str]] = {}
         self._periods: dict[int, str] = {}
         self._days: dict[str, str] = {}
-        #: The pages unpacked last (by id, with the page held so the id stays its own):
-        #: the rows on screen come from a few pages, made one by one.
-        self._pages: OrderedDict[int, tuple[PackedItems, list[dict[str, Any]]]] = OrderedDict()
+        #: The blocks unpacked last, by their page's id and place (the page held, so the
+        #: id stays its own), with their first policy's place in the page.
+        self._blocks: OrderedDict[
+            tuple[int, int], tuple[PackedItems, int, list[dict[str, Any]]]
+        ] = OrderedDict()
 
-    def _page(self, packed: PackedItems) -> list[dict[str, Any]]:
-        pages = self._pages
-        found = pages.get(id(packed))
+    def _item(self, packed: PackedItems, at: int) -> dict[str, Any]:
+        """The ``at``-th policy of ``packed``; its block kept unpacked a while (the rows
+        on screen are made one by one, often from the same blocks)."""
+        blocks = self._blocks
+        key = (id(packed), at // PACKED_BLOCK)
+        found = blocks.get(key)
         if found is not None:
-            pages.move_to_end(id(packed))
-            return found[1]
-        items = packed.unpacked()
-        pages[id(packed)] = (packed, items)
-        if len(pages) > UNPACKED_PAGES:
-            pages.popitem(last=False)
-        return items
+            blocks.move_to_end(key)
+        else:
+            found = blocks[key] = (packed, *packed.block(at))
+            if len(blocks) > UNPACKED_BLOCKS:
+                blocks.popitem(last=False)
+        _, start, items = found
+        return items[at - start]
 
     def policy(self, packed: PackedItems, at: int) -> OfferingUsagePolicy:
         """The ``at``-th policy of ``packed`` as the client parses it (no row made)."""
         from policytui.api.parsing import parse_policy
 
-        return parse_policy(self._page(packed)[at])
+        return parse_policy(self._item(packed, at))
 
     def row(self, packed: PackedItems, at: int, now: datetime, *, changed: bool) -> PolicyRow:
         """The row of the ``at``-th policy of ``packed``, its fired label as of ``now``.
 
         The policy was read once already (the fill made its facts), so a malformed one
         never gets here; an unusual one is parsed by the client as before."""
-        item = self._page(packed)[at]
+        item = self._item(packed, at)
         try:
             values = plain_values(item)
         except NotPlain:

@@ -230,8 +230,10 @@ class PackedItems:
 
     __slots__ = ("_data", "_items", "maker")
 
-    def __init__(self, data: bytes) -> None:
-        self._data: bytes | None = data
+    def __init__(self, data: tuple[bytes, ...]) -> None:
+        #: The page in blocks of :data:`PACKED_BLOCK` policies: a row made for the
+        #: screen unpacks its block (~0.3 ms), not the whole page (~1 ms, ~0.6 MB).
+        self._data: tuple[bytes, ...] | None = data
         self._items: list[dict[str, Any]] | None = None
         #: What makes the rows of the index from these policies (the index that holds
         #: them sets it: ``policy_index._MadeRows``); not pickled.
@@ -242,18 +244,26 @@ class PackedItems:
         return cls(_packed_items(items))
 
     def unpacked(self) -> list[dict[str, Any]]:
-        """Every policy's object, without keeping them unpacked (a row made for the
-        screen needs one; keeping its whole page would hold ~1 MB a page looked into)."""
+        """Every policy's object, without keeping them unpacked (the usage fill reads
+        every policy once)."""
         if self._items is not None:
             return self._items
         assert self._data is not None
-        return marshal.loads(zlib.decompress(self._data))  # type: ignore[no-any-return]
+        return [item for block in self._data for item in _unpacked(block)]
+
+    def block(self, at: int) -> tuple[int, list[dict[str, Any]]]:
+        """The block of policies holding the ``at``-th, and its first one's place,
+        unpacked and not kept (a row made for the screen needs one policy)."""
+        start = at - at % PACKED_BLOCK
+        if self._items is not None:
+            return start, self._items[start : start + PACKED_BLOCK]
+        assert self._data is not None
+        return start, _unpacked(self._data[at // PACKED_BLOCK])
 
     def item(self, at: int) -> dict[str, Any]:
         items = self._items
         if items is None:
-            assert self._data is not None
-            items = self._items = marshal.loads(zlib.decompress(self._data))
+            items = self._items = self.unpacked()
             self._data = None
         return items[at]
 
@@ -265,11 +275,23 @@ class PackedItems:
         return (PackedItems, (data,))
 
 
-def _packed_items(items: list[dict[str, Any]]) -> bytes:
+#: Policies per compressed block of a page: ~90 bytes a policy kept, where a page of
+#: 300 in one block is ~77 (a block of 50 unpacks in ~0.3 ms).
+PACKED_BLOCK = 50
+
+
+def _packed_items(items: list[dict[str, Any]]) -> tuple[bytes, ...]:
     # marshal: decoded JSON is only dicts, lists, texts and numbers, and both ends are
     # this interpreter (the helper is forked from the app); ~4x quicker than writing
     # JSON again.
-    return zlib.compress(marshal.dumps(items), 1)
+    return tuple(
+        zlib.compress(marshal.dumps(items[start : start + PACKED_BLOCK]), 1)
+        for start in range(0, len(items), PACKED_BLOCK)
+    )
+
+
+def _unpacked(block: bytes) -> list[dict[str, Any]]:
+    return marshal.loads(zlib.decompress(block))  # type: ignore[no-any-return]
 
 
 def index_row(fields: tuple[Any, ...], packed: PackedItems, at: int) -> PolicyRow:
