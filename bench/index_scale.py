@@ -193,8 +193,12 @@ def sort_ms(url: str, token: str, runs: int) -> tuple[float, int]:
     times = []
     for _ in range(runs):
         gc.collect()
+        # The order of every policy is kept for the next keystroke: each run sorts anew,
+        # as the first keystroke after the index changed does, then reads a screenful.
+        index._orders.clear()
         start = time.perf_counter()
         rows = index.select(everything, now, order)
+        rows[:40]
         times.append((time.perf_counter() - start) * 1000)
     return median(times), len(rows)
 

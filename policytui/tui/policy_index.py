@@ -14,13 +14,16 @@ field the server sent differs) is marked.
 from __future__ import annotations
 
 import time
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from policytui.query.columns import FactColumns, Mask
 from policytui.query.facts import PolicyFacts
 from policytui.query.summary import summary
 from policytui.tui.item_rows import RowMaker
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
 #: Two selections this close are "the same moment" for ages (``fired:<7d``): a keystroke
 #: may filter what the previous one kept (see ``Filter.narrows``).
 SAME_MOMENT_SECONDS = 1.0
-_UUID = attrgetter("uuid")
 
 #: Thin space: thousands grouped as the rest of the app does ("12 340").
 _THIN = "\u2009"
@@ -84,7 +86,6 @@ def _unpickled_facts(
 
 
 _FACT_FIELDS = attrgetter(*PolicyFacts.__slots__)
-_ROW = attrgetter("row")
 
 #: Rows made on demand kept at once: a few screens of scrolling back and forth, a
 #: cursor's moves, the table's cache window. Beyond it the oldest made is dropped (made
@@ -145,34 +146,167 @@ class _MadeRows:
 
 
 class Matches(Sequence["PolicyRow"]):
-    """The rows of a selection, read off the facts it kept as they are asked for.
+    """The rows of a selection, found and read as they are asked for.
 
-    A keystroke over 100 000 policies made a list of the matches' rows beside the list
-    of their facts, and the table copied it twice more: each a young container of up to
-    100 000 references that every young garbage collection of the repaint then walked
-    (~90 ms of a keystroke at 100 000, issue 13). One list, the facts', is enough: the
-    table reads the rows on screen through this.
+    A selection is a mask over the index's facts (:mod:`policytui.query.columns`): a
+    keystroke over 100 000 policies makes no list of them. The table asks for the ~40
+    rows on screen and the count; the positions of the matches are found in order up
+    to the row asked for (``bytes.find`` over the mask, or a walk of the order's
+    permutation), and all of them only when a row far down is asked for.
     """
 
-    __slots__ = ("facts",)
+    __slots__ = ("_count", "_found", "_mask", "_next", "_order", "_row_of", "facts")
 
-    def __init__(self, facts: list[PolicyFacts]) -> None:
+    def __init__(
+        self,
+        facts: list[PolicyFacts],
+        mask: Mask | None,
+        order: _Order | None,
+        row_of: Callable[[int], PolicyRow],
+        count: int | None = None,
+    ) -> None:
+        #: The facts the mask was made over (only its first ``len(mask)`` count).
         self.facts = facts
+        self._mask = mask
+        self._order = order
+        self._row_of = row_of
+        size = len(facts) if mask is None else len(mask)
+        self._count = (size if mask is None else mask.count(1)) if count is None else count
+        #: Positions of the first matches in the order shown, and where to look on.
+        self._found: list[int] = []
+        self._next = 0
+        if order is not None and mask is not None and self._count <= _SORT_FEW:
+            # Few matches: each is found in the mask at C speed, then ordered by rank.
+            self._found = list(compress(range(len(mask)), mask))
+            self._found.sort(key=order.rank.__getitem__)
+            self._next = -1
 
     def __len__(self) -> int:
-        return len(self.facts)
+        return self._count
+
+    def position(self, at: int) -> int:
+        """The index position of the match shown at ``at`` (0 <= at < len)."""
+        mask, order = self._mask, self._order
+        if mask is None:
+            return order.perm[at] if order is not None else at
+        found = self._found
+        if at < len(found):
+            return found[at]
+        if self._next < 0:
+            raise IndexError(at)
+        if at - len(found) > _FIND_AHEAD:
+            self._find_all()
+            return self._found[at]
+        if order is None:
+            find, start = mask.find, self._next
+            while len(found) <= at:
+                start = find(1, start)
+                if start < 0:
+                    raise IndexError(at)
+                found.append(start)
+                start += 1
+            self._next = start
+        else:
+            perm, start, size = order.perm, self._next, len(mask)
+            while len(found) <= at and start < size:
+                position = perm[start]
+                if position < size and mask[position]:
+                    found.append(position)
+                start += 1
+            self._next = start
+            if len(found) <= at:
+                raise IndexError(at)
+        return found[at]
+
+    def _find_all(self) -> None:
+        mask, order = self._mask, self._order
+        assert mask is not None
+        if order is None:
+            self._found = list(compress(range(len(mask)), mask))
+        else:
+            size = len(mask)
+            perm = [p for p in order.perm if p < size] if len(order.perm) > size else order.perm
+            self._found = list(compress(perm, map(mask.__getitem__, perm)))
+        self._next = -1
+
+    def positions(self) -> list[int]:
+        """Every match's position, in the order shown."""
+        if self._mask is None:
+            order = self._order
+            return list(order.perm) if order is not None else list(range(self._count))
+        if self._next >= 0:
+            self._find_all()
+        return self._found
 
     def __getitem__(self, at: int | slice) -> PolicyRow | list[PolicyRow]:  # type: ignore[override]
         if isinstance(at, slice):
-            return list(map(_ROW, self.facts[at]))
-        return self.facts[at].row  # type: ignore[attr-defined,no-any-return]
+            start, stop, step = at.indices(self._count)
+            return [self._row_of(self.position(i)) for i in range(start, stop, step)]
+        if at < 0:
+            at += self._count
+        if not 0 <= at < self._count:
+            raise IndexError(at)
+        return self._row_of(self.position(at))
 
     def __iter__(self) -> Iterator[PolicyRow]:
-        return map(_ROW, self.facts)
+        return map(self._row_of, self.positions())
+
+    def uuid_at(self, at: int) -> str:
+        return self.facts[self.position(at)].uuid
 
     def uuids(self) -> list[str]:
         """Each match's uuid, in order (read off the facts, no row touched)."""
-        return list(map(_UUID, self.facts))
+        facts = self.facts
+        return [facts[p].uuid for p in self.positions()]
+
+    def find(self, uuid: str, guess: int) -> int | None:
+        """Where the policy ``uuid`` is shown (looked for near ``guess`` first); None when
+        it is not a match."""
+        for at in range(max(0, guess - 50), min(self._count, guess + 50)):
+            if self.uuid_at(at) == uuid:
+                return at
+        try:
+            return self.uuids().index(uuid)
+        except ValueError:
+            return None
+
+
+#: Up to this many matches of a sorted selection are found and ordered at once.
+_SORT_FEW = 4096
+#: Asked for a row this far past the last one found: every match is found at once.
+_FIND_AHEAD = 2048
+
+
+class _Order:
+    """Every policy of the index in a sort order: the positions in that order, and
+    (made when first asked for) each position's place in it."""
+
+    __slots__ = ("_rank", "perm")
+
+    def __init__(self, perm: list[int]) -> None:
+        self.perm = perm
+        self._rank: array[int] | None = None
+
+    @classmethod
+    def of(cls, facts: Sequence[PolicyFacts], order: SortOrder) -> _Order:
+        """Stable, the policies without a key last (as :func:`sort_policies`)."""
+        keys = list(map(order.key, facts))
+        missing = [at for at, key in enumerate(keys) if key is None]
+        if missing:
+            present = [at for at, key in enumerate(keys) if key is not None]
+        else:
+            present = list(range(len(keys)))
+        present.sort(key=keys.__getitem__, reverse=order.descending)
+        return cls(present + missing)
+
+    @property
+    def rank(self) -> array[int]:
+        rank = self._rank
+        if rank is None:
+            rank = self._rank = array("L", [0]) * len(self.perm)
+            for place, position in enumerate(self.perm):
+                rank[position] = place
+        return rank
 
 
 def indexed(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> list[IndexedFacts]:
@@ -201,12 +335,10 @@ class _Selection:
     order: SortOrder | None
     state: tuple[int, int, int]
     moment: float
-    #: What each term kept of what the terms before it kept, in the index's order.
-    steps: list[list[PolicyFacts]]
-    #: The facts kept, in the order shown.
-    kept: list[PolicyFacts]
-    #: Their rows: the answer.
-    rows: Matches
+    #: What each term kept of what the terms before it kept (masks over the facts).
+    steps: list[Mask]
+    #: The matches: the answer (None: made over fewer policies than the index holds).
+    rows: Matches | None
 
 
 @dataclass
@@ -250,6 +382,13 @@ class PolicyIndex:
     #: The last selection, so a keystroke that narrows the filter looks only at what the
     #: last one kept.
     _last: _Selection | None = None
+    #: Bumped when facts are replaced, removed or inserted (not appended): the columns
+    #: (codes by position) are made anew then.
+    _moved: int = 0
+    _columns: FactColumns | None = None
+    _columns_moved: int = -1
+    #: The last sort order's permutation, by (order, state of the index).
+    _orders: dict[tuple[object, ...], _Order] = field(default_factory=dict)
     _made: _MadeRows = field(init=False)
 
     def __post_init__(self) -> None:
@@ -359,6 +498,8 @@ class PolicyIndex:
         target.facts.extend(held)
         if self._pending is None:
             self.total = total
+            # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
+            self._columns_of().sync()
         return True
 
     def finished(self, generation: int, total: int | None) -> bool:
@@ -440,6 +581,7 @@ class PolicyIndex:
         server lists the newest first)."""
         self._edits += 1
         (held,) = indexed([facts], [row])
+        self._moved += 1
         at = self.position_of(row.uuid)
         if at is not None:
             self.facts[at] = held
@@ -477,34 +619,53 @@ class PolicyIndex:
     ) -> Matches:
         """The rows that match ``query``, in the server's order or in ``order`` (stable,
         numbers as numbers, policies without the column last)."""
-        from policytui.query import sort_policies
-
         moment = _seconds(now)
         state = (self.generation, len(self.facts), self._edits)
         last = self._last
-        if last is not None and (
-            last.state != state or abs(last.moment - moment) >= SAME_MOMENT_SECONDS
-        ):
-            last = None  # another index, or ages (fired:<7d) read at another moment
-        steps = _steps(query, last, self.facts, moment)
-        # A copy when no term applies: the index's own list grows as batches arrive,
-        # and the matches shown must not change under the table.
-        matched = steps[-1] if steps else list(self.facts)
-        if order is None:
-            kept = matched
-        elif last is not None and last.order is order and query.narrows(last.query):
-            # Typed further (gp, gpu): the last answer, already in order, thinned out.
-            chosen = set(map(id, matched))
-            kept = [f for f in last.kept if id(f) in chosen]
-        else:
-            kept = sort_policies(matched, order)
+        if last is not None and abs(last.moment - moment) >= SAME_MOMENT_SECONDS:
+            last = None  # ages (fired:<7d) read at another moment
+        columns = self._columns_of()
+        if last is not None and last.state != state:
+            grown = last.state[0::2] == state[0::2] and last.state[1] < state[1]
+            if grown and _same_terms(last.query, query):
+                # A batch arrived: only its policies are selected, and joined on.
+                read = last.state[1]
+                tail = columns.select_each(query.terms, moment, columns.everything(read), read)
+                steps = [a + b for a, b in zip(last.steps, tail, strict=True)]
+                last = replace(last, steps=steps, state=state, rows=None)
+            else:
+                last = None  # another index, or grown and another filter
+        steps = _steps(query, last, columns, moment)
+        mask = steps[-1] if steps else None
+        sorted_ = self._order_of(order) if order is not None else None
         # The same matches as the last keystroke's (a word typed further that keeps them
         # all, a term half typed) are the same answer: the table sees nothing to repaint.
-        # Else the rows are read off the kept facts as the table shows them (Matches).
-        same = last is not None and kept == last.kept
-        rows = last.rows if same and last is not None else Matches(kept)
-        self._last = _Selection(query, order, state, moment, steps, kept, rows)
+        if (
+            last is not None
+            and last.rows is not None
+            and last.order is order
+            and (last.steps[-1] if last.steps else None) == mask
+        ):
+            rows = last.rows
+        else:
+            rows = Matches(self.facts, mask, sorted_, self.row_at)
+        self._last = _Selection(query, order, state, moment, steps, rows)
         return rows
+
+    def _columns_of(self) -> FactColumns:
+        """The facts' columns, coded up to the last batch (made anew after an edit)."""
+        columns = self._columns
+        if columns is None or columns.facts is not self.facts or self._columns_moved != self._moved:
+            columns = self._columns = FactColumns(self.facts)
+            self._columns_moved = self._moved
+        return columns
+
+    def _order_of(self, order: SortOrder) -> _Order:
+        key = (order.column, order.descending, self.generation, len(self.facts), self._edits)
+        cached = self._orders.get(key)
+        if cached is None:
+            self._orders = {key: (cached := _Order.of(self.facts, order))}
+        return cached
 
     def completeness(self) -> str:
         """ "12 340 of 100 000 read" while filling; "" once complete."""
@@ -529,27 +690,24 @@ class PolicyIndex:
 
 
 def _steps(
-    query: Filter, last: _Selection | None, facts: list[PolicyFacts], moment: float
-) -> list[list[PolicyFacts]]:
+    query: Filter, last: _Selection | None, columns: FactColumns, moment: float
+) -> list[Mask]:
     """What each of ``query``'s terms keeps, reusing the last selection's steps: the
-    terms it starts with unchanged are not applied again, and a term typed further
-    (``group:nor`` after ``group:no``) filters what that term kept last time."""
+    terms it starts with unchanged are not tested again."""
     if last is None:
-        return query.select_each(facts, moment)
+        return columns.select(query, moment)
     old, new = last.query.terms, query.terms
     same = 0
     while same < min(len(old), len(new)) and _same_term(old[same], new[same]):
         same += 1
-    base = last.steps[same - 1] if same else facts
-    if same < min(len(old), len(new)):
-        from policytui.query import Filter
+    base = last.steps[same - 1] if same else columns.everything()
+    return last.steps[:same] + columns.select_each(new[same:], moment, base)
 
-        typed_on = Filter(query.text, (new[same],), ()).narrows(
-            Filter(last.query.text, (old[same],), ())
-        )
-        if typed_on:
-            base = last.steps[same]
-    return last.steps[:same] + query.select_each(base, moment, after=same)
+
+def _same_terms(old: Filter, new: Filter) -> bool:
+    return len(old.terms) == len(new.terms) and all(
+        _same_term(a, b) for a, b in zip(old.terms, new.terms, strict=True)
+    )
 
 
 def _same_term(old: Term, new: Term) -> bool:

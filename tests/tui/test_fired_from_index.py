@@ -79,3 +79,38 @@ async def test_without_an_index_f_walks_every_page_as_before(fresh_demo_server):
         await settle(pilot)
         assert set(shown(app)) == fired
         assert not app.screen.index.complete  # nothing typed: no index was filled
+
+
+async def test_r_in_the_fired_view_keeps_its_rows_while_every_page_is_read_again(
+    fresh_demo_server,
+):
+    """`r` in the fired view reads every page again behind the answer on view: the rows
+    and the cursor's place stay, the status bar says it refreshes, and the new answer
+    replaces them when the walk ends (marking a policy that changed meanwhile)."""
+    server = fresh_demo_server
+    fired = [p for p in server_policies(server) if p["has_fired"]]
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        await pilot.press("down", "down")
+        on_cursor = table.current.uuid
+        server.set_faults(
+            [Fault("timeout", times=1, method="GET", path=POLICIES, params={"seconds": 4})]
+        )
+        await pilot.press("r")
+        await wait_until(pilot, lambda: held_walks(server), what="the walk's first page held")
+        await pilot.pause()
+        assert held_walks(server), "the walk had already answered"
+        assert set(shown(app)) == {p["uuid"] for p in fired}
+        assert table.current.uuid == on_cursor
+        text = screen_text(app)
+        assert "Scanning every page" not in text
+        assert "refreshing 0 %" in text.splitlines()[-2]
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        assert set(shown(app)) == {p["uuid"] for p in fired}
+        assert table.current.uuid == on_cursor

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
 
 from query_samples import NOW, make_catalog, make_policy, sample_policies
 
-from policytui.query import FactsReader, parse, parse_sort
+from policytui.query import FactsReader, parse, parse_sort, sort_policies
 from policytui.tui.policy_index import PolicyIndex
 from policytui.tui.rows import build_row
 
@@ -148,3 +148,51 @@ def test_only_a_policy_that_fired_since_the_last_fill_is_told_as_fired() -> None
     index.finished(generation, 4)
     assert index.changed == {"a", "b", "c"}
     assert index.fired == {"b"}
+
+
+def test_a_filter_shown_while_batches_arrive_gives_what_a_fresh_filter_would() -> None:
+    """Each batch is selected alone and joined on to the last answer (issue 13): after
+    every batch, the same filter gives what it gives over every policy read so far."""
+    policies = sample_policies()
+    rows, facts = _batch(policies)
+    for text in ("acme", "fired:yes -group:nor", "limit:cpu>100", "-limit:cpu>1000 acme"):
+        index = PolicyIndex()
+        generation = index.start(refresh=False)
+        query = parse(text)
+        for end in range(1, len(rows) + 1):
+            index.add(generation, rows[end - 1 : end], facts[end - 1 : end], len(rows))
+            shown = [r.uuid for r in index.select(query, NOW)]
+            assert shown == [f.uuid for f in query.select(facts[:end], NOW)], (text, end)
+
+
+def test_many_matches_are_found_in_order_wherever_the_table_looks() -> None:
+    """Thousands of matches, sorted or not: a row far down (End), a slice in the middle
+    and the count are the ones a full sort of the matches gives."""
+    base = sample_policies()
+    policies = [
+        make_policy(
+            f"q{n:05d}",
+            component_limits_set=[{"type": "cpu", "limit": (n * 7919) % 10007}],
+            scope_uuid=base[n % len(base)].scope_uuid,
+        )
+        for n in range(6000)
+    ]
+    index = _filled(policies)
+    order = parse_sort("-limit:cpu")
+    for text in ("limit:cpu>5000", "limit:cpu>9990", "acme"):
+        query = parse(text)
+        expected = [
+            f.uuid for f in sort_policies(query.select(index.facts, NOW), order)
+        ]
+        for sorting in (order, None):
+            want = expected if sorting else [f.uuid for f in query.select(index.facts, NOW)]
+            matches = index.select(query, NOW, sorting)
+            assert len(matches) == len(want)
+            assert matches[len(want) - 1].uuid == want[-1]  # End first: found at once
+            middle = len(want) // 2
+            assert [r.uuid for r in matches[middle : middle + 5]] == want[middle : middle + 5]
+            assert matches.uuids() == want
+            fresh = _filled(policies).select(query, NOW, sorting)  # nothing found yet
+            assert [r.uuid for r in fresh[:40]] == want[:40]
+            if want:
+                assert fresh.find(want[-1], 0) == len(want) - 1

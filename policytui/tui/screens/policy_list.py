@@ -724,7 +724,9 @@ class PolicyListScreen(PolicyScreen):
         if not self.policy_app.catalog.loaded or self._auth_failed or self._catalog_failed:
             self._load_catalog()
         if self.mode is ListMode.FIRED:
-            self._start_scan(quiet=False, mark=True)
+            # The answer on view stays while every page is read again behind it (as a
+            # --watch tick does): blanking it to "Scanning…" lost the user's place.
+            self._start_scan(quiet=self.scan.done and bool(self.table.all_rows), mark=True)
         else:
             self._load_page(self.paging.number, mark=True)
         if self.index.generation:
