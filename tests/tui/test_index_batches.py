@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
 from query_samples import NOW, make_catalog, make_policy, sample_policies
 
 from policytui.api import OfferingUsagePolicy
+from policytui.api.parsing import parse_policy
 from policytui.helper.events import ScanProgress
 from policytui.helper.index_page import IndexReader, for_the_pipe
 from policytui.helper.scan_pipe import _compact
@@ -70,9 +71,7 @@ def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
         assert row.search == build_row(policy, catalog, NOW).search
     for facts, policy in zip(index.facts, policies, strict=True):
         expected = read(policy)
-        assert all(
-            getattr(facts, name) == getattr(expected, name) for name in expected.__slots__
-        )
+        assert all(getattr(facts, name) == getattr(expected, name) for name in expected.__slots__)
 
 
 def test_a_filter_shows_the_index_rows_and_the_same_row_each_time() -> None:
@@ -118,7 +117,10 @@ def test_a_refresh_over_the_helpers_batches_marks_the_changed_policies() -> None
     shown = index.row_at(1)
     changed = sample_policies()
     changed[0] = make_policy("p01", has_fired=True, fired_datetime="2026-11-27T10:00:00Z")
-    changed[3] = make_policy("p04", component_limits_set=[{"type": "cpu", "limit": 1}])
+    # Only its limit: the facts' component limits tell it changed.
+    changed[3] = parse_policy(
+        {**_wire(changed[3]), "component_limits_set": [{"type": "cpu", "limit": 1}]}
+    )
     _filled(changed, catalog, index)
     assert index.changed == {"p01", "p04"}
     assert index.fired == {"p01"}  # --notify tells it
