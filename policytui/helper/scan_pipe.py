@@ -242,7 +242,7 @@ def _scan(
 
     catalog = catalog_of(start.catalog)
     # One reader per catalog: the texts it shares were named by that catalog.
-    index = IndexReader(catalog)
+    index = IndexReader(catalog, start.now)
     stop = False
 
     def cancelled() -> bool:
@@ -253,7 +253,7 @@ def _scan(
                 continue
             if isinstance(message, CatalogLoaded):  # after the scan began: names from now
                 catalog = catalog_of(message.catalog)
-                index = IndexReader(catalog)
+                index = IndexReader(catalog, start.now)
             stop = isinstance(message, CancelScan)
         return stop
 

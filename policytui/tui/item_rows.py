@@ -217,17 +217,35 @@ class RowMaker:
 
         The policy was read once already (the fill made its facts), so a malformed one
         never gets here; an unusual one is parsed by the client as before."""
-        item = self._item(packed, at)
-        try:
-            values = plain_values(item)
-        except NotPlain:
-            from policytui.api.parsing import parse_policy
+        return self.row_of(self._item(packed, at), packed, at, now, changed=changed)
 
-            built = build_row(
-                parse_policy(item), self.catalog, now, changed=changed, searchable=False
-            )
-            return index_row(_FIELDS(built), packed, at)
+    def row_of(
+        self,
+        item: dict[str, Any],
+        packed: PackedItems,
+        at: int,
+        now: datetime,
+        *,
+        changed: bool = False,
+        values: PlainPolicy | None = None,
+    ) -> PolicyRow:
+        """The row of ``item``, the ``at``-th policy of ``packed`` (``values``: its plain
+        values, read already)."""
+        if values is None:
+            try:
+                values = plain_values(item)
+            except NotPlain:
+                from policytui.api.parsing import parse_policy
+
+                built = build_row(
+                    parse_policy(item), self.catalog, now, changed=changed, searchable=False
+                )
+                return index_row(_FIELDS(built), packed, at)
         return index_row(self._fields(values, now, changed), packed, at)
+
+    @property
+    def named(self) -> bool:
+        return self._named
 
     def _fields(self, values: PlainPolicy, now: datetime, changed: bool) -> tuple[Any, ...]:
         """A row's fields (as :func:`index_row` takes them), as ``build_row`` makes them."""

@@ -67,7 +67,7 @@ class IndexedFacts(PolicyFacts):
         """The policy's row: the one made already, else made now (by the index that
         holds it: see :class:`_MadeRows`)."""
         made = self.made
-        if made is None:
+        if made is None or (not made.named and self.packed is not None and self.packed.maker.named):
             packed = self.packed
             assert packed is not None and packed.maker is not None, "facts of no index"
             made = packed.maker.make(self)
@@ -130,10 +130,16 @@ class _MadeRows:
     def is_changed(self, uuid: str) -> bool:
         return uuid in self.changed or uuid in self.marked
 
+    @property
+    def named(self) -> bool:
+        return self._maker.named
+
     def touch(self, facts: IndexedFacts) -> None:
-        """``facts``' row was asked for again: the last to drop."""
-        if facts.packed is not None:
-            self._kept.move_to_end(id(facts))
+        """``facts``' row was asked for again: the last to drop (a row the helper sent,
+        a fired policy's, is not among them: it is never dropped)."""
+        key = id(facts)
+        if key in self._kept:
+            self._kept.move_to_end(key)
 
     def policy(self, facts: IndexedFacts) -> OfferingUsagePolicy:
         assert facts.packed is not None
@@ -400,9 +406,10 @@ class PolicyIndex:
         """The row of the policy at ``position`` of :attr:`facts`: the same object while
         it is among the last :data:`MADE_ROWS` made (or was built with its model)."""
         facts = self.facts[position]
-        if facts.made is not None:
+        made = facts.made
+        if made is not None and (made.named or facts.packed is None or not self._made.named):
             self._made.touch(facts)
-            return facts.made
+            return made
         return facts.row
 
     def rows_at(self, positions: Iterable[int]) -> list[PolicyRow]:
@@ -412,9 +419,10 @@ class PolicyIndex:
         """The model of the policy at ``position``, for a reader of many (the usage fill
         of every policy): a row's if one is at hand, else parsed without making one."""
         facts = self.facts[position]
-        if facts.made is not None or facts.packed is None:
+        made = facts.made
+        if facts.packed is None or (made is not None and made.model is not None):
             return facts.row.policy
-        return self._made.policy(facts)
+        return self._made.policy(facts)  # not the row's: that keeps its page unpacked
 
     @staticmethod
     def policies_of(facts: Sequence[IndexedFacts]) -> list[OfferingUsagePolicy]:

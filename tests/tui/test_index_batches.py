@@ -38,7 +38,7 @@ def _wire(policy: OfferingUsagePolicy) -> dict[str, Any]:
 def _sent(policies: list[OfferingUsagePolicy], catalog: Catalog | None) -> ScanProgress:
     """The batch the helper sends for ``policies`` (one page), as the UI unpickles it."""
     progress = ScanProgress(total=len(policies))
-    IndexReader(catalog).keep([_wire(p) for p in policies], progress)
+    IndexReader(catalog, NOW).keep([_wire(p) for p in policies], progress)
     packed, _unfired = _compact(progress)
     for_the_pipe(packed)
     return pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
@@ -61,7 +61,9 @@ def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
     catalog = make_catalog()
     read = FactsReader(catalog)
     received = _sent(policies, catalog)
-    assert received.rows == []  # nothing but facts and the page cross the pipe
+    assert received.rows == []  # facts and the page cross the pipe, no list of rows
+    # Only the fired policies come with their rows (the fired view shows each of them).
+    assert [f.made is not None for f in received.facts] == [p.has_fired for p in policies]
     index = _filled(policies, catalog)
     for at, policy in enumerate(policies):
         row, built = index.row_at(at), build_row(policy, catalog, NOW, searchable=False)
@@ -105,10 +107,12 @@ def test_a_row_made_before_the_catalog_is_made_again_with_its_names() -> None:
     unnamed = index.row_at(0)
     assert not unnamed.named
     assert _FIELDS(unnamed) == _FIELDS(build_row(policies[0], None, NOW, searchable=False))
+    assert policies[1].has_fired and not index.row_at(1).named  # the helper sent it so
     index.name_rows(catalog)
-    named = index.row_at(0)
-    assert named.named
-    assert _FIELDS(named) == _FIELDS(build_row(policies[0], catalog, NOW, searchable=False))
+    for at in (0, 1):  # made here, and sent by the helper with a fired policy
+        named = index.row_at(at)
+        assert named.named and index.facts[at].row is named
+        assert _FIELDS(named) == _FIELDS(build_row(policies[at], catalog, NOW, searchable=False))
 
 
 def test_a_refresh_over_the_helpers_batches_marks_the_changed_policies() -> None:
@@ -136,7 +140,7 @@ def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
     policies = sample_policies()
     index = _filled(policies, make_catalog())
     assert PolicyIndex.policies_of(list(reversed(index.facts))) == policies[::-1]
-    assert all(f.made is None for f in index.facts)
+    assert all(f.made is None for f in index.facts if not f.has_fired)  # no row made
     for at in reversed(range(len(policies))):
         assert index.row_at(at).policy == policies[at]
     assert [index.policy_at(at) for at in range(len(policies))] == policies
