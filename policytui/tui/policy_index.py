@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import compress
+from itertools import compress, islice
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -86,6 +86,7 @@ def _unpickled_facts(
 
 
 _FACT_FIELDS = attrgetter(*PolicyFacts.__slots__)
+_UUID = attrgetter("uuid")
 
 #: Rows made on demand kept at once: a few screens of scrolling back and forth, a
 #: cursor's moves, the table's cache window. Beyond it the oldest made is dropped (made
@@ -161,7 +162,7 @@ class Matches(Sequence["PolicyRow"]):
     permutation), and all of them only when a row far down is asked for.
     """
 
-    __slots__ = ("_count", "_found", "_mask", "_next", "_order", "_row_of", "facts")
+    __slots__ = ("_count", "_found", "_mask", "_next", "_order", "_row_of", "_where", "facts")
 
     def __init__(
         self,
@@ -169,15 +170,17 @@ class Matches(Sequence["PolicyRow"]):
         mask: Mask | None,
         order: _Order | None,
         row_of: Callable[[int], PolicyRow],
-        count: int | None = None,
+        where: Callable[[str], int | None] | None = None,
     ) -> None:
         #: The facts the mask was made over (only its first ``len(mask)`` count).
         self.facts = facts
         self._mask = mask
         self._order = order
         self._row_of = row_of
+        #: A policy's position in ``facts`` by its uuid (None: not there).
+        self._where = where
         size = len(facts) if mask is None else len(mask)
-        self._count = (size if mask is None else mask.count(1)) if count is None else count
+        self._count = size if mask is None else mask.count(1)
         #: Positions of the first matches in the order shown, and where to look on.
         self._found: list[int] = []
         self._next = 0
@@ -267,14 +270,23 @@ class Matches(Sequence["PolicyRow"]):
 
     def find(self, uuid: str, guess: int) -> int | None:
         """Where the policy ``uuid`` is shown (looked for near ``guess`` first); None when
-        it is not a match."""
+        it is not a match. Counted off the mask, not by listing every match's uuid."""
         for at in range(max(0, guess - 50), min(self._count, guess + 50)):
             if self.uuid_at(at) == uuid:
                 return at
-        try:
-            return self.uuids().index(uuid)
-        except ValueError:
+        position = self._where(uuid) if self._where is not None else None
+        mask, order = self._mask, self._order
+        size = len(self.facts) if mask is None else len(mask)
+        if position is None or position >= size or (mask is not None and not mask[position]):
             return None
+        if order is None:
+            return position if mask is None else mask.count(1, 0, position)
+        if mask is None:
+            return order.rank[position]
+        if self._next < 0:
+            return self._found.index(position)
+        before = islice(order.perm, order.rank[position])
+        return sum(map(mask.__getitem__, before))
 
 
 #: Up to this many matches of a sorted selection are found and ordered at once.
@@ -350,6 +362,13 @@ class _Selection:
 @dataclass
 class _Fill:
     facts: list[IndexedFacts] = field(default_factory=list)
+    #: Coded as the refresh's batches arrive, so the swap does not code 100 000 at once.
+    columns: FactColumns | None = None
+
+    def coded(self) -> FactColumns:
+        if self.columns is None:
+            self.columns = FactColumns(self.facts)
+        return self.columns
 
 
 def _utc_now() -> datetime:
@@ -393,6 +412,9 @@ class PolicyIndex:
     _moved: int = 0
     _columns: FactColumns | None = None
     _columns_moved: int = -1
+    _where: dict[str, int] = field(default_factory=dict)
+    #: (the facts' id, their moves, how many of them are in ``_where``).
+    _where_key: tuple[int, int, int] = (0, -1, 0)
     #: The last sort order's permutation, by (order, state of the index).
     _orders: dict[tuple[object, ...], _Order] = field(default_factory=dict)
     _made: _MadeRows = field(init=False)
@@ -506,8 +528,8 @@ class PolicyIndex:
         target.facts.extend(held)
         if self._pending is None:
             self.total = total
-            # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
-            self._columns_of().sync()
+        # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
+        (self._columns_of() if self._pending is None else self._pending.coded()).sync()
         return True
 
     def finished(self, generation: int, total: int | None) -> bool:
@@ -547,6 +569,7 @@ class PolicyIndex:
                 if f.made is not None:  # a row built with its model (a fill here)
                     f.made.changed = f.uuid in self.changed
             self.facts = pending.facts
+            self._columns, self._columns_moved = pending.coded(), self._moved
         self.total = total if total is not None else len(self.facts)
         return True
 
@@ -656,9 +679,24 @@ class PolicyIndex:
         ):
             rows = last.rows
         else:
-            rows = Matches(self.facts, mask, sorted_, self.row_at)
+            rows = Matches(self.facts, mask, sorted_, self.row_at, self._position_of)
         self._last = _Selection(query, order, state, moment, steps, rows)
         return rows
+
+    def _position_of(self, uuid: str) -> int | None:
+        """Where the policy ``uuid`` is in :attr:`facts` (the table keeps its cursor on
+        its policy across keystrokes); the look-up grows with the index, made anew only
+        after an edit."""
+        key = (id(self.facts), self._moved)
+        if self._where_key[:2] != key or self._where_key[2] > len(self.facts):
+            self._where, self._where_key = {}, (*key, 0)
+        where, facts, start = self._where, self.facts, self._where_key[2]
+        if start < len(facts):
+            # The first place of a uuid listed twice (a policy moved between two pages).
+            for at, uuid_ in enumerate(map(_UUID, facts[start:]), start):
+                where.setdefault(uuid_, at)
+            self._where_key = (*key, len(facts))
+        return where.get(uuid)
 
     def _columns_of(self) -> FactColumns:
         """The facts' columns, coded up to the last batch (made anew after an edit)."""
