@@ -271,7 +271,7 @@ def _scan(
             else None,
             full_collections=True,  # this process draws nothing: no key waits for them
         ):
-            progress, unfired = _compact(batch)  # the index's rows come packed
+            progress, unfired = _compact(batch)
             if start.keep_all:
                 for_the_pipe(progress)
             if batch.done:
@@ -289,16 +289,8 @@ def _scan(
         frames.send(result_fd, ScanError(scan_id, type(exc).__name__, str(exc), fields))
 
 
-def _compact(progress: ScanProgress, *, keep_all: bool = False) -> tuple[ScanProgress, str]:
-    """The batch, with the policies that never fired sent as one string of uuids (and,
-    for the index, its rows packed, :func:`policytui.tui.rows.pack_for_index`, and each
-    of its facts linked to its row)."""
-    if keep_all:
-        from policytui.tui.policy_index import indexed
-        from policytui.tui.rows import pack_for_index
-
-        pack_for_index(progress.rows)
-        progress.facts = indexed(progress.facts, progress.rows)  # type: ignore[assignment]
+def _compact(progress: ScanProgress) -> tuple[ScanProgress, str]:
+    """The batch, with the policies that never fired sent as one string of uuids."""
     unfired = [uuid for uuid, state in progress.states.items() if state == _UNFIRED]
     for uuid in unfired:
         del progress.states[uuid]

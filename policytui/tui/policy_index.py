@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import compress, islice
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -25,15 +26,17 @@ from typing import TYPE_CHECKING
 from policytui.query.columns import FactColumns, Mask
 from policytui.query.facts import PolicyFacts
 from policytui.query.summary import summary
+from policytui.tui.item_rows import RowMaker
 
 if TYPE_CHECKING:
+    from policytui.api import OfferingUsagePolicy
     from policytui.query import Filter, SortOrder, Term
-    from policytui.tui.rows import PolicyRow
+    from policytui.tui.catalog import Catalog
+    from policytui.tui.rows import PackedItems, PolicyRow
 
 #: Two selections this close are "the same moment" for ages (``fired:<7d``): a keystroke
 #: may filter what the previous one kept (see ``Filter.narrows``).
 SAME_MOMENT_SECONDS = 1.0
-_UUID = attrgetter("uuid")
 
 #: Thin space: thousands grouped as the rest of the app does ("12 340").
 _THIN = "\u2009"
@@ -44,19 +47,109 @@ def _grouped(value: int) -> str:
 
 
 class IndexedFacts(PolicyFacts):
-    """A policy's facts with its row: the rows of a selection are then one slot read per
-    match, where a look-up by uuid in a dict of 100 000 cost each keystroke ~3x that.
-    The helper sends them so (the row and the facts' link to it in one pickle)."""
+    """A policy's facts with where its row comes from: the index holds these, not a row
+    per policy (issue 13: 100 000 rows were ~40 MB of the app and a fifth of the fill,
+    for the ~40 on screen).
 
-    __slots__ = ("row",)
-    row: PolicyRow
+    ``packed``/``at``: the policy's place in the page of JSON it was read from; its row is
+    made from it when first asked for (:meth:`PolicyIndex.row_at`, or :attr:`row`) and
+    kept while it is among the index's recently made rows. ``packed`` None: ``made`` is
+    the row for good (a fill in this process built rows with models; a save put one).
+    """
+
+    __slots__ = ("at", "made", "packed")
+    packed: PackedItems | None
+    at: int
+    made: PolicyRow | None
+
+    @property
+    def row(self) -> PolicyRow:
+        """The policy's row: the one made already, else made now (by the index that
+        holds it: see :class:`_MadeRows`)."""
+        made = self.made
+        if made is None or (not made.named and self.packed is not None and self.packed.maker.named):
+            packed = self.packed
+            assert packed is not None and packed.maker is not None, "facts of no index"
+            made = packed.maker.make(self)
+        return made
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (IndexedFacts, _FACT_FIELDS(self), (None, {"row": self.row}))
+        return (_unpickled_facts, (_FACT_FIELDS(self), self.packed, self.at, self.made))
+
+
+def _unpickled_facts(
+    fields: tuple[object, ...], packed: PackedItems | None, at: int, made: PolicyRow | None
+) -> IndexedFacts:
+    facts = IndexedFacts(*fields)  # type: ignore[arg-type]
+    facts.packed, facts.at, facts.made = packed, at, made
+    return facts
 
 
 _FACT_FIELDS = attrgetter(*PolicyFacts.__slots__)
-_ROW = attrgetter("row")
+_UUID = attrgetter("uuid")
+
+#: Rows made on demand kept at once: a few screens of scrolling back and forth, a
+#: cursor's moves, the table's cache window. Beyond it the oldest made is dropped (made
+#: again if asked: the same texts, a new object).
+MADE_ROWS = 4096
+
+
+class _MadeRows:
+    """The rows the index made from its facts' packed JSON, the most recent
+    :data:`MADE_ROWS` of them (a row stays the same object while it is kept here, so the
+    table's line cache, keyed on the row, holds), made with the catalog's names and the
+    app's time."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self.now = now
+        #: The last refresh's changed policies, and those marked since (their rows ◆).
+        self.changed: set[str] = set()
+        self.marked: set[str] = set()
+        self._maker = RowMaker(None)
+        #: Made rows' facts, oldest first (by id: facts compare by value).
+        self._kept: OrderedDict[int, IndexedFacts] = OrderedDict()
+
+    def name(self, catalog: Catalog | None) -> None:
+        """Names from ``catalog`` from now on: rows made before it are made again."""
+        if catalog is self._maker.catalog:
+            return
+        self._maker = RowMaker(catalog)
+        self.clear()
+
+    def make(self, facts: IndexedFacts) -> PolicyRow:
+        packed = facts.packed
+        assert packed is not None
+        row = self._maker.row(packed, facts.at, self.now(), changed=self.is_changed(facts.uuid))
+        facts.made = row
+        kept = self._kept
+        kept[id(facts)] = facts
+        if len(kept) > MADE_ROWS:
+            _, oldest = kept.popitem(last=False)
+            oldest.made = None
+        return row
+
+    def is_changed(self, uuid: str) -> bool:
+        return uuid in self.changed or uuid in self.marked
+
+    @property
+    def named(self) -> bool:
+        return self._maker.named
+
+    def touch(self, facts: IndexedFacts) -> None:
+        """``facts``' row was asked for again: the last to drop (a row the helper sent,
+        a fired policy's, is not among them: it is never dropped)."""
+        key = id(facts)
+        if key in self._kept:
+            self._kept.move_to_end(key)
+
+    def policy(self, facts: IndexedFacts) -> OfferingUsagePolicy:
+        assert facts.packed is not None
+        return self._maker.policy(facts.packed, facts.at)
+
+    def clear(self) -> None:
+        for facts in self._kept.values():
+            facts.made = None
+        self._kept.clear()
 
 
 class Matches(Sequence["PolicyRow"]):
@@ -235,22 +328,20 @@ class _Order:
 
 
 def indexed(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> list[IndexedFacts]:
-    """``facts`` linked to ``rows`` (the same policies, in the same order)."""
+    """``facts`` holding ``rows`` for good (the same policies, in the same order)."""
     linked = []
     for held, row in zip(facts, rows, strict=True):
         item = IndexedFacts(*_FACT_FIELDS(held))
-        item.row = row
+        item.packed, item.at, item.made = None, 0, row
         linked.append(item)
     return linked
 
 
-def _linked(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> Sequence[PolicyFacts]:
-    """``facts`` as they are when each is linked to its row already, else linked."""
-    if len(facts) == len(rows) and all(
-        type(f) is IndexedFacts and f.row is r  # type: ignore[attr-defined]
-        for f, r in zip(facts, rows, strict=True)
-    ):
-        return facts
+def _linked(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> Sequence[IndexedFacts]:
+    """A batch's facts as the index holds them: as sent (each with its packed JSON, no
+    rows beside them), else each holding its row."""
+    if not rows and all(type(f) is IndexedFacts for f in facts):
+        return facts  # type: ignore[return-value]
     return indexed(facts, rows)
 
 
@@ -270,8 +361,7 @@ class _Selection:
 
 @dataclass
 class _Fill:
-    rows: list[PolicyRow] = field(default_factory=list)
-    facts: list[PolicyFacts] = field(default_factory=list)
+    facts: list[IndexedFacts] = field(default_factory=list)
     #: Coded as the refresh's batches arrive, so the swap does not code 100 000 at once.
     columns: FactColumns | None = None
 
@@ -281,17 +371,22 @@ class _Fill:
         return self.columns
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class PolicyIndex:
-    """Every policy read so far, with how complete that is.
+    """Every policy read so far, with how complete that is: each policy's facts
+    (:attr:`facts`, in the server's order), its row made when asked for (:meth:`row_at`).
 
     ``generation`` tells a fill's batches from an older one's (the user pressed `r`
     again, or changed the offering): their batches are dropped.
     """
 
     generation: int = 0
-    rows: list[PolicyRow] = field(default_factory=list)
-    facts: list[PolicyFacts] = field(default_factory=list)
+    #: Every policy's facts, in the server's order: a policy's position is its place here.
+    facts: list[IndexedFacts] = field(default_factory=list)
     #: Policies on the server, as the fill's first page said; None before it.
     total: int | None = None
     #: Every page was read: the index is the answer, not a part of it.
@@ -304,8 +399,9 @@ class PolicyIndex:
     fired: set[str] = field(default_factory=set)
     #: The fill failed before the end: the client's error, said under the filter.
     error: str | None = None
+    #: What a made row's fired label is relative to (the screen gives the app's clock).
+    now: Callable[[], datetime] = _utc_now
     _pending: _Fill | None = None
-    _by_uuid: dict[str, PolicyRow] = field(default_factory=dict)
     #: Bumped by every change but an appended batch (which changes the length).
     _edits: int = 0
     #: The last selection, so a keystroke that narrows the filter looks only at what the
@@ -321,6 +417,67 @@ class PolicyIndex:
     _where_key: tuple[int, int, int] = (0, -1, 0)
     #: The last sort order's permutation, by (order, state of the index).
     _orders: dict[tuple[object, ...], _Order] = field(default_factory=dict)
+    _made: _MadeRows = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._made = _MadeRows(lambda: self.now())
+
+    # -- rows -------------------------------------------------------------------------
+
+    def row_at(self, position: int) -> PolicyRow:
+        """The row of the policy at ``position`` of :attr:`facts`: the same object while
+        it is among the last :data:`MADE_ROWS` made (or was built with its model)."""
+        facts = self.facts[position]
+        made = facts.made
+        if made is not None and (made.named or facts.packed is None or not self._made.named):
+            self._made.touch(facts)
+            return made
+        return facts.row
+
+    def rows_at(self, positions: Iterable[int]) -> list[PolicyRow]:
+        return [self.row_at(at) for at in positions]
+
+    def policy_at(self, position: int) -> OfferingUsagePolicy:
+        """The model of the policy at ``position``, for a reader of many (the usage fill
+        of every policy): a row's if one is at hand, else parsed without making one."""
+        facts = self.facts[position]
+        made = facts.made
+        if facts.packed is None or (made is not None and made.model is not None):
+            return facts.row.policy
+        return self._made.policy(facts)  # not the row's: that keeps its page unpacked
+
+    @staticmethod
+    def policies_of(facts: Sequence[IndexedFacts]) -> list[OfferingUsagePolicy]:
+        """The models of ``facts``' policies, parsed from their pages (each unpacked once
+        here, none kept: the usage fill reads every policy), or their rows'. No row is
+        made and nothing of the index changes: it may run in a thread."""
+        from policytui.api.parsing import parse_policy
+
+        pages: dict[int, list[dict[str, object]]] = {}
+        policies = []
+        for f in facts:
+            packed, made = f.packed, f.made
+            if packed is None or (made is not None and made.model is not None):
+                assert made is not None
+                policies.append(made.policy)
+                continue
+            items = pages.get(id(packed))
+            if items is None:
+                items = pages[id(packed)] = packed.unpacked()
+            policies.append(parse_policy(items[f.at]))
+        return policies
+
+    def position_of(self, uuid: str) -> int | None:
+        """Where the policy ``uuid`` is in :attr:`facts` (None: not in the index)."""
+        for at, facts in enumerate(self.facts):
+            if facts.uuid == uuid:
+                return at
+        return None
+
+    def name_rows(self, catalog: Catalog | None) -> None:
+        """Rows are made with ``catalog``'s names from now on; those made before it are
+        made again when next asked for (component and group names come from it)."""
+        self._made.name(catalog)
 
     # -- filling ------------------------------------------------------------------------
 
@@ -335,10 +492,14 @@ class PolicyIndex:
             self._pending = _Fill()
         else:
             self._pending = None
-            self.rows, self.facts, self._by_uuid = [], [], {}
+            self._drop()
             self.total = None
             self.complete = False
         return self.generation
+
+    def _drop(self) -> None:
+        self.facts = []
+        self._made.clear()
 
     @property
     def refreshing(self) -> bool:
@@ -351,15 +512,22 @@ class PolicyIndex:
         facts: Sequence[PolicyFacts],
         total: int | None,
     ) -> bool:
-        """A batch of the fill ``generation``; False when it is an old fill's."""
+        """A batch of the fill ``generation``; False when it is an old fill's. ``rows``:
+        none when the facts come with their packed JSON (the helper's fill), else the
+        facts' rows (a fill in this process)."""
         if generation != self.generation or not self.filling:
             return False
         target = self._pending if self._pending is not None else self
-        target.rows.extend(rows)
-        target.facts.extend(_linked(facts, rows))
+        held = _linked(facts, rows)
+        made, last = self._made, None
+        for f in held:
+            packed = f.packed
+            if packed is not last and packed is not None:
+                packed.maker = made
+                last = packed
+        target.facts.extend(held)
         if self._pending is None:
             self.total = total
-            self._by_uuid.update((row.uuid, row) for row in rows)
         # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
         (self._columns_of() if self._pending is None else self._pending.coded()).sync()
         return True
@@ -374,33 +542,35 @@ class PolicyIndex:
         pending, self._pending = self._pending, None
         self.fired = set()
         if pending is not None:
-            before = self._by_uuid
+            before = {f.uuid: f for f in self.facts}
             self.changed = {
-                row.uuid
-                for row in pending.rows
-                if (old := before.get(row.uuid)) is not None and _differs(old, row)
+                f.uuid
+                for f in pending.facts
+                if (old := before.get(f.uuid)) is not None and _differs(old, f)
             }
-            # fired_key is (has_fired, when it last changed state): fired now, and not
-            # in the state it was in (it had not fired, or it stopped and fired again).
+            # Fired now, and not in the state it was in (it had not fired, or it stopped
+            # and fired again).
             self.fired = {
-                row.uuid
-                for row in pending.rows
-                if row.uuid in self.changed
-                and row.fired_key[0]
-                and before[row.uuid].fired_key != row.fired_key
+                f.uuid
+                for f in pending.facts
+                if f.uuid in self.changed
+                and f.has_fired
+                and (before[f.uuid].has_fired, before[f.uuid].fired_at) != (True, f.fired_at)
             }
-            for row in pending.rows:
-                row.changed = row.uuid in self.changed
             # Usage figures are not part of the walk: the last ones stay until the next
             # usage fill replaces them, so `usage:>80` does not empty on every tick.
             known = {f.uuid: f.usage_percent for f in self.facts if f.usage_percent is not None}
             if known:
                 for f in pending.facts:
                     f.usage_percent = known.get(f.uuid)
-            self.rows, self.facts = pending.rows, pending.facts
+            self._made.clear()
+            self._made.changed, self._made.marked = self.changed, set()
+            for f in pending.facts:
+                if f.made is not None:  # a row built with its model (a fill here)
+                    f.made.changed = f.uuid in self.changed
+            self.facts = pending.facts
             self._columns, self._columns_moved = pending.coded(), self._moved
-            self._by_uuid = {row.uuid: row for row in self.rows}
-        self.total = total if total is not None else len(self.rows)
+        self.total = total if total is not None else len(self.facts)
         return True
 
     def resumed(self, generation: int) -> None:
@@ -412,7 +582,7 @@ class PolicyIndex:
         if self._pending is not None:
             self._pending = _Fill()
         else:
-            self.rows, self.facts, self._by_uuid = [], [], {}
+            self._drop()
             self.total = None
 
     def failed(self, generation: int, message: str) -> bool:
@@ -441,34 +611,39 @@ class PolicyIndex:
         """A policy saved here, as read back: in its place, or first when new (the
         server lists the newest first)."""
         self._edits += 1
-        (facts,) = indexed([facts], [row])
+        (held,) = indexed([facts], [row])
         self._moved += 1
-        if row.uuid in self._by_uuid:
-            at = next(i for i, held in enumerate(self.rows) if held.uuid == row.uuid)
-            self.rows[at], self.facts[at] = row, facts
+        at = self.position_of(row.uuid)
+        if at is not None:
+            self.facts[at] = held
         else:
-            self.rows.insert(0, row)
-            self.facts.insert(0, facts)
+            self.facts.insert(0, held)
             if self.total is not None:
                 self.total += 1
-        self._by_uuid[row.uuid] = row
 
     def forget(self, uuid: str) -> None:
         """A policy was deleted here: not a match any more."""
-        if self._by_uuid.pop(uuid, None) is None:
+        at = self.position_of(uuid)
+        if at is None:
             return
         self._edits += 1
-        keep = [i for i, row in enumerate(self.rows) if row.uuid != uuid]
-        self.rows = [self.rows[i] for i in keep]
-        self.facts = [self.facts[i] for i in keep]
+        self.facts = self.facts[:at] + self.facts[at + 1 :]
         if self.total is not None:
             self.total = max(0, self.total - 1)
+
+    def mark_changed(self, uuids: set[str]) -> None:
+        """Mark ``uuids``' rows changed (◆) until the next refresh swaps in, those made
+        later too (usage that crossed 80 % or 100 %)."""
+        self._made.marked |= uuids
+        for f in self.facts:
+            if f.made is not None and f.uuid in uuids:
+                f.made.changed = True
 
     # -- reading ------------------------------------------------------------------------
 
     @property
     def read(self) -> int:
-        return len(self.rows)
+        return len(self.facts)
 
     def select(
         self, query: Filter, now: datetime | float | None, order: SortOrder | None = None
@@ -507,10 +682,6 @@ class PolicyIndex:
             rows = Matches(self.facts, mask, sorted_, self.row_at, self._position_of)
         self._last = _Selection(query, order, state, moment, steps, rows)
         return rows
-
-    def row_at(self, position: int) -> PolicyRow:
-        """The row of the policy at ``position`` in :attr:`facts`."""
-        return self.facts[position].row  # type: ignore[attr-defined,no-any-return]
 
     def _position_of(self, uuid: str) -> int | None:
         """Where the policy ``uuid`` is in :attr:`facts` (the table keeps its cursor on
@@ -597,14 +768,16 @@ def _seconds(now: datetime | float | None) -> float:
     return float(now)
 
 
-def _differs(old: PolicyRow, new: PolicyRow) -> bool:
-    """The policy changed between two fills: any column the list shows, or its fired
-    state (the row's texts are what the user compares by eye)."""
+def _differs(old: PolicyFacts, new: PolicyFacts) -> bool:
+    """The policy changed between two fills: any column the list shows (its offering,
+    actions, limits, period, groups, as the facts hold them), or its fired state."""
     return (
-        old.fired_key != new.fired_key
-        or old.limits != new.limits
-        or old.actions != new.actions
+        old.has_fired != new.has_fired
+        or old.fired_at != new.fired_at
+        or old.components != new.components
+        or old.actions_text != new.actions_text
         or old.period != new.period
-        or old.groups != new.groups
+        or old.groups_text != new.groups_text
         or old.offering != new.offering
+        or old.offering_uuid != new.offering_uuid
     )

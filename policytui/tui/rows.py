@@ -54,9 +54,8 @@ class PolicyRow:
     #: (one per parsed value) compare through Python-level utcoffset() calls.
     fired_key: tuple[bool, float] = field(init=False, repr=False, compare=False)
     #: The policy as JSON while :attr:`model` is not built yet: its own bytes, or its
-    #: place in the packed JSON of the batch it came in (:class:`PackedPolicies`), or
-    #: in the packed page it was read from (:class:`PackedItems`).
-    model_json: bytes | tuple[PackedPolicies | PackedItems, int] | None = field(
+    #: place in the packed page it was read from (:class:`PackedItems`).
+    model_json: bytes | tuple[PackedItems, int] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -217,69 +216,54 @@ def with_names(rows: list[PolicyRow], catalog: Catalog, now: datetime) -> list[P
     ]
 
 
-class PackedPolicies:
-    """The JSON of a batch of policies for the index, compressed as one block.
-
-    The index keeps every policy, and 100 000 policies' JSON is ~90 MB; pages of policies
-    repeat the same names and links, so a batch's compresses about tenfold. A row points
-    into it. The block is unpacked when a row's model is first asked for (the detail
-    pane, an edit, a bulk change) and stays unpacked, so rows asked for in any order (a
-    bulk change over a sorted selection) unpack each block once: at worst the index
-    holds its policies' JSON as it did before packing, and only for blocks looked into.
-    """
-
-    __slots__ = ("_data", "_lines")
-
-    def __init__(self, data: bytes) -> None:
-        self._data: bytes | None = data
-        self._lines: list[bytes] | None = None
-
-    @classmethod
-    def pack(cls, jsons: list[bytes]) -> PackedPolicies:
-        # model_dump_json escapes newlines inside strings: a newline ends a policy.
-        return cls(zlib.compress(b"\n".join(jsons), 1))
-
-    def item(self, at: int) -> bytes:
-        lines = self._lines
-        if lines is None:
-            assert self._data is not None
-            lines = self._lines = zlib.decompress(self._data).split(b"\n")
-            self._data = None
-        return lines[at]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        data = self._data
-        if data is None:
-            assert self._lines is not None
-            data = zlib.compress(b"\n".join(self._lines), 1)
-        return (PackedPolicies, (data,))
-
-
 class PackedItems:
     """A page of policies for the index as the server sent them (its decoded JSON
-    objects), compressed as one block: :class:`PackedPolicies` without writing each
-    policy's model out as JSON first (that was a seventh of the helper's work a fill).
+    objects), compressed as one block: the index keeps every policy, and 100 000
+    policies' objects are ~90 MB; a page repeats the same names and links, so it
+    compresses about tenfold.
 
-    A row's model is the client's parse of its object, so it is the model the helper
-    would have built. Unpacked once, when a row's model is first asked for, and kept
-    so (as :class:`PackedPolicies` is).
+    The index's rows are made from it when shown (:mod:`policytui.tui.item_rows`), and a
+    row's model is the client's parse of its object. Unpacked for good when a row's
+    model is first asked for (the detail pane, an edit, a bulk change), so rows asked
+    for in any order unpack each page once.
     """
 
-    __slots__ = ("_data", "_items")
+    __slots__ = ("_data", "_items", "maker")
 
-    def __init__(self, data: bytes) -> None:
-        self._data: bytes | None = data
+    def __init__(self, data: tuple[bytes, ...]) -> None:
+        #: The page in blocks of :data:`PACKED_BLOCK` policies: a row made for the
+        #: screen unpacks its block (~0.3 ms), not the whole page (~1 ms, ~0.6 MB).
+        self._data: tuple[bytes, ...] | None = data
         self._items: list[dict[str, Any]] | None = None
+        #: What makes the rows of the index from these policies (the index that holds
+        #: them sets it: ``policy_index._MadeRows``); not pickled.
+        self.maker: Any = None
 
     @classmethod
     def pack(cls, items: list[dict[str, Any]]) -> PackedItems:
         return cls(_packed_items(items))
 
+    def unpacked(self) -> list[dict[str, Any]]:
+        """Every policy's object, without keeping them unpacked (the usage fill reads
+        every policy once)."""
+        if self._items is not None:
+            return self._items
+        assert self._data is not None
+        return [item for block in self._data for item in _unpacked(block)]
+
+    def block(self, at: int) -> tuple[int, list[dict[str, Any]]]:
+        """The block of policies holding the ``at``-th, and its first one's place,
+        unpacked and not kept (a row made for the screen needs one policy)."""
+        start = at - at % PACKED_BLOCK
+        if self._items is not None:
+            return start, self._items[start : start + PACKED_BLOCK]
+        assert self._data is not None
+        return start, _unpacked(self._data[at // PACKED_BLOCK])
+
     def item(self, at: int) -> dict[str, Any]:
         items = self._items
         if items is None:
-            assert self._data is not None
-            items = self._items = marshal.loads(zlib.decompress(self._data))
+            items = self._items = self.unpacked()
             self._data = None
         return items[at]
 
@@ -291,41 +275,29 @@ class PackedItems:
         return (PackedItems, (data,))
 
 
-def _packed_items(items: list[dict[str, Any]]) -> bytes:
+#: Policies per compressed block of a page: ~90 bytes a policy kept, where a page of
+#: 300 in one block is ~77 (a block of 50 unpacks in ~0.3 ms).
+PACKED_BLOCK = 50
+
+
+def _packed_items(items: list[dict[str, Any]]) -> tuple[bytes, ...]:
     # marshal: decoded JSON is only dicts, lists, texts and numbers, and both ends are
     # this interpreter (the helper is forked from the app); ~4x quicker than writing
     # JSON again.
-    return zlib.compress(marshal.dumps(items), 1)
+    return tuple(
+        zlib.compress(marshal.dumps(items[start : start + PACKED_BLOCK]), 1)
+        for start in range(0, len(items), PACKED_BLOCK)
+    )
+
+
+def _unpacked(block: bytes) -> list[dict[str, Any]]:
+    return marshal.loads(zlib.decompress(block))  # type: ignore[no-any-return]
 
 
 def index_row(fields: tuple[Any, ...], packed: PackedItems, at: int) -> PolicyRow:
     """A row of the index made from its fields (in :data:`_FIELDS`' order), its policy
     the ``at``-th of ``packed``: a row as the UI unpickles it, without a model."""
     return _unpickled_row(fields, (packed, at))
-
-
-def pack_for_index(rows: list[PolicyRow]) -> None:
-    """Make a batch of rows for the index small to send and to keep: their models as
-    one :class:`PackedPolicies`, no search text (the index's `/` reads the facts), and
-    texts that repeat (an offering, a period, a date, a set of groups) one object each
-    in the batch, which pickling then sends once.
-    """
-    shared: dict[Any, Any] = {}
-    jsons = [row.policy.model_dump_json(by_alias=True).encode() for row in rows]
-    packed = PackedPolicies.pack(jsons)
-    share = shared.setdefault
-    for at, row in enumerate(rows):
-        row.model = None
-        row.model_json = (packed, at)
-        row.search_text = None
-        row.offering = share(row.offering, row.offering)
-        row.actions = share(row.actions, row.actions)
-        row.period = share(row.period, row.period)
-        row.groups = share(row.groups, row.groups)
-        row.fired = share(row.fired, row.fired)
-        row.created = share(row.created, row.created)
-        row.fired_key = share(row.fired_key, row.fired_key)
-        row.limits = share(("limits", *row.limits), row.limits)
 
 
 #: Every field but the model and its JSON, in the order :func:`_unpickled_row` takes them.
@@ -344,12 +316,6 @@ _FIELDS_NAMES = (
     "fired_key",
 )
 _FIELDS = attrgetter(*_FIELDS_NAMES)
-
-
-def rows_from_fields(fields: list[tuple[Any, ...]]) -> list[PolicyRow]:
-    """Rows without a model from their fields and JSON (:data:`_FIELDS`' order, then
-    ``model_json``): a batch of the index as the UI unpickles it."""
-    return [_unpickled_row(values[:-1], values[-1]) for values in fields]
 
 
 def _unpickled_row(fields: tuple[Any, ...], model_json: Any) -> PolicyRow:

@@ -1,7 +1,8 @@
-"""The index's rows and facts read straight from a page's JSON (policytui.helper.index_page)
-are what the model's way builds: the same texts in every column, the same facts for `/`,
-the same fired state, and the same policy when a row is opened in the UI. A policy the
-client cannot read is still the client's own error.
+"""The index's facts read straight from a page's JSON (policytui.helper.index_page), and the
+rows the UI makes of the page when they are shown (policytui.tui.item_rows), are what the
+model's way builds: the same texts in every column, the same facts for `/`, the same fired
+state, and the same policy when a row is opened in the UI. A policy the client cannot
+read is still the client's own error.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from policytui.helper.scan_pipe import _compact
 from policytui.query import FactsReader
 from policytui.query.facts import PolicyFacts
 from policytui.tui.catalog import Catalog
-from policytui.tui.rows import _FIELDS, build_row
+from policytui.tui.policy_index import PolicyIndex
+from policytui.tui.rows import _FIELDS, PolicyRow, build_row
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -46,6 +48,15 @@ def _sent(items: list[dict[str, Any]], catalog: Catalog | None) -> ScanProgress:
     return received
 
 
+def _rows(received: ScanProgress, catalog: Catalog | None) -> list[PolicyRow]:
+    """The rows of a received batch as the index makes them for the screen."""
+    index = PolicyIndex(now=lambda: NOW)
+    index.name_rows(catalog)
+    generation = index.start(refresh=False)
+    index.add(generation, received.rows, received.facts, len(received.facts))
+    return index.rows_at(range(index.read))
+
+
 def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
     return tuple(getattr(facts, name) for name in PolicyFacts.__slots__)
 
@@ -53,15 +64,17 @@ def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
 def _assert_as_the_model_reads(items: list[dict[str, Any]], catalog: Catalog | None) -> None:
     received = _sent(items, catalog)
     read = FactsReader(catalog)
-    assert len(received.rows) == len(received.facts) == len(items)
+    assert not received.rows  # no row crosses the pipe: the index makes those shown
+    rows = _rows(received, catalog)
+    assert len(rows) == len(received.facts) == len(items)
     fired = 0
-    for item, row, facts in zip(items, received.rows, received.facts, strict=True):
+    for item, row, facts in zip(items, rows, received.facts, strict=True):
         policy = parse_policy(item)
         built = build_row(policy, catalog, NOW, searchable=False)
         assert row.model is None  # the UI builds it only when the row is opened
         assert _FIELDS(row) == _FIELDS(built)  # every column, the uuid, the sort key
         assert _fields(facts) == _fields(read(policy))  # what `/` reads
-        assert facts.row is row  # type: ignore[attr-defined]
+        assert facts.row is row  # type: ignore[attr-defined]  # kept while recent
         assert row.policy == policy  # opened in the UI: the policy as the client reads it
         assert row.search == build_row(policy, catalog, NOW).search
         assert received.states[policy.uuid] == (policy.has_fired, policy.fired_datetime)
@@ -199,7 +212,7 @@ def test_times_at_other_offsets_show_their_utc_day_beside_utc_ones() -> None:
         _wire("day00005", created="2026-11-27T08:00:00+00:00"),
     ]
     _assert_as_the_model_reads(items, make_catalog())
-    assert [row.created for row in _sent(items, None).rows] == [
+    assert [row.created for row in _rows(_sent(items, None), None)] == [
         "2026-11-26",
         "2026-11-27",
         "2026-11-26",
@@ -242,7 +255,7 @@ def test_a_plain_page_is_read_without_a_model_per_policy(monkeypatch: pytest.Mon
     monkeypatch.setattr(parsing, "parse_policy", no_models)
     progress = ScanProgress()
     IndexReader(make_catalog(), NOW).keep(items, progress)
-    assert [row.uuid for row in progress.rows] == [item["uuid"] for item in items]
+    assert [facts.uuid for facts in progress.facts] == [item["uuid"] for item in items]
 
 
 @pytest.mark.parametrize(

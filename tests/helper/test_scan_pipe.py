@@ -302,14 +302,16 @@ def test_a_scan_begun_before_the_catalog_gets_it_and_names_the_rest() -> None:
 
 def test_the_index_from_the_helper_is_what_the_models_give(server: DemoServer) -> None:
     """The index of every policy (keep_all) read in the helper from the pages' JSON: in
-    the UI every row, its facts and its opened policy are what the client's models give,
-    with the catalog's names once it has loaded and without them before."""
+    the UI every row (made from the page when shown), its facts and its opened policy are
+    what the client's models give, with the catalog's names once it has loaded and
+    without them before."""
     result = _run(
         server,
         """
         from policytui.query import FactsReader
         from policytui.query.facts import PolicyFacts
         from policytui.tui.catalog import Catalog
+        from policytui.tui.policy_index import PolicyIndex
         from policytui.tui.rows import _FIELDS, build_row
 
         async def load():
@@ -327,8 +329,15 @@ def test_the_index_from_the_helper_is_what_the_models_give(server: DemoServer) -
         for named in (full, None):
             read = FactsReader(named)
             rows = differ = 0
+            index = PolicyIndex(now=lambda: NOW)
+            index.name_rows(named)
+            generation = index.start(refresh=False)
             for progress in scans.scan(session, None, named, NOW, lambda: False, keep_all=True):
-                for row, facts in zip(progress.rows, progress.facts, strict=True):
+                differ += len(progress.rows)  # no row crosses the pipe
+                start = index.read
+                index.add(generation, progress.rows, progress.facts, progress.total)
+                for at, facts in enumerate(progress.facts, start):
+                    row = index.row_at(at)
                     policy = by_uuid[row.uuid]
                     built = build_row(policy, named, NOW, searchable=False)
                     same = (

@@ -1,10 +1,11 @@
 """A batch of the index of every policy as it crosses the helper's pipe (issue 13's
-memory and fill time): packed small in the helper, whole again in the UI.
+memory and fill time): the facts of each policy and its page's JSON, packed; no rows.
 
-Its rows carry their policies as one compressed block and no search text, and its facts
-are linked to their rows; what the user sees of each policy must be what was read: the
-same policy when one is opened, the same words for the fired view's search, the same
-facts for `/`, and `/` showing the rows of the facts it kept.
+The index makes a policy's row only when it is shown (``PolicyIndex.row_at``), and what
+the user sees of it must be what the old fill built for every policy: the same texts in
+every column with the catalog's names, the same fired label, the same policy when it is
+opened, the same words for the fired view's search; a row made before the catalog is
+made again with its names; a refresh marks the policies that changed, as before.
 """
 
 from __future__ import annotations
@@ -12,78 +13,134 @@ from __future__ import annotations
 import pickle
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
 
-from query_samples import NOW, make_catalog, sample_policies
+from query_samples import NOW, make_catalog, make_policy, sample_policies
 
+from policytui.api import OfferingUsagePolicy
+from policytui.api.parsing import parse_policy
 from policytui.helper.events import ScanProgress
+from policytui.helper.index_page import IndexReader, for_the_pipe
 from policytui.helper.scan_pipe import _compact
 from policytui.query import FactsReader, parse
+from policytui.tui import policy_index
+from policytui.tui.catalog import Catalog
 from policytui.tui.policy_index import PolicyIndex
-from policytui.tui.rows import build_row
+from policytui.tui.rows import _FIELDS, build_row
 
 
-def _sent(policies):
-    """The batch the helper sends for ``policies``, as the UI unpickles it."""
-    catalog = make_catalog()
-    read = FactsReader(catalog)
-    progress = ScanProgress(
-        rows=[build_row(p, catalog, NOW, searchable=False) for p in policies],
-        facts=[read(p) for p in policies],
-        total=len(policies),
-    )
-    packed, _unfired = _compact(progress, keep_all=True)
+def _wire(policy: OfferingUsagePolicy) -> dict[str, Any]:
+    return policy.model_dump(mode="json", by_alias=True)
+
+
+def _sent(policies: list[OfferingUsagePolicy], catalog: Catalog | None) -> ScanProgress:
+    """The batch the helper sends for ``policies`` (one page), as the UI unpickles it."""
+    progress = ScanProgress(total=len(policies))
+    IndexReader(catalog, NOW).keep([_wire(p) for p in policies], progress)
+    packed, _unfired = _compact(progress)
+    for_the_pipe(packed)
     return pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def test_each_policy_of_an_index_batch_arrives_whole() -> None:
+def _filled(
+    policies: list[OfferingUsagePolicy], catalog: Catalog | None = None, index=None
+) -> PolicyIndex:
+    index = index or PolicyIndex(now=lambda: NOW)
+    index.name_rows(catalog)
+    generation = index.start(refresh=index.complete)
+    received = _sent(policies, catalog)
+    index.add(generation, received.rows, received.facts, len(policies))
+    index.finished(generation, len(policies))
+    return index
+
+
+def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
     policies = sample_policies()
     catalog = make_catalog()
     read = FactsReader(catalog)
-    received = _sent(policies)
-    assert [row.uuid for row in received.rows] == [p.uuid for p in policies]
-    assert all(row.model is None for row in received.rows)  # built only when asked
-    for row, policy in zip(received.rows, policies, strict=True):
-        built = build_row(policy, catalog, NOW)
+    received = _sent(policies, catalog)
+    assert received.rows == []  # facts and the page cross the pipe, no list of rows
+    # Only the fired policies come with their rows (the fired view shows each of them).
+    assert [f.made is not None for f in received.facts] == [p.has_fired for p in policies]
+    index = _filled(policies, catalog)
+    for at, policy in enumerate(policies):
+        row, built = index.row_at(at), build_row(policy, catalog, NOW, searchable=False)
+        assert _FIELDS(row) == _FIELDS(built)  # every column, the fired label, the sort key
+        assert row.model is None  # built only when opened
         assert row.policy == policy  # opened from the index: the policy as read
-        assert row.search == built.search  # the fired view's words, made when asked
-        assert (row.offering, row.limits, row.groups, row.period) == (
-            built.offering,
-            built.limits,
-            built.groups,
-            built.period,
-        )
-    assert [f.uuid for f in received.facts] == [p.uuid for p in policies]
-    for facts, policy in zip(received.facts, policies, strict=True):
+        assert row.search == build_row(policy, catalog, NOW).search
+    for facts, policy in zip(index.facts, policies, strict=True):
         expected = read(policy)
-        assert all(
-            getattr(facts, name) == getattr(expected, name) for name in expected.__slots__
-        )
+        assert all(getattr(facts, name) == getattr(expected, name) for name in expected.__slots__)
 
 
-def test_a_filter_over_a_received_batch_shows_the_rows_of_its_matches() -> None:
-    received = _sent(sample_policies())
-    index = PolicyIndex()
-    generation = index.start(refresh=False)
-    index.add(generation, received.rows, received.facts, len(received.rows))
-    index.finished(generation, len(received.rows))
+def test_a_filter_shows_the_index_rows_and_the_same_row_each_time() -> None:
+    index = _filled(sample_policies(), make_catalog())
     for text in ("acme", "-acme", "fired:yes", "zzzz-nothing"):
         kept = index.select(parse(text), NOW)
-        facts = parse(text).select_each(index.facts, NOW.timestamp())
-        matched = facts[-1] if facts else index.facts
+        steps = parse(text).select_each(index.facts, NOW.timestamp())
+        matched = steps[-1] if steps else index.facts
         assert [row.uuid for row in kept] == [f.uuid for f in matched], text
-        held = set(map(id, received.rows))
-        assert all(id(row) in held for row in kept)  # the index's own rows, not copies
+        # The table's line cache keys on the row: the same object while it is kept.
+        at = {id(f): n for n, f in enumerate(index.facts)}
+        assert all(row is index.row_at(at[id(f)]) for row, f in zip(kept, matched, strict=True))
+
+
+def test_rows_beyond_the_kept_are_made_again_alike(monkeypatch) -> None:
+    monkeypatch.setattr(policy_index, "MADE_ROWS", 2)
+    policies = sample_policies()
+    index = _filled(policies, make_catalog())
+    first = index.row_at(0)
+    index.rows_at(range(1, len(policies)))  # scrolled on: the first is dropped
+    assert index.facts[0].made is None
+    again = index.row_at(0)
+    assert again is not first and _FIELDS(again) == _FIELDS(first)
+    assert again.policy == policies[0]
+
+
+def test_a_row_made_before_the_catalog_is_made_again_with_its_names() -> None:
+    policies = sample_policies()
+    catalog = make_catalog()
+    index = _filled(policies, None)
+    unnamed = index.row_at(0)
+    assert not unnamed.named
+    assert _FIELDS(unnamed) == _FIELDS(build_row(policies[0], None, NOW, searchable=False))
+    assert policies[1].has_fired and not index.row_at(1).named  # the helper sent it so
+    index.name_rows(catalog)
+    for at in (0, 1):  # made here, and sent by the helper with a fired policy
+        named = index.row_at(at)
+        assert named.named and index.facts[at].row is named
+        assert _FIELDS(named) == _FIELDS(build_row(policies[at], catalog, NOW, searchable=False))
+
+
+def test_a_refresh_over_the_helpers_batches_marks_the_changed_policies() -> None:
+    catalog = make_catalog()
+    index = _filled(sample_policies(), catalog)
+    shown = index.row_at(1)
+    changed = sample_policies()
+    changed[0] = make_policy("p01", has_fired=True, fired_datetime="2026-11-27T10:00:00Z")
+    # Only its limit: the facts' component limits tell it changed.
+    changed[3] = parse_policy(
+        {**_wire(changed[3]), "component_limits_set": [{"type": "cpu", "limit": 1}]}
+    )
+    _filled(changed, catalog, index)
+    assert index.changed == {"p01", "p04"}
+    assert index.fired == {"p01"}  # --notify tells it
+    rows = index.rows_at(range(index.read))
+    assert [r.uuid for r in rows if r.changed] == ["p01", "p04"]
+    assert rows[0].fired == "2 h ago" and rows[3].limits == ["CPU 1 core-hours"]
+    assert index.row_at(1) is not shown  # the refreshed policy's row, not the old one
 
 
 def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
-    # A bulk change over a sorted selection asks for rows' policies out of batch order.
+    # A bulk change over a sorted selection asks for rows' policies out of batch order;
+    # the usage fill reads every policy without making rows.
     policies = sample_policies()
-    received = _sent(policies)
-    for row, policy in reversed(list(zip(received.rows, policies, strict=True))):
-        assert row.policy == policy
-    sent = _sent(policies).rows
-    assert sent[0].policy == policies[0]  # its block is unpacked now
-    again = pickle.loads(pickle.dumps(sent[1:]))  # rows of an unpacked block sent on
-    assert [row.policy for row in again] == policies[1:]
+    index = _filled(policies, make_catalog())
+    assert PolicyIndex.policies_of(list(reversed(index.facts))) == policies[::-1]
+    assert all(f.made is None for f in index.facts if not f.has_fired)  # no row made
+    for at in reversed(range(len(policies))):
+        assert index.row_at(at).policy == policies[at]
+    assert [index.policy_at(at) for at in range(len(policies))] == policies

@@ -80,7 +80,7 @@ def test_a_refresh_keeps_the_rows_on_view_until_it_is_complete_and_marks_changes
     index.finished(generation, 5)
     assert index.changed == {"p01"}
     assert index.fired == {"p01"}  # --notify tells it
-    assert [r.uuid for r in index.rows if r.changed] == ["p01"]
+    assert [r.uuid for r in index.rows_at(range(index.read)) if r.changed] == ["p01"]
     assert [r.uuid for r in index.select(parse("fired:yes"), NOW)] == ["p01", "p02", "p03"]
 
 
@@ -102,7 +102,7 @@ def test_writes_here_are_in_the_index_at_once() -> None:
     assert [r.uuid for r in index.select(parse("limit:cpu>50000"), NOW)] == ["p01"]
     new = make_policy("p09", created="2026-11-27T00:00:00Z")
     index.put(build_row(new, catalog, NOW), FactsReader(catalog)(new))
-    assert index.rows[0].uuid == "p09" and index.total == 6
+    assert index.row_at(0).uuid == "p09" and index.total == 6
     index.forget("p02")
     assert "p02" not in {r.uuid for r in index.select(parse(""), NOW)}
     assert index.total == 5

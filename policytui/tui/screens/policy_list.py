@@ -14,6 +14,7 @@ import asyncio
 import math
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -119,7 +120,7 @@ class PolicyListScreen(PolicyScreen):
         #: Set once the catalog has loaded or failed (the Usage column waits for it).
         self._catalog_settled = asyncio.Event()
         #: Every policy, filled by the walk the fired view does, for `/` (tui/policy_index.py).
-        self.index = PolicyIndex()
+        self.index = PolicyIndex(now=lambda: self.policy_app.now())
         #: The `/` filter over the index while one is typed (None: the server's page).
         self.query_filter: Filter | None = None
         #: The sort across every match (None: the server's order, newest first).
@@ -459,9 +460,15 @@ class PolicyListScreen(PolicyScreen):
         # built without it (the helper's first page has them; a fired scan begun before
         # the catalog arrived does not), on screen and held back by a quiet scan.
         catalog, now = app.catalog, app.now()
-        rows = with_names(self.table.all_rows, catalog, now)
-        if rows is not self.table.all_rows:
-            self.table.set_rows(rows)
+        # The index's rows are made when shown: from now on with the names (a view over
+        # it is not gone through, which would make a row of every match).
+        self.index.name_rows(catalog)
+        if isinstance(self.table.all_rows, list):
+            rows = with_names(self.table.all_rows, catalog, now)
+            if rows is not self.table.all_rows:
+                self.table.set_rows(rows)
+        else:
+            self.table.refresh()
         self._scan_rows = with_names(self._scan_rows, catalog, now)
         self._update_status()
         self._update_pane()
@@ -913,18 +920,19 @@ class PolicyListScreen(PolicyScreen):
                 return
             await self._catalog_settled.wait()
             while self._usage_wanted():
-                pending = [r for r in self.index.rows if r.uuid not in self._index_usage_done]
+                done = self._index_usage_done
+                pending = [f for f in self.index.facts if f.uuid not in done]
                 if not pending:
                     if not self.index.filling:
                         break
                     self._index_grew.clear()
                     await self._index_grew.wait()
                     continue
-                found = await self._read_usage(client, pending)
+                found = await self._read_usage(client, partial(self.index.policies_of, pending))
                 if found is None:
                     return
                 crossed, went_over = set(self.usage.crossed), set(self.usage.went_over)
-                self._index_usage_done.update(r.uuid for r in pending)
+                self._index_usage_done.update(f.uuid for f in pending)
                 percents = {uuid: usage_percent(u) for uuid, u in found.items()}
                 self._index_usage_missing += sum(1 for v in percents.values() if v is None)
                 self.index.set_usage(percents)
@@ -939,13 +947,16 @@ class PolicyListScreen(PolicyScreen):
         self._show_matches()  # the last step's words ("usage of … read") go
 
     async def _read_usage(
-        self, client: WaldurClient, rows: list[PolicyRow]
+        self,
+        client: WaldurClient,
+        rows: list[PolicyRow] | Callable[[], list[OfferingUsagePolicy]],
     ) -> dict[str, PolicyUsage] | None:
         """The usage of ``rows``' policies (their models built off the event loop, as a
-        helper's rows build them on first use); None when the server asked for a sign-in,
-        which is asked for here."""
+        helper's rows build them on first use; or the index's policies, parsed there);
+        None when the server asked for a sign-in, which is asked for here."""
         app = self.policy_app
-        policies = await asyncio.to_thread(_models, rows)
+        models = rows if callable(rows) else partial(_models, rows)
+        policies = await asyncio.to_thread(models)
         try:
             return await self.usage.fill(client, app.catalog, policies, app.now().date())
         except errors.AuthenticationError:
@@ -1107,6 +1118,7 @@ class PolicyListScreen(PolicyScreen):
                 self.index.start(refresh=False)  # "0 read": the filter says it is filling
             return
         self._index_wanted = False
+        self.index.name_rows(app.catalog if app.catalog.loaded else None)
         generation = self.index.start(refresh=refresh)
         self.query_one("#indexer", FiredScanner).start(
             generation,
@@ -1192,13 +1204,15 @@ class PolicyListScreen(PolicyScreen):
             # A refresh swapped in policies that changed: their figures are read again;
             # those gone from the server no longer count as read.
             self._index_usage_done -= self.index.changed
-            self._index_usage_done.intersection_update(row.uuid for row in self.index.rows)
-            fired = self.index.fired
+            index = self.index
+            self._index_usage_done.intersection_update(f.uuid for f in index.facts)
+            fired = index.fired
             if fired:
                 states = {
-                    row.uuid: (row.policy.has_fired, row.policy.fired_datetime)
-                    for row in self.index.rows
-                    if row.uuid in fired
+                    policy.uuid: (policy.has_fired, policy.fired_datetime)
+                    for policy in (
+                        index.policy_at(at) for at, f in enumerate(index.facts) if f.uuid in fired
+                    )
                 }
                 self._tell_fired(fired, states)
             if self.index.changed:
@@ -1434,12 +1448,12 @@ class PolicyListScreen(PolicyScreen):
             return False
         scope = (self.paging.scope_uuid or "").casefold()
         rows, total = [], 0
-        for row, facts in zip(index.rows, index.facts, strict=True):
+        for at, facts in enumerate(index.facts):
             if scope and facts.offering_uuid != scope:
                 continue
             total += 1
             if facts.has_fired:
-                rows.append(row)
+                rows.append(index.row_at(at))
         scan = self.scan
         scan.start(quiet=False)
         # The index's walk read every page of every offering: as a finished scan.
@@ -1716,7 +1730,12 @@ class PolicyListScreen(PolicyScreen):
         """How the list names a policy: its offering and its groups (``GPU partition
         (Nordics)``), from the rows at hand (on screen, a quiet scan's, the index)."""
         labels: dict[str, str] = {}
-        for rows in (self.table.all_rows, self._scan_rows, self.index.rows):
+        # A view over the index holds a row of each match only as it is read: the index
+        # makes those of ``uuids`` alone.
+        shown = self.table.all_rows
+        index = self.index
+        of_index = (index.row_at(at) for at, f in enumerate(index.facts) if f.uuid in uuids)
+        for rows in (shown if isinstance(shown, list) else (), self._scan_rows, of_index):
             for row in rows:
                 if row.uuid in uuids and row.uuid not in labels:
                     labels[row.uuid] = _label(row)
@@ -1731,7 +1750,10 @@ class PolicyListScreen(PolicyScreen):
         if not fresh:
             return
         self.fired_states.changed.update(fresh)
-        for row in self.table.all_rows:
+        # The index's rows are made when shown: marked there, those made later too.
+        self.index.mark_changed(fresh)
+        shown = self.table.all_rows
+        for row in shown if isinstance(shown, list) else ():
             if row.uuid in fresh:
                 row.changed = True
         self.table.refresh()
