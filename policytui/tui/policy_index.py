@@ -528,8 +528,13 @@ class PolicyIndex:
         target.facts.extend(held)
         if self._pending is None:
             self.total = total
-        # Coded as they arrive, so no keystroke waits for 100 000 of them at once.
-        (self._columns_of() if self._pending is None else self._pending.coded()).sync()
+        # Coded (and their places noted) as they arrive, so no keystroke waits for
+        # 100 000 of them at once.
+        if self._pending is None:
+            self._columns_of().sync()
+            self._positions()
+        else:
+            self._pending.coded().sync()
         return True
 
     def finished(self, generation: int, total: int | None) -> bool:
@@ -687,6 +692,10 @@ class PolicyIndex:
         """Where the policy ``uuid`` is in :attr:`facts` (the table keeps its cursor on
         its policy across keystrokes); the look-up grows with the index, made anew only
         after an edit."""
+        return self._positions().get(uuid)
+
+    def _positions(self) -> dict[str, int]:
+        """Each policy's position by its uuid, grown to the last batch."""
         key = (id(self.facts), self._moved)
         if self._where_key[:2] != key or self._where_key[2] > len(self.facts):
             self._where, self._where_key = {}, (*key, 0)
@@ -696,7 +705,7 @@ class PolicyIndex:
             for at, uuid_ in enumerate(map(_UUID, facts[start:]), start):
                 where.setdefault(uuid_, at)
             self._where_key = (*key, len(facts))
-        return where.get(uuid)
+        return where
 
     def _columns_of(self) -> FactColumns:
         """The facts' columns, coded up to the last batch (made anew after an edit)."""
