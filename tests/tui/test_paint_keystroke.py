@@ -244,3 +244,32 @@ async def test_a_scrollbar_whose_thumb_stays_is_not_repainted_and_one_that_moves
         bar.refresh()
         await pilot.pause()
         assert pilot.app.export_screenshot() == shown
+
+
+async def test_a_scrollbar_look_seen_before_is_painted_as_textual_paints_it() -> None:
+    """The table's scrollbar reuses the lines of a look it has drawn (issue 13): for any
+    count of matches, scrolled anywhere, what it paints is what Textual paints afresh,
+    and a look it has not drawn yet is drawn, not taken from another."""
+    from textual.geometry import Region
+
+    async with TableApp().run_test(size=(100, 20)) as pilot:
+        table = pilot.app.query_one(PolicyTable)
+        table.set_rows(_rows(300))
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+
+        def painted(fresh: bool) -> list:
+            if fresh:
+                bar._looks.clear()
+            bar.refresh()
+            return bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+
+        seen = []
+        for count, scroll in [(300, 0), (40, 0), (300, 0), (300, 150), (120, 10), (40, 0)]:
+            table.set_rows(_rows(count))
+            table.scroll_to(y=scroll, animate=False, immediate=True)
+            await pilot.pause()
+            kept = painted(fresh=False)
+            assert kept == painted(fresh=True), (count, scroll)
+            seen.append(kept)
+        assert seen[0] == seen[2] and seen[0] != seen[1] and seen[0] != seen[3]

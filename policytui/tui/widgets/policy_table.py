@@ -244,6 +244,42 @@ def _thumb(size: int, virtual: int, window: int, position: float) -> tuple[int, 
     return (size, start, start + ceil(thumb * 8))
 
 
+class _RememberingScrollBar(ScrollBar):
+    """A vertical scrollbar that paints each look once: Textual renders all its lines
+    anew whenever it is refreshed (~0.3 ms a line through the rich pipeline), and a
+    keystroke in `/` over 100 000 policies moves it between a few looks (no bar, a
+    one-cell thumb at the top, a longer one) again and again (issue 13). A look is what
+    Textual's render draws: the thumb's place in eighths of a cell (:func:`_thumb`),
+    the bar's colours and the widget's style; the lines of a look seen before are
+    reused as they are."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._looks: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(32)
+
+    def _look(self) -> tuple[object, ...]:
+        bar = self.render()
+        width, height = self.size
+        thumb = _thumb(
+            height,
+            ceil(getattr(bar, "virtual_size", 0)),
+            ceil(getattr(bar, "window_size", 0)),
+            getattr(bar, "position", 0),
+        )
+        style = getattr(bar, "style", None)
+        return (type(bar), width, height, thumb, style, self.visual_style, self.vertical)
+
+    def _render_content(self) -> None:
+        look = self._look()
+        lines = self._looks.get(look)
+        if lines is None:
+            super()._render_content()
+            self._looks[look] = self._render_cache.lines
+            return
+        self._render_cache = type(self._render_cache)(self.size, lines)
+        self._dirty_regions.clear()
+
+
 class _Held:
     """Rows kept alive by a window (so their ids stay theirs); equal to any other."""
 
@@ -297,6 +333,18 @@ class PolicyTable(ScrollView, can_focus=True):
         overflow-x: hidden;
     }
     """
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """As Textual's, made a :class:`_RememberingScrollBar`."""
+        if self._vertical_scrollbar is None:
+            bar = _RememberingScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     # repaint=False: a move repaints just the two rows involved (see watch_cursor).
     cursor = reactive(0, always_update=True, init=False, repaint=False)
