@@ -37,6 +37,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from policytui.helper.events import FiredState, ScanProgress
+from policytui.helper.full_collections import HELD_BY_A_SCAN
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
@@ -88,14 +89,17 @@ def no_full_collections() -> Iterator[None]:
     with _gc_lock:
         if _gc_scans == 0:
             _gc_saved = gc.get_threshold()
-            gc.set_threshold(_gc_saved[0], _gc_saved[1], 1_000_000)
+            gc.set_threshold(_gc_saved[0], _gc_saved[1], HELD_BY_A_SCAN)
         _gc_scans += 1
     try:
         yield
     finally:
         with _gc_lock:
             _gc_scans -= 1
-            if _gc_scans == 0 and _gc_saved is not None:
+            # Restored unless someone set another meanwhile (the app's idle collector,
+            # tui/idle_collect.py, takes full collections over once it runs).
+            held = gc.get_threshold()[2] == HELD_BY_A_SCAN
+            if _gc_scans == 0 and _gc_saved is not None and held:
                 gc.set_threshold(*_gc_saved)
 
 
