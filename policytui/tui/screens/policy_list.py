@@ -727,7 +727,10 @@ class PolicyListScreen(PolicyScreen):
         if self.mode is ListMode.FIRED:
             # The answer on view stays while every page is read again behind it (as a
             # --watch tick does): blanking it to "Scanning…" lost the user's place.
-            self._start_scan(quiet=self.scan.done and bool(self.table.all_rows), mark=True)
+            # Also while a quiet walk is already behind a complete answer (`f` over the
+            # index starts one): the answer on view stays.
+            answer = self.scan.done or self.scan.complete
+            self._start_scan(quiet=answer and bool(self.table.all_rows), mark=True)
         else:
             self._load_page(self.paging.number, mark=True)
         if self.index.generation:
