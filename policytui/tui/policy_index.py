@@ -184,7 +184,10 @@ class Matches(Sequence["PolicyRow"]):
         #: Positions of the first matches in the order shown, and where to look on.
         self._found: list[int] = []
         self._next = 0
-        if order is not None and mask is not None and self._count <= _SORT_FEW:
+        if isinstance(order, _Order) and order.matches_only:
+            # The matches alone, already in order (few of them: see PolicyIndex.select).
+            self._found, self._next = order.perm, -1
+        elif order is not None and mask is not None and self._count <= _SORT_FEW:
             # Few matches: each is found in the mask at C speed, then ordered by rank.
             self._found = list(compress(range(len(mask)), mask))
             self._found.sort(key=order.rank.__getitem__)
@@ -289,6 +292,8 @@ class Matches(Sequence["PolicyRow"]):
         return sum(map(mask.__getitem__, before))
 
 
+#: Up to this many matches are sorted by themselves, not by the index's whole order.
+_SORT_MATCHES_ALONE = 20_000
 #: Up to this many matches of a sorted selection are found and ordered at once.
 _SORT_FEW = 4096
 #: Asked for a row this far past the last one found: every match is found at once.
@@ -299,23 +304,29 @@ class _Order:
     """Every policy of the index in a sort order: the positions in that order, and
     (made when first asked for) each position's place in it."""
 
-    __slots__ = ("_rank", "perm")
+    __slots__ = ("_rank", "matches_only", "perm")
 
-    def __init__(self, perm: list[int]) -> None:
+    def __init__(self, perm: list[int], *, matches_only: bool = False) -> None:
         self.perm = perm
+        #: ``perm`` holds only a selection's matches (not every policy of the index).
+        self.matches_only = matches_only
         self._rank: array[int] | None = None
 
     @classmethod
-    def of(cls, facts: Sequence[PolicyFacts], order: SortOrder) -> _Order:
-        """Stable, the policies without a key last (as :func:`sort_policies`)."""
-        keys = list(map(order.key, facts))
-        missing = [at for at, key in enumerate(keys) if key is None]
-        if missing:
-            present = [at for at, key in enumerate(keys) if key is not None]
-        else:
-            present = list(range(len(keys)))
+    def of(
+        cls, facts: Sequence[PolicyFacts], order: SortOrder, positions: list[int] | None = None
+    ) -> _Order:
+        """Stable, the policies without a key last (as :func:`sort_policies`); of the
+        policies at ``positions`` only, when given."""
+        chosen = positions if positions is not None else range(len(facts))
+        keys = list(map(order.key, map(facts.__getitem__, chosen)))
+        places = list(range(len(keys)))
+        present = [at for at in places if keys[at] is not None]
+        missing = [at for at in places if keys[at] is None] if len(present) < len(keys) else []
         present.sort(key=keys.__getitem__, reverse=order.descending)
-        return cls(present + missing)
+        if positions is None:
+            return cls(present + missing)
+        return cls([positions[at] for at in present + missing], matches_only=True)
 
     @property
     def rank(self) -> array[int]:
@@ -673,7 +684,15 @@ class PolicyIndex:
                 last = None  # another index, or grown and another filter
         steps = _steps(query, last, columns, moment)
         mask = steps[-1] if steps else None
-        sorted_ = self._order_of(order) if order is not None else None
+        sorted_ = None
+        if order is not None:
+            if mask is not None and mask.count(1) <= _SORT_MATCHES_ALONE:
+                # A few thousand matches: only their keys are read and sorted, not the
+                # 100 000 policies' (a limits sort of tuples took ~1 s of every policy).
+                positions = list(compress(range(len(mask)), mask))
+                sorted_ = _Order.of(self.facts, order, positions)
+            else:
+                sorted_ = self._order_of(order)
         # The same matches as the last keystroke's (a word typed further that keeps them
         # all, a term half typed) are the same answer: the table sees nothing to repaint.
         if (

@@ -9,9 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
 
+import pytest
 from query_samples import NOW, make_catalog, make_policy, sample_policies
 
 from policytui.query import FactsReader, parse, parse_sort, sort_policies
+from policytui.tui import policy_index
 from policytui.tui.policy_index import PolicyIndex
 from policytui.tui.rows import build_row
 
@@ -165,9 +167,12 @@ def test_a_filter_shown_while_batches_arrive_gives_what_a_fresh_filter_would() -
             assert shown == [f.uuid for f in query.select(facts[:end], NOW)], (text, end)
 
 
-def test_many_matches_are_found_in_order_wherever_the_table_looks() -> None:
+@pytest.mark.parametrize("alone", [20_000, 0], ids=["matches sorted alone", "index order"])
+def test_many_matches_are_found_in_order_wherever_the_table_looks(monkeypatch, alone) -> None:
     """Thousands of matches, sorted or not: a row far down (End), a slice in the middle
-    and the count are the ones a full sort of the matches gives."""
+    and the count are the ones a full sort of the matches gives, whether the matches
+    are sorted by themselves or read off the order of every policy."""
+    monkeypatch.setattr(policy_index, "_SORT_MATCHES_ALONE", alone)
     base = sample_policies()
     policies = [
         make_policy(
