@@ -101,3 +101,33 @@ async def test_a_scan_begun_before_the_catalog_ends_with_every_row_named(
             # What the terminal shows: the first row's names and units.
             top = table.rows[0]
             assert top.limits[0] in screen_text(app)
+
+
+async def test_the_page_held_aside_by_a_filter_comes_back_named_after_the_catalog() -> None:
+    """`/` typed before the catalog arrives: the page waits aside while the filter has
+    the table; Esc after the catalog shows it with component and group names, not the
+    types it was first painted with (a fresh-eyes review saw "cpu 40 900" in --demo)."""
+    with DemoServer(DemoSettings(policies=60, seed=5)) as server:
+        app = make_app(server, page_size=10)
+        release = asyncio.Event()
+        catalog = app.catalog
+        load = Catalog.load
+
+        async def held_load(client: WaldurClient, *, force: bool = False) -> Catalog:
+            await release.wait()
+            return await load(catalog, client, force=force)
+
+        catalog.load = held_load  # type: ignore[method-assign]
+        async with app.run_test(size=(200, 50)) as pilot:
+            screen = app.screen
+            table = screen.query_one(PolicyTable)
+            await _until(pilot, lambda: table.row_count, "page 1")
+            assert not all(row.named for row in table.all_rows)
+            await pilot.press("slash", "a")
+            release.set()
+            await _until(pilot, lambda: catalog.loaded, "the catalog")
+            await settle(pilot)
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+            assert screen.query_filter is None and table.row_count == 10
+            assert all(row.named for row in table.all_rows)

@@ -470,6 +470,8 @@ class PolicyListScreen(PolicyScreen):
         else:
             self.table.refresh()
         self._scan_rows = with_names(self._scan_rows, catalog, now)
+        # The page held aside while a filter has the table comes back named on Esc.
+        self._page_rows = with_names(self._page_rows, catalog, now)
         self._update_status()
         self._update_pane()
         # The user's name is a nicety in the top bar: asked for once the first page is on
