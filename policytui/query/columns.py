@@ -331,9 +331,3 @@ def _limit_bound(term: Term) -> _Bound | None:
     except Unreadable:
         return None
     return name.strip().casefold(), bound.op, bound.number
-
-
-def count(mask: Mask) -> int:
-    return mask.count(1)
-
-

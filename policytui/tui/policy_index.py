@@ -171,6 +171,7 @@ class Matches(Sequence["PolicyRow"]):
         order: _Order | None,
         row_of: Callable[[int], PolicyRow],
         where: Callable[[str], int | None] | None = None,
+        count: int | None = None,
     ) -> None:
         #: The facts the mask was made over (only its first ``len(mask)`` count).
         self.facts = facts
@@ -180,18 +181,14 @@ class Matches(Sequence["PolicyRow"]):
         #: A policy's position in ``facts`` by its uuid (None: not there).
         self._where = where
         size = len(facts) if mask is None else len(mask)
-        self._count = size if mask is None else mask.count(1)
+        #: How many match (``count``: counted already by whoever made the mask).
+        self._count = count if count is not None else size if mask is None else mask.count(1)
         #: Positions of the first matches in the order shown, and where to look on.
         self._found: list[int] = []
         self._next = 0
-        if isinstance(order, _Order) and order.matches_only:
+        if order is not None and order.matches_only:
             # The matches alone, already in order (few of them: see PolicyIndex.select).
             self._found, self._next = order.perm, -1
-        elif order is not None and mask is not None and self._count <= _SORT_FEW:
-            # Few matches: each is found in the mask at C speed, then ordered by rank.
-            self._found = list(compress(range(len(mask)), mask))
-            self._found.sort(key=order.rank.__getitem__)
-            self._next = -1
 
     def __len__(self) -> int:
         return self._count
@@ -294,8 +291,6 @@ class Matches(Sequence["PolicyRow"]):
 
 #: Up to this many matches are sorted by themselves, not by the index's whole order.
 _SORT_MATCHES_ALONE = 20_000
-#: Up to this many matches of a sorted selection are found and ordered at once.
-_SORT_FEW = 4096
 #: Asked for a row this far past the last one found: every match is found at once.
 _FIND_AHEAD = 2048
 
@@ -684,9 +679,10 @@ class PolicyIndex:
                 last = None  # another index, or grown and another filter
         steps = _steps(query, last, columns, moment)
         mask = steps[-1] if steps else None
+        matched = mask.count(1) if mask is not None else len(self.facts)
         sorted_ = None
         if order is not None:
-            if mask is not None and mask.count(1) <= _SORT_MATCHES_ALONE:
+            if mask is not None and matched <= _SORT_MATCHES_ALONE:
                 # A few thousand matches: only their keys are read and sorted, not the
                 # 100 000 policies' (a limits sort of tuples took ~1 s of every policy).
                 positions = list(compress(range(len(mask)), mask))
@@ -703,7 +699,7 @@ class PolicyIndex:
         ):
             rows = last.rows
         else:
-            rows = Matches(self.facts, mask, sorted_, self.row_at, self._position_of)
+            rows = Matches(self.facts, mask, sorted_, self.row_at, self._position_of, matched)
         self._last = _Selection(query, order, state, moment, steps, rows)
         return rows
 

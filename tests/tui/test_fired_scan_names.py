@@ -64,6 +64,20 @@ def _gate_scan_pages(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, 
     return reached, opened
 
 
+def _hold_catalog(app) -> asyncio.Event:  # type: ignore[no-untyped-def]
+    """The app's catalog loads only once the returned event is set."""
+    release = asyncio.Event()
+    catalog = app.catalog
+    load = Catalog.load
+
+    async def held_load(client: WaldurClient, *, force: bool = False) -> Catalog:
+        await release.wait()
+        return await load(catalog, client, force=force)
+
+    catalog.load = held_load  # type: ignore[method-assign]
+    return release
+
+
 async def test_a_scan_begun_before_the_catalog_ends_with_every_row_named(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -72,15 +86,8 @@ async def test_a_scan_begun_before_the_catalog_ends_with_every_row_named(
         reached, opened = _gate_scan_pages(monkeypatch)
         app = make_app(server, page_size=10)
         # The catalog is held back until the scan has read its first pages.
-        release = asyncio.Event()
+        release = _hold_catalog(app)
         catalog = app.catalog
-        load = Catalog.load
-
-        async def held_load(client: WaldurClient, *, force: bool = False) -> Catalog:
-            await release.wait()
-            return await load(catalog, client, force=force)
-
-        catalog.load = held_load  # type: ignore[method-assign]
         async with app.run_test(size=(200, 50)) as pilot:
             screen = app.screen
             table = screen.query_one(PolicyTable)
@@ -109,15 +116,8 @@ async def test_the_page_held_aside_by_a_filter_comes_back_named_after_the_catalo
     types it was first painted with (a fresh-eyes review saw "cpu 40 900" in --demo)."""
     with DemoServer(DemoSettings(policies=60, seed=5)) as server:
         app = make_app(server, page_size=10)
-        release = asyncio.Event()
+        release = _hold_catalog(app)
         catalog = app.catalog
-        load = Catalog.load
-
-        async def held_load(client: WaldurClient, *, force: bool = False) -> Catalog:
-            await release.wait()
-            return await load(catalog, client, force=force)
-
-        catalog.load = held_load  # type: ignore[method-assign]
         async with app.run_test(size=(200, 50)) as pilot:
             screen = app.screen
             table = screen.query_one(PolicyTable)
