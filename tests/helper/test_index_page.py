@@ -27,7 +27,7 @@ from policytui.api.parsing import parse_policy
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.helper.events import ScanProgress
 from policytui.helper.index_page import IndexReader, for_the_pipe
-from policytui.helper.scan_pipe import _compact
+from policytui.helper.scan_pipe import _compact, _expand
 from policytui.query import FactsReader
 from policytui.query.facts import PolicyFacts
 from policytui.tui.catalog import Catalog
@@ -43,9 +43,9 @@ def _sent(items: list[dict[str, Any]], catalog: Catalog | None) -> ScanProgress:
     IndexReader(catalog, NOW).keep(items, progress)
     packed, unfired = _compact(progress)
     for_the_pipe(packed)
+    assert unfired == ""  # an index batch: the UI reads them off the facts
     received = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
-    received.states.update(dict.fromkeys(unfired.split(), (False, None)))
-    return received
+    return _expand(received, unfired)
 
 
 def _rows(received: ScanProgress, catalog: Catalog | None) -> list[PolicyRow]:
@@ -80,6 +80,10 @@ def _assert_as_the_model_reads(items: list[dict[str, Any]], catalog: Catalog | N
         assert received.states[policy.uuid] == (policy.has_fired, policy.fired_datetime)
         fired += policy.has_fired
     assert received.fired == fired
+    assert len(received.states) == len(items)
+    # Each state is keyed by its facts' own uuid, not a second copy (the app's memory).
+    keys = {id(uuid) for uuid in received.states}
+    assert all(id(facts.uuid) in keys for facts in received.facts)
 
 
 def _wire(uuid: str, **fields: Any) -> dict[str, Any]:
