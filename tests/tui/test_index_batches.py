@@ -144,3 +144,25 @@ def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
     for at in reversed(range(len(policies))):
         assert index.row_at(at).policy == policies[at]
     assert [index.policy_at(at) for at in range(len(policies))] == policies
+
+
+def test_the_same_limits_in_two_batches_are_held_once_and_still_filter() -> None:
+    """Each batch crosses the pipe pickled alone, so equal limits arrive as copies: the
+    index keeps one of each (its memory at 100 000), and `limit:` reads them as before."""
+    cpu = [{"type": "cpu", "limit": 12_000}]
+    first = [make_policy("a1", component_limits_set=cpu), make_policy("a2")]
+    second = [make_policy("b1", component_limits_set=cpu), make_policy("b2")]
+    index = PolicyIndex(now=lambda: NOW)
+    index.name_rows(None)
+    generation = index.start(refresh=False)
+    for page in (first, second):
+        received = _sent(page, None)
+        index.add(generation, received.rows, received.facts, 4)
+    index.finished(generation, 4)
+    a1, a2, b1, b2 = index.facts
+    assert a1.components is b1.components
+    assert a1.components[0] is b1.components[0]
+    assert a2.components is b2.components
+    assert a1.components != a2.components
+    assert [row.uuid for row in index.select(parse("limit:cpu>10000"), NOW)] == ["a1", "b1"]
+    assert [row.uuid for row in index.select(parse("limit:cpu<10000"), NOW)] == ["a2", "b2"]
