@@ -18,12 +18,14 @@ same values (tests/helper/test_index_page.py checks they do).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from policytui.helper.events import FiredState, ScanProgress
 from policytui.query.facts import FactsReader, PolicyFacts
+from policytui.query.sharing import SHARED_TEXTS, SharedFacts
 from policytui.tui.item_rows import NotPlain, PlainPolicy, RowMaker, action_names, plain_values
 from policytui.tui.policy_index import IndexedFacts
 from policytui.tui.rows import PackedItems
@@ -31,7 +33,7 @@ from policytui.tui.rows import PackedItems
 if TYPE_CHECKING:
     from policytui.tui.catalog import Catalog
 
-__all__ = ["IndexReader", "for_the_pipe"]
+__all__ = ["RECEIVED", "IndexReader", "for_the_pipe"]
 
 
 def _timestamp(moment: datetime | None) -> float | None:
@@ -144,25 +146,40 @@ def for_the_pipe(progress: ScanProgress) -> None:
 
     Pickled one by one, each facts was a call of its ``__reduce__`` in the helper (and a
     state to set in the UI): ~16 µs a policy, the helper's second cost after reading. As
-    columns the helper's side is C (an attribute getter a policy), and the UI builds the
-    same objects in one loop.
+    columns both sides are C (an attribute getter a policy, a transpose; the UI builds
+    the objects with one ``map``), and the UI shares each repeated value as it builds
+    them (:data:`RECEIVED`).
     """
     progress.facts = _SentFacts(progress.facts)  # type: ignore[assignment]
 
 
 class _SentFacts(list):  # type: ignore[type-arg]
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_facts_from_fields, ([_sent_facts(f) for f in self],))
+        return (_facts_from_columns, (list(zip(*map(_sent_facts, self), strict=True)),))
 
 
+#: The values the batches of the scan being received repeat, one object each: each
+#: batch is pickled on its own, so what two batches share arrives twice (at 100 000
+#: policies, ~28 batches: ~11.5 MB of limits and ~5 MB of texts). Made anew for each scan
+#: by its receiver (:meth:`policytui.helper.scan_pipe.ScanClient`), so they cost nothing
+#: after it.
+RECEIVED = SharedFacts()
 _FACTS_COUNT = len(PolicyFacts.__slots__)
+_TEXTS_AT = tuple(PolicyFacts.__slots__.index(name) for name in SHARED_TEXTS)
+_COMPONENTS_AT = PolicyFacts.__slots__.index("components")
 
 
-def _facts_from_fields(fields: list[tuple[Any, ...]]) -> list[IndexedFacts]:
-    made = []
-    count = _FACTS_COUNT
-    for values in fields:
-        facts = IndexedFacts(*values[:count])
-        facts.packed, facts.at, facts.made = values[count:]
-        made.append(facts)
+def _facts_from_columns(columns: list[tuple[Any, ...]]) -> list[IndexedFacts]:
+    if not columns:
+        return []
+    values: list[Iterable[Any]] = list(columns)
+    # C all the way (a dict's setdefault a value): the UI thread builds 100 000 of them.
+    texts = RECEIVED.texts.setdefault
+    for at in _TEXTS_AT:
+        values[at] = map(texts, columns[at], columns[at])
+    limits = RECEIVED.limit_sets.setdefault
+    values[_COMPONENTS_AT] = map(limits, columns[_COMPONENTS_AT], columns[_COMPONENTS_AT])
+    made = list(map(IndexedFacts, *values[:_FACTS_COUNT]))
+    for facts, packed, at, row in zip(made, *columns[_FACTS_COUNT:], strict=True):
+        facts.packed, facts.at, facts.made = packed, at, row
     return made

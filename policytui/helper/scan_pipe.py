@@ -122,6 +122,18 @@ class ScanClient:
     def _results(
         self, scan_id: int, cancelled: Callable[[], bool], later: Catalog | None
     ) -> Iterator[ScanProgress]:
+        from policytui.helper.index_page import RECEIVED
+
+        # What this scan's batches repeat is shared among them, then forgotten.
+        RECEIVED.clear()
+        try:
+            yield from self._received(scan_id, cancelled, later)
+        finally:
+            RECEIVED.clear()
+
+    def _received(
+        self, scan_id: int, cancelled: Callable[[], bool], later: Catalog | None
+    ) -> Iterator[ScanProgress]:
         cancel_sent = False
         while True:
             if later is not None and not cancel_sent and (contents := _contents(later)):

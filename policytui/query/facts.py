@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from policytui.api.actions import action_label, canonical_actions
 
@@ -47,16 +47,17 @@ class Names(Protocol):
     def group(self, url: str) -> OrganizationGroup | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentFacts:
-    """One component limit of a policy: the component's type and name, case-folded."""
+class ComponentFacts(NamedTuple):
+    """One component limit of a policy: the component's type and name, case-folded.
+
+    A named tuple, not a dataclass: the UI shares each set of limits the helper's
+    batches repeat by looking the set up in a dict (:mod:`policytui.query.sharing`),
+    and a tuple hashes and compares in C (a dataclass's ``__hash__`` was most of it).
+    """
 
     type: str
     name: str
     limit: int
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (ComponentFacts, (self.type, self.name, self.limit))
 
 
 @dataclass(slots=True)

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from policytui.query.columns import FactColumns, Mask
 from policytui.query.facts import PolicyFacts
-from policytui.query.shared_limits import SharedLimits
 from policytui.query.summary import summary
 from policytui.tui.item_rows import RowMaker
 
@@ -425,8 +424,6 @@ class PolicyIndex:
     #: The last sort order's permutation, by (order, state of the index).
     _orders: dict[tuple[object, ...], _Order] = field(default_factory=dict)
     _made: _MadeRows = field(init=False)
-    #: The limits of a running fill's batches, one object per distinct set.
-    _limits: SharedLimits = field(default_factory=SharedLimits)
 
     def __post_init__(self) -> None:
         self._made = _MadeRows(lambda: self.now())
@@ -496,7 +493,6 @@ class PolicyIndex:
         self.generation += 1
         self._edits += 1
         self.filling = True
-        self._limits.clear()
         self.error = None
         if refresh and self.complete:
             self._pending = _Fill()
@@ -529,7 +525,6 @@ class PolicyIndex:
             return False
         target = self._pending if self._pending is not None else self
         held = _linked(facts, rows)
-        self._limits.share(held)
         made, last = self._made, None
         for f in held:
             packed = f.packed
@@ -555,7 +550,6 @@ class PolicyIndex:
         self.filling = False
         self.complete = True
         self._edits += 1
-        self._limits.clear()
         pending, self._pending = self._pending, None
         self.fired = set()
         if pending is not None:

@@ -22,7 +22,7 @@ from query_samples import NOW, make_catalog, make_policy, sample_policies
 from policytui.api import OfferingUsagePolicy
 from policytui.api.parsing import parse_policy
 from policytui.helper.events import ScanProgress
-from policytui.helper.index_page import IndexReader, for_the_pipe
+from policytui.helper.index_page import RECEIVED, IndexReader, for_the_pipe
 from policytui.helper.scan_pipe import _compact
 from policytui.query import FactsReader, parse
 from policytui.tui import policy_index
@@ -146,9 +146,11 @@ def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
     assert [index.policy_at(at) for at in range(len(policies))] == policies
 
 
-def test_the_same_limits_in_two_batches_are_held_once_and_still_filter() -> None:
-    """Each batch crosses the pipe pickled alone, so equal limits arrive as copies: the
-    index keeps one of each (its memory at 100 000), and `limit:` reads them as before."""
+def test_the_same_limits_and_texts_in_two_batches_are_held_once_and_still_filter() -> None:
+    """Each batch crosses the pipe pickled alone, so equal limits and texts arrive as
+    copies: the index keeps one of each (its memory at 100 000), and `limit:` and free
+    words read them as before."""
+    RECEIVED.clear()
     cpu = [{"type": "cpu", "limit": 12_000}]
     first = [make_policy("a1", component_limits_set=cpu), make_policy("a2")]
     second = [make_policy("b1", component_limits_set=cpu), make_policy("b2")]
@@ -164,5 +166,8 @@ def test_the_same_limits_in_two_batches_are_held_once_and_still_filter() -> None
     assert a1.components[0] is b1.components[0]
     assert a2.components is b2.components
     assert a1.components != a2.components
+    assert a1.what is b1.what and a1.groups_text is b2.groups_text
+    assert a1.uuid == "a1" and b1.uuid == "b1"
+    assert [row.uuid for row in index.select(parse("by:alice"), NOW)] == ["a1", "a2", "b1", "b2"]
     assert [row.uuid for row in index.select(parse("limit:cpu>10000"), NOW)] == ["a1", "b1"]
     assert [row.uuid for row in index.select(parse("limit:cpu<10000"), NOW)] == ["a2", "b2"]

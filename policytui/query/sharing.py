@@ -1,0 +1,49 @@
+"""One object for each distinct value the index's facts repeat (issue 13's memory).
+
+The helper shares each repeated text and set of limits among the policies it reads
+(:class:`policytui.query.facts.FactsReader`), but sends each batch pickled on its own:
+two policies with the same offering text or the same limits in two batches arrive as two
+copies. At 100 000 policies (~28 batches) that was ~11.5 MB of limits (a tuple of
+:class:`ComponentFacts` a policy, each with its own limit number) and ~5 MB of copies of
+the ~1 000 distinct texts. The receiver shares them again as it builds each batch's
+facts (:mod:`policytui.helper.index_page`), and forgets them when the scan ends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policytui.query.facts import ComponentFacts
+
+__all__ = ["SHARED_TEXTS", "SharedFacts"]
+
+#: The texts a policy shares with many others (one offering, one set of groups, one
+#: creator serve thousands); the uuid is its own.
+SHARED_TEXTS = (
+    "offering",
+    "offering_uuid",
+    "provider",
+    "actions_text",
+    "components_text",
+    "groups_text",
+    "period_label",
+    "creator_text",
+    "what",
+    "who",
+)
+
+
+class SharedFacts:
+    """The first object of each value met: texts, and sets of limits (a set of limits
+    keeps the limit objects it came with; the sets are what repeat)."""
+
+    __slots__ = ("limit_sets", "texts")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.limit_sets: dict[tuple[ComponentFacts, ...], tuple[ComponentFacts, ...]] = {}
+
+    def clear(self) -> None:
+        self.texts.clear()
+        self.limit_sets.clear()
