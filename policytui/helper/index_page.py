@@ -177,8 +177,7 @@ def _facts_from_columns(columns: list[tuple[Any, ...]]) -> list[IndexedFacts]:
     texts = RECEIVED.texts.setdefault
     for at in _TEXTS_AT:
         values[at] = map(texts, columns[at], columns[at])
-    limits = RECEIVED.limit_sets.setdefault
-    values[_COMPONENTS_AT] = map(limits, columns[_COMPONENTS_AT], columns[_COMPONENTS_AT])
+    values[_COMPONENTS_AT] = map(RECEIVED.limit_sets.__getitem__, columns[_COMPONENTS_AT])
     made = list(map(IndexedFacts, *values[:_FACTS_COUNT]))
     for facts, packed, at, row in zip(made, *columns[_FACTS_COUNT:], strict=True):
         facts.packed, facts.at, facts.made = packed, at, row

@@ -34,15 +34,40 @@ SHARED_TEXTS = (
 )
 
 
+class _LimitSets(dict):  # type: ignore[type-arg]
+    """Each set of limits met, by value; a set met for the first time is made of the
+    limits met before (the demo's 40 000 sets hold 20 000 distinct limits)."""
+
+    __slots__ = ("limits",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limits: dict[ComponentFacts, ComponentFacts] = {}
+
+    def __missing__(self, key: tuple[ComponentFacts, ...]) -> tuple[ComponentFacts, ...]:
+        limit = self.limits.setdefault
+        shared = tuple(limit(c, c) for c in key)
+        self[shared] = shared
+        return shared
+
+    def clear(self) -> None:
+        super().clear()
+        self.limits.clear()
+
+
 class SharedFacts:
-    """The first object of each value met: texts, and sets of limits (a set of limits
-    keeps the limit objects it came with; the sets are what repeat)."""
+    """The first object of each value met: texts, sets of limits and their limits.
+
+    Looked up with C-level maps (``map(texts.setdefault, ...)``, ``map(limit_sets
+    .__getitem__, ...)``): the UI thread builds 100 000 facts a fill."""
 
     __slots__ = ("limit_sets", "texts")
 
     def __init__(self) -> None:
         self.texts: dict[str, str] = {}
-        self.limit_sets: dict[tuple[ComponentFacts, ...], tuple[ComponentFacts, ...]] = {}
+        self.limit_sets: dict[tuple[ComponentFacts, ...], tuple[ComponentFacts, ...]] = (
+            _LimitSets()
+        )
 
     def clear(self) -> None:
         self.texts.clear()

@@ -153,8 +153,8 @@ class PolicyApp(App[int]):
     def on_mount(self) -> None:
         from policytui.tui.idle_collect import IdleCollector
 
-        self._collector = IdleCollector()
-        self.set_interval(0.5, lambda: self._collector.tick(self.seconds_since_input()))
+        self.collector = IdleCollector()
+        self.set_interval(0.5, lambda: self.collector.tick(self.seconds_since_input()))
         if self.session is None:
             self._push_login(message=None)
         else:
@@ -200,7 +200,7 @@ class PolicyApp(App[int]):
         self._client = self.work.client(self.session)
 
     async def on_unmount(self) -> None:
-        collector = getattr(self, "_collector", None)
+        collector = getattr(self, "collector", None)
         if collector is not None:
             collector.close()
         if self._client is not None:
