@@ -563,7 +563,7 @@ class PolicyListScreen(PolicyScreen):
                 top.update_bar(
                     view=f"View {name}" if name else "Every policy", detail=offering, extra=""
                 )
-            left = self.index.completeness() or "every page read"
+            left = self.index.completeness()
         else:
             top.update_bar(view="Policies", detail=offering, extra="")
             if self.state_view.kind == "error":
