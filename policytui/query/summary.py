@@ -33,7 +33,9 @@ def summary(
         return f"{_grouped(total)} {noun}{so_far} · {ignored}"
     if matched == 0:
         what = " ".join(term.text for term in query.terms)
-        text = f"No policy matches {what}{so_far} ({_grouped(total)} read) · {clear_hint}"
+        # While reading, how much is read is said once, beside the index (the status bar).
+        read = "" if reading else f" ({_grouped(total)} read)"
+        text = f"No policy matches {what}{so_far}{read} · {clear_hint}"
         return f"{text} · {ignored}" if ignored else text
     text = f"{_grouped(matched)} of {_grouped(total)} match{so_far}"
     return f"{text} · {ignored}" if ignored else text

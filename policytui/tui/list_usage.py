@@ -187,11 +187,16 @@ class ListUsage:
         return found
 
     def recompute(self, policy: OfferingUsagePolicy) -> PolicyUsage | None:
-        """A policy saved elsewhere, from what this refresh read (None: not read)."""
+        """A policy saved elsewhere, from what this refresh read (None: not read, and its
+        old figure forgotten)."""
         from policytui.tui.usage_load import covers, policy_usage
 
         inputs = self._inputs.get(policy.scope_uuid or "")
         if inputs is None or not covers(inputs, policy.period.months):
+            # The figure held is of the policy as it was (another period is another
+            # window): it goes, and the next fill reads the policy's window.
+            if self.usage.pop(policy.uuid, None) is not None:
+                self._denied = None
             return None
         usage = policy_usage(policy, inputs)
         self.usage[policy.uuid] = usage

@@ -738,22 +738,26 @@ class PolicyIndex:
         return cached
 
     def completeness(self) -> str:
-        """ "12 340 of 100 000 read" while filling; "" once complete."""
+        """ "12 340 of 100 000 read" while filling, "every page read" once complete; ""
+        before any page came (the table says "Reading every page…" then)."""
         if self.complete and not self.filling:
-            return ""
+            return "every page read"
         if self.complete:  # a refresh gathering aside: the rows on view are whole
             return "refreshing…"
+        if not self.read:
+            return ""
         if self.total is None:
             return f"{_grouped(self.read)} read"
         return f"{_grouped(self.read)} of {_grouped(self.total)} read"
 
     def describe(self, query: Filter, matched: int) -> str:
-        """What the filter did, with how complete the index is."""
+        """What the filter did (how complete the index is, the status bar says)."""
         reading = not self.complete
-        # The terms it could not read are marked in place under this line, not listed.
-        text = summary(matched, self.read, replace(query, problems=()), reading=reading)
-        if reading and self.total is not None:
-            text = f"{text} · {self.completeness()}"
+        if reading and not self.read:
+            text = "matches show as pages are read"
+        else:
+            # The terms it could not read are marked in place under this line, not listed.
+            text = summary(matched, self.read, replace(query, problems=()), reading=reading)
         if self.error:
             text = f"{text} · stopped: {self.error} (r retries)"
         return text

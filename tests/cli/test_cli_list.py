@@ -256,3 +256,25 @@ def test_a_reader_that_stops_early_is_no_error() -> None:
         err = process.stderr.read().decode()
         assert process.wait(timeout=60) == 0
     assert err == ""
+
+
+def test_a_filter_that_reads_no_usage_reads_only_its_offerings_usage(
+    fresh_current: DemoServer,
+) -> None:
+    """Headroom is computed for what the filter keeps: with `offering:` alone the usage
+    of no other offering is read (over 100 000 policies, headroom of every one was a
+    third of the run), and each kept policy still has its figure."""
+    from urllib.parse import parse_qs
+
+    every = json.loads(run(fresh_current, "list", "-o", "json", *DAY).out)
+    tape = [p for p in every if "Tape" in (p.get("scope_name") or "")]
+    assert tape and len({p["scope_uuid"] for p in every}) > 1
+    fresh_current.clear_requests()
+    done = run(fresh_current, "list", "-o", "json", "--filter", "offering:tape", *DAY)
+    assert done.code == 0, done.err
+    listed = json.loads(done.out)
+    assert uuids(listed) == uuids(tape)
+    assert [p["headroom"] for p in listed] == [p["headroom"] for p in tape]
+    usage_reads = [r for r in fresh_current.requests() if "component-usages" in r["path"]]
+    read_for = {parse_qs(r["query"]).get("offering_uuid", [""])[0] for r in usage_reads}
+    assert read_for == {tape[0]["scope_uuid"]}

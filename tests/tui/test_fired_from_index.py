@@ -114,3 +114,42 @@ async def test_r_in_the_fired_view_keeps_its_rows_while_every_page_is_read_again
         await settle(pilot)
         assert set(shown(app)) == {p["uuid"] for p in fired}
         assert table.current.uuid == on_cursor
+
+
+async def test_r_while_the_walk_behind_the_index_answer_runs_keeps_the_view(fresh_demo_server):
+    """`f` over a complete index shows its answer and walks every page behind it; `r`
+    pressed while that walk is held starts it again behind the same answer: the rows and
+    the cursor stay, no "Scanning every page", and the status bar says it refreshes."""
+    server = fresh_demo_server
+    fired = {p["uuid"] for p in server_policies(server) if p["has_fired"]}
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"acme")
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("escape")
+        await settle(pilot)
+
+        def slow(times: int = 1) -> Fault:  # a fault counts its uses: a new one each time
+            return Fault("timeout", times=times, method="GET", path=POLICIES, params={"seconds": 4})
+
+        server.set_faults([slow()])
+        await pilot.press("f")
+        await wait_until(pilot, lambda: set(shown(app)) == fired, what="the index's answer")
+        await wait_until(pilot, lambda: held_walks(server), what="the walk's first page held")
+        table = app.screen.query_one(PolicyTable)
+        await pilot.press("down")
+        on_cursor = table.current.uuid
+        server.set_faults([slow(times=2)])  # r walks the index again too
+        await pilot.press("r")
+        await pilot.pause()
+        assert not app.screen.scan.done, "the walk behind ended before r: nothing tested"
+        text = screen_text(app)
+        assert set(shown(app)) == fired
+        assert table.current.uuid == on_cursor
+        assert "Scanning every page" not in text
+        assert "refreshing" in text.splitlines()[-2]
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        assert set(shown(app)) == fired
+        assert table.current.uuid == on_cursor

@@ -253,3 +253,31 @@ async def test_o_while_filtering_narrows_the_filter_to_that_offering(demo_server
         await pilot.press("x")  # and x takes the offering out of the filter again
         await settle(pilot)
         assert box.value == "notify"
+
+
+async def test_before_any_page_is_read_the_filter_says_the_index_is_being_read(
+    fresh_demo_server,
+) -> None:
+    """The index's first page is slow: until it comes, the note says matches come as the
+    pages are read, not that no policy matches (of "0 read")."""
+    from policytui.demo import Fault
+
+    server = fresh_demo_server
+    app = make_app(server, page_size=PAGE)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        server.set_faults(
+            [Fault("timeout", times=1, method="GET", path="usage-policies/", params={"seconds": 3})]
+        )
+        await pilot.press("slash", "g")
+        screen = _list(app)
+        await wait_until(pilot, lambda: "Reading every page" in screen_text(app), what="reading")
+        assert not screen.index.read, "a page came before the picture: nothing tested"
+        text = screen_text(app)
+        assert "matches show as pages are read" in _note(app)
+        assert "No policy matches" not in text and "0 read" not in text
+        await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+        await settle(pilot)
+        assert "No policy matches" not in screen_text(app)
+        status = screen_text(app).splitlines()[-2]
+        assert "every page read" in status and " read" not in _note(app)

@@ -37,15 +37,20 @@ def test_filling_says_how_much_is_read_until_complete() -> None:
     index = PolicyIndex()
     generation = index.start(refresh=False)
     rows, facts = _batch(sample_policies())
-    assert index.completeness() == "0 read"
+    query = parse("acme")
+    # Before any page: nothing is read, so nothing "matches" yet (no "0 read").
+    assert index.completeness() == ""
+    assert index.describe(query, 0) == "matches show as pages are read"
     index.add(generation, rows[:2], facts[:2], 12340)
     assert index.completeness() == "2 of 12\u2009340 read"
-    query = parse("acme")
-    assert index.describe(query, 2).startswith("2 of 2 match so far")
+    # How much is read is said once, by completeness (the status bar), not the note too.
+    assert index.describe(query, 2) == "2 of 2 match so far"
+    assert index.describe(parse("zzz"), 0) == "No policy matches zzz so far · Esc clears the filter"
     index.add(generation, rows[2:], facts[2:], 12340)
     index.finished(generation, 5)
-    assert index.complete and index.completeness() == ""
+    assert index.complete and index.completeness() == "every page read"
     assert index.describe(query, 4) == "4 of 5 match"
+    assert index.describe(parse("zzz"), 0).startswith("No policy matches zzz (5 read)")
 
 
 def test_an_old_fills_batches_are_dropped() -> None:

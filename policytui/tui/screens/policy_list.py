@@ -141,6 +141,10 @@ class PolicyListScreen(PolicyScreen):
         #: The on-screen usage read of a plain filter (``_want_shown_usage``).
         self._shown_usage_running = False
         self._shown_usage_again = False
+        #: Policies whose usage that read computed in this refresh (`r` reads them again).
+        self._shown_usage_done: set[str] = set()
+        #: A save left policies without a figure: the Usage fill runs once after it.
+        self._usage_reread_soon = False
         #: The status bar says what † means (a cell so marked is on screen).
         self._legend_shown = False
         #: The screen is putting text in the `/` box (it applies it itself).
@@ -559,7 +563,7 @@ class PolicyListScreen(PolicyScreen):
                 top.update_bar(
                     view=f"View {name}" if name else "Every policy", detail=offering, extra=""
                 )
-            left = self.index.completeness() or "every page read"
+            left = self.index.completeness()
         else:
             top.update_bar(view="Policies", detail=offering, extra="")
             if self.state_view.kind == "error":
@@ -645,8 +649,16 @@ class PolicyListScreen(PolicyScreen):
         return cells
 
     def _repaint_usage(self) -> None:
-        """The view changed (fired view in or out): every known cell in its words."""
-        self.table.set_usage(self._usage_cells(list(self.usage.usage)), replace=True)
+        """The view changed (fired view in or out): the cells that read differently in
+        it, in its words. Only a fired policy's does (``still over`` / ``now under``): the
+        rest stay as they are (after the near view every policy has a figure, and making
+        100 000 cells again held `f` over 2 s)."""
+        fired = [
+            uuid
+            for uuid, usage in self.usage.usage.items()
+            if usage.headroom is not None and usage.headroom.has_fired
+        ]
+        self.table.set_usage(self._usage_cells(fired))
 
     @property
     def _watching(self) -> bool:
@@ -738,6 +750,8 @@ class PolicyListScreen(PolicyScreen):
         if self.index.generation:
             self._usage_refresh()
             self._start_index(refresh=True)
+            if self.query_filter is not None and not self._usage_wanted():
+                self._want_shown_usage()  # as the page's fill does after its read
 
     # -- filters and sorting ------------------------------------------------------------
 
@@ -997,12 +1011,16 @@ class PolicyListScreen(PolicyScreen):
                 if client is None or self.query_filter is None or self._usage_wanted():
                     return
                 shown = self.table.on_screen()
-                unread = [row for row in shown if self.usage.of(row.uuid) is None]
+                done = self._shown_usage_done
+                unread = [
+                    row for row in shown if row.uuid not in done or self.usage.of(row.uuid) is None
+                ]
                 if unread:
                     await self._catalog_settled.wait()
                     found = await self._read_usage(client, unread)
                     if found is None:
                         return
+                    done.update(found)
                     self.table.set_usage(self._usage_cells(found))
                     self._update_status()
                 if not self._shown_usage_again:
@@ -1016,6 +1034,7 @@ class PolicyListScreen(PolicyScreen):
         self._usage_refreshing = bool(self._index_usage_done)
         self._index_usage_done.clear()
         self._index_usage_missing = 0
+        self._shown_usage_done.clear()
 
     def _near_term(self) -> Term | None:
         """The filter's ``usage:>=N`` term (the near-firing view's threshold)."""
@@ -1209,6 +1228,7 @@ class PolicyListScreen(PolicyScreen):
             # A refresh swapped in policies that changed: their figures are read again;
             # those gone from the server no longer count as read.
             self._index_usage_done -= self.index.changed
+            self._shown_usage_done -= self.index.changed
             index = self.index
             self._index_usage_done.intersection_update(f.uuid for f in index.facts)
             fired = index.fired
@@ -1777,6 +1797,21 @@ class PolicyListScreen(PolicyScreen):
         cell = usage_cell(usage) if usage is not None else None
         if cell is not None:
             self.table.set_usage({policy.uuid: cell})
+            return
+        # Not computable from what this refresh read (a longer period is a longer
+        # window): the old figure is of another window, so it goes and is read again,
+        # by the fill of what is on view (a filter's reads after `_index_saved`).
+        self.table.forget_usage([policy.uuid])
+        self._shown_usage_done.discard(policy.uuid)
+        if self.query_filter is None and not self._usage_reread_soon:
+            self._usage_reread_soon = True
+            self.call_after_refresh(self._reread_usage)
+
+    def _reread_usage(self) -> None:
+        """Once after the saves of a bulk change: one fill for all of them."""
+        self._usage_reread_soon = False
+        if self.query_filter is None and (self.mode is ListMode.PAGES or self.scan.complete):
+            self._fill_usage()
 
     def _index_saved(self, policy: OfferingUsagePolicy, row: PolicyRow) -> None:
         """A save read back: the index holds the policy as stored, and the filter's

@@ -10,7 +10,7 @@ lines that changed, so a keypress costs a few hundred bytes of terminal output.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from math import ceil
 from operator import attrgetter
@@ -479,6 +479,12 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def usage_of(self, uuid: str) -> UsageCell | None:
         return self._usage.get(uuid)
+
+    def forget_usage(self, uuids: Collection[str]) -> None:
+        """Blank these policies' Usage cells (their figure was of a window they no longer
+        have: a save changed the period) until a new figure comes."""
+        if any(self._usage.pop(uuid, None) is not None for uuid in list(uuids)):
+            self.refresh()
 
     def show_placeholder(self, text: str) -> None:
         self.placeholder = text
