@@ -273,3 +273,37 @@ async def test_a_scrollbar_look_seen_before_is_painted_as_textual_paints_it() ->
             assert kept == painted(fresh=True), (count, scroll)
             seen.append(kept)
         assert seen[0] == seen[2] and seen[0] != seen[1] and seen[0] != seen[3]
+
+
+async def test_a_table_made_shorter_or_narrower_and_back_makes_no_line_again() -> None:
+    """The filter note's second line comes and goes (a half-typed term) and the
+    scrollbar shows and hides as the matches cross a screenful: each changes the
+    table's size, and its lines stay those it made for that width."""
+    rows = _rows(60)
+    async with TableApp().run_test(size=(120, 24)) as pilot:
+        table = pilot.app.query_one(PolicyTable)
+        table.set_rows(rows)
+        await pilot.pause()
+
+        def lines() -> list[str]:  # the rows, without the scrollbar's column
+            return [line[:119] for line in screen_text(pilot.app).splitlines()[1:21]]
+
+        before = lines()
+        made: list[str] = []
+        row_strip = table._row_strip
+
+        def making(row, *args, **kwargs):  # type: ignore[no-untyped-def]
+            made.append(row.uuid)
+            return row_strip(row, *args, **kwargs)
+
+        table._row_strip = making  # type: ignore[method-assign]
+        table.styles.height = 21  # a line shorter
+        await pilot.pause()
+        assert lines() == before
+        table.set_rows(rows[:5])  # no scrollbar: a column wider
+        await pilot.pause()
+        made.clear()
+        table.set_rows(rows)  # the scrollbar again
+        await pilot.pause()
+        assert made == []
+        assert lines() == before

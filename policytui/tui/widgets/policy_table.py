@@ -868,7 +868,10 @@ class PolicyTable(ScrollView, can_focus=True):
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
-        self._line_cache.clear()
+        # The line cache stays: its lines are keyed by their width. A keystroke in `/`
+        # that shows or hides the filter note's second line changes only the height,
+        # and one that shows or hides the scrollbar flips the width between two
+        # widths: clearing it made every line on screen again (issue 13).
         self._painted = ()
         self.virtual_size = Size(self.size.width, len(self._view) + 1)
         self._scroll_to_cursor()
