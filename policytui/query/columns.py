@@ -212,9 +212,9 @@ class FactColumns:
                 named = self._planned([("components_text", _naming(name))], start, len(within))
                 candidates = _bytes(_int(within) & named, len(within))
             for at in compress(range(len(candidates)), candidates):
-                for c in facts[start + at].components:
-                    if not name or c.type == name or c.name == name:
-                        pairs.append((c.limit, at))
+                for type_, named_as, limit in facts[start + at].components:
+                    if not name or type_ == name or named_as == name:
+                        pairs.append((limit, at))
             pairs.sort()
             limits = [limit for limit, _ in pairs]
             self._limits = cached = (within, (name, start), limits, [at for _, at in pairs])

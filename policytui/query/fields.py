@@ -113,15 +113,15 @@ def _limit(value: Value, field: Field) -> Test:
     split = value.split_at_operator()
     if split is None:
         wanted = _wanted(value, field)
-        return _fixed(lambda f: any(wanted in (c.type, c.name) for c in f.components))
+        return _fixed(lambda f: any(wanted in (type_, name) for type_, name, _ in f.components))
     name, op, number = split
     bound = comparison(op, number.strip(), field.name)
     test, than = COMPARISONS[bound.op], bound.number
     wanted = name.strip().casefold()
 
     def matches(f: PolicyFacts) -> bool:
-        for c in f.components:
-            if (not wanted or c.type == wanted or c.name == wanted) and test(c.limit, than):
+        for type_, name, limit in f.components:
+            if (not wanted or type_ == wanted or name == wanted) and test(limit, than):
                 return True
         return False
 

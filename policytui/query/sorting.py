@@ -31,11 +31,13 @@ def _limit_of(component: str) -> SortKey:
     wanted = component.casefold()
 
     def key(f: PolicyFacts) -> int | None:
-        # A loop, not max() over a list: this runs once per policy of every sort.
+        # A loop, not max() over a list: this runs once per policy of every sort. The
+        # limits unpacked, not read by name: a named tuple's fields are not specialised
+        # attribute reads in 3.11 (a sort of 100 000 took ~25 % longer).
         best = None
-        for c in f.components:
-            if (c.type == wanted or c.name == wanted) and (best is None or c.limit > best):
-                best = c.limit
+        for type_, name, limit in f.components:
+            if (type_ == wanted or name == wanted) and (best is None or limit > best):
+                best = limit
         return best
 
     return key
@@ -48,7 +50,7 @@ COLUMNS: dict[str, SortKey] = {
     # Joined texts order as the tuples of their parts would (see facts.SEPARATOR).
     "actions": lambda f: f.actions_text or None,
     # Component by component: name, then the number as a number.
-    "limits": lambda f: tuple((c.name, c.limit) for c in f.components) or None,
+    "limits": lambda f: tuple((name, limit) for _, name, limit in f.components) or None,
     "period": lambda f: _PERIOD_MONTHS.get(f.period),
     "groups": lambda f: f.groups_text or None,
     # Fired ones together, ordered by when they fired (the fired view sorts descending);
