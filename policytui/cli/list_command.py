@@ -69,9 +69,8 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
             catalog = await catalog_task
             # Headroom is the costly part (100 000 policies: a third of the run): when
             # nothing chooses by usage, only the policies chosen need it.
-            chosen = listed if _chooses_by_usage(request, query) else None
-            if chosen is None:
-                chosen = _choose(request, listed, catalog, query)
+            by_usage = _chooses_by_usage(request, query)
+            chosen = listed if by_usage else _choose(request, listed, catalog, query)
             offerings = len({item.policy.scope_uuid for item in chosen})
             # Seconds for many thousands of policies: say what the wait is for.
             noun = "offering" if offerings == 1 else "offerings"
@@ -83,7 +82,7 @@ async def _run(request: ListRequest, client: WaldurClient, query: Filter | None)
             # any) is taken: asyncio would otherwise print it as a traceback at exit.
             catalog_task.cancel()
             await asyncio.gather(catalog_task, return_exceptions=True)
-    if chosen is listed:
+    if by_usage:
         chosen = _choose(request, listed, catalog, query)
     from policytui.cli.output import to_stdout
 

@@ -11,26 +11,14 @@ facts (:mod:`policytui.helper.index_page`), and forgets them when the scan ends.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from policytui.query.facts import ComponentFacts
+from policytui.query.facts import ComponentFacts, PolicyFacts
 
 __all__ = ["SHARED_TEXTS", "SharedFacts"]
 
 #: The texts a policy shares with many others (one offering, one set of groups, one
-#: creator serve thousands); the uuid is its own.
-SHARED_TEXTS = (
-    "offering",
-    "offering_uuid",
-    "provider",
-    "actions_text",
-    "components_text",
-    "groups_text",
-    "period_label",
-    "creator_text",
-    "what",
-    "who",
+#: creator serve thousands): every text field of the facts but the uuid, its own.
+SHARED_TEXTS = tuple(
+    name for name, kind in PolicyFacts.__annotations__.items() if kind == "str" and name != "uuid"
 )
 
 

@@ -47,7 +47,6 @@ class IdleCollector:
         self.due_after = oldest if oldest < HELD_BY_A_SCAN else 10  # CPython's
 
         self._last = 0.0
-        self._full_every = FULL_AT_MOST_EVERY_SECONDS
         gc.set_threshold(young, middle, DEFERRED)
 
     def tick(self, idle_seconds: float) -> bool:
@@ -59,9 +58,9 @@ class IdleCollector:
         ``FULL_AT_MOST_EVERY_SECONDS`` (with 100 000 policies held it takes most of a
         second, and a key pressed meanwhile waits); the young part between those."""
         due = gc.get_count()[2] >= self.due_after
-        now = time.monotonic()
         idle = idle_seconds >= IDLE_SECONDS
-        if idle and (due or gc.get_freeze_count()) and now - self._last >= self._full_every:
+        full_allowed = time.monotonic() - self._last >= FULL_AT_MOST_EVERY_SECONDS
+        if idle and (due or gc.get_freeze_count()) and full_allowed:
             self.collect_all()
             return True
         if due:

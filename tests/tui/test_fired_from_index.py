@@ -26,6 +26,15 @@ def held_walks(server) -> list[dict]:
     ]
 
 
+async def index_read_then_cleared(pilot, app) -> None:
+    """`/` fills the index of every page; Esc leaves the filter, the index stays."""
+    await settle(pilot)
+    await pilot.press("slash", *"acme")
+    await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+    await pilot.press("escape")
+    await settle(pilot)
+
+
 async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_demo_server):
     server = fresh_demo_server
     listed = server_policies(server)
@@ -34,11 +43,7 @@ async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_dem
     # Five a page: the fired policies are spread over pages the list never showed.
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"acme")
-        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
-        await pilot.press("escape")
-        await settle(pilot)
+        await index_read_then_cleared(pilot, app)
         await pilot.press("G")  # the cursor on the page's last row: the fired view starts anew
         # The next walk's first page is held: what `f` shows meanwhile is the index's.
         server.set_faults(
@@ -124,11 +129,7 @@ async def test_r_while_the_walk_behind_the_index_answer_runs_keeps_the_view(fres
     fired = {p["uuid"] for p in server_policies(server) if p["has_fired"]}
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"acme")
-        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
-        await pilot.press("escape")
-        await settle(pilot)
+        await index_read_then_cleared(pilot, app)
 
         def slow(times: int = 1) -> Fault:  # a fault counts its uses: a new one each time
             return Fault("timeout", times=times, method="GET", path=POLICIES, params={"seconds": 4})

@@ -483,7 +483,9 @@ class PolicyTable(ScrollView, can_focus=True):
     def forget_usage(self, uuids: Collection[str]) -> None:
         """Blank these policies' Usage cells (their figure was of a window they no longer
         have: a save changed the period) until a new figure comes."""
-        if any(self._usage.pop(uuid, None) is not None for uuid in list(uuids)):
+        # Every one popped (any() over the pops would stop at the first found).
+        dropped = [uuid for uuid in uuids if self._usage.pop(uuid, None) is not None]
+        if dropped:
             self.refresh()
 
     def show_placeholder(self, text: str) -> None:
