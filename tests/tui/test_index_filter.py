@@ -281,3 +281,46 @@ async def test_before_any_page_is_read_the_filter_says_the_index_is_being_read(
         assert "No policy matches" not in screen_text(app)
         status = screen_text(app).splitlines()[-2]
         assert "every page read" in status and " read" not in _note(app)
+
+
+async def test_keystrokes_over_every_match_lay_nothing_out_and_the_note_keeps_its_height(
+    demo_server,
+) -> None:
+    """A half-typed term shows the note's second line and the next key hides it; a filter
+    that leaves fewer matches than a screenful took the scrollbar away and the next key
+    brought it back. Each laid out and repainted the whole screen (issue 13's keystroke
+    -> repaint). Now, once the filter is on screen, no keystroke lays anything out (at a
+    width where what a term expects fits on one line: a longer one still wraps)."""
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "o")
+        screen = _list(app)
+        note = screen.query_one("#filter-note")
+        table = screen.table
+        assert table.show_vertical_scrollbar  # 60 matches: more than a screenful
+        layouts: list[str] = []
+        refresh_layout = screen._refresh_layout
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if not kwargs.get("scroll"):
+                layouts.append(screen.query_one("#quick-filter", Input).value)
+            return refresh_layout(*args, **kwargs)
+
+        screen._refresh_layout = counting  # type: ignore[method-assign]
+        heights: set[int] = set()
+        counts: set[int] = set()
+        # "offering:" cannot be read until its value comes; "offering:gpu" then leaves
+        # fewer matches than the screen holds, and the backspaces bring them back.
+        for key in [*keys_of("ffering:gpu limit:"), "backspace", *["backspace"] * 17]:
+            await pilot.press(key)
+            await pilot.pause()
+            heights.add(note.size.height)
+            counts.add(len(table.rows))
+        await settle(pilot)
+        assert min(counts) < table.size.height < max(counts)  # under a screenful and over
+        assert heights == {2}
+        assert table.show_vertical_scrollbar
+        assert layouts == []
+        # What it says is still right after all that.
+        assert _note(app) == "60 of 60 match"

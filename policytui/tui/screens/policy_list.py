@@ -858,6 +858,7 @@ class PolicyListScreen(PolicyScreen):
         self.query_filter = parse(text)
         if entering:
             self.refresh_bindings()  # the page keys are greyed out over every match
+            self.table.add_class("-every-match")
         if not self.index.generation:
             self._start_index(refresh=False)
         self._show_matches()
@@ -1116,6 +1117,7 @@ class PolicyListScreen(PolicyScreen):
             self.index_order = None  # the near view's own sort goes with it
         self.refresh_bindings()
         self._view_name = None
+        self.table.remove_class("-every-match")
         self.query_one("#filter-note").display = False
         column, reverse = self._page_sort
         self.table.set_rows(self._page_rows)

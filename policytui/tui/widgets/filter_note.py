@@ -35,11 +35,22 @@ def marked_input(query: Filter) -> Text:
 
 
 class FilterNote(Static):
-    """Under the filter box; hidden while no filter is typed."""
+    """Under the filter box; hidden while no filter is typed.
+
+    Two lines tall even when the second is empty: a half-typed term (``group:`` before
+    its value) shows the second line and the next key hides it again, and each change
+    of height laid out and repainted the whole screen (20-40 ms of a keystroke's
+    repaint over 100 000 policies, issue 13). A problem too long for one line still
+    grows it (up to 4).
+    """
+
+    #: The lines it always takes while shown.
+    MIN_LINES = 2
 
     DEFAULT_CSS = """
     FilterNote {
         height: auto;
+        min-height: 2;
         max-height: 4;
         padding: 0 1;
         color: $text-muted;
@@ -64,12 +75,12 @@ class FilterNote(Static):
             return  # the same words: an update would still restyle and repaint the line
         self._shown = body
         lines = self._lines(body)
-        same_height = self.display and lines is not None and lines == self._shown_lines
-        self._shown_lines = lines
+        # Against the height it has on screen: the first words shown had no width to
+        # measure them by, and the next key must not lay out for that.
+        same_height = self.display and lines is not None and lines == self.size.height
         self.update(body, layout=not same_height)
         self.display = True
 
-    _shown_lines: int | None = None
     #: What is on show (None: nothing yet).
     _shown: Text | None = None
 
@@ -80,4 +91,4 @@ class FilterNote(Static):
         lines = body.plain.split("\n")
         if width <= 0 or any(cell_len(line) > width for line in lines):
             return None
-        return len(lines)
+        return max(len(lines), self.MIN_LINES)
