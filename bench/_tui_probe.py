@@ -19,6 +19,10 @@ import resource
 import sys
 import time
 
+# The app's own package before Textual, as `python -m policytui` imports it: it sets the
+# frame rate Textual reads when it is first imported (policytui/tui/__init__.py).
+import policytui.tui  # noqa: F401
+
 
 def install(log_path: str) -> None:
     from textual.app import App
