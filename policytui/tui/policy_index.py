@@ -19,9 +19,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from itertools import compress, islice
-from operator import attrgetter
-from typing import TYPE_CHECKING
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_, is_not
+from typing import TYPE_CHECKING, Any
 
 from policytui.query.columns import FactColumns, Mask
 from policytui.query.facts import PolicyFacts
@@ -309,15 +309,28 @@ class _Order:
 
     @classmethod
     def of(
-        cls, facts: Sequence[PolicyFacts], order: SortOrder, positions: list[int] | None = None
+        cls,
+        facts: Sequence[PolicyFacts],
+        order: SortOrder,
+        positions: list[int] | None = None,
+        keys_of_all: list[Any] | None = None,
     ) -> _Order:
         """Stable, the policies without a key last (as :func:`sort_policies`); of the
-        policies at ``positions`` only, when given."""
-        chosen = positions if positions is not None else range(len(facts))
-        keys = list(map(order.key, map(facts.__getitem__, chosen)))
-        places = list(range(len(keys)))
-        present = [at for at in places if keys[at] is not None]
-        missing = [at for at in places if keys[at] is None] if len(present) < len(keys) else []
+        policies at ``positions`` only, when given. ``keys_of_all``: every policy's key
+        in ``order``, read already (an order by a limit: :meth:`FactColumns.limit_keys`)."""
+        if keys_of_all is not None:
+            keys = (
+                keys_of_all if positions is None else list(map(keys_of_all.__getitem__, positions))
+            )
+        else:
+            chosen = positions if positions is not None else range(len(facts))
+            keys = list(map(order.key, map(facts.__getitem__, chosen)))
+        places = range(len(keys))
+        # Picked in C ("is not None" over the keys): a comprehension was ~10 % of a sort.
+        present = list(compress(places, map(is_not, keys, repeat(None))))
+        missing = (
+            list(compress(places, map(is_, keys, repeat(None)))) if len(present) < len(keys) else []
+        )
         present.sort(key=keys.__getitem__, reverse=order.descending)
         if positions is None:
             return cls(present + missing)
@@ -734,7 +747,12 @@ class PolicyIndex:
         key = (order.column, order.descending, self.generation, len(self.facts), self._edits)
         cached = self._orders.get(key)
         if cached is None:
-            self._orders = {key: (cached := _Order.of(self.facts, order))}
+            keys = (
+                self._columns_of().limit_keys(order.component)
+                if order.component is not None
+                else None
+            )
+            self._orders = {key: (cached := _Order.of(self.facts, order, keys_of_all=keys))}
         return cached
 
     def completeness(self) -> str:

@@ -191,9 +191,7 @@ def test_many_matches_are_found_in_order_wherever_the_table_looks(monkeypatch, a
     order = parse_sort("-limit:cpu")
     for text in ("limit:cpu>5000", "limit:cpu>9990", "acme"):
         query = parse(text)
-        expected = [
-            f.uuid for f in sort_policies(query.select(index.facts, NOW), order)
-        ]
+        expected = [f.uuid for f in sort_policies(query.select(index.facts, NOW), order)]
         for sorting in (order, None):
             want = expected if sorting else [f.uuid for f in query.select(index.facts, NOW)]
             matches = index.select(query, NOW, sorting)
@@ -206,3 +204,51 @@ def test_many_matches_are_found_in_order_wherever_the_table_looks(monkeypatch, a
             assert [r.uuid for r in fresh[:40]] == want[:40]
             if want:
                 assert fresh.find(want[-1], 0) == len(want) - 1
+
+
+def test_an_order_by_a_limit_over_every_policy_is_the_order_of_their_limits(monkeypatch) -> None:
+    """Every policy sorted by a limit reads each set of limits once (policies sharing a
+    set share its key): the order is still each policy's own highest limit on that
+    component, by type or by name, stable, and the policies without one last, across
+    batches whose equal sets are not shared and after a batch arrives."""
+    monkeypatch.setattr(policy_index, "_SORT_MATCHES_ALONE", 0)  # every policy's order
+    base = sample_policies()
+
+    def limits(n: int) -> list[dict[str, object]]:
+        chosen = [{"type": "cpu", "limit": (n * 37) % 11}] if n % 4 else []
+        return [*chosen, {"type": "ram", "limit": n % 5}] if n % 3 else chosen
+
+    policies = [
+        make_policy(
+            f"s{n:03d}",
+            component_limits_set=limits(n),
+            scope_uuid=base[n % len(base)].scope_uuid,
+        )
+        for n in range(90)
+    ]
+    index = PolicyIndex()
+    generation = index.start(refresh=False)
+    # Two batches, each read by a reader of its own: their equal sets are two objects.
+    for part in (policies[:40], policies[40:70]):
+        rows, facts = _batch(part)
+        index.add(generation, rows, facts, len(policies))
+    everything = parse("")
+    for text in ("-limit:cpu", "limit:cpu", "-limit:RAM", "limit:ram"):
+        order = parse_sort(text)
+        expected = [f.uuid for f in sort_policies(index.facts, order)]
+        assert [r.uuid for r in index.select(everything, NOW, order)] == expected, text
+    # A batch arrives: the new policies' sets are read too.
+    rows, facts = _batch(policies[70:])
+    index.add(generation, rows, facts, len(policies))
+    index.finished(generation, len(policies))
+    order = parse_sort("-limit:cpu")
+    got = [r.uuid for r in index.select(everything, NOW, order)]
+    assert got == [f.uuid for f in sort_policies(index.facts, order)]
+    cpu = {
+        p.uuid: max((c.limit for c in p.component_limits_set if c.type == "cpu"), default=None)
+        for p in policies
+    }
+    assert [cpu[u] for u in got if cpu[u] is not None] == sorted(
+        (v for v in cpu.values() if v is not None), reverse=True
+    )
+    assert all(cpu[u] is None for u in got[len(got) - list(cpu.values()).count(None) :])
