@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from policytui.auth.config import SavedView
     from policytui.auth.session import Session
     from policytui.tui.screens.login import LoginScreen
+    from policytui.tui.widgets.fired_scanner import FiredScanner
 
 
 def _import_client() -> None:
@@ -260,6 +261,12 @@ class PolicyApp(App[int]):
             accepted = self.user is not None or bool(self.session and self.session.checked)
             message = SESSION_EXPIRED if accepted else token_rejected(self.session)
         self._push_login(message=message)
+
+    def on_fired_scanner_batch(self, message: FiredScanner.Batch) -> None:
+        """A batch of the index of every policy, kept by the list on its way up: what it
+        holds stays, out of the way of collections under keys (tui/idle_collect.py)."""
+        if message.index:
+            self.collector.hold()
 
     def on_sign_in_required(self, message: SignInRequired) -> None:
         self.require_sign_in(message.message)
