@@ -21,10 +21,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import compress, islice
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policytui.query.columns import FactColumns, Mask
-from policytui.query.facts import PolicyFacts
+from policytui.query.facts import ComponentFacts, PolicyFacts
+from policytui.query.sharing import PEOPLE_SIDE, SIDE, OfferingSide, PeopleSide, SharedFacts
 from policytui.query.summary import summary
 from policytui.tui.item_rows import RowMaker
 
@@ -46,10 +47,21 @@ def _grouped(value: int) -> str:
     return f"{value:,}".replace(",", _THIN)
 
 
-class IndexedFacts(PolicyFacts):
-    """A policy's facts with where its row comes from: the index holds these, not a row
-    per policy (issue 13: 100 000 rows were ~40 MB of the app and a fifth of the fill,
-    for the ~40 on screen).
+def _of_side(name: str) -> Any:
+    """A field of the facts read off one of its sides (C-level: an attribute getter)."""
+    return property(attrgetter(name))
+
+
+class IndexedFacts:
+    """A policy's facts as the index holds them, and where its row comes from: the index
+    holds these, not a row per policy (issue 13: 100 000 rows were ~40 MB of the app and
+    a fifth of the fill, for the ~40 on screen).
+
+    Every field of a :class:`PolicyFacts` reads the same here, but the eleven a policy
+    shares with many others are read off its two sides (``side``: its offering's,
+    ``people``: its groups' and creator's, one object each for every policy with the
+    same values, :mod:`policytui.query.sharing`): 11 slots a policy, not 20 (~190 ->
+    ~120 bytes, 7 MB at 100 000).
 
     ``packed``/``at``: the policy's place in the page of JSON it was read from; its row is
     made from it when first asked for (:meth:`PolicyIndex.row_at`, or :attr:`row`) and
@@ -57,10 +69,58 @@ class IndexedFacts(PolicyFacts):
     the row for good (a fill in this process built rows with models; a save put one).
     """
 
-    __slots__ = ("at", "made", "packed")
-    packed: PackedItems | None
-    at: int
-    made: PolicyRow | None
+    __slots__ = (
+        "at",
+        "components",
+        "created_at",
+        "fired_at",
+        "has_fired",
+        "made",
+        "packed",
+        "people",
+        "side",
+        "usage_percent",
+        "uuid",
+    )
+
+    def __init__(
+        self,
+        uuid: str,
+        side: OfferingSide,
+        people: PeopleSide,
+        components: tuple[ComponentFacts, ...],
+        has_fired: bool,
+        fired_at: float | None,
+        created_at: float | None,
+        usage_percent: float | None,
+        packed: PackedItems | None,
+        at: int,
+        made: PolicyRow | None,
+    ) -> None:
+        self.uuid = uuid
+        self.side = side
+        self.people = people
+        self.components = components
+        self.has_fired = has_fired
+        self.fired_at = fired_at
+        self.created_at = created_at
+        #: Set by the usage fill (see :attr:`PolicyFacts.usage_percent`).
+        self.usage_percent = usage_percent
+        self.packed = packed
+        self.at = at
+        self.made = made
+
+    offering: str = _of_side("side.offering")
+    offering_uuid: str = _of_side("side.offering_uuid")
+    provider: str = _of_side("side.provider")
+    actions_text: str = _of_side("side.actions_text")
+    components_text: str = _of_side("side.components_text")
+    period: int = _of_side("side.period")
+    period_label: str = _of_side("side.period_label")
+    what: str = _of_side("side.what")
+    groups_text: str = _of_side("people.groups_text")
+    creator_text: str = _of_side("people.creator_text")
+    who: str = _of_side("people.who")
 
     @property
     def row(self) -> PolicyRow:
@@ -73,19 +133,55 @@ class IndexedFacts(PolicyFacts):
             made = packed.maker.make(self)
         return made
 
+    def __repr__(self) -> str:
+        return f"IndexedFacts({self.uuid!r}, {self.offering!r}, fired={self.has_fired})"
+
     def __reduce__(self) -> tuple[object, ...]:
         return (_unpickled_facts, (_FACT_FIELDS(self), self.packed, self.at, self.made))
+
+
+def facts_of(
+    fields: Sequence[Any],
+    sides: SharedFacts,
+    packed: PackedItems | None = None,
+    at: int = 0,
+    made: PolicyRow | None = None,
+) -> IndexedFacts:
+    """The index's facts of a policy whose :class:`PolicyFacts` fields are ``fields`` (in
+    their order), its sides shared through ``sides``."""
+    return IndexedFacts(
+        fields[_UUID_AT],
+        sides.sides[tuple(fields[at] for at in SIDE)],
+        sides.people[tuple(fields[at] for at in PEOPLE_SIDE)],
+        fields[_COMPONENTS_AT],
+        fields[_HAS_FIRED_AT],
+        fields[_FIRED_AT_AT],
+        fields[_CREATED_AT_AT],
+        fields[_USAGE_AT],
+        packed,
+        at,
+        made,
+    )
+
+
+_SLOTS = PolicyFacts.__slots__
+_UUID_AT = _SLOTS.index("uuid")
+_COMPONENTS_AT = _SLOTS.index("components")
+_HAS_FIRED_AT = _SLOTS.index("has_fired")
+_FIRED_AT_AT = _SLOTS.index("fired_at")
+_CREATED_AT_AT = _SLOTS.index("created_at")
+_USAGE_AT = _SLOTS.index("usage_percent")
+#: Every field of a :class:`PolicyFacts`, in order, of one (or of an IndexedFacts).
+_FACT_FIELDS = attrgetter(*_SLOTS)
 
 
 def _unpickled_facts(
     fields: tuple[object, ...], packed: PackedItems | None, at: int, made: PolicyRow | None
 ) -> IndexedFacts:
-    facts = IndexedFacts(*fields)  # type: ignore[arg-type]
-    facts.packed, facts.at, facts.made = packed, at, made
-    return facts
+    # One by one (the pipe sends a batch's facts as columns instead): sides of its own.
+    return facts_of(fields, SharedFacts(), packed, at, made)
 
 
-_FACT_FIELDS = attrgetter(*PolicyFacts.__slots__)
 _UUID = attrgetter("uuid")
 
 #: Rows made on demand kept at once: a few screens of scrolling back and forth, a
@@ -333,22 +429,26 @@ class _Order:
         return rank
 
 
-def indexed(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> list[IndexedFacts]:
-    """``facts`` holding ``rows`` for good (the same policies, in the same order)."""
-    linked = []
-    for held, row in zip(facts, rows, strict=True):
-        item = IndexedFacts(*_FACT_FIELDS(held))
-        item.packed, item.at, item.made = None, 0, row
-        linked.append(item)
-    return linked
+def indexed(
+    facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow], sides: SharedFacts | None = None
+) -> list[IndexedFacts]:
+    """``facts`` holding ``rows`` for good (the same policies, in the same order), their
+    sides shared through ``sides`` (a table of their own when None)."""
+    shared = sides if sides is not None else SharedFacts()
+    return [
+        facts_of(_FACT_FIELDS(held), shared, None, 0, row)
+        for held, row in zip(facts, rows, strict=True)
+    ]
 
 
-def _linked(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> Sequence[IndexedFacts]:
+def _linked(
+    facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow], sides: SharedFacts
+) -> Sequence[IndexedFacts]:
     """A batch's facts as the index holds them: as sent (each with its packed JSON, no
     rows beside them), else each holding its row."""
     if not rows and all(type(f) is IndexedFacts for f in facts):
         return facts  # type: ignore[return-value]
-    return indexed(facts, rows)
+    return indexed(facts, rows, sides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,6 +530,9 @@ class PolicyIndex:
     #: The last sort order's permutation, by (order, state of the index).
     _orders: dict[tuple[object, ...], _Order] = field(default_factory=dict)
     _made: _MadeRows = field(init=False)
+    #: The sides of the policies of a fill in this process (rows with their facts), one
+    #: of each (see :class:`IndexedFacts`); a fill from the helper shares its own.
+    _sides: SharedFacts = field(default_factory=SharedFacts)
 
     def __post_init__(self) -> None:
         self._made = _MadeRows(lambda: self.now())
@@ -495,6 +598,7 @@ class PolicyIndex:
         swaps at the end; otherwise the index starts empty and fills on view."""
         self.generation += 1
         self._edits += 1
+        self._sides = SharedFacts()  # what the last fill's facts share stays with them
         self.filling = True
         self.error = None
         if refresh and self.complete:
@@ -527,7 +631,7 @@ class PolicyIndex:
         if generation != self.generation or not self.filling:
             return False
         target = self._pending if self._pending is not None else self
-        held = _linked(facts, rows)
+        held = _linked(facts, rows, self._sides)
         made, last = self._made, None
         for f in held:
             packed = f.packed

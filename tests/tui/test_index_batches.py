@@ -167,6 +167,8 @@ def test_the_same_limits_and_texts_in_two_batches_are_held_once_and_still_filter
     assert a2.components is b2.components
     assert a1.components != a2.components
     assert a1.what is b1.what and a1.groups_text is b2.groups_text
+    # Each side once: what a policy shares with others (its offering's, its people's).
+    assert a1.side is b1.side and a1.people is b2.people
     assert a1.uuid == "a1" and b1.uuid == "b1"
     assert [row.uuid for row in index.select(parse("by:alice"), NOW)] == ["a1", "a2", "b1", "b2"]
     assert [row.uuid for row in index.select(parse("limit:cpu>10000"), NOW)] == ["a1", "b1"]
