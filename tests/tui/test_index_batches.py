@@ -62,8 +62,8 @@ def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
     read = FactsReader(catalog)
     received = _sent(policies, catalog)
     assert received.rows == []  # facts and the page cross the pipe, no list of rows
-    # Only the fired policies come with their rows (the fired view shows each of them).
-    assert [f.made is not None for f in received.facts] == [p.has_fired for p in policies]
+    # Not even the fired policies' rows: the fired view over the index makes those shown.
+    assert [f.made for f in received.facts] == [None] * len(policies)
     index = _filled(policies, catalog)
     for at, policy in enumerate(policies):
         row, built = index.row_at(at), build_row(policy, catalog, NOW, searchable=False)
@@ -173,3 +173,32 @@ def test_the_same_limits_and_texts_in_two_batches_are_held_once_and_still_filter
     assert [row.uuid for row in index.select(parse("by:alice"), NOW)] == ["a1", "a2", "b1", "b2"]
     assert [row.uuid for row in index.select(parse("limit:cpu>10000"), NOW)] == ["a1", "b1"]
     assert [row.uuid for row in index.select(parse("limit:cpu<10000"), NOW)] == ["a2", "b2"]
+
+
+def test_the_fired_view_over_the_index_makes_only_the_rows_it_shows() -> None:
+    """`f` over a complete index shows its fired policies, newest firing first, of the
+    offering on view; the index holds no row of them (the helper sends none): a row is
+    made when the table asks for it, every one only when the table goes over them all."""
+    policies = sample_policies()
+    policies.append(make_policy("p09", has_fired=True, fired_datetime="2026-11-30T00:00:00Z"))
+    catalog = make_catalog()
+    index = _filled(policies, catalog)
+    fired = [p for p in policies if p.has_fired]
+    newest_first = sorted(fired, key=lambda p: p.fired_datetime, reverse=True)
+    assert len(newest_first) >= 3
+    rows, total = index.fired_rows(None)
+    assert total == len(policies) and len(rows) == len(fired)
+    assert rows.uuids() == [p.uuid for p in newest_first]
+    assert all(f.made is None for f in index.facts)  # none made before they are shown
+    first = rows[0]
+    assert _FIELDS(first) == _FIELDS(build_row(newest_first[0], catalog, NOW, searchable=False))
+    assert [f.uuid for f in index.facts if f.made is not None] == [newest_first[0].uuid]
+    assert rows.find(newest_first[-1].uuid, 0) == len(fired) - 1
+    assert rows.policies() == newest_first  # the usage fill's models, no row made
+    assert [row.uuid for row in rows] == [p.uuid for p in newest_first]  # all made, once
+    assert rows.held() == list(rows)
+    # Of one offering: its fired policies, and how many it has.
+    scope = newest_first[0].scope_uuid
+    of_one, count = index.fired_rows(scope)
+    assert of_one.uuids() == [p.uuid for p in newest_first if p.scope_uuid == scope]
+    assert count == sum(p.scope_uuid == scope for p in policies)
