@@ -32,7 +32,6 @@ from policytui.tui.rows import PackedItems
 
 if TYPE_CHECKING:
     from policytui.tui.catalog import Catalog
-    from policytui.tui.rows import PolicyRow
 
 __all__ = ["RECEIVED", "IndexReader", "for_the_pipe"]
 
@@ -45,14 +44,13 @@ def _timestamp(moment: datetime | None) -> float | None:
 
 
 class PageFacts(PolicyFacts):
-    """A policy's facts as the helper reads them, with its place in its packed page (and
-    a fired one's row): what crosses the pipe (:func:`for_the_pipe`), to be held by the
-    UI as :class:`~policytui.tui.policy_index.IndexedFacts`."""
+    """A policy's facts as the helper reads them, with its place in its packed page: what
+    crosses the pipe (:func:`for_the_pipe`), to be held by the UI as
+    :class:`~policytui.tui.policy_index.IndexedFacts`."""
 
-    __slots__ = ("at", "made", "packed")
+    __slots__ = ("at", "packed")
     packed: PackedItems | None
     at: int
-    made: PolicyRow | None
 
 
 class IndexReader:
@@ -95,7 +93,7 @@ class IndexReader:
                 held, state = self._through_model(item)
             else:
                 held, state = self._plain(values)
-            held.packed, held.at, held.made = packed, packed_at, None
+            held.packed, held.at = packed, packed_at
             facts.append(held)
             states[held.uuid] = state
             fired += state[0]
@@ -144,7 +142,7 @@ class IndexReader:
 _facts_fields = attrgetter(*PolicyFacts.__slots__)
 #: What of a facts crosses the pipe: its fields and its place in its packed page (the
 #: page pickled once per batch: pickle's memo).
-_sent_facts = attrgetter(*PolicyFacts.__slots__, "packed", "at", "made")
+_sent_facts = attrgetter(*PolicyFacts.__slots__, "packed", "at")
 
 
 def for_the_pipe(progress: ScanProgress) -> None:

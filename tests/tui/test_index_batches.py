@@ -27,7 +27,7 @@ from policytui.helper.scan_pipe import _compact
 from policytui.query import FactsReader, parse
 from policytui.tui import policy_index
 from policytui.tui.catalog import Catalog
-from policytui.tui.policy_index import PolicyIndex
+from policytui.tui.policy_index import IndexedFacts, PolicyIndex
 from policytui.tui.rows import _FIELDS, build_row
 
 
@@ -63,7 +63,7 @@ def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
     received = _sent(policies, catalog)
     assert received.rows == []  # facts and the page cross the pipe, no list of rows
     # Not even the fired policies' rows: the fired view over the index makes those shown.
-    assert [f.made for f in received.facts] == [None] * len(policies)
+    assert all(type(f) is IndexedFacts and f.made is None for f in received.facts)
     index = _filled(policies, catalog)
     for at, policy in enumerate(policies):
         row, built = index.row_at(at), build_row(policy, catalog, NOW, searchable=False)
@@ -94,7 +94,7 @@ def test_rows_beyond_the_kept_are_made_again_alike(monkeypatch) -> None:
     index = _filled(policies, make_catalog())
     first = index.row_at(0)
     index.rows_at(range(1, len(policies)))  # scrolled on: the first is dropped
-    assert index.facts[0].made is None
+    assert index.made_row(0) is None
     again = index.row_at(0)
     assert again is not first and _FIELDS(again) == _FIELDS(first)
     assert again.policy == policies[0]
@@ -140,7 +140,7 @@ def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
     policies = sample_policies()
     index = _filled(policies, make_catalog())
     assert PolicyIndex.policies_of(list(reversed(index.facts))) == policies[::-1]
-    assert all(f.made is None for f in index.facts if not f.has_fired)  # no row made
+    assert [index.made_row(at) for at in range(len(policies))] == [None] * len(policies)
     for at in reversed(range(len(policies))):
         assert index.row_at(at).policy == policies[at]
     assert [index.policy_at(at) for at in range(len(policies))] == policies
@@ -189,10 +189,12 @@ def test_the_fired_view_over_the_index_makes_only_the_rows_it_shows() -> None:
     rows, total = index.fired_rows(None)
     assert total == len(policies) and len(rows) == len(fired)
     assert rows.uuids() == [p.uuid for p in newest_first]
-    assert all(f.made is None for f in index.facts)  # none made before they are shown
+    made = [index.made_row(at) for at in range(len(policies))]
+    assert made == [None] * len(policies)  # none made before they are shown
     first = rows[0]
     assert _FIELDS(first) == _FIELDS(build_row(newest_first[0], catalog, NOW, searchable=False))
-    assert [f.uuid for f in index.facts if f.made is not None] == [newest_first[0].uuid]
+    made = [at for at in range(len(policies)) if index.made_row(at) is not None]
+    assert [index.facts[at].uuid for at in made] == [newest_first[0].uuid]
     assert rows.find(newest_first[-1].uuid, 0) == len(fired) - 1
     assert rows.policies() == newest_first  # the usage fill's models, no row made
     assert [row.uuid for row in rows] == [p.uuid for p in newest_first]  # all made, once
