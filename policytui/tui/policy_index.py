@@ -60,13 +60,13 @@ class IndexedFacts:
     Every field of a :class:`PolicyFacts` reads the same here, but the eleven a policy
     shares with many others are read off its two sides (``side``: its offering's,
     ``people``: its groups' and creator's, one object each for every policy with the
-    same values, :mod:`policytui.query.sharing`): 11 slots a policy, not 20 (~190 ->
-    ~120 bytes, 7 MB at 100 000).
+    same values, :mod:`policytui.query.sharing`): 10 slots a policy, not 20 (192 ->
+    112 bytes, 8 MB at 100 000).
 
     ``packed``/``at``: the policy's place in the page of JSON it was read from; its row is
     made from it when first asked for (:meth:`PolicyIndex.row_at`, or :attr:`row`) and
-    kept while it is among the index's recently made rows. ``packed`` None: ``made`` is
-    the row for good (a fill in this process built rows with models; a save put one).
+    kept while it is among the index's recently made rows. ``packed`` None: the facts
+    are :class:`HeldFacts`, whose ``made`` is the row for good.
     """
 
     __slots__ = (
