@@ -574,7 +574,7 @@ class _Fill:
 
     def coded(self) -> FactColumns:
         if self.columns is None:
-            self.columns = FactColumns(self.facts)
+            self.columns = FactColumns(self.facts, sided=True)
         return self.columns
 
 
@@ -964,7 +964,7 @@ class PolicyIndex:
         """The facts' columns, coded up to the last batch (made anew after an edit)."""
         columns = self._columns
         if columns is None or columns.facts is not self.facts or self._columns_moved != self._moved:
-            columns = self._columns = FactColumns(self.facts)
+            columns = self._columns = FactColumns(self.facts, sided=True)
             self._columns_moved = self._moved
         return columns
 
