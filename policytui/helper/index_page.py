@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from policytui.helper.events import FiredState, ScanProgress
 from policytui.query.facts import FactsReader, PolicyFacts
-from policytui.query.sharing import SHARED_TEXTS, SharedFacts
-from policytui.tui.item_rows import NotPlain, PlainPolicy, RowMaker, action_names, plain_values
+from policytui.query.sharing import PEOPLE_SIDE, SHARED_TEXTS, SIDE, SharedFacts
+from policytui.tui.item_rows import NotPlain, PlainPolicy, action_names, plain_values
 from policytui.tui.policy_index import IndexedFacts
 from policytui.tui.rows import PackedItems
 
@@ -43,17 +43,26 @@ def _timestamp(moment: datetime | None) -> float | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
+class PageFacts(PolicyFacts):
+    """A policy's facts as the helper reads them, with its place in its packed page: what
+    crosses the pipe (:func:`for_the_pipe`), to be held by the UI as
+    :class:`~policytui.tui.policy_index.IndexedFacts`."""
+
+    __slots__ = ("at", "packed")
+    packed: PackedItems | None
+    at: int
+
+
 class IndexReader:
     """Every policy of a page as its index facts, against one catalog (None while it is
     loading; make a new reader once it has loaded, as for a FactsReader)."""
 
     def __init__(self, catalog: Catalog | None, now: datetime) -> None:
         self._now = now
-        #: The fired policies' rows are made here and sent: the fired view over the
-        #: index shows every one of them (~15 % of the policies), and making 15 000 rows
-        #: in the UI when `f` is pressed held it ~0.9 s.
-        self._rows = RowMaker(catalog)
-        self._facts = FactsReader(catalog, made=IndexedFacts)
+        # No row is made here, a fired policy's neither: the fired view over the index
+        # makes the rows it shows (policy_index.FiredRows). Sent, the fired ones' rows
+        # were 9 MB of the app at 100 000 policies.
+        self._facts = FactsReader(catalog, made=PageFacts)
         self._model_facts = FactsReader(catalog)
         self._actions: dict[str | None, tuple[str, ...]] = {}
         self._periods: dict[int, str] = {}
@@ -85,11 +94,6 @@ class IndexReader:
             else:
                 held, state = self._plain(values)
             held.packed, held.at = packed, packed_at
-            held.made = (
-                self._rows.row_of(item, packed, packed_at, self._now, values=values)
-                if state[0]
-                else None
-            )
             facts.append(held)
             states[held.uuid] = state
             fired += state[0]
@@ -97,7 +101,7 @@ class IndexReader:
         progress.states.update(states)
         progress.fired += fired
 
-    def _plain(self, values: PlainPolicy) -> tuple[IndexedFacts, FiredState]:
+    def _plain(self, values: PlainPolicy) -> tuple[PageFacts, FiredState]:
         actions = self._actions.get(values.actions)
         if actions is None:
             actions = self._actions[values.actions] = action_names(values.actions)
@@ -125,20 +129,20 @@ class IndexReader:
         )
         return facts, (values.has_fired, fired_at)  # type: ignore[return-value]
 
-    def _through_model(self, item: dict[str, Any]) -> tuple[IndexedFacts, FiredState]:
+    def _through_model(self, item: dict[str, Any]) -> tuple[PageFacts, FiredState]:
         """An unusual policy as before: its model (or the client's error), its facts
         from it."""
         from policytui.api.parsing import parse_policy
 
         policy = parse_policy(item)
-        facts = IndexedFacts(*_facts_fields(self._model_facts(policy)))
+        facts = PageFacts(*_facts_fields(self._model_facts(policy)))
         return facts, (policy.has_fired, policy.fired_datetime)
 
 
 _facts_fields = attrgetter(*PolicyFacts.__slots__)
 #: What of a facts crosses the pipe: its fields and its place in its packed page (the
 #: page pickled once per batch: pickle's memo).
-_sent_facts = attrgetter(*PolicyFacts.__slots__, "packed", "at", "made")
+_sent_facts = attrgetter(*PolicyFacts.__slots__, "packed", "at")
 
 
 def for_the_pipe(progress: ScanProgress) -> None:
@@ -167,18 +171,37 @@ RECEIVED = SharedFacts()
 _FACTS_COUNT = len(PolicyFacts.__slots__)
 _TEXTS_AT = tuple(PolicyFacts.__slots__.index(name) for name in SHARED_TEXTS)
 _COMPONENTS_AT = PolicyFacts.__slots__.index("components")
+#: The columns each IndexedFacts takes, in its order, between its two sides.
+_OWN_AT = tuple(
+    PolicyFacts.__slots__.index(name)
+    for name in ("components", "has_fired", "fired_at", "created_at", "usage_percent")
+)
+_UUID_AT = PolicyFacts.__slots__.index("uuid")
 
 
 def _facts_from_columns(columns: list[tuple[Any, ...]]) -> list[IndexedFacts]:
     if not columns:
         return []
     values: list[Iterable[Any]] = list(columns)
-    # C all the way (a dict's setdefault a value): the UI thread builds 100 000 of them.
+    # C all the way (a dict's setdefault a value, a side looked up by the tuple of its
+    # values): the UI thread builds 100 000 of them.
     texts = RECEIVED.texts.setdefault
     for at in _TEXTS_AT:
         values[at] = map(texts, columns[at], columns[at])
     values[_COMPONENTS_AT] = map(RECEIVED.limit_sets.__getitem__, columns[_COMPONENTS_AT])
-    made = list(map(IndexedFacts, *values[:_FACTS_COUNT]))
-    for facts, packed, at, row in zip(made, *columns[_FACTS_COUNT:], strict=True):
-        facts.packed, facts.at, facts.made = packed, at, row
-    return made
+    # Each text column is read once: by the side it belongs to (every text but the uuid
+    # is a side's).
+    sides = map(RECEIVED.sides.__getitem__, zip(*(values[at] for at in SIDE), strict=True))
+    people = map(
+        RECEIVED.people.__getitem__, zip(*(values[at] for at in PEOPLE_SIDE), strict=True)
+    )
+    return list(
+        map(
+            IndexedFacts,
+            values[_UUID_AT],
+            sides,
+            people,
+            *(values[at] for at in _OWN_AT),
+            *columns[_FACTS_COUNT:],
+        )
+    )

@@ -24,7 +24,8 @@ from operator import attrgetter, is_, is_not
 from typing import TYPE_CHECKING, Any
 
 from policytui.query.columns import FactColumns, Mask
-from policytui.query.facts import PolicyFacts
+from policytui.query.facts import ComponentFacts, PolicyFacts
+from policytui.query.sharing import PEOPLE_SIDE, SIDE, OfferingSide, PeopleSide, SharedFacts
 from policytui.query.summary import summary
 from policytui.tui.item_rows import RowMaker
 
@@ -46,46 +47,153 @@ def _grouped(value: int) -> str:
     return f"{value:,}".replace(",", _THIN)
 
 
-class IndexedFacts(PolicyFacts):
-    """A policy's facts with where its row comes from: the index holds these, not a row
-    per policy (issue 13: 100 000 rows were ~40 MB of the app and a fifth of the fill,
-    for the ~40 on screen).
+def _of_side(name: str) -> Any:
+    """A field of the facts read off one of its sides (C-level: an attribute getter)."""
+    return property(attrgetter(name))
+
+
+class IndexedFacts:
+    """A policy's facts as the index holds them, and where its row comes from: the index
+    holds these, not a row per policy (issue 13: 100 000 rows were ~40 MB of the app and
+    a fifth of the fill, for the ~40 on screen).
+
+    Every field of a :class:`PolicyFacts` reads the same here, but the eleven a policy
+    shares with many others are read off its two sides (``side``: its offering's,
+    ``people``: its groups' and creator's, one object each for every policy with the
+    same values, :mod:`policytui.query.sharing`): 10 slots a policy, not 20 (192 ->
+    112 bytes, 8 MB at 100 000).
 
     ``packed``/``at``: the policy's place in the page of JSON it was read from; its row is
     made from it when first asked for (:meth:`PolicyIndex.row_at`, or :attr:`row`) and
-    kept while it is among the index's recently made rows. ``packed`` None: ``made`` is
-    the row for good (a fill in this process built rows with models; a save put one).
+    kept while it is among the index's recently made rows. ``packed`` None: the facts
+    are :class:`HeldFacts`, whose ``made`` is the row for good.
     """
 
-    __slots__ = ("at", "made", "packed")
-    packed: PackedItems | None
-    at: int
-    made: PolicyRow | None
+    __slots__ = (
+        "at",
+        "components",
+        "created_at",
+        "fired_at",
+        "has_fired",
+        "packed",
+        "people",
+        "side",
+        "usage_percent",
+        "uuid",
+    )
+    #: The policy's row for good: none here (see :class:`HeldFacts`); a row made from
+    #: the packed JSON is kept by the index (:class:`_MadeRows`), not by its facts: one
+    #: slot less a policy is 16 bytes less of each (1.6 MB at 100 000).
+    made: PolicyRow | None = None
+
+    def __init__(
+        self,
+        uuid: str,
+        side: OfferingSide,
+        people: PeopleSide,
+        components: tuple[ComponentFacts, ...],
+        has_fired: bool,
+        fired_at: float | None,
+        created_at: float | None,
+        usage_percent: float | None,
+        packed: PackedItems | None,
+        at: int,
+    ) -> None:
+        self.uuid = uuid
+        self.side = side
+        self.people = people
+        self.components = components
+        self.has_fired = has_fired
+        self.fired_at = fired_at
+        self.created_at = created_at
+        #: Set by the usage fill (see :attr:`PolicyFacts.usage_percent`).
+        self.usage_percent = usage_percent
+        self.packed = packed
+        self.at = at
+
+    offering: str = _of_side("side.offering")
+    offering_uuid: str = _of_side("side.offering_uuid")
+    provider: str = _of_side("side.provider")
+    actions_text: str = _of_side("side.actions_text")
+    components_text: str = _of_side("side.components_text")
+    period: int = _of_side("side.period")
+    period_label: str = _of_side("side.period_label")
+    what: str = _of_side("side.what")
+    groups_text: str = _of_side("people.groups_text")
+    creator_text: str = _of_side("people.creator_text")
+    who: str = _of_side("people.who")
 
     @property
     def row(self) -> PolicyRow:
         """The policy's row: the one made already, else made now (by the index that
         holds it: see :class:`_MadeRows`)."""
         made = self.made
-        if made is None or (not made.named and self.packed is not None and self.packed.maker.named):
+        if made is None:
             packed = self.packed
             assert packed is not None and packed.maker is not None, "facts of no index"
-            made = packed.maker.make(self)
+            made = packed.maker.row(self)
         return made
+
+    def __repr__(self) -> str:
+        return f"IndexedFacts({self.uuid!r}, {self.offering!r}, fired={self.has_fired})"
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_unpickled_facts, (_FACT_FIELDS(self), self.packed, self.at, self.made))
 
 
+class HeldFacts(IndexedFacts):
+    """Facts holding their row for good (``packed`` None): a fill in this process built
+    rows with their models; a save put one."""
+
+    __slots__ = ("made",)
+
+    def __init__(self, *fields: Any, made: PolicyRow) -> None:
+        super().__init__(*fields)
+        self.made = made  # type: ignore[misc]
+
+
+def facts_of(
+    fields: Sequence[Any],
+    sides: SharedFacts,
+    packed: PackedItems | None = None,
+    at: int = 0,
+    made: PolicyRow | None = None,
+) -> IndexedFacts:
+    """The index's facts of a policy whose :class:`PolicyFacts` fields are ``fields`` (in
+    their order), its sides shared through ``sides``."""
+    values = (
+        fields[_UUID_AT],
+        sides.sides[tuple(fields[at] for at in SIDE)],
+        sides.people[tuple(fields[at] for at in PEOPLE_SIDE)],
+        fields[_COMPONENTS_AT],
+        fields[_HAS_FIRED_AT],
+        fields[_FIRED_AT_AT],
+        fields[_CREATED_AT_AT],
+        fields[_USAGE_AT],
+        packed,
+        at,
+    )
+    return IndexedFacts(*values) if made is None else HeldFacts(*values, made=made)
+
+
+_SLOTS = PolicyFacts.__slots__
+_UUID_AT = _SLOTS.index("uuid")
+_COMPONENTS_AT = _SLOTS.index("components")
+_HAS_FIRED_AT = _SLOTS.index("has_fired")
+_FIRED_AT_AT = _SLOTS.index("fired_at")
+_CREATED_AT_AT = _SLOTS.index("created_at")
+_USAGE_AT = _SLOTS.index("usage_percent")
+#: Every field of a :class:`PolicyFacts`, in order, of one (or of an IndexedFacts).
+_FACT_FIELDS = attrgetter(*_SLOTS)
+
+
 def _unpickled_facts(
     fields: tuple[object, ...], packed: PackedItems | None, at: int, made: PolicyRow | None
 ) -> IndexedFacts:
-    facts = IndexedFacts(*fields)  # type: ignore[arg-type]
-    facts.packed, facts.at, facts.made = packed, at, made
-    return facts
+    # One by one (the pipe sends a batch's facts as columns instead): sides of its own.
+    return facts_of(fields, SharedFacts(), packed, at, made)
 
 
-_FACT_FIELDS = attrgetter(*PolicyFacts.__slots__)
 _UUID = attrgetter("uuid")
 
 #: Rows made on demand kept at once: a few screens of scrolling back and forth, a
@@ -106,8 +214,8 @@ class _MadeRows:
         self.changed: set[str] = set()
         self.marked: set[str] = set()
         self._maker = RowMaker(None)
-        #: Made rows' facts, oldest first (by id: facts compare by value).
-        self._kept: OrderedDict[int, IndexedFacts] = OrderedDict()
+        #: Made rows and their facts, oldest first, by the facts' id.
+        self._kept: OrderedDict[int, tuple[IndexedFacts, PolicyRow]] = OrderedDict()
 
     def name(self, catalog: Catalog | None) -> None:
         """Names from ``catalog`` from now on: rows made before it are made again."""
@@ -116,16 +224,32 @@ class _MadeRows:
         self._maker = RowMaker(catalog)
         self.clear()
 
+    def row(self, facts: IndexedFacts) -> PolicyRow:
+        """``facts``' row: the one kept (the last to drop now), else made now."""
+        kept = self._kept.get(id(facts))
+        if kept is not None and (kept[1].named or not self.named):
+            self._kept.move_to_end(id(facts))
+            return kept[1]
+        return self.make(facts)
+
+    def kept(self, facts: IndexedFacts) -> PolicyRow | None:
+        """``facts``' row if one is kept (nothing changes)."""
+        kept = self._kept.get(id(facts))
+        return kept[1] if kept is not None else None
+
+    def rows(self) -> Iterator[tuple[IndexedFacts, PolicyRow]]:
+        """The rows kept, with their facts."""
+        return iter(self._kept.values())
+
     def make(self, facts: IndexedFacts) -> PolicyRow:
         packed = facts.packed
         assert packed is not None
         row = self._maker.row(packed, facts.at, self.now(), changed=self.is_changed(facts.uuid))
-        facts.made = row
         kept = self._kept
-        kept[id(facts)] = facts
+        kept[id(facts)] = (facts, row)  # the facts held: their id stays their own
+        kept.move_to_end(id(facts))
         if len(kept) > MADE_ROWS:
-            _, oldest = kept.popitem(last=False)
-            oldest.made = None
+            kept.popitem(last=False)
         return row
 
     def is_changed(self, uuid: str) -> bool:
@@ -135,20 +259,11 @@ class _MadeRows:
     def named(self) -> bool:
         return self._maker.named
 
-    def touch(self, facts: IndexedFacts) -> None:
-        """``facts``' row was asked for again: the last to drop (a row the helper sent,
-        a fired policy's, is not among them: it is never dropped)."""
-        key = id(facts)
-        if key in self._kept:
-            self._kept.move_to_end(key)
-
     def policy(self, facts: IndexedFacts) -> OfferingUsagePolicy:
         assert facts.packed is not None
         return self._maker.policy(facts.packed, facts.at)
 
     def clear(self) -> None:
-        for facts in self._kept.values():
-            facts.made = None
         self._kept.clear()
 
 
@@ -289,6 +404,88 @@ class Matches(Sequence["PolicyRow"]):
         return sum(map(mask.__getitem__, before))
 
 
+def _fired_key(facts: IndexedFacts) -> float:
+    """The fired view's order of fired policies: the time of the last firing (as a row's
+    ``fired_key``: no time reads as the epoch)."""
+    return facts.fired_at or 0.0
+
+
+_FIRED_KEY = _fired_key
+
+
+class FiredRows(Sequence["PolicyRow"]):
+    """The fired policies of the index in the fired view's order, their rows made as the
+    table asks for them (the ~40 on screen), not all at once: the index holds no row per
+    fired policy (~15 000 of 100 000: 9 MB of the app), and making them all when `f` is
+    pressed held the UI ~1 s.
+
+    Asked to go over every row (the table sorting them by another column, its quick
+    filter, marking every one), it makes them all once and keeps them, as the table
+    then holds a list of them. Made of the facts at hand: a refresh of the index that
+    swaps in other facts does not change what is shown.
+    """
+
+    __slots__ = ("_facts", "_made", "_row_of")
+
+    def __init__(
+        self, facts: list[IndexedFacts], row_of: Callable[[IndexedFacts], PolicyRow]
+    ) -> None:
+        self._facts = facts
+        self._row_of = row_of
+        #: Every row, once all were asked for.
+        self._made: list[PolicyRow] | None = None
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def __getitem__(self, at: int | slice) -> PolicyRow | list[PolicyRow]:  # type: ignore[override]
+        if self._made is not None:
+            return self._made[at]
+        if isinstance(at, slice):
+            return list(map(self._row_of, self._facts[at]))
+        return self._row_of(self._facts[at])
+
+    def __iter__(self) -> Iterator[PolicyRow]:
+        return iter(self.made())
+
+    def made(self) -> list[PolicyRow]:
+        """Every row, made once (in the order of their packed pages, so each block of
+        JSON is unpacked once) and kept."""
+        made = self._made
+        if made is None:
+            facts = self._facts
+            order = sorted(range(len(facts)), key=lambda at: (id(facts[at].packed), facts[at].at))
+            rows: list[PolicyRow | None] = [None] * len(facts)
+            for at in order:
+                rows[at] = self._row_of(facts[at])
+            made = self._made = rows  # type: ignore[assignment]
+        return made
+
+    def held(self) -> list[PolicyRow]:
+        """The rows made and kept so far (every one, or none)."""
+        return self._made or []
+
+    def uuids(self) -> list[str]:
+        """Each policy's uuid, in order (no row made)."""
+        return list(map(_UUID, self._facts))
+
+    def policies(self) -> list[OfferingUsagePolicy]:
+        """Each policy's model, in order, parsed from its page (no row made; as
+        :meth:`PolicyIndex.policies_of`, it may run in a thread)."""
+        return PolicyIndex.policies_of(self._facts)
+
+    def find(self, uuid: str, guess: int) -> int | None:
+        """Where the policy ``uuid`` is (None: not here), looked for near ``guess`` first."""
+        facts = self._facts
+        for at in range(max(0, guess - 50), min(len(facts), guess + 50)):
+            if facts[at].uuid == uuid:
+                return at
+        try:
+            return self.uuids().index(uuid)
+        except ValueError:
+            return None
+
+
 #: Up to this many matches are sorted by themselves, not by the index's whole order.
 _SORT_MATCHES_ALONE = 20_000
 #: Asked for a row this far past the last one found: every match is found at once.
@@ -346,22 +543,26 @@ class _Order:
         return rank
 
 
-def indexed(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> list[IndexedFacts]:
-    """``facts`` holding ``rows`` for good (the same policies, in the same order)."""
-    linked = []
-    for held, row in zip(facts, rows, strict=True):
-        item = IndexedFacts(*_FACT_FIELDS(held))
-        item.packed, item.at, item.made = None, 0, row
-        linked.append(item)
-    return linked
+def indexed(
+    facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow], sides: SharedFacts | None = None
+) -> list[IndexedFacts]:
+    """``facts`` holding ``rows`` for good (the same policies, in the same order), their
+    sides shared through ``sides`` (a table of their own when None)."""
+    shared = sides if sides is not None else SharedFacts()
+    return [
+        facts_of(_FACT_FIELDS(held), shared, None, 0, row)
+        for held, row in zip(facts, rows, strict=True)
+    ]
 
 
-def _linked(facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow]) -> Sequence[IndexedFacts]:
+def _linked(
+    facts: Sequence[PolicyFacts], rows: Sequence[PolicyRow], sides: SharedFacts
+) -> Sequence[IndexedFacts]:
     """A batch's facts as the index holds them: as sent (each with its packed JSON, no
     rows beside them), else each holding its row."""
     if not rows and all(type(f) is IndexedFacts for f in facts):
         return facts  # type: ignore[return-value]
-    return indexed(facts, rows)
+    return indexed(facts, rows, sides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +587,7 @@ class _Fill:
 
     def coded(self) -> FactColumns:
         if self.columns is None:
-            self.columns = FactColumns(self.facts)
+            self.columns = FactColumns(self.facts, sided=True)
         return self.columns
 
 
@@ -431,12 +632,21 @@ class PolicyIndex:
     _moved: int = 0
     _columns: FactColumns | None = None
     _columns_moved: int = -1
-    _where: dict[str, int] = field(default_factory=dict)
-    #: (the facts' id, their moves, how many of them are in ``_where``).
-    _where_key: tuple[int, int, int] = (0, -1, 0)
+    #: Every policy's uuid, in the order of :attr:`facts` (grown with each batch), looked
+    #: through at C speed for a policy's position. Not a uuid -> position dict: at
+    #: 100 000 policies that was 6.3 MB of the app (its table and an int a position)
+    #: against 0.8 MB, for a look-up the cursor needs at most once a keystroke (~3 ms
+    #: over 100 000, as the table's own look-up in a plain list of rows).
+    _uuids: list[str] = field(default_factory=list)
+    #: (the facts' id, their moves, the edits) ``_uuids`` was made of: a list made
+    #: later may take the id of one let go, but not with the same count of edits.
+    _uuids_key: tuple[int, int, int] = (0, -1, -1)
     #: The last sort order's permutation, by (order, state of the index).
     _orders: dict[tuple[object, ...], _Order] = field(default_factory=dict)
     _made: _MadeRows = field(init=False)
+    #: The sides of the policies of a fill in this process (rows with their facts), one
+    #: of each (see :class:`IndexedFacts`); a fill from the helper shares its own.
+    _sides: SharedFacts = field(default_factory=SharedFacts)
 
     def __post_init__(self) -> None:
         self._made = _MadeRows(lambda: self.now())
@@ -446,23 +656,46 @@ class PolicyIndex:
     def row_at(self, position: int) -> PolicyRow:
         """The row of the policy at ``position`` of :attr:`facts`: the same object while
         it is among the last :data:`MADE_ROWS` made (or was built with its model)."""
-        facts = self.facts[position]
+        return self.row_of(self.facts[position])
+
+    def row_of(self, facts: IndexedFacts) -> PolicyRow:
+        """The row of the policy of ``facts`` (as :meth:`row_at`)."""
         made = facts.made
-        if made is not None and (made.named or facts.packed is None or not self._made.named):
-            self._made.touch(facts)
+        if made is not None:
             return made
-        return facts.row
+        return self._made.row(facts)
+
+    def made_row(self, position: int) -> PolicyRow | None:
+        """The row of the policy at ``position`` if one is made and kept (none made)."""
+        facts = self.facts[position]
+        return facts.made if facts.made is not None else self._made.kept(facts)
 
     def rows_at(self, positions: Iterable[int]) -> list[PolicyRow]:
         return [self.row_at(at) for at in positions]
+
+    def fired_rows(self, offering_uuid: str | None = None) -> tuple[FiredRows, int]:
+        """The fired view over the index: its fired policies (of ``offering_uuid``'s
+        offering, or of every one), newest firing first, as the fired view sorts its
+        rows; and how many policies that offering has (fired or not)."""
+        scope = (offering_uuid or "").casefold()
+        facts = self.facts
+        if scope:
+            chosen = [f for f in facts if f.offering_uuid == scope]
+            total = len(chosen)
+        else:
+            chosen, total = facts, len(facts)
+        fired = [f for f in chosen if f.has_fired]
+        # Stable, as the table's sort of their rows by ``fired_key`` (descending).
+        fired.sort(key=_FIRED_KEY, reverse=True)
+        return FiredRows(fired, self.row_of), total
 
     def policy_at(self, position: int) -> OfferingUsagePolicy:
         """The model of the policy at ``position``, for a reader of many (the usage fill
         of every policy): a row's if one is at hand, else parsed without making one."""
         facts = self.facts[position]
-        made = facts.made
+        made = self.made_row(position)
         if facts.packed is None or (made is not None and made.model is not None):
-            return facts.row.policy
+            return self.row_of(facts).policy
         return self._made.policy(facts)  # not the row's: that keeps its page unpacked
 
     @staticmethod
@@ -475,10 +708,10 @@ class PolicyIndex:
         pages: dict[int, list[dict[str, object]]] = {}
         policies = []
         for f in facts:
-            packed, made = f.packed, f.made
-            if packed is None or (made is not None and made.model is not None):
-                assert made is not None
-                policies.append(made.policy)
+            packed = f.packed
+            if packed is None:
+                assert f.made is not None
+                policies.append(f.made.policy)
                 continue
             items = pages.get(id(packed))
             if items is None:
@@ -488,10 +721,7 @@ class PolicyIndex:
 
     def position_of(self, uuid: str) -> int | None:
         """Where the policy ``uuid`` is in :attr:`facts` (None: not in the index)."""
-        for at, facts in enumerate(self.facts):
-            if facts.uuid == uuid:
-                return at
-        return None
+        return self._position_of(uuid)
 
     def name_rows(self, catalog: Catalog | None) -> None:
         """Rows are made with ``catalog``'s names from now on; those made before it are
@@ -505,6 +735,7 @@ class PolicyIndex:
         swaps at the end; otherwise the index starts empty and fills on view."""
         self.generation += 1
         self._edits += 1
+        self._sides = SharedFacts()  # what the last fill's facts share stays with them
         self.filling = True
         self.error = None
         if refresh and self.complete:
@@ -537,7 +768,7 @@ class PolicyIndex:
         if generation != self.generation or not self.filling:
             return False
         target = self._pending if self._pending is not None else self
-        held = _linked(facts, rows)
+        held = _linked(facts, rows, self._sides)
         made, last = self._made, None
         for f in held:
             packed = f.packed
@@ -551,7 +782,7 @@ class PolicyIndex:
         # 100 000 of them at once.
         if self._pending is None:
             self._columns_of().sync()
-            self._positions()
+            self._uuids_of()
         else:
             self._pending.coded().sync()
         return True
@@ -636,7 +867,6 @@ class PolicyIndex:
         server lists the newest first)."""
         self._edits += 1
         (held,) = indexed([facts], [row])
-        self._moved += 1
         at = self.position_of(row.uuid)
         if at is not None:
             self.facts[at] = held
@@ -644,6 +874,9 @@ class PolicyIndex:
             self.facts.insert(0, held)
             if self.total is not None:
                 self.total += 1
+        # After the change: what was made of the facts before it (their columns, their
+        # uuids) is made anew.
+        self._moved += 1
 
     def forget(self, uuid: str) -> None:
         """A policy was deleted here: not a match any more."""
@@ -662,6 +895,9 @@ class PolicyIndex:
         for f in self.facts:
             if f.made is not None and f.uuid in uuids:
                 f.made.changed = True
+        for f, row in self._made.rows():
+            if f.uuid in uuids:
+                row.changed = True
 
     # -- reading ------------------------------------------------------------------------
 
@@ -718,28 +954,30 @@ class PolicyIndex:
 
     def _position_of(self, uuid: str) -> int | None:
         """Where the policy ``uuid`` is in :attr:`facts` (the table keeps its cursor on
-        its policy across keystrokes); the look-up grows with the index, made anew only
-        after an edit."""
-        return self._positions().get(uuid)
+        its policy across keystrokes): its first place (a policy moved between two pages
+        is listed twice); None when it is not there."""
+        try:
+            return self._uuids_of().index(uuid)
+        except ValueError:
+            return None
 
-    def _positions(self) -> dict[str, int]:
-        """Each policy's position by its uuid, grown to the last batch."""
-        key = (id(self.facts), self._moved)
-        if self._where_key[:2] != key or self._where_key[2] > len(self.facts):
-            self._where, self._where_key = {}, (*key, 0)
-        where, facts, start = self._where, self.facts, self._where_key[2]
-        if start < len(facts):
-            # The first place of a uuid listed twice (a policy moved between two pages).
-            for at, uuid_ in enumerate(map(_UUID, facts[start:]), start):
-                where.setdefault(uuid_, at)
-            self._where_key = (*key, len(facts))
-        return where
+    def _uuids_of(self) -> list[str]:
+        """Each policy's uuid in :attr:`facts`' order, grown to the last batch (made anew
+        after an edit)."""
+        key = (id(self.facts), self._moved, self._edits)
+        uuids, facts = self._uuids, self.facts
+        if self._uuids_key != key or len(uuids) > len(facts):
+            uuids, self._uuids_key = [], key
+            self._uuids = uuids
+        if len(uuids) < len(facts):
+            uuids.extend(map(_UUID, facts[len(uuids) :]))
+        return uuids
 
     def _columns_of(self) -> FactColumns:
         """The facts' columns, coded up to the last batch (made anew after an edit)."""
         columns = self._columns
         if columns is None or columns.facts is not self.facts or self._columns_moved != self._moved:
-            columns = self._columns = FactColumns(self.facts)
+            columns = self._columns = FactColumns(self.facts, sided=True)
             self._columns_moved = self._moved
         return columns
 

@@ -71,6 +71,8 @@ async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_dem
         await settle(pilot)
         assert not held_walks(server)
         assert set(shown(app)) == {p["uuid"] for p in fired}
+        # The walk's rows replace the index's, sorted as the view was: newest firing first.
+        assert [row.uuid for row in table.rows] == [p["uuid"] for p in newest_first]
 
 
 async def test_without_an_index_f_walks_every_page_as_before(fresh_demo_server):

@@ -27,7 +27,7 @@ from policytui.helper.scan_pipe import _compact
 from policytui.query import FactsReader, parse
 from policytui.tui import policy_index
 from policytui.tui.catalog import Catalog
-from policytui.tui.policy_index import PolicyIndex
+from policytui.tui.policy_index import IndexedFacts, PolicyIndex
 from policytui.tui.rows import _FIELDS, build_row
 
 
@@ -62,8 +62,8 @@ def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
     read = FactsReader(catalog)
     received = _sent(policies, catalog)
     assert received.rows == []  # facts and the page cross the pipe, no list of rows
-    # Only the fired policies come with their rows (the fired view shows each of them).
-    assert [f.made is not None for f in received.facts] == [p.has_fired for p in policies]
+    # Not even the fired policies' rows: the fired view over the index makes those shown.
+    assert all(type(f) is IndexedFacts and f.made is None for f in received.facts)
     index = _filled(policies, catalog)
     for at, policy in enumerate(policies):
         row, built = index.row_at(at), build_row(policy, catalog, NOW, searchable=False)
@@ -94,7 +94,7 @@ def test_rows_beyond_the_kept_are_made_again_alike(monkeypatch) -> None:
     index = _filled(policies, make_catalog())
     first = index.row_at(0)
     index.rows_at(range(1, len(policies)))  # scrolled on: the first is dropped
-    assert index.facts[0].made is None
+    assert index.made_row(0) is None
     again = index.row_at(0)
     assert again is not first and _FIELDS(again) == _FIELDS(first)
     assert again.policy == policies[0]
@@ -140,7 +140,7 @@ def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
     policies = sample_policies()
     index = _filled(policies, make_catalog())
     assert PolicyIndex.policies_of(list(reversed(index.facts))) == policies[::-1]
-    assert all(f.made is None for f in index.facts if not f.has_fired)  # no row made
+    assert [index.made_row(at) for at in range(len(policies))] == [None] * len(policies)
     for at in reversed(range(len(policies))):
         assert index.row_at(at).policy == policies[at]
     assert [index.policy_at(at) for at in range(len(policies))] == policies
@@ -167,7 +167,40 @@ def test_the_same_limits_and_texts_in_two_batches_are_held_once_and_still_filter
     assert a2.components is b2.components
     assert a1.components != a2.components
     assert a1.what is b1.what and a1.groups_text is b2.groups_text
+    # Each side once: what a policy shares with others (its offering's, its people's).
+    assert a1.side is b1.side and a1.people is b2.people
     assert a1.uuid == "a1" and b1.uuid == "b1"
     assert [row.uuid for row in index.select(parse("by:alice"), NOW)] == ["a1", "a2", "b1", "b2"]
     assert [row.uuid for row in index.select(parse("limit:cpu>10000"), NOW)] == ["a1", "b1"]
     assert [row.uuid for row in index.select(parse("limit:cpu<10000"), NOW)] == ["a2", "b2"]
+
+
+def test_the_fired_view_over_the_index_makes_only_the_rows_it_shows() -> None:
+    """`f` over a complete index shows its fired policies, newest firing first, of the
+    offering on view; the index holds no row of them (the helper sends none): a row is
+    made when the table asks for it, every one only when the table goes over them all."""
+    policies = sample_policies()
+    policies.append(make_policy("p09", has_fired=True, fired_datetime="2026-11-30T00:00:00Z"))
+    catalog = make_catalog()
+    index = _filled(policies, catalog)
+    fired = [p for p in policies if p.has_fired]
+    newest_first = sorted(fired, key=lambda p: p.fired_datetime, reverse=True)
+    assert len(newest_first) >= 3
+    rows, total = index.fired_rows(None)
+    assert total == len(policies) and len(rows) == len(fired)
+    assert rows.uuids() == [p.uuid for p in newest_first]
+    made = [index.made_row(at) for at in range(len(policies))]
+    assert made == [None] * len(policies)  # none made before they are shown
+    first = rows[0]
+    assert _FIELDS(first) == _FIELDS(build_row(newest_first[0], catalog, NOW, searchable=False))
+    made = [at for at in range(len(policies)) if index.made_row(at) is not None]
+    assert [index.facts[at].uuid for at in made] == [newest_first[0].uuid]
+    assert rows.find(newest_first[-1].uuid, 0) == len(fired) - 1
+    assert rows.policies() == newest_first  # the usage fill's models, no row made
+    assert [row.uuid for row in rows] == [p.uuid for p in newest_first]  # all made, once
+    assert rows.held() == list(rows)
+    # Of one offering: its fired policies, and how many it has.
+    scope = newest_first[0].scope_uuid
+    of_one, count = index.fired_rows(scope)
+    assert of_one.uuids() == [p.uuid for p in newest_first if p.scope_uuid == scope]
+    assert count == sum(p.scope_uuid == scope for p in policies)

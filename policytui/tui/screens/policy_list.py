@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from policytui.tui.list_state import (
 from policytui.tui.list_usage import ListUsage
 from policytui.tui.messages import PoliciesFired, SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
-from policytui.tui.policy_index import PolicyIndex
+from policytui.tui.policy_index import FiredRows, PolicyIndex
 from policytui.tui.rows import PolicyRow, build_row, with_names
 from policytui.tui.screens.list_texts import (
     empty_state,
@@ -412,10 +412,16 @@ class PolicyListScreen(PolicyScreen):
         mode = self.mode
         if client is None or (mode is ListMode.PAGES and self.query_filter is not None):
             return
-        rows = list(self.table.all_rows)
-        # A fired scan's rows build their models on first use: thousands of them, off
-        # the event loop.
-        policies = await asyncio.to_thread(lambda: [row.policy for row in rows])
+        shown = self.table.all_rows
+        if isinstance(shown, FiredRows):
+            # The fired view over the index: the models parsed from the index's pages,
+            # no row made for each (the table makes those on screen).
+            policies = await asyncio.to_thread(shown.policies)
+        else:
+            rows = list(shown)
+            # A fired scan's rows build their models on first use: thousands of them,
+            # off the event loop.
+            policies = await asyncio.to_thread(lambda: [row.policy for row in rows])
         if not self._catalog_settled.is_set():
             # The rows and customers need no names: read them while the catalog loads.
             self.usage.prefetch(client, policies, app.now().date())
@@ -622,8 +628,10 @@ class PolicyListScreen(PolicyScreen):
     def _still_over(self) -> str:
         """``5 still over · 2 now under`` of the fired rows whose usage is read."""
         over = under = 0
-        for row in self.table.all_rows:
-            usage = self.usage.of(row.uuid)
+        shown = self.table.all_rows
+        uuids = shown.uuids() if isinstance(shown, FiredRows) else (row.uuid for row in shown)
+        for uuid in uuids:
+            usage = self.usage.of(uuid)
             if usage is None:
                 return ""  # still reading: a part of the counts would read as the answer
             if usage.headroom is not None and usage.headroom.has_fired:
@@ -1473,14 +1481,8 @@ class PolicyListScreen(PolicyScreen):
         index = self.index
         if not index.complete or index.filling or index.error:
             return False
-        scope = (self.paging.scope_uuid or "").casefold()
-        rows, total = [], 0
-        for at, facts in enumerate(index.facts):
-            if scope and facts.offering_uuid != scope:
-                continue
-            total += 1
-            if facts.has_fired:
-                rows.append(index.row_at(at))
+        # Their rows are made as the table shows them (the index holds none of them).
+        rows, total = index.fired_rows(self.paging.scope_uuid)
         scan = self.scan
         scan.start(quiet=False)
         # The index's walk read every page of every offering: as a finished scan.
@@ -1492,7 +1494,7 @@ class PolicyListScreen(PolicyScreen):
         # A list of its own: the cursor starts on the newest firing, as after a walk (not
         # on the row number it had in the view before).
         self.table.set_rows([])
-        self.table.set_rows(rows)
+        self.table.set_rows_in_order(rows)
         if rows:
             self._show_table()
         else:
@@ -1762,7 +1764,7 @@ class PolicyListScreen(PolicyScreen):
         shown = self.table.all_rows
         index = self.index
         of_index = (index.row_at(at) for at, f in enumerate(index.facts) if f.uuid in uuids)
-        for rows in (shown if isinstance(shown, list) else (), self._scan_rows, of_index):
+        for rows in (_held(shown), self._scan_rows, of_index):
             for row in rows:
                 if row.uuid in uuids and row.uuid not in labels:
                     labels[row.uuid] = _label(row)
@@ -1779,8 +1781,7 @@ class PolicyListScreen(PolicyScreen):
         self.fired_states.changed.update(fresh)
         # The index's rows are made when shown: marked there, those made later too.
         self.index.mark_changed(fresh)
-        shown = self.table.all_rows
-        for row in shown if isinstance(shown, list) else ():
+        for row in _held(self.table.all_rows):
             if row.uuid in fresh:
                 row.changed = True
         self.table.refresh()
@@ -1883,6 +1884,16 @@ def _without(query: Filter, drop: Callable[[Term], bool]) -> str:
         if drop(term):
             text = f"{text[: term.start].rstrip()} {text[term.end :].lstrip()}".strip()
     return text
+
+
+def _held(shown: Sequence[PolicyRow]) -> Sequence[PolicyRow]:
+    """The rows the table holds as objects of their own: a list of them, or those the
+    fired view over the index made; not the index's matches (made as they are read)."""
+    if isinstance(shown, list):
+        return shown
+    if isinstance(shown, FiredRows):
+        return shown.held()
+    return ()
 
 
 def _models(rows: list[PolicyRow]) -> list[OfferingUsagePolicy]:

@@ -402,6 +402,9 @@ class PolicyTable(ScrollView, can_focus=True):
         #: The rows came ordered (the index's matches, sorted across every one): the
         #: header marks ``sort_column`` but the table does not sort them again.
         self._presorted = False
+        #: The rows were given in the sort order (:meth:`set_rows_in_order`): presorted
+        #: only until rows are set again.
+        self._in_order = False
         #: What :meth:`show_ordered` was last given (the rows shown since), if anything.
         self._ordered: Iterable[PolicyRow] | None = None
         self._layout: list[tuple[Column, int]] = []
@@ -503,8 +506,22 @@ class PolicyTable(ScrollView, can_focus=True):
         when that policy is gone it goes to ``fallback_index`` (-1: the last row; default:
         the same position)."""
         keep = keep_uuid if keep_uuid is not None else self._current_uuid()
+        if self._in_order:
+            # The rows given in order before were; these are sorted as the header says.
+            self._presorted = self._in_order = False
         self._all = list(rows)
         self._show_all(keep, fallback_index)
+
+    def set_rows_in_order(self, rows: Sequence[PolicyRow]) -> None:
+        """Replace every row with ``rows``, already in the table's sort order (the fired
+        view over the index, whose rows are made as they are shown): held as given, not
+        copied nor sorted again, until the next :meth:`set_rows` or sort. Read whole
+        (and so made) only when the table must go over every row (another sort, its
+        quick filter, added rows)."""
+        keep = self._current_uuid()
+        self._presorted = self._in_order = True
+        self._all = rows
+        self._show_all(keep, None)
 
     def _show_all(self, keep: str | None, fallback_index: int | None) -> None:
         self._anchored = False
@@ -528,7 +545,7 @@ class PolicyTable(ScrollView, can_focus=True):
             return  # the same answer as the last keystroke's (PolicyIndex.select)
         self._filter_terms = []
         self.sort_column, self.sort_reverse = column, reverse
-        self._presorted = True
+        self._presorted, self._in_order = True, False
         keep = self._current_uuid()
         as_given = isinstance(rows, Sequence) and not isinstance(rows, list)
         self._all = rows if as_given else list(rows)  # type: ignore[assignment]
@@ -628,7 +645,7 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
         """Sort the held rows by a column; a second call on the same column flips it."""
-        self._presorted = False
+        self._presorted = self._in_order = False
         if column is None:
             self.sort_column, self.sort_reverse = None, False
         elif reverse is not None:
