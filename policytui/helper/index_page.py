@@ -5,7 +5,8 @@ model, building its row and its facts from the model and writing the model back 
 JSON for the UI was ~200 µs of the helper's CPU a policy: the fill waited for it, not
 for the server. Here a policy whose JSON is plain (:func:`policytui.tui.item_rows.plain_values`:
 every field the models read has the type the server sends) becomes its facts from the
-JSON values, each text the facts hold made once and shared; no row is made: the UI
+JSON values in one pass (:class:`policytui.helper.plain_facts.PlainFactsReader`), each
+text the facts hold made once and shared; no row is made (but a fired one's): the UI
 makes the rows it shows from the page's objects, packed (:class:`PackedItems`), with
 the same maker as ever (:class:`policytui.tui.item_rows.RowMaker`). The model is left
 for the UI to parse from the object itself, when a row is opened.
@@ -24,9 +25,10 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from policytui.helper.events import FiredState, ScanProgress
+from policytui.helper.plain_facts import PlainFactsReader
 from policytui.query.facts import FactsReader, PolicyFacts
 from policytui.query.sharing import SHARED_TEXTS, SharedFacts
-from policytui.tui.item_rows import NotPlain, PlainPolicy, RowMaker, action_names, plain_values
+from policytui.tui.item_rows import NotPlain, RowMaker
 from policytui.tui.policy_index import IndexedFacts
 from policytui.tui.rows import PackedItems
 
@@ -53,10 +55,8 @@ class IndexReader:
         #: index shows every one of them (~15 % of the policies), and making 15 000 rows
         #: in the UI when `f` is pressed held it ~0.9 s.
         self._rows = RowMaker(catalog)
-        self._facts = FactsReader(catalog, made=IndexedFacts)
+        self._plain = PlainFactsReader(catalog, IndexedFacts)
         self._model_facts = FactsReader(catalog)
-        self._actions: dict[str | None, tuple[str, ...]] = {}
-        self._periods: dict[int, str] = {}
 
     def keep(self, items: list[dict[str, Any]], progress: ScanProgress) -> None:
         """Append every policy of ``items`` (one page) to ``progress``: its facts (with
@@ -76,14 +76,13 @@ class IndexReader:
         facts: list[PolicyFacts] = []
         states: dict[str, FiredState] = {}
         fired = 0
+        read = self._plain.read
         for item, packed_at in zip(items, place, strict=True):
             try:
-                values = plain_values(item)
+                held, state, values = read(item)
             except NotPlain:
                 values = None
                 held, state = self._through_model(item)
-            else:
-                held, state = self._plain(values)
             held.packed, held.at = packed, packed_at
             held.made = (
                 self._rows.row_of(item, packed, packed_at, self._now, values=values)
@@ -96,34 +95,6 @@ class IndexReader:
         progress.facts.extend(facts)
         progress.states.update(states)
         progress.fired += fired
-
-    def _plain(self, values: PlainPolicy) -> tuple[IndexedFacts, FiredState]:
-        actions = self._actions.get(values.actions)
-        if actions is None:
-            actions = self._actions[values.actions] = action_names(values.actions)
-        period_label = self._periods.get(values.period)
-        if period_label is None:
-            from policytui.api.models import Period
-
-            period_label = self._periods[values.period] = Period(values.period).label
-        fired_at = values.fired_at
-        facts = self._facts.read(
-            values.uuid,
-            values.scope,
-            values.scope_name,
-            values.limits,
-            actions,
-            values.apply_to_all,
-            values.groups,
-            values.full_name,
-            values.username,
-            values.period,
-            period_label,
-            values.has_fired,
-            _timestamp(fired_at),
-            _timestamp(values.created),
-        )
-        return facts, (values.has_fired, fired_at)  # type: ignore[return-value]
 
     def _through_model(self, item: dict[str, Any]) -> tuple[IndexedFacts, FiredState]:
         """An unusual policy as before: its model (or the client's error), its facts
