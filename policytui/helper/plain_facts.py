@@ -19,6 +19,7 @@ finding it checks those fields' types too. Numbers are the exception (``1 == Tru
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from policytui.query.facts import FactsReader, PolicyFacts
@@ -41,6 +42,32 @@ _fullmatch = _MOMENT.fullmatch
 _fromisoformat = datetime.fromisoformat
 #: The server's default for a policy sent without a period (the model's: one month).
 _DEFAULT_PERIOD = 2
+
+
+#: What a policy's facts read of its JSON, in :meth:`PlainFactsReader.read`'s order.
+_FIELD_NAMES = (
+    "uuid",
+    "url",
+    "has_fired",
+    "apply_to_all",
+    "period",
+    "options",
+    "affected_resources_count",
+    "period_name",
+    "scope_uuid",
+    "scope_name",
+    "scope",
+    "created_by_full_name",
+    "created_by_username",
+    "actions",
+    "organization_groups",
+    "component_limits_set",
+    "fired_datetime",
+    "created",
+)
+#: One C call for all of them (a policy lacking one is read field by field).
+_FIELDS = itemgetter(*_FIELD_NAMES)
+_LINKS = {"url", "scope"}
 
 
 def _moment(text: Any) -> datetime | None:
@@ -99,17 +126,51 @@ class PlainFactsReader:
         """The facts and fired state of the policy ``item`` (its plain values too when it
         fired: its row is made); raises :class:`NotPlain` for what ``plain_values``
         refuses."""
-        get = item.get
-        uuid = get("uuid")
-        has_fired = get("has_fired")
-        apply_to_all = get("apply_to_all")
-        period = get("period")
-        options = get("options")
-        count = get("affected_resources_count")
-        period_name = get("period_name")
+        try:
+            (
+                uuid,
+                link,
+                has_fired,
+                apply_to_all,
+                period,
+                options,
+                count,
+                period_name,
+                scope,
+                scope_name,
+                scope_link,
+                full_name,
+                username,
+                actions,
+                groups,
+                limits,
+                fired_text,
+                created_text,
+            ) = _FIELDS(item)
+        except KeyError:  # a field left out: None (a link: "", as plain_values reads it)
+            (
+                uuid,
+                link,
+                has_fired,
+                apply_to_all,
+                period,
+                options,
+                count,
+                period_name,
+                scope,
+                scope_name,
+                scope_link,
+                full_name,
+                username,
+                actions,
+                groups,
+                limits,
+                fired_text,
+                created_text,
+            ) = [item.get(name, "" if name in _LINKS else None) for name in _FIELD_NAMES]
         if (
             type(uuid) is not str
-            or type(get("url", "")) is not str
+            or type(link) is not str
             or (has_fired is not True and has_fired is not False and has_fired is not None)
             or (apply_to_all is not True and apply_to_all is not False and apply_to_all is not None)
             or (options is not None and type(options) is not dict)
@@ -121,24 +182,23 @@ class PlainFactsReader:
             period = _DEFAULT_PERIOD
         elif type(period) is not int:
             raise NotPlain
-        scope = get("scope_uuid")
-        scope_name = get("scope_name")
-        full_name = get("created_by_full_name")
-        username = get("created_by_username")
-        actions = get("actions")
-        groups = get("organization_groups")
         to_all = apply_to_all is True
         try:
-            offering = self._offerings.get((scope, scope_name, get("scope", "")))
+            offering = self._offerings.get((scope, scope_name, scope_link))
             creator_text = self._creators.get((full_name, username))
             actions_text = self._actions.get(actions)
-            group_key = (to_all, tuple(groups) if type(groups) is list else groups)
+            if type(groups) is list:
+                group_key = (to_all, tuple(groups))
+            elif groups is None:
+                group_key = (to_all, None)
+            else:
+                raise NotPlain
             named_groups = self._groups.get(group_key)
         except TypeError:  # a list or an object where a text belongs
             raise NotPlain from None
         reader = self._reader
         if offering is None:
-            offering = self._offering(scope, scope_name, get("scope", ""))
+            offering = self._offering(scope, scope_name, scope_link)
         if creator_text is None:
             creator_text = self._creator(full_name, username)
         if actions_text is None:
@@ -148,11 +208,11 @@ class PlainFactsReader:
         period_text = self._periods.get(period)
         if period_text is None:
             period_text = self._period(period)
-        limits = _limit_pairs(get("component_limits_set"))
+        limits = _limit_pairs(limits)
         if limits is None:
             raise NotPlain
-        fired_at = _moment(get("fired_datetime"))
-        created = _moment(get("created"))
+        fired_at = None if fired_text is None else _moment(fired_text)
+        created = None if created_text is None else _moment(created_text)
         components, types = reader.components(scope, limits)
         components_text, units = reader.component_texts(scope, types)
         offering_text, offering_uuid, provider = offering
@@ -172,8 +232,8 @@ class PlainFactsReader:
             period_text,
             creator_text,
             fired,
-            _timestamp(fired_at),
-            _timestamp(created),
+            None if fired_at is None else _timestamp(fired_at),
+            None if created is None else _timestamp(created),
             shared((offering_text, provider, period_text, actions_text, components_text, units)),
             shared((groups_text, creator_text)),
         )
@@ -231,7 +291,7 @@ class PlainFactsReader:
         to_all, groups = key
         if groups is None:
             groups = ()
-        elif type(groups) is not tuple or not all(type(g) is str for g in groups):
+        elif not all(type(g) is str for g in groups):
             raise NotPlain
         found = self._groups[key] = (groups, self._reader.groups_text(to_all, groups))
         return found
