@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from policytui import __version__
-from policytui.api import errors, tls
+from policytui.api import errors, json_body, tls
 from policytui.api._http import httpx
 from policytui.api.models import (
     Offering,
@@ -465,7 +465,8 @@ def served_page_size(
 
 def _json(response: httpx.Response) -> Any:
     try:
-        return response.json()
+        # orjson when it reads the body as json.loads would (json_body), else as ever.
+        return json_body.loads(response.content, response.json)
     except (ValueError, UnicodeDecodeError, RecursionError):
         kind = response.headers.get("content-type", "unknown type")
         raise errors.InvalidResponse(

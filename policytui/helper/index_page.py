@@ -19,14 +19,15 @@ same values (tests/helper/test_index_page.py checks they do).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from policytui.helper.events import FiredState, ScanProgress
+from policytui.helper.plain_facts import PlainFactsReader
 from policytui.query.facts import FactsReader, PolicyFacts
 from policytui.query.sharing import PEOPLE_SIDE, SHARED_TEXTS, SIDE, SharedFacts
-from policytui.tui.item_rows import NotPlain, PlainPolicy, action_names, plain_values
+from policytui.tui.item_rows import NotPlain
 from policytui.tui.policy_index import IndexedFacts
 from policytui.tui.rows import PackedItems
 
@@ -34,13 +35,6 @@ if TYPE_CHECKING:
     from policytui.tui.catalog import Catalog
 
 __all__ = ["RECEIVED", "IndexReader", "for_the_pipe"]
-
-
-def _timestamp(moment: datetime | None) -> float | None:
-    """As :mod:`policytui.query.facts` reads a time: naive is UTC."""
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 class PageFacts(PolicyFacts):
@@ -62,10 +56,8 @@ class IndexReader:
         # No row is made here, a fired policy's neither: the fired view over the index
         # makes the rows it shows (policy_index.FiredRows). Sent, the fired ones' rows
         # were 9 MB of the app at 100 000 policies.
-        self._facts = FactsReader(catalog, made=PageFacts)
+        self._plain = PlainFactsReader(catalog, PageFacts)
         self._model_facts = FactsReader(catalog)
-        self._actions: dict[str | None, tuple[str, ...]] = {}
-        self._periods: dict[int, str] = {}
 
     def keep(self, items: list[dict[str, Any]], progress: ScanProgress) -> None:
         """Append every policy of ``items`` (one page) to ``progress``: its facts (with
@@ -85,14 +77,12 @@ class IndexReader:
         facts: list[PolicyFacts] = []
         states: dict[str, FiredState] = {}
         fired = 0
+        read = self._plain.read
         for item, packed_at in zip(items, place, strict=True):
             try:
-                values = plain_values(item)
+                held, state, _ = read(item)
             except NotPlain:
-                values = None
                 held, state = self._through_model(item)
-            else:
-                held, state = self._plain(values)
             held.packed, held.at = packed, packed_at
             facts.append(held)
             states[held.uuid] = state
@@ -100,34 +90,6 @@ class IndexReader:
         progress.facts.extend(facts)
         progress.states.update(states)
         progress.fired += fired
-
-    def _plain(self, values: PlainPolicy) -> tuple[PageFacts, FiredState]:
-        actions = self._actions.get(values.actions)
-        if actions is None:
-            actions = self._actions[values.actions] = action_names(values.actions)
-        period_label = self._periods.get(values.period)
-        if period_label is None:
-            from policytui.api.models import Period
-
-            period_label = self._periods[values.period] = Period(values.period).label
-        fired_at = values.fired_at
-        facts = self._facts.read(
-            values.uuid,
-            values.scope,
-            values.scope_name,
-            values.limits,
-            actions,
-            values.apply_to_all,
-            values.groups,
-            values.full_name,
-            values.username,
-            values.period,
-            period_label,
-            values.has_fired,
-            _timestamp(fired_at),
-            _timestamp(values.created),
-        )
-        return facts, (values.has_fired, fired_at)  # type: ignore[return-value]
 
     def _through_model(self, item: dict[str, Any]) -> tuple[PageFacts, FiredState]:
         """An unusual policy as before: its model (or the client's error), its facts

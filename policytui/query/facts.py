@@ -150,14 +150,16 @@ class FactsReader:
         self._offerings: dict[tuple[str | None, str | None], tuple[str, str, str]] = {}
         self._actions: dict[tuple[str, ...], str] = {}
         self._groups: dict[tuple[bool, tuple[str, ...]], str] = {}
-        self._component_texts: dict[tuple[str | None, tuple[str, ...]], str] = {}
-        self._components: dict[tuple[str | None, tuple[tuple[str, int], ...]], tuple] = {}
+        self._component_texts: dict[tuple[str | None, tuple[str, ...]], tuple[str, str]] = {}
+        self._components: dict[
+            tuple[str | None, tuple[tuple[str, int], ...]],
+            tuple[tuple[ComponentFacts, ...], tuple[str, ...]],
+        ] = {}
         self._component: dict[tuple[str | None, str, int], ComponentFacts] = {}
         self._component_names: dict[tuple[str | None, str], tuple[str, str]] = {}
         self._creators: dict[tuple[str | None, str | None], str] = {}
         self._periods: dict[int, str] = {}
         self._texts: dict[tuple[str, ...], str] = {}
-        self._units: dict[tuple[str | None, tuple[str, ...]], str] = {}
 
     def __call__(self, policy: OfferingUsagePolicy) -> PolicyFacts:
         return self.read(
@@ -195,46 +197,19 @@ class FactsReader:
         created_at: float | None,
     ) -> PolicyFacts:
         """The facts of a policy given as its values (a model's, or its JSON's: the index
-        reads pages without building models, :mod:`policytui.tui.index_rows`). Positional:
-        it runs 100 000 times a fill."""
-        offering, offering_uuid, provider = self._offering(scope, scope_name)
-        components = self._components.get((scope, limits))
-        if components is None:
-            components = self._components[(scope, limits)] = self._read_components(scope, limits)
-        types = tuple(t for t, _ in limits)
-        components_text = self._component_texts.get((scope, types))
-        if components_text is None:
-            components_text = self._component_texts[(scope, types)] = _joined(
-                [part for c in components for part in (c.type, c.name)]
-            )
-        actions_text = self._actions.get(actions)
-        if actions_text is None:
-            names = canonical_actions(actions)
-            labels = _joined([action_label(a) for a in names])
-            actions_text = self._actions[actions] = f"{labels}{SECTION}{_joined(names)}"
-        group_key = (apply_to_all, groups)
-        groups_text = self._groups.get(group_key)
-        if groups_text is None:
-            labels = (
-                [ALL_ORGANIZATIONS]
-                if apply_to_all
-                else [group_label(url, self._names) for url in groups]
-            )
-            groups_text = self._groups[group_key] = _joined(labels)
-        creator_key = (full_name, username)
-        creator_text = self._creators.get(creator_key)
-        if creator_text is None:
-            creator_text = self._creators[creator_key] = _joined(list(creator_key))
-        folded_period = self._periods.get(period)
-        if folded_period is None:
-            folded_period = self._periods[period] = _fold(period_label)
-        units = self._units.get((scope, types))
-        if units is None:
-            units = self._units[(scope, types)] = _joined([self._unit(scope, t) for t in types])
-        what = self._shared(
+        reads pages without building models, :mod:`policytui.helper.plain_facts`, with
+        the parts below). Positional: it runs 100 000 times a fill."""
+        offering, offering_uuid, provider = self.offering_texts(scope, scope_name)
+        components, types = self.components(scope, limits)
+        components_text, units = self.component_texts(scope, types)
+        actions_text = self.actions_text(actions)
+        groups_text = self.groups_text(apply_to_all, groups)
+        creator_text = self.creator_text(full_name, username)
+        folded_period = self.period_text(period, period_label)
+        what = self.shared(
             (offering, provider, folded_period, actions_text, components_text, units)
         )
-        who = self._shared((groups_text, creator_text))
+        who = self.shared((groups_text, creator_text))
         return self._made(
             uuid,
             offering,
@@ -254,7 +229,67 @@ class FactsReader:
             who,
         )
 
-    def _offering(self, scope: str | None, scope_name: str | None) -> tuple[str, str, str]:
+    # The parts of the facts, each made once per distinct value and shared.
+
+    def components(
+        self, scope: str | None, limits: tuple[tuple[str, int], ...]
+    ) -> tuple[tuple[ComponentFacts, ...], tuple[str, ...]]:
+        """The limits' facts and their components' types."""
+        key = (scope, limits)
+        found = self._components.get(key)
+        if found is None:
+            found = self._components[key] = (
+                self._read_components(scope, limits),
+                tuple(t for t, _ in limits),
+            )
+        return found
+
+    def component_texts(self, scope: str | None, types: tuple[str, ...]) -> tuple[str, str]:
+        """The limited components' types and names, and their units."""
+        key = (scope, types)
+        found = self._component_texts.get(key)
+        if found is None:
+            components = [self._component_name(scope, t) for t in types]
+            found = self._component_texts[key] = (
+                _joined([part for names in components for part in names]),
+                _joined([self._unit(scope, t) for t in types]),
+            )
+        return found
+
+    def actions_text(self, actions: tuple[str, ...]) -> str:
+        found = self._actions.get(actions)
+        if found is None:
+            names = canonical_actions(actions)
+            labels = _joined([action_label(a) for a in names])
+            found = self._actions[actions] = f"{labels}{SECTION}{_joined(names)}"
+        return found
+
+    def groups_text(self, apply_to_all: bool, groups: tuple[str, ...]) -> str:
+        key = (apply_to_all, groups)
+        found = self._groups.get(key)
+        if found is None:
+            labels = (
+                [ALL_ORGANIZATIONS]
+                if apply_to_all
+                else [group_label(url, self._names) for url in groups]
+            )
+            found = self._groups[key] = _joined(labels)
+        return found
+
+    def creator_text(self, full_name: str | None, username: str | None) -> str:
+        key = (full_name, username)
+        found = self._creators.get(key)
+        if found is None:
+            found = self._creators[key] = _joined(list(key))
+        return found
+
+    def period_text(self, period: int, period_label: str) -> str:
+        found = self._periods.get(period)
+        if found is None:
+            found = self._periods[period] = _fold(period_label)
+        return found
+
+    def offering_texts(self, scope: str | None, scope_name: str | None) -> tuple[str, str, str]:
         key = (scope, scope_name)
         found = self._offerings.get(key)
         if found is None:
@@ -294,7 +329,8 @@ class FactsReader:
         component = offering.component(type_) if offering else None
         return (component.measured_unit if component else "") or ""
 
-    def _shared(self, parts: tuple[str, ...]) -> str:
+    def shared(self, parts: tuple[str, ...]) -> str:
+        """``parts`` joined, one text for every policy with the same parts."""
         text = self._texts.get(parts)
         if text is None:
             text = self._texts[parts] = SEPARATOR.join(p for p in parts if p)

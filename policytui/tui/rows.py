@@ -283,15 +283,22 @@ PACKED_BLOCK = 50
 def _packed_items(items: list[dict[str, Any]]) -> tuple[bytes, ...]:
     # marshal: decoded JSON is only dicts, lists, texts and numbers, and both ends are
     # this interpreter (the helper is forked from the app); ~4x quicker than writing
-    # JSON again.
+    # JSON again. One deflate stream for the page, fully flushed after each block: each
+    # block still inflates on its own (a full flush forgets the history), and the page
+    # pays one compressor's set-up, not one a block (with zlib's header and checksum,
+    # a third of packing's CPU; the blocks are as small).
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compress, flush = deflate.compress, deflate.flush
     return tuple(
-        zlib.compress(marshal.dumps(items[start : start + PACKED_BLOCK]), 1)
+        compress(marshal.dumps(items[start : start + PACKED_BLOCK])) + flush(zlib.Z_FULL_FLUSH)
         for start in range(0, len(items), PACKED_BLOCK)
     )
 
 
 def _unpacked(block: bytes) -> list[dict[str, Any]]:
-    return marshal.loads(zlib.decompress(block))  # type: ignore[no-any-return]
+    # A raw deflate segment that ends at a full flush, not at the stream's end: inflated
+    # by an object (``zlib.decompress`` would call it truncated).
+    return marshal.loads(zlib.decompressobj(-zlib.MAX_WBITS).decompress(block))  # type: ignore[no-any-return]
 
 
 def index_row(fields: tuple[Any, ...], packed: PackedItems, at: int) -> PolicyRow:

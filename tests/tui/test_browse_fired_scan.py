@@ -99,3 +99,48 @@ def test_a_fired_policy_the_client_cannot_read_is_an_error_an_unfired_one_is_ski
     policy = fired_scan._fired_policy(unfired, states)
     assert policy is not None and not policy.has_fired
     assert states[unfired["uuid"]] == (False, policy.fired_datetime)
+
+
+@pytest.mark.parametrize("cancel_after", [None, 2])
+def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
+    big_server, cancel_after: int | None
+) -> None:
+    """The helper's index fill runs the garbage collector between batches (not while a
+    page is read), collects what each batch left, and leaves the collector as it was,
+    whether the scan ends or is cancelled."""
+    import gc
+    import weakref
+
+    class Cycle:
+        me: Cycle
+
+    enabled_while_reading: list[bool] = []
+    cycles: list[weakref.ref[Cycle]] = []
+
+    def keep(items, progress: ScanProgress) -> None:
+        enabled_while_reading.append(gc.isenabled())
+        cycle = Cycle()
+        cycle.me = cycle  # garbage only a collection frees
+        cycles.append(weakref.ref(cycle))
+
+    batches = [0]
+
+    async def fill() -> None:
+        async for _ in scan_fired(
+            _session(big_server),
+            None,
+            build=lambda policy: build_row(policy, None, DEMO_NOW),
+            cancelled=lambda: cancel_after is not None and batches[0] >= cancel_after,
+            flush_seconds=0,
+            keep_page=keep,
+            full_collections=True,
+        ):
+            batches[0] += 1
+
+    assert gc.isenabled()
+    asyncio.run(fill())
+    assert batches[0] >= 2 and len(cycles) >= 2
+    assert enabled_while_reading and not any(enabled_while_reading)
+    assert gc.isenabled()
+    # Each page's garbage was collected after its batch, before the last page was read.
+    assert all(cycle() is None for cycle in cycles[:-1])
