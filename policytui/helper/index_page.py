@@ -80,7 +80,7 @@ class IndexReader:
         read = self._plain.read
         for item, packed_at in zip(items, place, strict=True):
             try:
-                held, state, _ = read(item)
+                held, state = read(item)
             except NotPlain:
                 held, state = self._through_model(item)
             held.packed, held.at = packed, packed_at

@@ -28,7 +28,6 @@ from policytui.tui.item_rows import (
     _MOMENT,
     _PERIODS,
     NotPlain,
-    PlainPolicy,
     action_names,
 )
 
@@ -122,10 +121,10 @@ class PlainFactsReader:
         self._groups: dict[tuple[bool, Any], tuple[tuple[str, ...], str]] = {}
         self._periods: dict[int, str] = {}
 
-    def read(self, item: dict[str, Any]) -> tuple[PolicyFacts, FiredState, PlainPolicy | None]:
-        """The facts and fired state of the policy ``item`` (its plain values too when it
-        fired: its row is made); raises :class:`NotPlain` for what ``plain_values``
-        refuses."""
+    def read(self, item: dict[str, Any]) -> tuple[PolicyFacts, FiredState]:
+        """The facts and fired state of the policy ``item``; raises :class:`NotPlain`
+        for what ``plain_values`` refuses. (No row is made in the helper: the UI makes
+        the rows it shows from the packed page.)"""
         try:
             (
                 uuid,
@@ -216,7 +215,7 @@ class PlainFactsReader:
         components, types = reader.components(scope, limits)
         components_text, units = reader.component_texts(scope, types)
         offering_text, offering_uuid, provider = offering
-        groups_, groups_text = named_groups
+        groups_text = named_groups[1]
         shared = self._shared
         fired = has_fired is True
         facts = self._made(
@@ -237,24 +236,7 @@ class PlainFactsReader:
             shared((offering_text, provider, period_text, actions_text, components_text, units)),
             shared((groups_text, creator_text)),
         )
-        values = None
-        if fired:
-            values = PlainPolicy(
-                uuid,
-                scope,
-                scope_name,
-                full_name,
-                username,
-                period,
-                to_all,
-                fired,
-                groups_,
-                limits,
-                fired_at,
-                created,
-                actions,
-            )
-        return facts, (fired, fired_at), values
+        return facts, (fired, fired_at)
 
     # Each part the first time: its values checked as plain_values checks them.
 

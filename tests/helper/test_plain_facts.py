@@ -82,8 +82,7 @@ def _reference(item: dict[str, Any], catalog: Catalog | None) -> tuple[Any, ...]
         stamp(values.fired_at),
         stamp(values.created),
     )
-    fired = values if values.has_fired else None
-    return _fields(facts), (values.has_fired, values.fired_at), fired
+    return _fields(facts), (values.has_fired, values.fired_at)
 
 
 def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
@@ -92,10 +91,10 @@ def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
 
 def _one_pass(reader: PlainFactsReader, item: dict[str, Any]) -> tuple[Any, ...] | None:
     try:
-        facts, state, values = reader.read(item)
+        facts, state = reader.read(item)
     except NotPlain:
         return None
-    return _fields(facts), state, values
+    return _fields(facts), state
 
 
 def _assert_as_the_two_passes(items: list[dict[str, Any]], catalog: Catalog | None) -> None:
