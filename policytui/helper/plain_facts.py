@@ -28,6 +28,7 @@ from policytui.tui.item_rows import (
     _MOMENT,
     _PERIODS,
     NotPlain,
+    _read_limits,
     action_names,
 )
 
@@ -88,24 +89,6 @@ def _timestamp(moment: datetime | None) -> float | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def _limit_pairs(limits: Any) -> tuple[tuple[str, int], ...] | None:
-    """A policy's limits as (type, limit) pairs; None when not plain (the reference way
-    says so in its words)."""
-    if limits is None:
-        return ()
-    if type(limits) is not list:
-        return None
-    pairs = []
-    for limit in limits:
-        if type(limit) is not dict:
-            return None
-        type_, value = limit.get("type"), limit.get("limit")
-        if type(type_) is not str or type(value) is not int or value not in _INT_RANGE:
-            return None
-        pairs.append((type_, value))
-    return tuple(pairs)
-
-
 class PlainFactsReader:
     """The facts of plain policies from their JSON, against one catalog (as a
     :class:`FactsReader`: make a new one when the catalog changes)."""
@@ -126,47 +109,29 @@ class PlainFactsReader:
         for what ``plain_values`` refuses. (No row is made in the helper: the UI makes
         the rows it shows from the packed page.)"""
         try:
-            (
-                uuid,
-                link,
-                has_fired,
-                apply_to_all,
-                period,
-                options,
-                count,
-                period_name,
-                scope,
-                scope_name,
-                scope_link,
-                full_name,
-                username,
-                actions,
-                groups,
-                limits,
-                fired_text,
-                created_text,
-            ) = _FIELDS(item)
+            values = _FIELDS(item)
         except KeyError:  # a field left out: None (a link: "", as plain_values reads it)
-            (
-                uuid,
-                link,
-                has_fired,
-                apply_to_all,
-                period,
-                options,
-                count,
-                period_name,
-                scope,
-                scope_name,
-                scope_link,
-                full_name,
-                username,
-                actions,
-                groups,
-                limits,
-                fired_text,
-                created_text,
-            ) = [item.get(name, "" if name in _LINKS else None) for name in _FIELD_NAMES]
+            values = [item.get(name, "" if name in _LINKS else None) for name in _FIELD_NAMES]
+        (
+            uuid,
+            link,
+            has_fired,
+            apply_to_all,
+            period,
+            options,
+            count,
+            period_name,
+            scope,
+            scope_name,
+            scope_link,
+            full_name,
+            username,
+            actions,
+            groups,
+            limits,
+            fired_text,
+            created_text,
+        ) = values
         if (
             type(uuid) is not str
             or type(link) is not str
@@ -207,9 +172,7 @@ class PlainFactsReader:
         period_text = self._periods.get(period)
         if period_text is None:
             period_text = self._period(period)
-        limits = _limit_pairs(limits)
-        if limits is None:
-            raise NotPlain
+        limits = _read_limits(limits)  # NotPlain when not plain
         fired_at = None if fired_text is None else _moment(fired_text)
         created = None if created_text is None else _moment(created_text)
         components, types = reader.components(scope, limits)
