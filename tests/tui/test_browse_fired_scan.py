@@ -107,7 +107,9 @@ def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
 ) -> None:
     """The helper's index fill runs the garbage collector between batches (not while a
     page is read), collects what each batch left, and leaves the collector as it was,
-    whether the scan ends or is cancelled."""
+    whether the scan ends or is cancelled. What survives a collection is frozen until
+    the fill ends (so the next collection walks only the next batch), and unfrozen
+    after it, so nothing the fill kept stays out of the collector's reach."""
     import gc
     import weakref
 
@@ -115,10 +117,12 @@ def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
         me: Cycle
 
     enabled_while_reading: list[bool] = []
+    frozen_while_reading: list[int] = []
     cycles: list[weakref.ref[Cycle]] = []
 
     def keep(items, progress: ScanProgress) -> None:
         enabled_while_reading.append(gc.isenabled())
+        frozen_while_reading.append(gc.get_freeze_count())
         cycle = Cycle()
         cycle.me = cycle  # garbage only a collection frees
         cycles.append(weakref.ref(cycle))
@@ -138,9 +142,15 @@ def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
             batches[0] += 1
 
     assert gc.isenabled()
+    frozen_before = gc.get_freeze_count()
     asyncio.run(fill())
     assert batches[0] >= 2 and len(cycles) >= 2
     assert enabled_while_reading and not any(enabled_while_reading)
     assert gc.isenabled()
+    # The first page was read with nothing frozen by the fill, every later one after a
+    # batch's survivors were; and the fill unfroze them as it ended.
+    assert frozen_while_reading[0] == frozen_before
+    assert all(count > frozen_before for count in frozen_while_reading[1:])
+    assert gc.get_freeze_count() == 0
     # Each page's garbage was collected after its batch, before the last page was read.
     assert all(cycle() is None for cycle in cycles[:-1])
