@@ -154,9 +154,7 @@ def _facts_from_columns(columns: list[tuple[Any, ...]]) -> list[IndexedFacts]:
     # Each text column is read once: by the side it belongs to (every text but the uuid
     # is a side's).
     sides = map(RECEIVED.sides.__getitem__, zip(*(values[at] for at in SIDE), strict=True))
-    people = map(
-        RECEIVED.people.__getitem__, zip(*(values[at] for at in PEOPLE_SIDE), strict=True)
-    )
+    people = map(RECEIVED.people.__getitem__, zip(*(values[at] for at in PEOPLE_SIDE), strict=True))
     return list(
         map(
             IndexedFacts,

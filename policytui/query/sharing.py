@@ -116,9 +116,7 @@ class SharedFacts:
 
     def __init__(self) -> None:
         self.texts: dict[str, str] = {}
-        self.limit_sets: dict[tuple[ComponentFacts, ...], tuple[ComponentFacts, ...]] = (
-            _LimitSets()
-        )
+        self.limit_sets: dict[tuple[ComponentFacts, ...], tuple[ComponentFacts, ...]] = _LimitSets()
         self.sides = Sides(OfferingSide)
         self.people = Sides(PeopleSide)
 

@@ -170,9 +170,7 @@ def limit_texts(
     ]
 
 
-def groups_label(
-    apply_to_all: bool | None, groups: Sequence[str], catalog: Catalog | None
-) -> str:
+def groups_label(apply_to_all: bool | None, groups: Sequence[str], catalog: Catalog | None) -> str:
     """The groups column: their names (a count of them while the catalog is loading)."""
     if apply_to_all:
         return "All organizations"

@@ -29,7 +29,7 @@ def _same(content: bytes) -> None:
         # Past 64 bits: orjson reads these as floats, json.loads keeps them whole.
         '[{"type": "cpu", "limit": 18446744073709551616}]',
         '{"limit":-9223372036854775809}',
-        '[1,\n  123456789012345678901234567890]',
+        "[1,\n  123456789012345678901234567890]",
         "18446744073709551616",
         # Within 64 bits (both read them whole), then what orjson refuses.
         '{"limit": 9223372036854775807, "low": -9223372036854775808}',

@@ -77,9 +77,7 @@ async def test_a_failed_write_is_said_with_why_and_stays_marked(fresh_demo_serve
             table.move_to_uuid(uuid)
             await pilot.press("space")
         bad = targets[1]
-        server.add_fault(
-            Fault("status", times=1, method="PATCH", path=bad, params={"status": 500})
-        )
+        server.add_fault(Fault("status", times=1, method="PATCH", path=bad, params={"status": 500}))
         await _choose_period(pilot, "12 months")
         await wait_until(pilot, lambda: "policies?" in screen_text(app), what="the confirmation")
         await pilot.press("y")
