@@ -19,7 +19,6 @@ same values (tests/helper/test_index_page.py checks they do).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +50,7 @@ class IndexReader:
     """Every policy of a page as its index facts, against one catalog (None while it is
     loading; make a new reader once it has loaded, as for a FactsReader)."""
 
-    def __init__(self, catalog: Catalog | None, now: datetime) -> None:
-        self._now = now
+    def __init__(self, catalog: Catalog | None) -> None:
         # No row is made here, a fired policy's neither: the fired view over the index
         # makes the rows it shows (policy_index.FiredRows). Sent, the fired ones' rows
         # were 9 MB of the app at 100 000 policies.

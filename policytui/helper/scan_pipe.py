@@ -254,7 +254,7 @@ def _scan(
 
     catalog = catalog_of(start.catalog)
     # One reader per catalog: the texts it shares were named by that catalog.
-    index = IndexReader(catalog, start.now)
+    index = IndexReader(catalog)
     stop = False
 
     def cancelled() -> bool:
@@ -265,7 +265,7 @@ def _scan(
                 continue
             if isinstance(message, CatalogLoaded):  # after the scan began: names from now
                 catalog = catalog_of(message.catalog)
-                index = IndexReader(catalog, start.now)
+                index = IndexReader(catalog)
             stop = isinstance(message, CancelScan)
         return stop
 

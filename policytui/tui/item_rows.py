@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policytui.tui.format import actions_text, group_thousands, short_date
@@ -27,6 +27,7 @@ from policytui.tui.rows import (
     PolicyRow,
     build_row,
     fired_label,
+    fired_order,
     groups_label,
     index_row,
     offering_label,
@@ -48,7 +49,6 @@ _MOMENT = re.compile(
 #: Whole numbers pydantic keeps as they are (a wider one it may refuse).
 _INT_RANGE = range(-(2**63), 2**63)
 _PERIODS = (1, 2, 3, 4)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: Blocks of a page kept unpacked for making rows (each ~0.1 MB of objects).
 UNPACKED_BLOCKS = 16
 
@@ -286,7 +286,7 @@ class RowMaker:
             changed,
             self._named,
             values.uuid,
-            (has_fired, (fired_at or _EPOCH).timestamp()),
+            fired_order(has_fired, fired_at),
         )
 
     def _limit_text(self, scope: str | None, type_: str, limit: int) -> str:

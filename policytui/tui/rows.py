@@ -62,7 +62,7 @@ class PolicyRow:
     def __post_init__(self) -> None:
         policy = self.policy
         self.uuid = policy.uuid
-        self.fired_key = (policy.has_fired, (policy.fired_datetime or _EPOCH).timestamp())
+        self.fired_key = fired_order(policy.has_fired, policy.fired_datetime)
 
     @property
     def policy(self) -> OfferingUsagePolicy:
@@ -177,6 +177,16 @@ def groups_label(apply_to_all: bool | None, groups: Sequence[str], catalog: Cata
     if catalog is not None:
         return ", ".join(catalog.group_label(url) for url in groups)
     return count_noun(len(groups), "group") if groups else ""
+
+
+def fired_order(has_fired: bool, fired_at: datetime | None) -> tuple[bool, float]:
+    """A row's place in the Fired column's sort: fired first, then by the time of the
+    last firing (none: the epoch). A time without a zone is UTC, as the index's facts
+    read it, so the table's sort and the fired view over the index agree wherever the
+    terminal's clock is."""
+    if fired_at is None:
+        return (has_fired, 0.0)
+    return (has_fired, (fired_at if fired_at.tzinfo else fired_at.replace(tzinfo=UTC)).timestamp())
 
 
 def fired_label(has_fired: bool, fired_datetime: datetime | None, now: datetime) -> str:

@@ -40,7 +40,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 def _sent(items: list[dict[str, Any]], catalog: Catalog | None) -> ScanProgress:
     """``items`` (one page) as the helper reads, packs and pickles them, as the UI has them."""
     progress = ScanProgress()
-    IndexReader(catalog, NOW).keep(items, progress)
+    IndexReader(catalog).keep(items, progress)
     packed, unfired = _compact(progress)
     for_the_pipe(packed)
     assert unfired == ""  # an index batch: the UI reads them off the facts
@@ -258,7 +258,7 @@ def test_a_plain_page_is_read_without_a_model_per_policy(monkeypatch: pytest.Mon
     ]
     monkeypatch.setattr(parsing, "parse_policy", no_models)
     progress = ScanProgress()
-    IndexReader(make_catalog(), NOW).keep(items, progress)
+    IndexReader(make_catalog()).keep(items, progress)
     assert [facts.uuid for facts in progress.facts] == [item["uuid"] for item in items]
 
 
@@ -282,5 +282,5 @@ def test_a_policy_the_client_cannot_read_is_the_clients_own_error(bad: dict[str,
     with pytest.raises(errors.InvalidResponse) as expected:
         parse_policy(item)
     with pytest.raises(errors.InvalidResponse) as raised:
-        IndexReader(make_catalog(), NOW).keep([_wire("good0001"), item], ScanProgress())
+        IndexReader(make_catalog()).keep([_wire("good0001"), item], ScanProgress())
     assert str(raised.value) == str(expected.value)

@@ -156,3 +156,80 @@ async def test_r_while_the_walk_behind_the_index_answer_runs_keeps_the_view(fres
         await settle(pilot)
         assert set(shown(app)) == fired
         assert table.current.uuid == on_cursor
+
+
+async def test_saves_and_deletes_in_the_fired_view_over_the_index_make_no_row_of_the_rest(
+    fresh_demo_server,
+):
+    """A save read back in the fired view over the index changes its row in place, a
+    policy newly fired goes first (the newest firing), one that fires no more leaves,
+    and a delete drops its row: the count follows, the cursor stays on its policy, and
+    no other fired policy's row is made (~1 s at 15 000 fired, and a newly fired one
+    once went last)."""
+    from policytui.api.parsing import parse_policy
+    from policytui.tui.messages import PolicyDeleted, PolicySaved
+    from policytui.tui.policy_index import FiredRows
+
+    server = fresh_demo_server
+    listed = server_policies(server)
+    fired = sorted(
+        (p for p in listed if p["has_fired"]), key=lambda p: p["fired_datetime"], reverse=True
+    )
+    unfired = [p for p in listed if not p["has_fired"]]
+    assert len(fired) >= 3 and unfired
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await index_read_then_cleared(pilot, app)
+        # The walk behind the index's answer is held (a retry of its first page too):
+        # the view stays the index's.
+        server.set_faults(
+            [Fault("timeout", times=4, method="GET", path=POLICIES, params={"seconds": 20})]
+        )
+        await pilot.press("f")
+        table = app.screen.query_one(PolicyTable)
+        await wait_until(pilot, lambda: len(shown(app)) == len(fired), what="the index's answer")
+        await pilot.press("down")
+        on_cursor = fired[1]["uuid"]
+        assert table.current.uuid == on_cursor
+
+        def held_rows() -> list:
+            rows = table.all_rows
+            assert isinstance(rows, FiredRows), "the view is no longer the index's"
+            return rows.held()
+
+        def on_view() -> list[str]:
+            held_rows()
+            assert table.rows is table.all_rows  # shown as the index gave them
+            return table.all_rows.uuids()  # (no row made to read them)
+
+        def saved(policy: dict, **changes) -> None:
+            app.post_message(PolicySaved(parse_policy({**policy, **changes}), created=False))
+
+        assert on_view() == [p["uuid"] for p in fired]
+        assert "12" not in table.rows[2].period
+        # Changed in place: a fired policy of the view, now over 12 months.
+        saved(fired[2], period=4, period_name="12 month")
+        await wait_until(pilot, lambda: "12" in table.rows[2].period, what="the save shown")
+        assert on_view() == [p["uuid"] for p in fired]
+        assert "12" in table.rows[2].period
+        assert table.current.uuid == on_cursor
+        # Newly fired: the newest firing, first.
+        newly = unfired[0]
+        saved(newly, has_fired=True, fired_datetime="2099-01-01T00:00:00Z")
+        await wait_until(pilot, lambda: len(table.all_rows) == len(fired) + 1, what="it fired")
+        assert on_view() == [newly["uuid"]] + [p["uuid"] for p in fired]
+        assert table.current.uuid == on_cursor
+        assert f"{len(fired) + 1} fired of {len(listed)}" in screen_text(app)
+        # Fires no more: it leaves the view.
+        saved(fired[0], has_fired=False)
+        await wait_until(pilot, lambda: len(table.all_rows) == len(fired), what="it left")
+        assert on_view() == [newly["uuid"]] + [p["uuid"] for p in fired[1:]]
+        assert f"{len(fired)} fired of {len(listed)}" in screen_text(app)
+        # Deleted.
+        app.post_message(PolicyDeleted(fired[2]["uuid"]))
+        await wait_until(pilot, lambda: len(table.all_rows) == len(fired) - 1, what="deleted")
+        await pilot.pause()
+        assert fired[2]["uuid"] not in on_view()
+        assert len(on_view()) == len(fired) - 1
+        assert table.current.uuid == on_cursor
+        assert held_rows() == []  # no row made but the ones the table showed

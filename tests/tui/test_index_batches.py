@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
 from query_samples import NOW, make_catalog, make_policy, sample_policies
 
 from policytui.api import OfferingUsagePolicy
+from policytui.api.models import Period
 from policytui.api.parsing import parse_policy
 from policytui.helper.events import ScanProgress
 from policytui.helper.index_page import RECEIVED, IndexReader, for_the_pipe
@@ -38,7 +39,7 @@ def _wire(policy: OfferingUsagePolicy) -> dict[str, Any]:
 def _sent(policies: list[OfferingUsagePolicy], catalog: Catalog | None) -> ScanProgress:
     """The batch the helper sends for ``policies`` (one page), as the UI unpickles it."""
     progress = ScanProgress(total=len(policies))
-    IndexReader(catalog, NOW).keep([_wire(p) for p in policies], progress)
+    IndexReader(catalog).keep([_wire(p) for p in policies], progress)
     packed, _unfired = _compact(progress)
     for_the_pipe(packed)
     return pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
@@ -204,3 +205,64 @@ def test_the_fired_view_over_the_index_makes_only_the_rows_it_shows() -> None:
     of_one, count = index.fired_rows(scope)
     assert of_one.uuids() == [p.uuid for p in newest_first if p.scope_uuid == scope]
     assert count == sum(p.scope_uuid == scope for p in policies)
+
+
+def test_a_save_in_the_fired_view_over_the_index_keeps_its_order_and_makes_no_row() -> None:
+    """A save read back, shown in the fired view over the index: changed in place, newly
+    fired first (the newest firing), gone when it fires no more; no row made."""
+    policies = sample_policies()
+    policies.append(make_policy("p09", has_fired=True, fired_datetime="2026-11-30T00:00:00Z"))
+    catalog = make_catalog()
+    index = _filled(policies, catalog)
+    rows, _ = index.fired_rows(None)
+    order = rows.uuids()
+    assert len(order) >= 3
+    read = FactsReader(catalog)
+
+    def saved(policy: OfferingUsagePolicy) -> IndexedFacts:
+        return index.put(build_row(policy, catalog, NOW), read(policy))
+
+    second = next(p for p in policies if p.uuid == order[1])
+    changed = rows.with_saved(second.uuid, saved(second.model_copy(update={"period": Period(4)})))
+    assert changed.uuids() == order
+    unfired = next(p for p in policies if not p.has_fired)
+    newly = unfired.model_copy(
+        update={"has_fired": True, "fired_datetime": NOW.replace(year=NOW.year + 1)}
+    )
+    added = changed.with_saved(newly.uuid, saved(newly))
+    assert added.uuids() == [newly.uuid, *order]
+    first = next(p for p in policies if p.uuid == order[0])
+    gone = added.with_saved(first.uuid, saved(first.model_copy(update={"has_fired": False})))
+    assert gone.uuids() == [newly.uuid, *order[1:]]
+    assert gone.held() == [] and rows.held() == []
+
+
+def test_a_firing_time_without_a_zone_orders_the_table_as_the_index(monkeypatch) -> None:
+    """A time sent without a zone is UTC to the index's facts; the table's Fired sort
+    reads it so too, so the fired view over the index and the table's own sort agree on
+    a terminal whose clock is not UTC."""
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    clock.tzset()
+    try:
+        naive = make_policy("n1", has_fired=True, fired_datetime="2026-11-30T00:00:00")
+        row = build_row(naive, None, NOW)
+        assert row.fired_key == (True, FactsReader(None)(naive).fired_at)
+        assert row.fired_key[1] == 1795996800.0  # 2026-11-30 00:00 UTC
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()
+
+
+def test_usage_figures_change_what_usage_matches_but_not_the_uuids_read() -> None:
+    """The usage fill sets figures batch after batch: `usage:` reads the new ones at
+    once, and the list of every uuid (the cursor's lookup, 100 000 long) is not made
+    again for each batch."""
+    policies = sample_policies()
+    index = _filled(policies, make_catalog())
+    uuids = index._uuids_of()
+    assert len(index.select(parse("usage:>50"), NOW)) == 0
+    assert index.set_usage({policies[0].uuid: 90.0}) == 1
+    assert [row.uuid for row in index.select(parse("usage:>50"), NOW)] == [policies[0].uuid]
+    assert index._uuids_of() is uuids

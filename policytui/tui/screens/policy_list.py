@@ -38,7 +38,7 @@ from policytui.tui.list_state import (
 from policytui.tui.list_usage import ListUsage
 from policytui.tui.messages import PoliciesFired, SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
-from policytui.tui.policy_index import FiredRows, PolicyIndex
+from policytui.tui.policy_index import FiredRows, IndexedFacts, PolicyIndex
 from policytui.tui.rows import PolicyRow, build_row, with_names
 from policytui.tui.screens.list_texts import (
     empty_state,
@@ -1714,6 +1714,8 @@ class PolicyListScreen(PolicyScreen):
         self._usage_saved(policy)
         row = self._rows([policy])[0]
         in_scope = self.paging.scope_uuid in (None, policy.scope_uuid)
+        if self._fired_saved_over_index(policy, row, in_scope=in_scope, created=created):
+            return
         held = self.table.replace_row(row)
         if held and not in_scope:  # moved to another offering (staff may, by PUT)
             self.table.remove_uuid(policy.uuid)
@@ -1816,20 +1818,57 @@ class PolicyListScreen(PolicyScreen):
         if self.query_filter is None and (self.mode is ListMode.PAGES or self.scan.complete):
             self._fill_usage()
 
-    def _index_saved(self, policy: OfferingUsagePolicy, row: PolicyRow) -> None:
+    def _index_saved(self, policy: OfferingUsagePolicy, row: PolicyRow) -> IndexedFacts | None:
         """A save read back: the index holds the policy as stored, and the filter's
-        matches follow (it may match no more, or match now)."""
+        matches follow (it may match no more, or match now). Returns its facts as the
+        index holds them (None: there is no index)."""
         if not self.index.generation:
-            return
+            return None
         from policytui.query import FactsReader
 
         app = self.policy_app
-        self.index.put(row, FactsReader(app.catalog if app.catalog.loaded else None)(policy))
+        held = self.index.put(row, FactsReader(app.catalog if app.catalog.loaded else None)(policy))
         # Its limits, groups or period may have changed: its figure is computed again by
         # the usage fill (from what this refresh read) before `usage:` reads it.
         self._index_usage_done.discard(policy.uuid)
         if self.query_filter is not None:
             self._show_matches()
+        return held
+
+    def _fired_in_order(self) -> FiredRows | None:
+        """The fired view's rows when they are the index's fired policies in their order
+        (``fired_rows``: rows made as shown), not sorted or filtered by the table."""
+        shown = self.table.all_rows
+        if self.mode is ListMode.FIRED and isinstance(shown, FiredRows) and self.table.in_order:
+            return shown
+        return None
+
+    def _fired_saved_over_index(
+        self, policy: OfferingUsagePolicy, row: PolicyRow, *, in_scope: bool, created: bool
+    ) -> bool:
+        """A save shown in the fired view over the index without making every row: its
+        rows again, the policy in its place among the newest firings (or gone when it
+        fired no more, or left the offering on view). False: not that view."""
+        shown = self._fired_in_order()
+        if shown is None:
+            return False
+        held = self._index_saved(policy, row)
+        if held is None:
+            return False
+        was_shown = shown.find(policy.uuid, self.table.cursor) is not None
+        if was_shown and not in_scope:
+            self._count_changed(-1)
+        elif created and in_scope:
+            self._count_changed(+1)
+        rows = shown.with_saved(policy.uuid, held if in_scope else None)
+        self.table.set_rows_in_order(rows)
+        self.scan.fired = len(rows)
+        if rows:
+            self._show_table()
+        else:
+            self._show_empty()
+        self._update_status()
+        return True
 
     def policy_deleted(self, uuid: str) -> None:
         """A policy was deleted: drop its row, count one fewer, and in the paged view read
@@ -1838,6 +1877,17 @@ class PolicyListScreen(PolicyScreen):
         fired = self.fired_states.forget(uuid)
         self.index.forget(uuid)
         self._index_usage_done.discard(uuid)
+        shown = self._fired_in_order()
+        if shown is not None:  # the fired view over the index: no row made for this
+            if shown.find(uuid, self.table.cursor) is not None:
+                self._count_changed(-1)
+                rows = shown.with_saved(uuid, None)
+                self.table.set_rows_in_order(rows)
+                self.scan.fired = len(rows)
+                if not rows:
+                    self._show_empty()
+            self._update_status()
+            return
         removed = self.table.remove_uuid(uuid)
         if removed:
             self._count_changed(-1)

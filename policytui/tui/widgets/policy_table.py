@@ -443,6 +443,12 @@ class PolicyTable(ScrollView, can_focus=True):
     def all_rows(self) -> Sequence[PolicyRow]:
         return self._all
 
+    @property
+    def in_order(self) -> bool:
+        """The rows are shown as :meth:`set_rows_in_order` gave them: in their order, no
+        quick filter over them."""
+        return self._in_order and not self._filter_terms
+
     def on_screen(self) -> list[PolicyRow]:
         """The rows in the window, top to bottom (a view over the index holds 100 000
         rows; only these are read for their usage under a plain filter)."""
