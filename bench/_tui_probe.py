@@ -4,7 +4,9 @@ Used under a pty by bench/fired_scale.py and bench/responsiveness.py. Each frame
 hands to its terminal driver appends one JSON line to ``$POLICYTUI_PROBE_LOG``:
 ``t`` (CLOCK_MONOTONIC, comparable with the harness's clock), the list screen's ``mode``,
 its table's ``rows``, ``done`` (the fired scan finished), ``index_read`` /
-``index_complete`` (the index of every policy), ``filter`` (the `/` filter's text, null
+``index_complete`` (the index of every policy), ``index_finished_at`` (when its last
+fill took its last batch, on the same clock: a frame shows it only once something on
+screen changes), ``filter`` (the `/` filter's text, null
 without one), ``keys`` (cursor moves handled so far), ``rss`` (peak resident memory so
 far, MB) and ``cpu`` (process CPU seconds so far).
 The probe only observes: it wraps ``App._display`` and the table's cursor actions and
@@ -51,6 +53,18 @@ def install(log_path: str) -> None:
     PolicyTable.action_cursor_down = counting(PolicyTable.action_cursor_down)  # type: ignore[method-assign]
     PolicyTable.action_cursor_up = counting(PolicyTable.action_cursor_up)  # type: ignore[method-assign]
 
+    from policytui.tui.policy_index import PolicyIndex
+
+    original_finished = PolicyIndex.finished
+
+    def finished(self: PolicyIndex, generation: int, total: int | None) -> bool:
+        ended = original_finished(self, generation, total)
+        if ended:
+            state["finished_at"] = time.monotonic()
+        return ended
+
+    PolicyIndex.finished = finished  # type: ignore[method-assign]
+
     original_display = App._display
 
     def display(self: App, screen, renderable) -> None:  # type: ignore[no-untyped-def]
@@ -68,6 +82,7 @@ def install(log_path: str) -> None:
                 index = listing.index  # type: ignore[attr-defined]
                 record["index_read"] = index.read
                 record["index_complete"] = bool(index.complete and not index.filling)
+                record["index_finished_at"] = state.get("finished_at")
                 query = listing.query_filter  # type: ignore[attr-defined]
                 record["filter"] = query.text if query is not None else None
             except Exception:  # the screen may be closing

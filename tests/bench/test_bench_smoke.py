@@ -124,6 +124,8 @@ def test_index_scale_reports_floor_keystrokes_sort_and_memory() -> None:
     assert filling["policytui"] > 0 and complete["policytui"] > 0  # keystrokes were seen
     assert sort["policytui"] > 0
     assert app_rss["policytui"] > 10 and helper_rss["policytui"] > 10
+    # The fill's end as the probe noted it, and the first frame that showed it.
+    assert any("first frame showing it" in note for note in result["notes"])
 
 
 def test_headroom_scale_counts_the_same_requests_as_the_server() -> None:
