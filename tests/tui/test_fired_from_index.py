@@ -232,4 +232,13 @@ async def test_saves_and_deletes_in_the_fired_view_over_the_index_make_no_row_of
         assert fired[2]["uuid"] not in on_view()
         assert len(on_view()) == len(fired) - 1
         assert table.current.uuid == on_cursor
+        # The policy under the cursor deleted: the cursor takes its place, the first row
+        # stays in view.
+        before = on_view()
+        at = before.index(on_cursor)
+        app.post_message(PolicyDeleted(on_cursor))
+        await wait_until(pilot, lambda: on_cursor not in on_view(), what="deleted")
+        await pilot.pause()
+        assert table.current.uuid == before[at + 1]
+        assert table.scroll_y == 0
         assert held_rows() == []  # no row made but the ones the table showed
