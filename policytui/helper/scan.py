@@ -103,6 +103,10 @@ def no_full_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_saved)
 
 
+#: Batches between the fill's full collections (see :func:`collections_between_batches`).
+FULL_EVERY = 8
+
+
 @contextlib.contextmanager
 def collections_between_batches() -> Iterator[Callable[[], None]]:
     """The garbage collector run by the caller between batches, not every 700 objects,
@@ -117,21 +121,35 @@ def collections_between_batches() -> Iterator[Callable[[], None]]:
     (``gc.freeze``): the next one walks only what the next batch made, and the young
     cyclic garbage (the client's) is still collected as it comes. Unfrozen at the end:
     what the fill kept is freed by reference counting once its reader goes, and any
-    cycle among it by the next full collection. The helper process only (it draws
+    cycle among it by a full collection every ``FULL_EVERY`` batches and at the end
+    (garbage frozen while alive: a response in flight). The helper process only (it draws
     nothing, and runs one scan at a time): the collector is off for its whole process
     meanwhile, and as it was after.
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    batches = 0
 
     def between() -> None:
-        gc.collect(0)
+        nonlocal batches
+        batches += 1
+        if batches % FULL_EVERY == 0:
+            # A response in flight at a freeze is frozen with its body (the walk keeps
+            # several in flight) and is garbage once read: every few batches all of it
+            # is looked at again, so such garbage does not pile up over a long fill.
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(0)
         gc.freeze()
 
     try:
         yield between
     finally:
         gc.unfreeze()
+        # The fill's last batch is sent: what it froze and then dropped goes now, not at
+        # some later full collection of an idle helper.
+        gc.collect()
         if was_enabled:
             gc.enable()
 

@@ -118,6 +118,8 @@ def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
 
     enabled_while_reading: list[bool] = []
     frozen_while_reading: list[int] = []
+    spanning: list[Cycle] = []
+    spanned: list[weakref.ref[Cycle]] = []
     cycles: list[weakref.ref[Cycle]] = []
 
     def keep(items, progress: ScanProgress) -> None:
@@ -126,6 +128,10 @@ def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
         cycle = Cycle()
         cycle.me = cycle  # garbage only a collection frees
         cycles.append(weakref.ref(cycle))
+        # One alive across a batch's end (as a response in flight is), garbage after.
+        spanning[:] = [Cycle()]
+        spanning[0].me = spanning[0]
+        spanned.append(weakref.ref(spanning[0]))
 
     batches = [0]
 
@@ -152,5 +158,8 @@ def test_the_index_fill_collects_between_batches_and_leaves_the_collector_on(
     assert frozen_while_reading[0] == frozen_before
     assert all(count > frozen_before for count in frozen_while_reading[1:])
     assert gc.get_freeze_count() == 0
+    # Garbage frozen while it was alive is collected too, by the end of the fill (the
+    # last one is alive until now).
+    assert len(spanned) >= 2 and all(cycle() is None for cycle in spanned[:-1])
     # Each page's garbage was collected after its batch, before the last page was read.
     assert all(cycle() is None for cycle in cycles[:-1])

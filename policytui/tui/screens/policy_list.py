@@ -1865,6 +1865,8 @@ class PolicyListScreen(PolicyScreen):
         self.scan.fired = len(rows)
         if rows:
             self._show_table()
+            # The cursor may stay on the policy saved: the pane shows it as saved.
+            self._update_pane()
         else:
             self._show_empty()
         self._update_status()
@@ -1884,7 +1886,9 @@ class PolicyListScreen(PolicyScreen):
                 rows = shown.with_saved(uuid, None)
                 self.table.set_rows_in_order(rows)
                 self.scan.fired = len(rows)
-                if not rows:
+                if rows:
+                    self._update_pane()
+                else:
                     self._show_empty()
             self._update_status()
             return
