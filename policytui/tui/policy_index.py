@@ -482,7 +482,19 @@ class FiredRows(Sequence["PolicyRow"]):
         A row changed, added or removed in place made every row first (the table
         changing a list of them): ~1 s at 15 000 fired policies, and the newly fired
         one went last, not to its place among the newest firings."""
-        facts = [f for f in self._facts if f.uuid != uuid]
+        facts = list(self._facts)
+        at = next((at for at, f in enumerate(facts) if f.uuid == uuid), None)
+        same_firing = (
+            at is not None
+            and held is not None
+            and held.has_fired
+            and _FIRED_KEY(facts[at]) == _FIRED_KEY(held)
+        )
+        if same_firing:
+            facts[at] = held  # type: ignore[index]  # its place, among its ties too
+            return FiredRows(facts, self._row_of)
+        if at is not None:
+            del facts[at]
         if held is not None and held.has_fired:
             # Newest firing first, and before the others of its time: where the fired
             # view's stable descending sort puts a policy that came first (as a save is

@@ -242,3 +242,39 @@ async def test_saves_and_deletes_in_the_fired_view_over_the_index_make_no_row_of
         assert table.current.uuid == before[at + 1]
         assert table.scroll_y == 0
         assert held_rows() == []  # no row made but the ones the table showed
+
+
+async def test_a_newly_fired_policy_goes_first_in_the_fired_view_under_a_quick_filter(
+    fresh_demo_server,
+):
+    """With the fired view's own filter typed (its rows searched by their words), a save
+    read back that newly fired goes to its place among the newest firings, first, not
+    last; the filter stays."""
+    from policytui.api.parsing import parse_policy
+    from policytui.tui.messages import PolicySaved
+
+    server = fresh_demo_server
+    listed = server_policies(server)
+    fired = [p for p in listed if p["has_fired"]]
+    word = fired[0]["scope_name"].split()[0]
+    newly = next(
+        p for p in listed if not p["has_fired"] and p["scope_name"] == fired[0]["scope_name"]
+    )
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await index_read_then_cleared(pilot, app)
+        server.set_faults(
+            [Fault("timeout", times=4, method="GET", path=POLICIES, params={"seconds": 20})]
+        )
+        await pilot.press("f")
+        table = app.screen.query_one(PolicyTable)
+        await wait_until(pilot, lambda: len(shown(app)) == len(fired), what="the index's answer")
+        await pilot.press("slash", *word.lower())
+        await wait_until(pilot, lambda: table.filter_text == word.lower(), what="the filter")
+        matching = [row.uuid for row in table.rows]
+        assert 0 < len(matching) <= len(fired)
+        changed = {**newly, "has_fired": True, "fired_datetime": "2099-01-01T00:00:00Z"}
+        app.post_message(PolicySaved(parse_policy(changed), created=False))
+        await wait_until(pilot, lambda: len(table.rows) == len(matching) + 1, what="it fired")
+        assert [row.uuid for row in table.rows] == [newly["uuid"], *matching]
+        assert table.filter_text == word.lower()

@@ -235,6 +235,15 @@ def test_a_save_in_the_fired_view_over_the_index_keeps_its_order_and_makes_no_ro
     gone = added.with_saved(first.uuid, saved(first.model_copy(update={"has_fired": False})))
     assert gone.uuids() == [newly.uuid, *order[1:]]
     assert gone.held() == [] and rows.held() == []
+    # Two fired at the same moment: the second saved keeps its place after the first.
+    tied = [
+        make_policy("t1", has_fired=True, fired_datetime="2026-11-29T00:00:00Z"),
+        make_policy("t2", has_fired=True, fired_datetime="2026-11-29T00:00:00Z"),
+    ]
+    index = _filled(tied, catalog)
+    rows, _ = index.fired_rows(None)
+    assert rows.uuids() == ["t1", "t2"]
+    assert rows.with_saved("t2", saved(tied[1])).uuids() == ["t1", "t2"]
 
 
 def test_a_firing_time_without_a_zone_orders_the_table_as_the_index(monkeypatch) -> None:

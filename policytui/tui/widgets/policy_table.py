@@ -559,7 +559,13 @@ class PolicyTable(ScrollView, can_focus=True):
         self._ordered = rows
 
     def _owned(self) -> tuple[list[PolicyRow], list[PolicyRow]]:
-        """The held rows and the view as lists of this table's own, to change in place."""
+        """The held rows and the view as lists of this table's own, to change in place.
+
+        Rows given in order (:meth:`set_rows_in_order`) are from then on sorted as the
+        header says, as any list the table holds: a row added or changed goes to its
+        place in that order, not last (the order given is that sort's, so nothing moves)."""
+        if self._in_order:
+            self._presorted = self._in_order = False
         if not isinstance(self._all, list):
             self._all = list(self._all)
         if not isinstance(self._view, list):
