@@ -483,7 +483,7 @@ class FiredRows(Sequence["PolicyRow"]):
         changing a list of them): ~1 s at 15 000 fired policies, and the newly fired
         one went last, not to its place among the newest firings."""
         facts = list(self._facts)
-        at = next((at for at, f in enumerate(facts) if f.uuid == uuid), None)
+        at = self.find(uuid, 0)
         same_firing = (
             at is not None
             and held is not None

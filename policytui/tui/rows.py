@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from policytui.tui.format import actions_text, count_noun, limit_text, relative_time, short_date
+from policytui.tui.format import (
+    _aware,
+    actions_text,
+    count_noun,
+    limit_text,
+    relative_time,
+    short_date,
+)
 
 if TYPE_CHECKING:
     # Annotations only: rows of the first page are unpickled and painted before the
@@ -184,9 +191,7 @@ def fired_order(has_fired: bool, fired_at: datetime | None) -> tuple[bool, float
     last firing (none: the epoch). A time without a zone is UTC, as the index's facts
     read it, so the table's sort and the fired view over the index agree wherever the
     terminal's clock is."""
-    if fired_at is None:
-        return (has_fired, 0.0)
-    return (has_fired, (fired_at if fired_at.tzinfo else fired_at.replace(tzinfo=UTC)).timestamp())
+    return (has_fired, 0.0 if fired_at is None else _aware(fired_at).timestamp())
 
 
 def fired_label(has_fired: bool, fired_datetime: datetime | None, now: datetime) -> str:

@@ -35,6 +35,18 @@ async def index_read_then_cleared(pilot, app) -> None:
     await settle(pilot)
 
 
+async def fired_over_the_index(pilot, app, server, fired: int) -> PolicyTable:
+    """`f` over a complete index, its ``fired`` rows on view, and the walk behind them
+    held (a retry of its first page too), so the view stays the index's answer."""
+    await index_read_then_cleared(pilot, app)
+    server.set_faults(
+        [Fault("timeout", times=4, method="GET", path=POLICIES, params={"seconds": 20})]
+    )
+    await pilot.press("f")
+    await wait_until(pilot, lambda: len(shown(app)) == fired, what="the index's answer")
+    return app.screen.query_one(PolicyTable)
+
+
 async def test_f_after_a_filter_shows_the_index_fired_policies_at_once(fresh_demo_server):
     server = fresh_demo_server
     listed = server_policies(server)
@@ -179,15 +191,7 @@ async def test_saves_and_deletes_in_the_fired_view_over_the_index_make_no_row_of
     assert len(fired) >= 3 and unfired
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
-        await index_read_then_cleared(pilot, app)
-        # The walk behind the index's answer is held (a retry of its first page too):
-        # the view stays the index's.
-        server.set_faults(
-            [Fault("timeout", times=4, method="GET", path=POLICIES, params={"seconds": 20})]
-        )
-        await pilot.press("f")
-        table = app.screen.query_one(PolicyTable)
-        await wait_until(pilot, lambda: len(shown(app)) == len(fired), what="the index's answer")
+        table = await fired_over_the_index(pilot, app, server, len(fired))
         await pilot.press("down")
         on_cursor = fired[1]["uuid"]
         assert table.current.uuid == on_cursor
@@ -262,13 +266,7 @@ async def test_a_newly_fired_policy_goes_first_in_the_fired_view_under_a_quick_f
     )
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
-        await index_read_then_cleared(pilot, app)
-        server.set_faults(
-            [Fault("timeout", times=4, method="GET", path=POLICIES, params={"seconds": 20})]
-        )
-        await pilot.press("f")
-        table = app.screen.query_one(PolicyTable)
-        await wait_until(pilot, lambda: len(shown(app)) == len(fired), what="the index's answer")
+        table = await fired_over_the_index(pilot, app, server, len(fired))
         await pilot.press("slash", *word.lower())
         await wait_until(pilot, lambda: table.filter_text == word.lower(), what="the filter")
         matching = [row.uuid for row in table.rows]

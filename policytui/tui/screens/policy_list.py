@@ -1860,17 +1860,21 @@ class PolicyListScreen(PolicyScreen):
             self._count_changed(-1)
         elif created and in_scope:
             self._count_changed(+1)
-        rows = shown.with_saved(policy.uuid, held if in_scope else None)
+        self._show_fired_in_order(shown.with_saved(policy.uuid, held if in_scope else None))
+        self._update_status()
+        return True
+
+    def _show_fired_in_order(self, rows: FiredRows) -> None:
+        """The fired view over the index after a save or a delete: ``rows`` in place of
+        the last, the fired count theirs, the pane on the policy under the cursor (it
+        may be the one saved)."""
         self.table.set_rows_in_order(rows)
         self.scan.fired = len(rows)
         if rows:
             self._show_table()
-            # The cursor may stay on the policy saved: the pane shows it as saved.
             self._update_pane()
         else:
             self._show_empty()
-        self._update_status()
-        return True
 
     def policy_deleted(self, uuid: str) -> None:
         """A policy was deleted: drop its row, count one fewer, and in the paged view read
@@ -1883,13 +1887,7 @@ class PolicyListScreen(PolicyScreen):
         if shown is not None:  # the fired view over the index: no row made for this
             if shown.find(uuid, self.table.cursor) is not None:
                 self._count_changed(-1)
-                rows = shown.with_saved(uuid, None)
-                self.table.set_rows_in_order(rows)
-                self.scan.fired = len(rows)
-                if rows:
-                    self._update_pane()
-                else:
-                    self._show_empty()
+                self._show_fired_in_order(shown.with_saved(uuid, None))
             self._update_status()
             return
         removed = self.table.remove_uuid(uuid)
