@@ -71,9 +71,7 @@ class TerminalReport:
     passed: bool = False
 
     def lines(self) -> list[str]:
-        killed = (
-            f"at {self.helper_killed_at:.1f} s" if self.helper_killed_at is not None else "no"
-        )
+        killed = f"at {self.helper_killed_at:.1f} s" if self.helper_killed_at is not None else "no"
         return [
             f"terminal soak: {self.seconds:.0f} s, {self.keys} keys, "
             f"{self.fault_mixes} fault mixes, helper killed: {killed}",
