@@ -116,7 +116,8 @@ class FaultMiddleware:
             return
         state = self.state
         method, path = scope["method"], scope["path"]
-        entry = state.log_request(method, path, scope.get("query_string", b"").decode("latin-1"))
+        query = scope.get("query_string", b"").decode("latin-1")
+        entry = state.log_request(method, path, query)
         edits: set[str] = set()
 
         async def send_logged(message: Message) -> None:
@@ -145,7 +146,7 @@ class FaultMiddleware:
         request = Request(scope, receive)
         has_token = "authorization" in request.headers
         for fault in state.faults():
-            if not fault.matches(method, path):
+            if not fault.matches(method, path, query):
                 continue
             if fault.name == "revoke_token" and not has_token:
                 continue

@@ -48,8 +48,9 @@ FAULT_NAMES: tuple[str, ...] = (
 class Fault:
     """One injected misbehaviour, triggered by API requests that match it.
 
-    ``times`` is how many requests it still affects (None: every one); ``method``
-    and ``path`` narrow which requests match (``path`` is a substring of the URL path).
+    ``times`` is how many requests it still affects (None: every one); ``method``,
+    ``path`` and ``query`` narrow which requests match (``path`` is a substring of the
+    URL path, ``query`` of its query string: ``"page=3&"`` holds one page of a walk).
     """
 
     name: str
@@ -57,6 +58,7 @@ class Fault:
     method: str | None = None
     path: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    query: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in FAULT_NAMES:
@@ -64,10 +66,12 @@ class Fault:
         if self.times is not None and self.times < 0:
             raise ValueError("times must be >= 0 or None")
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, query: str = "") -> bool:
         if self.times is not None and self.times <= 0:
             return False
         if self.method is not None and self.method.upper() != method.upper():
+            return False
+        if self.query is not None and self.query not in query:
             return False
         return self.path is None or self.path in path
 
@@ -78,13 +82,14 @@ class Fault:
             "method": self.method,
             "path": self.path,
             "params": dict(self.params),
+            "query": self.query,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fault:
         if not isinstance(data, dict) or "name" not in data:
             raise ValueError("a fault is an object with at least a 'name'")
-        unknown = set(data) - {"name", "times", "method", "path", "params"}
+        unknown = set(data) - {"name", "times", "method", "path", "params", "query"}
         if unknown:
             raise ValueError(f"unknown fault keys: {sorted(unknown)}")
         return cls(
@@ -93,6 +98,7 @@ class Fault:
             method=data.get("method"),
             path=data.get("path"),
             params=dict(data.get("params") or {}),
+            query=data.get("query"),
         )
 
 

@@ -132,6 +132,14 @@ def test_no_link_and_bad_count(srv: DemoServer, c: httpx.Client) -> None:
     assert "Link" in r.headers and r.headers["X-Result-Count"] == "30"
 
 
+def test_a_fault_narrowed_to_a_query_hits_only_that_page(srv: DemoServer, c: httpx.Client) -> None:
+    srv.set_faults([Fault("status", query="page=2&", params={"status": 500})])
+    assert c.get(POLICIES, params={"page": 1, "page_size": 10}).status_code == 200
+    assert c.get(POLICIES, params={"page": 2, "page_size": 10}).status_code == 500
+    assert c.get(POLICIES, params={"page": 3, "page_size": 10}).status_code == 200
+    assert c.get(POLICIES, params={"page": 2, "page_size": 10}).status_code == 500
+
+
 def test_revoke_token(srv: DemoServer, c: httpx.Client) -> None:
     srv.set_faults([Fault("revoke_token")])
     r = c.get("/api/users/me/")
@@ -185,7 +193,14 @@ def test_control_endpoints_and_request_log(srv: DemoServer, c: httpx.Client) -> 
         )
         assert r.status_code == 200
         assert r.json()["faults"] == [
-            {"name": "status", "times": 1, "method": None, "path": None, "params": {"status": 500}}
+            {
+                "name": "status",
+                "times": 1,
+                "method": None,
+                "path": None,
+                "params": {"status": 500},
+                "query": None,
+            }
         ]
         assert ctl.post("/__demo__/faults", json={"faults": [{"name": "nope"}]}).status_code == 400
         assert c.get(POLICIES, params={"page_size": 2}).status_code == 500
