@@ -681,6 +681,11 @@ class PolicyIndex:
     #: The sides of the policies of a fill in this process (rows with their facts), one
     #: of each (see :class:`IndexedFacts`); a fill from the helper shares its own.
     _sides: SharedFacts = field(default_factory=SharedFacts)
+    #: Saves (the facts as read back) and deletes (None) made here while a fill runs: a
+    #: page it read before the write holds the policy as it was, and a refresh's swap
+    #: brought a deleted policy back and undid a save. Its batches and its swap keep
+    #: these instead (:meth:`_over_writes`).
+    _written: dict[str, IndexedFacts | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._made = _MadeRows(lambda: self.now())
@@ -772,6 +777,7 @@ class PolicyIndex:
         self._sides = SharedFacts()  # what the last fill's facts share stays with them
         self.filling = True
         self.error = None
+        self._written = {}
         if refresh and self.complete:
             self._pending = _Fill()
         else:
@@ -803,6 +809,8 @@ class PolicyIndex:
             return False
         target = self._pending if self._pending is not None else self
         held = _linked(facts, rows, self._sides)
+        if self._written:
+            held = self._over_writes(held, into_view=target is self)
         made, last = self._made, None
         for f in held:
             packed = f.packed
@@ -831,6 +839,7 @@ class PolicyIndex:
         pending, self._pending = self._pending, None
         self.fired = set()
         if pending is not None:
+            self._written_missing(pending)
             before = {f.uuid: f for f in self.facts}
             self.changed = {
                 f.uuid
@@ -896,11 +905,38 @@ class PolicyIndex:
             self._usage_edits += 1  # the last selection read the old figures
         return reached
 
+    def _over_writes(self, held: Sequence[IndexedFacts], *, into_view: bool) -> list[IndexedFacts]:
+        """A batch of the fill with this fill's writes kept: a deleted policy left out,
+        a saved one as read back (left out when the batch goes to the facts on view:
+        :meth:`put` holds it there already, in its place or first)."""
+        written = self._written
+        kept: list[IndexedFacts] = []
+        for facts in held:
+            if facts.uuid not in written:
+                kept.append(facts)
+                continue
+            saved = written[facts.uuid]
+            if saved is not None and not into_view:
+                kept.append(saved)
+        return kept
+
+    def _written_missing(self, pending: _Fill) -> None:
+        """A refresh about to be swapped in: a policy saved during it that none of its
+        pages held (created, or moved between pages as the walk read them) goes first,
+        as :meth:`put` places a new one."""
+        there = {f.uuid for f in pending.facts}
+        missing = [f for uuid, f in self._written.items() if f is not None and uuid not in there]
+        if missing:
+            pending.facts[:0] = missing
+            pending.columns = None  # coded by position: made anew over the new order
+
     def put(self, row: PolicyRow, facts: PolicyFacts) -> IndexedFacts:
         """A policy saved here, as read back: in its place, or first when new (the
         server lists the newest first). Returns its facts as the index now holds them."""
         self._edits += 1
         (held,) = indexed([facts], [row])
+        if self.filling:
+            self._written[row.uuid] = held
         at = self.position_of(row.uuid)
         if at is not None:
             self.facts[at] = held
@@ -915,6 +951,8 @@ class PolicyIndex:
 
     def forget(self, uuid: str) -> None:
         """A policy was deleted here: not a match any more."""
+        if self.filling:
+            self._written[uuid] = None  # nor in a page this fill read before the delete
         at = self.position_of(uuid)
         if at is None:
             return

@@ -38,7 +38,7 @@ from policytui.tui.list_state import (
 from policytui.tui.list_usage import ListUsage
 from policytui.tui.messages import PoliciesFired, SessionChanged, SignInRequired
 from policytui.tui.page_fit import fitted_page_size
-from policytui.tui.policy_index import FiredRows, IndexedFacts, PolicyIndex
+from policytui.tui.policy_index import FiredRows, IndexedFacts, Matches, PolicyIndex
 from policytui.tui.rows import PolicyRow, build_row, with_names
 from policytui.tui.screens.list_texts import (
     empty_state,
@@ -112,6 +112,10 @@ class PolicyListScreen(PolicyScreen):
         self.scan = FiredScan()
         #: A quiet rescan's rows, held back until it is done.
         self._scan_rows: list[PolicyRow] = []
+        #: Saves (as read back) and deletes (None) made here since the fired scan on view
+        #: began: a page it read before the write holds the policy as it was, and its
+        #: rows (a quiet walk's, swapped in at its end) brought a deleted policy back.
+        self._scan_writes: dict[str, OfferingUsagePolicy | None] = {}
         #: Set once the first rows (or an empty or error state) are on screen.
         self._first_page_settled = asyncio.Event()
         self.watch_seconds: float | None = None
@@ -1507,6 +1511,7 @@ class PolicyListScreen(PolicyScreen):
         app = self.policy_app
         generation = self.scan.start(quiet=quiet)
         self._scan_rows = []
+        self._scan_writes = {}
         if not quiet:  # a quiet rescan leaves the last answer (and its status) on screen
             self.table.set_rows([])
             self.table.sort_by("fired", reverse=True)
@@ -1536,6 +1541,17 @@ class PolicyListScreen(PolicyScreen):
         self.call_after_refresh(event.painted.set)
         return self.scan.current(event.generation) and self.mode is ListMode.FIRED
 
+    def _written_fired(self) -> list[PolicyRow]:
+        """The rows of the policies saved here during the scan that are fired and of the
+        offering on view, as read back (their rows in the walk were left out)."""
+        scope = self.paging.scope_uuid
+        saved = [
+            policy
+            for policy in self._scan_writes.values()
+            if policy is not None and policy.has_fired and scope in (None, policy.scope_uuid)
+        ]
+        return self._rows(saved) if saved else []
+
     @on(FiredScanner.Resumed)
     def _scan_resumed(self, event: FiredScanner.Resumed) -> None:
         """The helper stopped mid-scan: the rest is read in this process."""
@@ -1564,6 +1580,10 @@ class PolicyListScreen(PolicyScreen):
         app = self.policy_app
         if app.catalog.loaded:  # rows the scan built before it had the catalog get names
             progress.rows = with_names(progress.rows, app.catalog, app.now())
+        if self._scan_writes:
+            # Shown, the written policies are as the write left them (policy_saved and
+            # policy_deleted saw to that); held back, they are put right at the end.
+            progress.rows = [r for r in progress.rows if r.uuid not in self._scan_writes]
         found = scan.resume_found if event.resumed and not quiet else None
         if found is not None:
             # Finishing a scan the helper began: its rows are on screen already.
@@ -1598,8 +1618,13 @@ class PolicyListScreen(PolicyScreen):
                     self.table.set_rows([r for r in self.table.all_rows if r.uuid in found])
             if quiet:
                 scan.fired = progress.fired
+                if self._scan_writes:
+                    self._scan_rows += self._written_fired()
+                    scan.fired = len(self._scan_rows)
                 self.table.set_rows(self._scan_rows)
                 self._scan_rows = []
+            elif self._scan_writes:
+                scan.fired = len(self.table.all_rows)
             if not self.table.row_count:
                 self._show_empty()
             self._tell_fired(fired, self.fired_states.seen)
@@ -1711,9 +1736,21 @@ class PolicyListScreen(PolicyScreen):
         """
         self._cache.clear()
         self.fired_states.seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
+        self._scan_writes[policy.uuid] = policy
         self._usage_saved(policy)
         row = self._rows([policy])[0]
         in_scope = self.paging.scope_uuid in (None, policy.scope_uuid)
+        if self._over_matches():
+            # The index's matches: its facts take the save and the matches are selected
+            # again (looking through them here made a row of every match).
+            held = self.index.position_of(policy.uuid) is not None
+            if created and in_scope:
+                self._count_changed(+1)
+            elif held and not in_scope:
+                self._count_changed(-1)
+            self._index_saved(policy, row)
+            self._update_status()
+            return
         if self._fired_saved_over_index(policy, row, in_scope=in_scope, created=created):
             return
         held = self.table.replace_row(row)
@@ -1835,6 +1872,10 @@ class PolicyListScreen(PolicyScreen):
             self._show_matches()
         return held
 
+    def _over_matches(self) -> bool:
+        """The table shows the index's matches (a filter is on), not a page's rows."""
+        return isinstance(self.table.all_rows, Matches)
+
     def _fired_in_order(self) -> FiredRows | None:
         """The fired view's rows when they are the index's fired policies in their order
         (``fired_rows``: rows made as shown), not sorted or filtered by the table."""
@@ -1881,8 +1922,19 @@ class PolicyListScreen(PolicyScreen):
         the page again (the next page's first policy moves up onto this one)."""
         self._cache.clear()
         fired = self.fired_states.forget(uuid)
+        self._scan_writes[uuid] = None
+        indexed = self.index.position_of(uuid) is not None
         self.index.forget(uuid)
         self._index_usage_done.discard(uuid)
+        if self._over_matches():
+            # The index's matches are positions in its facts, which the forget moved:
+            # selected again, not searched row by row (that read the wrong policies, and
+            # past the end: a crash).
+            if indexed:
+                self._count_changed(-1)
+            self._show_matches()
+            self._update_status()
+            return
         shown = self._fired_in_order()
         if shown is not None:  # the fired view over the index: no row made for this
             if shown.find(uuid, self.table.cursor) is not None:

@@ -1,0 +1,166 @@
+"""A save or a delete made here while a walk reads every page behind the view (the fired
+view's walk behind the index's answer, the index's refresh) is not undone when that walk
+lands: a page it read before the write holds the policy as it was, and its answer swapped
+in brought a deleted policy back and a save's change undone. Against the demo server over
+loopback HTTP, with one page of the walk held by the server so the write falls mid-walk.
+Also: a delete in the filter's view over the index once read the wrong rows and crashed
+(the matches' positions moved under it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from browse_support import make_app, screen_text, server_policies, settle, wait_until
+
+from policytui.api.parsing import parse_policy
+from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
+from policytui.tui.messages import PolicyDeleted, PolicySaved
+from policytui.tui.widgets.policy_table import PolicyTable
+
+POLICIES = "/api/marketplace-offering-usage-policies/"
+AUTH = {"Authorization": f"Token {STAFF_TOKEN}"}
+#: Three pages of the walk (300 a page): the third is held while the first two are read.
+SIZE = 700
+
+
+@pytest.fixture
+def server() -> Iterator[DemoServer]:
+    with DemoServer(DemoSettings(policies=SIZE, seed=11)) as demo:
+        yield demo
+
+
+def hold_the_third_page(server: DemoServer) -> None:
+    server.clear_requests()
+    server.set_faults(
+        [Fault("timeout", times=1, method="GET", query="page=3&", params={"seconds": 6})]
+    )
+
+
+def first_pages_read_third_held(server: DemoServer) -> bool:
+    """The walk's first two pages answered, its third held by the server."""
+    walk = [r for r in server.requests() if r["path"] == POLICIES and "page_size=300" in r["query"]]
+    held = [r for r in walk if "page=3&" in r["query"] and r.get("status") is None]
+    read = [r for r in walk if "page=3&" not in r["query"] and r.get("status") == 200]
+    return bool(held) and len(read) >= 2
+
+
+def deleted_on_server(server: DemoServer, uuid: str) -> None:
+    answer = httpx.delete(f"{server.url}{POLICIES}{uuid}/", headers=AUTH)
+    assert answer.status_code == 204, answer.text
+
+
+def patched_on_server(server: DemoServer, uuid: str, **body: Any) -> Any:
+    answer = httpx.patch(f"{server.url}{POLICIES}{uuid}/", json=body, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    read_back = httpx.get(f"{server.url}{POLICIES}{uuid}/", headers=AUTH)
+    return parse_policy(read_back.json())
+
+
+def shown(app) -> list[str]:
+    table = app.screen.query_one(PolicyTable)
+    rows = table.all_rows
+    return rows.uuids() if hasattr(rows, "uuids") else [row.uuid for row in rows]
+
+
+def period_of(app, uuid: str) -> str:
+    table = app.screen.query_one(PolicyTable)
+    return next(row.period for row in table.all_rows if row.uuid == uuid)
+
+
+async def test_a_delete_and_a_save_during_the_walk_behind_the_fired_view_stay(server) -> None:
+    listed = server_policies(server)
+    first_pages = listed[:600]  # read by the walk before the writes
+    fired = [p for p in first_pages if p["has_fired"] and p["period"] != 4]
+    assert len(fired) >= 2
+    gone, changed = fired[0], fired[1]
+    every_fired = {p["uuid"] for p in listed if p["has_fired"]}
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"acme")
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("escape")
+        await settle(pilot)
+        hold_the_third_page(server)
+        await pilot.press("f")  # the index's answer at once, a walk behind it
+        await wait_until(pilot, lambda: set(shown(app)) == every_fired, what="the answer")
+        await wait_until(pilot, lambda: first_pages_read_third_held(server), what="mid-walk")
+        assert not app.screen.scan.done
+        deleted_on_server(server, gone["uuid"])
+        app.post_message(PolicyDeleted(gone["uuid"]))
+        saved = patched_on_server(server, changed["uuid"], period=4)
+        app.post_message(PolicySaved(saved, created=False))
+        await wait_until(pilot, lambda: gone["uuid"] not in shown(app), what="the delete")
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        assert gone["uuid"] not in shown(app), "the walk brought a deleted policy back"
+        assert set(shown(app)) == every_fired - {gone["uuid"]}
+        assert "12" in period_of(app, changed["uuid"]), "the walk undid the save"
+        assert f"{len(every_fired) - 1} fired of {SIZE - 1}" in screen_text(app)
+
+
+async def test_a_delete_and_a_save_during_the_index_refresh_stay(server) -> None:
+    listed = server_policies(server)
+    first_pages = listed[:600]
+    matching = [p for p in first_pages if p["period"] != 4]
+    gone, changed = matching[0], matching[1]
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"-zzzz")  # every policy matches
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("enter")  # from the box to the list, the filter kept
+        await settle(pilot)
+        index = app.screen.index
+        assert index.position_of(gone["uuid"]) is not None
+        hold_the_third_page(server)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: first_pages_read_third_held(server), what="mid-walk")
+        assert index.filling
+        deleted_on_server(server, gone["uuid"])
+        app.post_message(PolicyDeleted(gone["uuid"]))
+        saved = patched_on_server(server, changed["uuid"], period=4)
+        app.post_message(PolicySaved(saved, created=False))
+        await wait_until(pilot, lambda: not index.filling, timeout=60, what="the refresh")
+        await settle(pilot)
+        assert index.position_of(gone["uuid"]) is None, "the refresh brought a deleted one back"
+        # Every policy the index holds is on the server. (Not necessarily every one the
+        # server has: the delete moved page 3's first policy onto page 2, read before it,
+        # as any walk of offset pages meets; the next refresh reads it.)
+        on_server = {p["uuid"] for p in server_policies(server)}
+        assert {f.uuid for f in index.facts} <= on_server
+        assert len(index.facts) >= SIZE - 2
+        at = index.position_of(changed["uuid"])
+        assert "12" in index.row_at(at).period, "the refresh undid the save"
+
+
+async def test_a_delete_and_a_save_in_the_filter_view_follow_in_its_matches(
+    fresh_demo_server,
+) -> None:
+    """Every policy matches; the last one in the index is deleted, another saved: the
+    app stays up, the matches lose the deleted one and show the save."""
+    server = fresh_demo_server
+    listed = server_policies(server)
+    gone, changed = listed[-1], next(p for p in listed if p["period"] != 4)
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"-zzzz")
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"{len(listed)} of {len(listed)} match" in screen_text(app)
+        deleted_on_server(server, gone["uuid"])
+        app.post_message(PolicyDeleted(gone["uuid"]))
+        saved = patched_on_server(server, changed["uuid"], period=4)
+        app.post_message(PolicySaved(saved, created=False))
+        await settle(pilot)
+        assert app.is_running
+        assert gone["uuid"] not in shown(app)
+        assert len(shown(app)) == len(listed) - 1
+        assert f"{len(listed) - 1} of {len(listed) - 1} match" in screen_text(app)
+        assert "12" in period_of(app, changed["uuid"])
