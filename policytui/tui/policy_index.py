@@ -285,7 +285,7 @@ class Matches(Sequence["PolicyRow"]):
         facts: list[PolicyFacts],
         mask: Mask | None,
         order: _Order | None,
-        row_of: Callable[[int], PolicyRow],
+        row_of: Callable[[IndexedFacts], PolicyRow],
         where: Callable[[str], int | None] | None = None,
         count: int | None = None,
     ) -> None:
@@ -366,15 +366,17 @@ class Matches(Sequence["PolicyRow"]):
     def __getitem__(self, at: int | slice) -> PolicyRow | list[PolicyRow]:  # type: ignore[override]
         if isinstance(at, slice):
             start, stop, step = at.indices(self._count)
-            return [self._row_of(self.position(i)) for i in range(start, stop, step)]
+            facts, row_of = self.facts, self._row_of
+            return [row_of(facts[self.position(i)]) for i in range(start, stop, step)]
         if at < 0:
             at += self._count
         if not 0 <= at < self._count:
             raise IndexError(at)
-        return self._row_of(self.position(at))
+        return self._row_of(self.facts[self.position(at)])
 
     def __iter__(self) -> Iterator[PolicyRow]:
-        return map(self._row_of, self.positions())
+        facts = self.facts
+        return map(self._row_of, map(facts.__getitem__, self.positions()))
 
     def uuid_at(self, at: int) -> str:
         return self.facts[self.position(at)].uuid
@@ -390,7 +392,12 @@ class Matches(Sequence["PolicyRow"]):
         for at in range(max(0, guess - 50), min(self._count, guess + 50)):
             if self.uuid_at(at) == uuid:
                 return at
+        facts = self.facts
         position = self._where(uuid) if self._where is not None else None
+        if position is not None and (position >= len(facts) or facts[position].uuid != uuid):
+            # Shown while the index dropped a policy (a delete, until the matches are
+            # selected again): ``where`` reads the index's facts now, not these.
+            position = next((at for at, f in enumerate(facts) if f.uuid == uuid), None)
         mask, order = self._mask, self._order
         size = len(self.facts) if mask is None else len(mask)
         if position is None or position >= size or (mask is not None and not mask[position]):
@@ -1021,7 +1028,7 @@ class PolicyIndex:
         ):
             rows = last.rows
         else:
-            rows = Matches(self.facts, mask, sorted_, self.row_at, self._position_of, matched)
+            rows = Matches(self.facts, mask, sorted_, self.row_of, self._position_of, matched)
         self._last = _Selection(query, order, state, moment, steps, rows)
         return rows
 

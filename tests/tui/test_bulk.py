@@ -125,6 +125,48 @@ async def test_cancelling_the_confirmation_writes_nothing(fresh_demo_server):
         assert "* 2 marked" in screen_text(app)
 
 
+async def test_a_bulk_delete_in_the_filter_view_over_every_policy_leaves_its_matches(
+    fresh_demo_server,
+):
+    """Every policy matches; the marked ones include the index's last: after the writes
+    the app is up and the matches are the rest, counted once."""
+    server = fresh_demo_server
+    listed = server_policies(server)
+    gone = [p["uuid"] for p in listed[-3:]]
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"-zzzz")
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"{len(listed)} of {len(listed)} match" in screen_text(app)
+        table = app.screen.query_one(PolicyTable)
+        for uuid in gone:
+            assert table.move_to_uuid(uuid)
+            await pilot.press("space")
+        await pilot.pause()
+        assert "* 3 marked" in screen_text(app)
+        await pilot.press("b")
+        await wait_until(pilot, lambda: "Delete them" in screen_text(app), what="the menu")
+        for _ in range(5):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Delete 3 policies?" in screen_text(app), what="confirm")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "Close (Esc)" in screen_text(app), what="the summary")
+        assert "3 deleted" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running
+        left = len(listed) - 3
+        assert f"{left} of {left} match" in screen_text(app)
+        shown = {row.uuid for row in table.all_rows}
+        assert not shown & set(gone)
+        assert len(shown) == left
+        assert {p["uuid"] for p in server_policies(server)} == shown
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_bulk_confirmation_snapshot(snap_compare, fresh_demo_server, size) -> None:
     async def confirm(pilot) -> None:

@@ -154,6 +154,8 @@ async def test_a_delete_and_a_save_in_the_filter_view_follow_in_its_matches(
         await pilot.press("enter")
         await settle(pilot)
         assert f"{len(listed)} of {len(listed)} match" in screen_text(app)
+        table = app.screen.query_one(PolicyTable)
+        assert table.move_to_uuid(gone["uuid"])  # the cursor on it, at the very end
         deleted_on_server(server, gone["uuid"])
         app.post_message(PolicyDeleted(gone["uuid"]))
         saved = patched_on_server(server, changed["uuid"], period=4)
@@ -164,3 +166,4 @@ async def test_a_delete_and_a_save_in_the_filter_view_follow_in_its_matches(
         assert len(shown(app)) == len(listed) - 1
         assert f"{len(listed) - 1} of {len(listed) - 1} match" in screen_text(app)
         assert "12" in period_of(app, changed["uuid"])
+        assert table.current is not None and table.current.uuid == listed[-2]["uuid"]

@@ -875,9 +875,13 @@ class PolicyListScreen(PolicyScreen):
             self._start_index(refresh=False)
         self._show_matches()
 
+    #: Set while a bulk change's results are taken in: the matches (whose positions each
+    #: delete moves) are selected once at the end, and nothing reads them before.
+    _matches_held = False
+
     def _show_matches(self) -> None:
         query = self.query_filter
-        if query is None:
+        if query is None or self._matches_held:
             return
         rows = self.index.select(query, self.policy_app.now(), self.index_order)
         order = self.index_order
@@ -1406,13 +1410,22 @@ class PolicyListScreen(PolicyScreen):
         what the user should look at again (failed, stored differently, not sent)."""
         from policytui.bulk import OutcomeKind
 
-        for outcome in summary.outcomes:
-            if outcome.kind is not OutcomeKind.DONE:
-                continue
-            if summary.change.deletes:
-                self.policy_deleted(outcome.policy.uuid)
-            else:
-                self.policy_saved(outcome.policy, created=False)
+        # Over the index's matches, selected once after every write, not once a write
+        # (~30 ms each over 100 000 policies).
+        self._matches_held = True
+        try:
+            for outcome in summary.outcomes:
+                if outcome.kind is not OutcomeKind.DONE:
+                    continue
+                if summary.change.deletes:
+                    self.policy_deleted(outcome.policy.uuid)
+                else:
+                    self.policy_saved(outcome.policy, created=False)
+        finally:
+            self._matches_held = False
+        if self._over_matches():
+            self._show_matches()
+            self._update_status()
         self.marks.keep_only(summary.to_retry)
         self._marks_changed()
         if summary.signed_out:
@@ -1932,8 +1945,9 @@ class PolicyListScreen(PolicyScreen):
             # past the end: a crash).
             if indexed:
                 self._count_changed(-1)
-            self._show_matches()
-            self._update_status()
+            if not self._matches_held:  # a bulk delete selects them once, at its end
+                self._show_matches()
+                self._update_status()
             return
         shown = self._fired_in_order()
         if shown is not None:  # the fired view over the index: no row made for this
