@@ -42,8 +42,8 @@ def plan_text(plan: Plan, rows: dict[str, PolicyRow]) -> Text:
             if why and reason:
                 text.append(f"      {reason}\n", style="italic")
 
-    verb = "Deleted" if plan.change.deletes else "Changed"
-    section(f"{verb}", plan.to_write, "", False)
+    # Said before anything is sent: what will be, not "Deleted" (read as done already).
+    section("To delete" if plan.change.deletes else "To change", plan.to_write, "", False)
     section("Skipped", plan.skipped, "", True)
     section("Already so, not sent", plan.unchanged, "", False)
     text.rstrip()
