@@ -50,7 +50,8 @@ class Fault:
 
     ``times`` is how many requests it still affects (None: every one); ``method``,
     ``path`` and ``query`` narrow which requests match (``path`` is a substring of the
-    URL path, ``query`` of its query string: ``"page=3&"`` holds one page of a walk).
+    URL path, ``query`` of its query string: ``"page=3&page_size=300"`` holds one page
+    of a 300-a-page walk; ``"page=3&"`` alone also matches the paged view's page 3).
     """
 
     name: str

@@ -690,8 +690,10 @@ class PolicyIndex:
     _sides: SharedFacts = field(default_factory=SharedFacts)
     #: Saves (the facts as read back) and deletes (None) made here while a fill runs: a
     #: page it read before the write holds the policy as it was, and a refresh's swap
-    #: brought a deleted policy back and undid a save. Its batches and its swap keep
-    #: these instead (:meth:`_over_writes`).
+    #: brought a deleted policy back and undid a save. The batches that come after the
+    #: write keep these instead (:meth:`_over_writes`), and a refresh's swap puts them
+    #: over what it gathered before the write (:meth:`_over_gathered`). Emptied as the
+    #: fill ends or stops.
     _written: dict[str, IndexedFacts | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -802,6 +804,11 @@ class PolicyIndex:
     def refreshing(self) -> bool:
         return self._pending is not None
 
+    @property
+    def gathered(self) -> int:
+        """Policies a refresh has gathered aside so far (0: none is running)."""
+        return len(self._pending.facts) if self._pending is not None else 0
+
     def add(
         self,
         generation: int,
@@ -846,7 +853,7 @@ class PolicyIndex:
         pending, self._pending = self._pending, None
         self.fired = set()
         if pending is not None:
-            self._written_missing(pending)
+            self._over_gathered(pending)
             before = {f.uuid: f for f in self.facts}
             self.changed = {
                 f.uuid
@@ -876,6 +883,7 @@ class PolicyIndex:
             self.facts = pending.facts
             self._columns, self._columns_moved = pending.coded(), self._moved
         self.total = total if total is not None else len(self.facts)
+        self._written = {}
         return True
 
     def resumed(self, generation: int) -> None:
@@ -889,6 +897,9 @@ class PolicyIndex:
         else:
             self._drop()
             self.total = None
+            # Saved here during the fill: the pages read again leave them out (they are
+            # written), so they stay as :meth:`put` left them, first.
+            self.facts = [f for f in self._written.values() if f is not None]
 
     def failed(self, generation: int, message: str) -> bool:
         """The fill stopped before the end; what was read stays (a refresh keeps the
@@ -897,6 +908,7 @@ class PolicyIndex:
             return False
         self.filling = False
         self._pending = None
+        self._written = {}
         self.error = message
         return True
 
@@ -927,15 +939,27 @@ class PolicyIndex:
                 kept.append(saved)
         return kept
 
-    def _written_missing(self, pending: _Fill) -> None:
-        """A refresh about to be swapped in: a policy saved during it that none of its
-        pages held (created, or moved between pages as the walk read them) goes first,
-        as :meth:`put` places a new one."""
-        there = {f.uuid for f in pending.facts}
-        missing = [f for uuid, f in self._written.items() if f is not None and uuid not in there]
-        if missing:
-            pending.facts[:0] = missing
-            pending.columns = None  # coded by position: made anew over the new order
+    def _over_gathered(self, pending: _Fill) -> None:
+        """A refresh about to be swapped in, with the writes made during it: its pages
+        read before a write hold the policy as it was (a delete left out, a save as read
+        back); a policy saved that none of its pages held (created, or moved between
+        pages as the walk read them) goes first, as :meth:`put` places a new one."""
+        written = self._written
+        if not written:
+            return
+        there: set[str] = set()
+        facts: list[IndexedFacts] = []
+        for f in pending.facts:
+            uuid = f.uuid
+            if uuid in written:
+                f = written[uuid]
+                if f is None:
+                    continue
+            there.add(uuid)
+            facts.append(f)
+        missing = [f for uuid, f in written.items() if f is not None and uuid not in there]
+        pending.facts = missing + facts
+        pending.columns = None  # coded by position: made anew over the new order
 
     def put(self, row: PolicyRow, facts: PolicyFacts) -> IndexedFacts:
         """A policy saved here, as read back: in its place, or first when new (the

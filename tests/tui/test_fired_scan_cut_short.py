@@ -14,16 +14,19 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+import httpx
 from browse_support import make_app, screen_text, settle
 from textual.pilot import Pilot
 
 from policytui.api import WaldurClient
+from policytui.api.parsing import parse_policy
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.helper.clock import InputClock
 from policytui.helper.events import ScanProgress
 from policytui.helper.recording import StartupRecording
 from policytui.helper.scan_pipe import HelperGone
 from policytui.helper.work import Forked
+from policytui.tui.messages import PolicySaved
 from policytui.tui.rows import build_row
 from policytui.tui.screens.list_texts import fired_headline, scan_position
 from policytui.tui.widgets.policy_table import PolicyTable
@@ -157,3 +160,33 @@ async def test_a_scan_that_stops_for_good_is_not_shown_as_the_answer() -> None:
             text = screen_text(app).replace("\u2009", " ")
             assert f"{shown} fired in 1 of {page_count} pages read" in text
             assert "fired of 1 500" not in text
+
+
+async def test_a_policy_saved_while_the_app_finishes_the_scan_stays_on_view() -> None:
+    """Saved (still fired) while the app finishes what the helper began: the walk's row
+    of it is left out, so the end keeps the row as saved instead of dropping it."""
+    with DemoServer(DemoSettings(policies=1500, seed=7)) as server:
+        first_page, fired, page_count = await _server_view(server)
+        target = next(p for p in first_page if p.has_fired and p.period != 4)
+        app = make_app(server, page_size=10)
+        helper = DyingHelper(first_page, page_count, 1500)
+        app.work = helper_work(helper)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("f")
+            screen = app.screen
+            table = screen.query_one(PolicyTable)
+            await _until(pilot, lambda: table.row_count, "the helper's rows")
+            url = f"{server.url}/api/marketplace-offering-usage-policies/{target.uuid}/"
+            auth = {"Authorization": f"Token {STAFF_TOKEN}"}
+            async with httpx.AsyncClient(headers=auth) as http:
+                assert (await http.patch(url, json={"period": 4})).status_code == 200
+                saved = parse_policy((await http.get(url)).json())
+            app.post_message(PolicySaved(saved, created=False))
+            helper.shown.set()
+            await _until(pilot, lambda: screen.scan.done, "the end of the scan")
+            await settle(pilot)
+            rows = list(table.all_rows)
+            assert sorted(row.uuid for row in rows) == fired
+            (row,) = [row for row in rows if row.uuid == target.uuid]
+            assert "12" in row.period

@@ -115,6 +115,42 @@ def test_writes_here_are_in_the_index_at_once() -> None:
     assert index.total == 5
 
 
+def _saved(uuid: str, limit: int):
+    catalog = make_catalog()
+    edited = make_policy(uuid, component_limits_set=[{"type": "cpu", "limit": limit}])
+    return build_row(edited, catalog, NOW), FactsReader(catalog)(edited)
+
+
+def test_writes_after_a_refresh_gathered_their_pages_are_kept_by_its_swap() -> None:
+    """The refresh's pages holding the policies came in before the delete and the save:
+    swapped in, the deleted one stays gone and the save stays."""
+    index = _filled()
+    generation = index.start(refresh=True)
+    rows, facts = _batch(sample_policies())
+    index.add(generation, rows, facts, len(rows))  # every page gathered, before the writes
+    index.forget("p02")
+    index.put(*_saved("p01", 99999))
+    index.finished(generation, len(rows) - 1)
+    assert index.position_of("p02") is None
+    assert [r.uuid for r in index.select(parse("limit:cpu>50000"), NOW)] == ["p01"]
+    assert len({f.uuid for f in index.facts}) == len(index.facts) == len(rows) - 1
+
+
+def test_a_save_during_the_first_fill_stays_when_its_pages_are_read_again() -> None:
+    """The helper stopped and the fill reads every page again here: the policy saved
+    meanwhile is kept as saved (its pages leave it out), not lost."""
+    index = PolicyIndex()
+    generation = index.start(refresh=False)
+    rows, facts = _batch(sample_policies())
+    index.add(generation, rows[:2], facts[:2], len(rows))
+    index.put(*_saved("p01", 99999))
+    index.resumed(generation)
+    index.add(generation, rows, facts, len(rows))
+    index.finished(generation, len(rows))
+    assert [r.uuid for r in index.select(parse("limit:cpu>50000"), NOW)] == ["p01"]
+    assert sorted(f.uuid for f in index.facts) == sorted(r.uuid for r in rows)
+
+
 def test_typing_further_gives_what_a_fresh_filter_would_and_a_write_is_seen() -> None:
     index = _filled()
     order = parse_sort("-limit:cpu")

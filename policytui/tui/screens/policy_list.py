@@ -1554,6 +1554,11 @@ class PolicyListScreen(PolicyScreen):
         self.call_after_refresh(event.painted.set)
         return self.scan.current(event.generation) and self.mode is ListMode.FIRED
 
+    @property
+    def _scan_walking(self) -> bool:
+        """A fired walk is reading pages (its writes are kept: :attr:`_scan_writes`)."""
+        return self.scan.generation > 0 and not self.scan.done
+
     def _written_fired(self) -> list[PolicyRow]:
         """The rows of the policies saved here during the scan that are fired and of the
         offering on view, as read back (their rows in the walk were left out)."""
@@ -1595,7 +1600,8 @@ class PolicyListScreen(PolicyScreen):
             progress.rows = with_names(progress.rows, app.catalog, app.now())
         if self._scan_writes:
             # Shown, the written policies are as the write left them (policy_saved and
-            # policy_deleted saw to that); held back, they are put right at the end.
+            # policy_deleted saw to that); held back, they are put right at the end
+            # (with those held back before the write).
             progress.rows = [r for r in progress.rows if r.uuid not in self._scan_writes]
         found = scan.resume_found if event.resumed and not quiet else None
         if found is not None:
@@ -1627,17 +1633,23 @@ class PolicyListScreen(PolicyScreen):
                 # Sent by the helper but not fired any more (or gone): not in the answer.
                 scan.resume_found = None
                 scan.fired = progress.fired
+                # Saved here meanwhile: shown as read back (their walk rows left out).
+                found.update(u for u, p in self._scan_writes.items() if p is not None)
                 if len(found) < len(self.table.all_rows):
                     self.table.set_rows([r for r in self.table.all_rows if r.uuid in found])
             if quiet:
                 scan.fired = progress.fired
                 if self._scan_writes:
+                    # Rows held back before a write hold the policy as it was.
+                    written = self._scan_writes
+                    self._scan_rows = [r for r in self._scan_rows if r.uuid not in written]
                     self._scan_rows += self._written_fired()
                     scan.fired = len(self._scan_rows)
                 self.table.set_rows(self._scan_rows)
                 self._scan_rows = []
             elif self._scan_writes:
                 scan.fired = len(self.table.all_rows)
+            self._scan_writes = {}  # the walk has landed: nothing more to keep
             if not self.table.row_count:
                 self._show_empty()
             self._tell_fired(fired, self.fired_states.seen)
@@ -1649,6 +1661,7 @@ class PolicyListScreen(PolicyScreen):
             return
         exc = event.error
         self.scan.stopped(quiet=event.quiet)
+        self._scan_writes = {}
         self.table.show_placeholder("")
         if isinstance(exc, errors.AuthenticationError):
             self._auth_failed = True
@@ -1749,7 +1762,8 @@ class PolicyListScreen(PolicyScreen):
         """
         self._cache.clear()
         self.fired_states.seen[policy.uuid] = (policy.has_fired, policy.fired_datetime)
-        self._scan_writes[policy.uuid] = policy
+        if self._scan_walking:
+            self._scan_writes[policy.uuid] = policy
         self._usage_saved(policy)
         row = self._rows([policy])[0]
         in_scope = self.paging.scope_uuid in (None, policy.scope_uuid)
@@ -1935,7 +1949,8 @@ class PolicyListScreen(PolicyScreen):
         the page again (the next page's first policy moves up onto this one)."""
         self._cache.clear()
         fired = self.fired_states.forget(uuid)
-        self._scan_writes[uuid] = None
+        if self._scan_walking:
+            self._scan_writes[uuid] = None
         indexed = self.index.position_of(uuid) is not None
         self.index.forget(uuid)
         self._index_usage_done.discard(uuid)
@@ -1943,7 +1958,7 @@ class PolicyListScreen(PolicyScreen):
             # The index's matches are positions in its facts, which the forget moved:
             # selected again, not searched row by row (that read the wrong policies, and
             # past the end: a crash).
-            if indexed:
+            if indexed or not self.index.complete:  # on view, or on a page not read yet
                 self._count_changed(-1)
             if not self._matches_held:  # a bulk delete selects them once, at its end
                 self._show_matches()
