@@ -607,7 +607,8 @@ class _Selection:
 
     query: Filter
     order: SortOrder | None
-    state: tuple[int, int, int]
+    #: (generation, policies held, (edits, usage edits)): a change of any is a new state.
+    state: tuple[int, int, tuple[int, int]]
     moment: float
     #: What each term kept of what the terms before it kept (masks over the facts).
     steps: list[Mask]
@@ -695,6 +696,9 @@ class PolicyIndex:
     #: over what it gathered before the write (:meth:`_over_gathered`). Emptied as the
     #: fill ends or stops.
     _written: dict[str, IndexedFacts | None] = field(default_factory=dict)
+    #: The last fill ended with fewer policies than the server counts after a delete
+    #: made here during it: a policy moved onto a page it had read (read again).
+    short: bool = False
 
     def __post_init__(self) -> None:
         self._made = _MadeRows(lambda: self.now())
@@ -883,6 +887,11 @@ class PolicyIndex:
             self.facts = pending.facts
             self._columns, self._columns_moved = pending.coded(), self._moved
         self.total = total if total is not None else len(self.facts)
+        # A delete made here during the walk moved the policies after it one place up:
+        # one on the first page read after it took a place on a page read before, and
+        # the walk missed it (offset pages). Fewer than the server counts says so.
+        deleted = any(f is None for f in self._written.values())
+        self.short = deleted and len(self.facts) < self.total
         self._written = {}
         return True
 

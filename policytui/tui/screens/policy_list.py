@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy, Page, WaldurClient
     from policytui.auth.config import SavedView
     from policytui.bulk import Summary
-    from policytui.query import Filter, SortOrder
+    from policytui.query import Filter, PolicyFacts, SortOrder
     from policytui.query.parser import Term
     from policytui.tui.usage_cell import UsageCell
     from policytui.tui.usage_load import PolicyUsage
@@ -116,6 +117,9 @@ class PolicyListScreen(PolicyScreen):
         #: began: a page it read before the write holds the policy as it was, and its
         #: rows (a quiet walk's, swapped in at its end) brought a deleted policy back.
         self._scan_writes: dict[str, OfferingUsagePolicy | None] = {}
+        #: The fired view's `/` (None: none), and the facts of each row it tested.
+        self._fired_query: Filter | None = None
+        self._fired_facts: dict[str, tuple[PolicyRow, PolicyFacts]] = {}
         #: Set once the first rows (or an empty or error state) are on screen.
         self._first_page_settled = asyncio.Event()
         self.watch_seconds: float | None = None
@@ -561,6 +565,7 @@ class PolicyListScreen(PolicyScreen):
             if rescanning:
                 share = int(100 * scan.pages / scan.page_count) if scan.page_count else 0
                 left = _join(left, f"refreshing {share} %")
+            self._show_fired_note()  # its count follows the rows as they come
         elif self.query_filter is not None:
             name = self._view_name
             near = self._near_term() if self._near else None
@@ -589,7 +594,7 @@ class PolicyListScreen(PolicyScreen):
                 )
         right: list[str] = []
         table = self.table
-        if table.filter_text:
+        if table.filter_text and self._fired_query is None:  # (the note says it)
             right.append(f"/{table.filter_text}: {table.row_count} of {len(table.all_rows)}")
         if table.sort_column and not (self.mode is ListMode.FIRED and table.sort_column == "fired"):
             arrow = "▼" if table.sort_reverse else "▲"
@@ -849,12 +854,62 @@ class PolicyListScreen(PolicyScreen):
         if self._box_set:
             return  # put there by the screen, which applies it itself
         if self.mode is ListMode.FIRED:
-            # The fired view's rows are searched as before (their words only).
-            self.table.set_filter(value)
+            self._filter_fired(value)
         else:
             self.apply_filter(value)
         self._update_status()
         self._update_pane()
+
+    def _filter_fired(self, text: str) -> None:
+        """``text`` in the filter language over the fired view's rows (every fired
+        policy): the same terms as over every policy, tested on each row's facts."""
+        from policytui.query import parse
+
+        query = parse(text) if text.strip() else None
+        self._fired_query = query
+        if query is None:
+            self.table.set_filter("")
+            self._fired_facts = {}
+            self.query_one("#filter-note").display = False
+            return
+        self.table.set_filter(text, keep=self._fired_keep(query))
+        self._show_fired_note()
+
+    def _fired_keep(self, query: Filter) -> Callable[[PolicyRow], bool]:
+        """The test of a fired row: ``query`` over its facts, read once a row (kept with
+        the row they were read from: a save makes a new row, read again)."""
+        from policytui.query import FactsReader
+        from policytui.tui.usage_text import usage_percent
+
+        test = query.predicate(self.policy_app.now())
+        read = FactsReader(self.policy_app.catalog)
+        held = self._fired_facts
+        usage = self.usage if any(t.field == "usage" for t in query.terms) else None
+
+        def keep(row: PolicyRow) -> bool:
+            known = held.get(row.uuid)
+            if known is None or known[0] is not row:
+                known = held[row.uuid] = (row, read(row.policy))
+            facts = known[1]
+            if usage is not None:  # the figure the Usage column shows
+                figures = usage.of(row.uuid)
+                facts.usage_percent = usage_percent(figures) if figures is not None else None
+            return test(facts)
+
+        return keep
+
+    def _show_fired_note(self) -> None:
+        """Under the box in the fired view: how many fired policies match, or that none
+        does and how to clear it, the terms it cannot read marked."""
+        from policytui.query.summary import summary
+
+        query = self._fired_query
+        if query is None or self.mode is not ListMode.FIRED:
+            return
+        table = self.table
+        # The terms it cannot read are marked in place under this line, not listed.
+        words = summary(table.row_count, len(table.all_rows), replace(query, problems=()))
+        self.query_one("#filter-note", FilterNote).show_result(words, query)
 
     def apply_filter(self, text: str) -> None:
         """``text`` in the filter language (docs/filter.md) over every policy: the
@@ -1176,6 +1231,8 @@ class PolicyListScreen(PolicyScreen):
         )
 
     _index_wanted = False
+    #: The fill running reads every page again after one that missed a policy.
+    _index_reread = False
     #: The saved view on screen (its name in the top bar), until the filter is cleared.
     _view_name: str | None = None
 
@@ -1243,6 +1300,12 @@ class PolicyListScreen(PolicyScreen):
         self._index_grew.set()
         if progress.done:
             self.index.finished(event.generation, progress.total)
+            if self.index.short and not self._index_reread:
+                # Every page read again, once (a read: nothing is written twice).
+                self._index_reread = True
+                self._start_index(refresh=True)
+            else:
+                self._index_reread = False
             # A refresh swapped in policies that changed: their figures are read again;
             # those gone from the server no longer count as read.
             self._index_usage_done -= self.index.changed
@@ -1313,7 +1376,7 @@ class PolicyListScreen(PolicyScreen):
         if self.query_filter is not None:
             self._leave_index_view()
         else:
-            self.table.set_filter("")
+            self._filter_fired("")
         self.set_focus(self.table)
         self._update_status()
 
@@ -1471,6 +1534,10 @@ class PolicyListScreen(PolicyScreen):
         scanner = self.query_one(FiredScanner)
         if self.mode is ListMode.FIRED:
             scanner.stop()
+            if self._fired_query is not None:  # the fired rows' filter goes with them
+                self._set_box("")
+                self.query_one("#quick-filter", Input).display = False
+                self._filter_fired("")
             self.mode = ListMode.PAGES
             self.refresh_bindings()  # the page keys work again
             self._repaint_usage()

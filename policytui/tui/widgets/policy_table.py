@@ -10,7 +10,7 @@ lines that changed, so a keypress costs a few hundred bytes of terminal output.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from math import ceil
 from operator import attrgetter
@@ -397,6 +397,10 @@ class PolicyTable(ScrollView, can_focus=True):
         #: The sort key of each row on view, in view order (empty when unsorted).
         self._view_keys: list[Any] = []
         self._filter_terms: list[str] = []
+        #: The quick filter as typed, and the test of a row it stands for (None: each of
+        #: its words in the row's :attr:`PolicyRow.search`).
+        self._filter_typed = ""
+        self._keep: Callable[[PolicyRow], bool] | None = None
         self.sort_column: str | None = None
         self.sort_reverse = False
         #: The rows came ordered (the index's matches, sorted across every one): the
@@ -465,7 +469,14 @@ class PolicyTable(ScrollView, can_focus=True):
 
     @property
     def filter_text(self) -> str:
-        return " ".join(self._filter_terms)
+        return self._filter_typed if self._filter_terms else ""
+
+    def _kept(self, rows: Iterable[PolicyRow]) -> list[PolicyRow]:
+        """The rows the quick filter keeps."""
+        if self._keep is not None:
+            return list(filter(self._keep, rows))
+        terms = self._filter_terms
+        return [r for r in rows if all(t in r.search for t in terms)]
 
     def set_usage(self, cells: Mapping[str, UsageCell], *, replace: bool = False) -> None:
         """Fill in the Usage column (``replace``: forget the cells of an older refresh)."""
@@ -549,7 +560,7 @@ class PolicyTable(ScrollView, can_focus=True):
         collection than the filter itself. It must not change while it is shown."""
         if rows is self._ordered and (column, reverse) == (self.sort_column, self.sort_reverse):
             return  # the same answer as the last keystroke's (PolicyIndex.select)
-        self._filter_terms = []
+        self._filter_terms, self._keep = [], None
         self.sort_column, self.sort_reverse = column, reverse
         self._presorted, self._in_order = True, False
         keep = self._current_uuid()
@@ -585,8 +596,7 @@ class PolicyTable(ScrollView, can_focus=True):
         anchor = self._anchored and bool(self._view)
         top, before = round(self.scroll_y), self.cursor
         if self._filter_terms:
-            terms = self._filter_terms
-            batch = [r for r in batch if all(t in r.search for t in terms)]
+            batch = self._kept(batch)
         index = self.cursor
         if not self.sort_column:
             self._owned()[1].extend(batch)
@@ -651,8 +661,12 @@ class PolicyTable(ScrollView, can_focus=True):
             self.marked = marked
             self.refresh()
 
-    def set_filter(self, text: str) -> None:
+    def set_filter(self, text: str, keep: Callable[[PolicyRow], bool] | None = None) -> None:
+        """Show only the rows ``keep`` keeps (the filter language's test, in the fired
+        view), or without it those holding each word of ``text``; empty: every row."""
         self._filter_terms = text.lower().split()
+        self._filter_typed = text.strip()
+        self._keep = keep if self._filter_terms else None
         self._rebuild(self._current_uuid())
 
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
@@ -683,8 +697,7 @@ class PolicyTable(ScrollView, can_focus=True):
     def _rebuild(self, keep_uuid: str | None, *, fallback_index: int | None = None) -> None:
         rows = self._all
         if self._filter_terms:
-            terms = self._filter_terms
-            rows = [r for r in rows if all(t in r.search for t in terms)]
+            rows = self._kept(rows)
         if self.sort_column and not self._presorted:
             column = self.sort_column
             keys = [r.sort_key(column) for r in rows]
