@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.containers import Container, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Label, Select, Static, TextArea
 
 from policytui.api import ACTION_DESCRIPTIONS, Period, action_label
 from policytui.api.actions import canonical_actions
@@ -17,6 +17,7 @@ from policytui.tui.catalog import Catalog
 from policytui.tui.policy_draft import PolicyDraft, ServerFeatures
 from policytui.tui.widgets.limit_rows import LimitRows
 from policytui.tui.widgets.multi_select import Choice, MultiSelect, TickBox
+from policytui.tui.widgets.text_input import TextInput
 
 
 def offering_prompt(name: str, provider: str | None) -> str:
@@ -68,7 +69,7 @@ def form_widgets(draft: PolicyDraft, catalog: Catalog, features: ServerFeatures)
         field_error("actions"),
         Vertical(
             Label("E-mail addresses to notify  (comma separated)", classes="field-label"),
-            Input(
+            TextInput(
                 draft.emails_text,
                 placeholder="ops@example.org, oncall@example.org",
                 compact=True,

@@ -47,6 +47,7 @@ from policytui.tui.actions import LOGIN, bindings_for
 from policytui.tui.messages import ProfileChosen
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.footer import Footer
+from policytui.tui.widgets.text_input import TextInput
 
 MASK = "********"
 _UNEXPECTED = (
@@ -64,7 +65,7 @@ def _masked_key_repr() -> Iterator[tuple[str, str]]:
     yield "key", "•"
 
 
-class SecretInput(Input):
+class SecretInput(TextInput):
     """A password Input whose Changed/Submitted/Blurred messages never carry the value."""
 
     def __init__(self, **kwargs: object) -> None:
@@ -179,7 +180,7 @@ class LoginScreen(Screen[Session | None]):
             with Vertical(id="login-form"):
                 with Horizontal(classes="login-row"):
                     yield Label("API URL", classes="login-label")
-                    yield Input(
+                    yield TextInput(
                         self._url, placeholder="https://waldur.example.com/api/", id="login-url"
                     )
                 yield Static("", id="login-url-error", classes="login-field-error")
@@ -194,7 +195,7 @@ class LoginScreen(Screen[Session | None]):
                 yield Static("", id="login-token-error", classes="login-field-error")
                 with Horizontal(classes="login-row"):
                     yield Label("Profile", classes="login-label")
-                    yield Input(self._profile, id="login-profile")
+                    yield TextInput(self._profile, id="login-profile")
                 yield Static("", id="login-profile-error", classes="login-field-error")
                 if not self._verify:
                     yield Static(

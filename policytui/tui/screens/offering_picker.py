@@ -18,6 +18,7 @@ from policytui.tui.lifecycle import is_closing, unless_closed
 from policytui.tui.messages import SignInRequired
 from policytui.tui.styles import style_path
 from policytui.tui.widgets.state_message import describe_error
+from policytui.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from policytui.tui.app import PolicyApp
@@ -50,7 +51,7 @@ class OfferingPicker(ModalScreen[str | None]):
         with Vertical(id="picker") as box:
             box.border_title = "Filter by offering"
             box.border_subtitle = "type to search · Enter picks · Esc cancels"
-            yield Input(placeholder="search offerings…", id="offering-search")
+            yield TextInput(placeholder="search offerings…", id="offering-search")
             yield OptionList(id="offering-options")
             yield Static("Loading the offerings you manage…", id="picker-state")
 

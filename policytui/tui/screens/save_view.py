@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from policytui.tui.actions import SAVE_VIEW, bindings_for
 from policytui.tui.styles import style_path
+from policytui.tui.widgets.text_input import TextInput
 
 
 class SaveViewScreen(ModalScreen[str | None]):
@@ -32,7 +33,7 @@ class SaveViewScreen(ModalScreen[str | None]):
             box.border_subtitle = "Enter saves · Esc cancels"
             sort = self.sort or "the server's order"
             yield Static(f"filter {self.filter_text}\nsort   {sort}", id="view-what", markup=False)
-            yield Input(placeholder="name, e.g. nordics-gpu", id="view-name")
+            yield TextInput(placeholder="name, e.g. nordics-gpu", id="view-name")
             yield Static("", id="view-problem", markup=False)
 
     @on(Input.Submitted, "#view-name")

@@ -14,8 +14,10 @@ from __future__ import annotations
 from textual.geometry import Size
 from textual.widgets import Input
 
+from policytui.tui.widgets.text_input import TextInput
 
-class FilterBox(Input):
+
+class FilterBox(TextInput):
     def _watch_value(self, value: str) -> None:
         if not self.styles.auto_dimensions:
             self.set_reactive(Input.virtual_size, Size(self.content_width, 1))

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from policytui.api import OfferingComponent
 from policytui.tui.validation import FieldError, parse_limit
+from policytui.tui.widgets.text_input import TextInput
 
 
 def component_prompt(component: OfferingComponent) -> str:
@@ -74,7 +75,7 @@ class LimitRow(Vertical):
             # No `restrict` and no `max_length`: both drop keystrokes without a word
             # ("12.5" became "125"). The box keeps exactly what was typed and the line
             # under the row says why it is not a limit.
-            yield Input(
+            yield TextInput(
                 self._initial_limit,
                 placeholder="limit",
                 classes="limit-value",

@@ -22,6 +22,8 @@ from textual.widgets import Checkbox, Input, SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
+from policytui.tui.widgets.text_input import TextInput
+
 TICK = "✓"
 
 
@@ -134,7 +136,7 @@ class MultiSelect(Vertical):
 
     def compose(self) -> ComposeResult:
         if self._filterable:
-            yield Input(placeholder=self._placeholder, classes="multi-filter", compact=True)
+            yield TextInput(placeholder=self._placeholder, classes="multi-filter", compact=True)
         yield TickList(compact=True)
         yield Static(self._empty_text, classes="multi-empty")
 

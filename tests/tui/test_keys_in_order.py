@@ -1,0 +1,61 @@
+"""Keys that come in a burst (fast typing over SSH, tmux send-keys) edit a text box in the
+order typed. In Textual 8.2.8 a bound key (Backspace, Ctrl+U) took a detour through the
+app and ran after the characters behind it: `Ctrl+U abc` in the `/` box left it empty,
+`jj BS BS kkk` gave `jkk` (Textual #6605). Keys are posted without waiting between them,
+as a terminal delivers a burst."""
+
+from __future__ import annotations
+
+import pytest
+from browse_support import make_app, settle
+from textual import events
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+from policytui.tui.widgets.text_input import TextInput
+
+BURSTS = [
+    pytest.param("gpu", ["ctrl+u", *"abc"], "abc", id="ctrl+u-then-type"),
+    pytest.param("", [*"jj", "backspace", "backspace", *"kkk"], "kkk", id="backspace-then-type"),
+    pytest.param("", [*"cpu", "left", "left", *"x", "end", *"y"], "cxpuy", id="arrows-between"),
+]
+
+
+def _key(name: str) -> events.Key:
+    return events.Key(name, name if len(name) == 1 else None)
+
+
+async def _burst(app: App, keys: list[str]) -> None:
+    for name in keys:
+        app.post_message(_key(name))
+
+
+@pytest.mark.parametrize(("before", "keys", "after"), BURSTS)
+async def test_the_filter_box_takes_a_burst_of_keys_in_order(demo_server, before, keys, after):
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *before)
+        await settle(pilot)
+        await _burst(app, keys)
+        await settle(pilot)
+        box = app.screen.query_one("#quick-filter", Input)
+        assert box.value == after
+        assert app.focused is box
+        assert app.screen.query_filter is not None and app.screen.query_filter.text == after
+
+
+class _Form(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TextInput(id="limit")
+
+
+@pytest.mark.parametrize(("before", "keys", "after"), BURSTS)
+async def test_a_form_box_takes_a_burst_of_keys_in_order(before, keys, after):
+    app = _Form()
+    async with app.run_test() as pilot:
+        await pilot.press(*before)
+        await _burst(app, keys)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#limit", Input).value == after
