@@ -1126,9 +1126,11 @@ class PolicyIndex:
             return f"{_grouped(self.read)} read"
         return f"{_grouped(self.read)} of {_grouped(self.total)} read"
 
-    def describe(self, query: Filter, matched: int) -> str:
-        """What the filter did (how complete the index is, the status bar says)."""
-        reading = not self.complete
+    def describe(self, query: Filter, matched: int, *, figures_coming: bool = False) -> str:
+        """What the filter did (how complete the index is, the status bar says);
+        ``figures_coming``: the terms read figures still being read (``usage:``), so the
+        count is so far too."""
+        reading = not self.complete or figures_coming
         if reading and not self.read:
             text = "matches show as pages are read"
         else:

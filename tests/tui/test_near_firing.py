@@ -275,3 +275,24 @@ async def test_a_plain_filter_fills_the_usage_of_the_matches_on_screen(demo_serv
             lambda: table.current is not None and table.usage_of(table.current.uuid) is not None,
             what="the usage of the match scrolled to",
         )
+
+
+async def test_while_a_refresh_reads_usage_again_the_near_count_says_so_far(
+    fresh_demo_server,
+) -> None:
+    """`r` in the near view: the count shown is of the last figures until the new ones
+    are read, so it says "so far" (it read as final beside "refreshing usage: 0 of …");
+    once they are in, it is the answer again."""
+    app = make_app(fresh_demo_server, page_size=5)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_near(pilot, app)
+        assert "so far" not in note(app)
+        fresh_demo_server.set_faults(
+            [Fault("timeout", times=1, path="component-usages/", params={"seconds": 3})]
+        )
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "refreshing usage" in note(app), what="the refresh")
+        assert "match so far" in note(app)
+        await wait_until(pilot, lambda: "usage" not in note(app), timeout=60, what="figures in")
+        await settle(pilot)
+        assert "match" in note(app) and "so far" not in note(app)

@@ -946,8 +946,10 @@ class PolicyListScreen(PolicyScreen):
             self.table.show_placeholder("Reading every page…")
         self._show_table()
         note = self.query_one("#filter-note", FilterNote)
-        words = self.index.describe(query, len(rows))
         usage = self._usage_wanted()
+        # Usage figures still coming (a first read or a refresh's): the count is so far.
+        coming = usage and self._index_usage_pending()
+        words = self.index.describe(query, len(rows), figures_coming=coming)
         if usage:
             words = _join(words, self._usage_progress())
         if usage and self._index_usage_pending() and not rows:
