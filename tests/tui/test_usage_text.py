@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from policytui.headroom import LimitHeadroom, PolicyHeadroom
+from policytui.headroom.windows import Window
 from policytui.tui.usage_cell import UsageCell
-from policytui.tui.usage_text import amount, bar, level, percent
+from policytui.tui.usage_load import PolicyUsage
+from policytui.tui.usage_text import amount, bar, level, percent, usage_cell
 
 
 @pytest.mark.parametrize(
@@ -56,3 +60,28 @@ def test_figures() -> None:
     full = bar(1.2, True, 10)
     assert full.plain == "█" * 10
     assert bar(0.5, False, 10).plain == "█" * 5 + "░" * 5
+
+
+def _headroom(*limits: tuple[str, float, bool]) -> PolicyUsage:
+    """Limits as (label, ratio, checked), the first checked, as Waldur checks them."""
+    rows = tuple(
+        LimitHeadroom(
+            label.lower(), label, "h", 100, Decimal(ratio * 100), ratio, ratio > 1, checked, (), ()
+        )
+        for label, ratio, checked in limits
+    )
+    fires = rows[0].over
+    return PolicyUsage(
+        PolicyHeadroom("p", Window(None, date(2026, 12, 1)), rows, fires, fires, None, None)
+    )
+
+
+def test_a_policy_over_its_checked_limit_shows_that_limit_not_a_higher_unchecked_one():
+    """It fires on the checked CPU (140 %): the cell says so, not RAM 227 % with the †
+    that reads as "the server does not check this" (so "it will not fire")."""
+    cell = usage_cell(_headroom(("CPU", 1.4, True), ("RAM", 2.27, False)), fired_view=True)
+    assert (cell.label, cell.figure, cell.level, cell.unchecked) == ("CPU", "140 %", "over", False)
+    assert cell.note == "still over"
+    # Under its checked limit, a higher unchecked one is still shown, with its †.
+    cell = usage_cell(_headroom(("CPU", 0.5, True), ("RAM", 2.27, False)))
+    assert (cell.label, cell.figure, cell.unchecked) == ("RAM", "227 %", True)
