@@ -243,9 +243,12 @@ def cmd_status(settings: Settings) -> int:
     who = iter(asyncio.run(_who_all(checks)) if checks else [])
     warnings: list[str] = []
     if env is not None:
+        plain = bool(env_session_url) and urlsplit(env_session_url or "").scheme == "http"
         print(
             f"Environment: {env.detail} overrides the stored tokens"
             + (f"; {env_session_url}" if env_session_url else "; no WALDUR_API_URL set")
+            # As for a profile: the token crosses the network readable by anyone on it.
+            + ("  [plain HTTP: not encrypted]" if plain else "")
         )
     if not lines:
         print("No profiles yet. Sign in with: policytui login --profile NAME --url URL")

@@ -278,6 +278,8 @@ def test_status_names_the_environment_override(demo_server, monkeypatch, capsys)
         in out
     )
     assert "Environment session: Alice Owner (acme-owner), not staff" in out
+    # The demo server answers over http: said as for a profile.
+    assert f"{demo_server.url}/api/  [plain HTTP: not encrypted]" in out
     assert OWNER_TOKEN not in out
 
 
