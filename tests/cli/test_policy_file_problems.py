@@ -59,3 +59,29 @@ offerings:
         f"{path}:4: uuid {UUID_OF_DIGITS} was read as the number 0, not as text (a uuid of "
         f'digits only is a number to YAML): put it in quotes, "{UUID_OF_DIGITS}"'
     ) in run.err.splitlines()
+
+
+def test_a_component_given_twice_is_said_with_its_bad_limit(fresh_demo_server, tmp_path):
+    """The first cpu limit is text: both that and the second cpu limit are listed in the
+    one run (the second was said only once the first was mended)."""
+    path = _write(
+        tmp_path,
+        f"""\
+offerings:
+- uuid: {HPC}
+  policies:
+  - actions: [notify_organization_owners]
+    period: Total
+    organization_groups: [Nordics]
+    component_limits:
+    - {{type: cpu, limit: "250"}}
+    - {{type: cpu, limit: 300}}
+""",
+    )
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
+    assert run.code == 2
+    lines = run.err.splitlines()
+    assert any(line.startswith(f"{path}:8: ") and "whole number" in line for line in lines)
+    assert f"{path}:9: component 'cpu' has a limit already (line 8)" in lines
+    assert lines[-1] == f"2 problems in {path}: nothing was written."
+    assert writes(fresh_demo_server) == []

@@ -349,12 +349,15 @@ class _Checker:
             self.unknown_keys(item, ("type", "name", "limit", "unit"), "a component limit")
             type_ = self.component(item, offering)
             limit = self.limit(item)
+            if type_ is not None:
+                # Said with the limit's own problem, not only once that one is mended.
+                if type_ in seen:
+                    where = seen[type_]
+                    self.say(item.line, f"component {type_!r} has a limit already (line {where})")
+                    continue
+                seen[type_] = item.line
             if type_ is None or limit is None:
                 continue
-            if type_ in seen:
-                self.say(item.line, f"component {type_!r} has a limit already (line {seen[type_]})")
-                continue
-            seen[type_] = item.line
             limits.append((type_, limit))
         return tuple(limits)
 
