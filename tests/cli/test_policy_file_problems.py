@@ -85,3 +85,23 @@ offerings:
     assert f"{path}:9: component 'cpu' has a limit already (line 8)" in lines
     assert lines[-1] == f"2 problems in {path}: nothing was written."
     assert writes(fresh_demo_server) == []
+
+
+def test_a_misspelt_group_is_answered_with_the_one_meant(fresh_demo_server, tmp_path):
+    path = _write(
+        tmp_path,
+        f"""\
+offerings:
+- uuid: {HPC}
+  policies:
+  - actions: [notify_organization_owners]
+    period: Total
+    organization_groups: [Nordix]
+    component_limits: [{{type: cpu, limit: 5}}]
+""",
+    )
+    run = in_process(fresh_demo_server, "apply", "-f", str(path), "--dry-run")
+    assert run.code == 2
+    assert (
+        f"{path}:6: no organization group named 'Nordix' on the server (did you mean 'Nordics'?)"
+    ) in run.err.splitlines()

@@ -10,6 +10,7 @@ What depends on the server's copy of a policy (may it be written so?) is the pla
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -329,7 +330,10 @@ class _Checker:
                 f"several organization groups are named {name!r}: {which}; give its path or uuid",
             )
         else:
-            self.say(line, f"no organization group named {name!r} on the server")
+            names = sorted({g.name for g in groups} | {g.label for g in groups})
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            self.say(line, f"no organization group named {name!r} on the server{hint}")
         return None
 
     def limits(self, entry: Located, offering: OfferingInfo | None) -> tuple[tuple[str, int], ...]:
