@@ -176,3 +176,24 @@ async def test_a_delete_and_a_save_in_the_filter_view_follow_in_its_matches(
         assert f"{len(listed) - 1} of {len(listed) - 1} match" in screen_text(app)
         assert "12" in period_of(app, changed["uuid"])
         assert table.current is not None and table.current.uuid == listed[-2]["uuid"]
+
+
+async def test_a_save_that_leaves_the_filter_says_why_it_is_not_shown(fresh_demo_server) -> None:
+    """Saved so that it matches the filter no more: the row goes, and a note says why
+    (it seemed lost, with only "Saved policy" to go by)."""
+    server = fresh_demo_server
+    total = [p for p in server_policies(server) if p["period"] == 1]
+    assert total
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"period:total")
+        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"{len(total)} of" in screen_text(app)
+        saved = patched_on_server(server, total[0]["uuid"], period=4)
+        app.post_message(PolicySaved(saved, created=False))
+        await settle(pilot)
+        assert total[0]["uuid"] not in shown(app)
+        assert "Not shown: it does not match 'period:total'" in screen_text(app)

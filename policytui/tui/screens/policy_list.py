@@ -1846,6 +1846,20 @@ class PolicyListScreen(PolicyScreen):
                 self._count_changed(-1)
             self._index_saved(policy, row)
             self._update_status()
+            shown, query = self.table.all_rows, self.query_filter
+            left = (
+                query is not None
+                and isinstance(shown, Matches)
+                and in_scope
+                and not self._matches_held  # a bulk change's summary says its own
+                and shown.find(policy.uuid, self.table.cursor) is None
+            )
+            if left and query is not None:
+                # Saved, and not among the matches: said, or it seems to be lost.
+                self.notify(
+                    f"Not shown: it does not match {query.text.strip()!r} (Esc clears the filter).",
+                    markup=False,
+                )
             return
         if self._fired_saved_over_index(policy, row, in_scope=in_scope, created=created):
             return
