@@ -1,5 +1,6 @@
 """One policy's headroom in a table cell: its highest ratio and that limit's component
-(``CPU 96 %``), for the list's Usage column and the near-firing view's order."""
+(``CPU 96 %``), or the checked limit's when that one is over (the policy fires on it),
+for the list's Usage column, ``usage:`` and the near-firing view's order."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ NEAR = 0.8
 
 @dataclass(frozen=True)
 class HeadroomSummary:
-    #: The highest usage / limit among the limits; None when none has a ratio.
+    #: The highest usage / limit among the limits (the checked limit's when it is over);
+    #: None when that limit has no ratio.
     ratio: float | None
     #: The component of that limit ("CPU").
     label: str
@@ -53,5 +55,8 @@ def summarize(h: PolicyHeadroom) -> HeadroomSummary | None:
     """The summary of ``h``; None when it has no limit or no figure."""
     if not h.limits or h.unavailable:
         return None
-    top = max(h.limits, key=_key)
+    first = next((x for x in h.limits if x.checked), None)
+    # Over the limit the server checks, the policy fires on that one: its figure, not a
+    # higher one of a limit never checked (whose † read as "it will not fire").
+    top = first if first is not None and first.over else max(h.limits, key=_key)
     return HeadroomSummary(top.ratio, top.label, any(x.over for x in h.limits), top.checked)

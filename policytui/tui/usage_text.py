@@ -76,20 +76,13 @@ def usage_cell(usage: PolicyUsage, *, fired_view: bool = False) -> UsageCell | N
     summary: HeadroomSummary | None = summarize(usage.headroom) if usage.headroom else None
     if summary is None:
         return NO_FIGURE
-    label, ratio, over, checked = summary.label, summary.ratio, summary.over, summary.checked
-    headroom = usage.headroom
-    first = next((x for x in headroom.limits if x.checked), None) if headroom else None
-    if first is not None and first.over and not checked:
-        # The limit the server checks is over (it fires on that one): its figure, not a
-        # higher one of a limit it never checks, whose † read as "it will not fire".
-        label, ratio, over, checked = first.label, first.ratio, True, True
-    figure = "over" if ratio is None else percent(ratio)
+    figure = "over" if summary.ratio is None else percent(summary.ratio)
     note = ""
-    if fired_view and headroom is not None and headroom.has_fired:
-        note = "still over" if headroom.fires else "now under"
-    state = level(ratio, over)
-    unchecked = not checked and state in ("near", "over")
-    return UsageCell(label, figure, state, note, unchecked)
+    if fired_view and usage.headroom is not None and usage.headroom.has_fired:
+        note = "still over" if usage.headroom.fires else "now under"
+    state = level(summary.ratio, summary.over)
+    unchecked = not summary.checked and state in ("near", "over")
+    return UsageCell(summary.label, figure, state, note, unchecked)
 
 
 def usage_percent(usage: PolicyUsage) -> float | None:

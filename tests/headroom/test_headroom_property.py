@@ -54,12 +54,16 @@ def test_verdict_is_the_pooled_sum_of_the_first_limit_over_it(
 
 @given(usage_rows, limits, days)
 def test_summary_is_the_highest_ratio(raw, limits, today) -> None:
+    """The highest ratio, unless the checked limit is over: then that one (it fires)."""
     rows = [row(c, t, m, u) for c, t, m, u in raw]
     h = headroom(policy(*limits, period=1), COMPONENTS, CUSTOMERS, rows, today)
     top = summarize(h)
     assert top is not None
     ratios = [x.ratio for x in h.limits if x.ratio is not None]
-    if top.ratio is not None:
+    first = h.limits[0]
+    if first.over:
+        assert (top.label, top.ratio, top.checked) == (first.label, first.ratio, True)
+    elif top.ratio is not None:
         assert top.ratio == max(ratios)
         assert not any(x.ratio is None and x.over for x in h.limits)
     assert top.over is any(x.over for x in h.limits)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from browse_support import make_app, screen_text, server_policies, settle, wait_until
 
-from policytui.demo import DemoServer, DemoSettings
+from policytui.demo import DemoServer, DemoSettings, Fault
 from policytui.tui.widgets.policy_table import PolicyTable
 
 
@@ -77,8 +77,43 @@ async def test_a_term_it_cannot_read_is_marked_and_no_match_says_how_to_clear(se
         assert "No policy matches offering:zzzz" in text
         assert "Esc clears the filter" in text
         assert not table.rows
-        # Back to the paged list: the fired rows' filter went with them.
+        # Back to the paged list: the fired rows' filter went with them (the box too).
         await pilot.press("enter", "f")
         await settle(pilot)
         assert "offering:zzzz" not in screen_text(app)
-        assert app.screen.query_filter is None
+        assert not app.screen.query_one("#quick-filter").display
+        assert len(table.rows) == len(table.all_rows)  # the page, unfiltered
+
+
+async def test_usage_terms_follow_the_figures_as_they_come(server) -> None:
+    """`usage:>=0` typed before the figures are in says "so far", and takes in each
+    figure as it comes (it stayed at what it had matched when typed)."""
+    fired = [p for p in server_policies(server) if p["has_fired"]]
+    # Every usage read held 6 s: the scan's 5 pages are read long before.
+    server.set_faults([Fault("timeout", path="component-usages/", params={"seconds": 6})])
+    app = make_app(server, page_size=20)
+    async with app.run_test(size=(120, 30)) as pilot:
+        try:
+            await wait_until(pilot, lambda: "page 1 of" in screen_text(app), what="the list")
+            await pilot.press("f")
+            screen = app.screen
+            table = screen.query_one(PolicyTable)
+            # Typed as soon as the rows are in, their figures still held by the server.
+            await wait_until(pilot, lambda: screen.scan.done, timeout=60, what="the fired scan")
+            await pilot.press("slash", *"usage:>=0")
+            await pilot.pause()
+            assert "so far" in screen_text(app)
+            with_figure = lambda: {  # noqa: E731
+                r.uuid for r in table.all_rows if (u := screen.usage.of(r.uuid)) and u.headroom
+            }
+            await wait_until(
+                pilot,
+                lambda: {r.uuid for r in table.rows} == with_figure() != set(),
+                timeout=60,
+                what="every figure taken in",
+            )
+            await settle(pilot)
+            assert "so far" not in screen_text(app)
+            assert len(table.all_rows) == len(fired)
+        finally:
+            server.set_faults([])

@@ -197,3 +197,21 @@ async def test_a_save_that_leaves_the_filter_says_why_it_is_not_shown(fresh_demo
         await settle(pilot)
         assert total[0]["uuid"] not in shown(app)
         assert "Not shown: it does not match 'period:total'" in screen_text(app)
+
+
+async def test_a_save_under_a_usage_filter_is_not_said_to_leave_it(fresh_demo_server) -> None:
+    """Under `usage:` the saved policy's figure is read again before it can match: no
+    "Not shown" for a policy that stays (it came back a moment later)."""
+    app = make_app(fresh_demo_server, page_size=5)
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: "match" in screen_text(app), what="the near view")
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        current = table.current
+        assert current is not None
+        app.post_message(PolicySaved(current.policy, created=False))
+        await settle(pilot)
+        assert "Not shown" not in screen_text(app)
+        assert current.uuid in shown(app)

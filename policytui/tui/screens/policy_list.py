@@ -447,6 +447,9 @@ class PolicyListScreen(PolicyScreen):
         fired_view = mode is ListMode.FIRED
         cells = {uuid: usage_cell(u, fired_view=fired_view) for uuid, u in found.items()}
         self.table.set_usage({uuid: cell for uuid, cell in cells.items() if cell is not None})
+        fired_query = self._fired_query
+        if fired_view and fired_query is not None and _reads_usage(fired_query):
+            self._filter_fired(fired_query.text)  # `usage:` over the figures now in
         self._mark_usage_crossings(self.usage.crossed)
         self.alerts.went_over(self.usage.went_over, self.fired_states.seen)
         self._send_alerts()
@@ -766,6 +769,7 @@ class PolicyListScreen(PolicyScreen):
             self._load_page(self.paging.number, mark=True)
         if self.index.generation:
             self._usage_refresh()
+            self._index_reread = False  # a fill of the user's: it may be read again if short
             self._start_index(refresh=True)
             if self.query_filter is not None and not self._usage_wanted():
                 self._want_shown_usage()  # as the page's fill does after its read
@@ -884,7 +888,7 @@ class PolicyListScreen(PolicyScreen):
         test = query.predicate(self.policy_app.now())
         read = FactsReader(self.policy_app.catalog)
         held = self._fired_facts
-        usage = self.usage if any(t.field == "usage" for t in query.terms) else None
+        usage = self.usage if _reads_usage(query) else None
 
         def keep(row: PolicyRow) -> bool:
             known = held.get(row.uuid)
@@ -908,7 +912,13 @@ class PolicyListScreen(PolicyScreen):
             return
         table = self.table
         # The terms it cannot read are marked in place under this line, not listed.
-        words = summary(table.row_count, len(table.all_rows), replace(query, problems=()))
+        # `usage:` before every fired row has its figure: so far.
+        coming = _reads_usage(query) and any(
+            (u := self.usage.of(row.uuid)) is None or u.loading for row in table.all_rows
+        )
+        words = summary(
+            table.row_count, len(table.all_rows), replace(query, problems=()), reading=coming
+        )
         self.query_one("#filter-note", FilterNote).show_result(words, query)
 
     def apply_filter(self, text: str) -> None:
@@ -1339,6 +1349,7 @@ class PolicyListScreen(PolicyScreen):
             return
         self.call_after_refresh(event.painted.set)
         self._index_grew.set()
+        self._index_reread = False
         if self.index.failed(event.generation, str(event.error)):
             if isinstance(event.error, errors.AuthenticationError):
                 self.post_message(SignInRequired())
@@ -1852,6 +1863,7 @@ class PolicyListScreen(PolicyScreen):
                 and isinstance(shown, Matches)
                 and in_scope
                 and not self._matches_held  # a bulk change's summary says its own
+                and not _reads_usage(query)  # its figure is read again first: not known yet
                 and shown.find(policy.uuid, self.table.cursor) is None
             )
             if left and query is not None:
@@ -2085,6 +2097,11 @@ class PolicyListScreen(PolicyScreen):
         self._load_catalog()
         if self._auth_failed or self.state_view.kind == "error":
             self.action_refresh()
+
+
+def _reads_usage(query: Filter | None) -> bool:
+    """The filter has a ``usage:`` term (it reads figures that come after the rows)."""
+    return query is not None and any(t.field == "usage" for t in query.terms)
 
 
 def _table_column(sort_column: str) -> str | None:
