@@ -237,9 +237,7 @@ class RowMaker:
             except NotPlain:
                 from policytui.api.parsing import parse_policy
 
-                built = build_row(
-                    parse_policy(item), self.catalog, now, changed=changed, searchable=False
-                )
+                built = build_row(parse_policy(item), self.catalog, now, changed=changed)
                 return index_row(_FIELDS(built), packed, at)
         return index_row(self._fields(values, now, changed), packed, at)
 

@@ -691,10 +691,9 @@ class PolicyIndex:
     _sides: SharedFacts = field(default_factory=SharedFacts)
     #: Saves (the facts as read back) and deletes (None) made here while a fill runs: a
     #: page it read before the write holds the policy as it was, and a refresh's swap
-    #: brought a deleted policy back and undid a save. The batches that come after the
-    #: write keep these instead (:meth:`_over_writes`), and a refresh's swap puts them
-    #: over what it gathered before the write (:meth:`_over_gathered`). Emptied as the
-    #: fill ends or stops.
+    #: brought a deleted policy back and undid a save. The first fill's batches leave
+    #: these out (the facts on view hold them), and a refresh's swap puts them over what
+    #: it gathered (:meth:`_over_gathered`). Emptied as the fill ends or stops.
     _written: dict[str, IndexedFacts | None] = field(default_factory=dict)
     #: The last fill ended with fewer policies than the server counts after a delete
     #: made here during it: a policy moved onto a page it had read (read again).
@@ -827,8 +826,12 @@ class PolicyIndex:
             return False
         target = self._pending if self._pending is not None else self
         held = _linked(facts, rows, self._sides)
-        if self._written:
-            held = self._over_writes(held, into_view=target is self)
+        if self._written and target is self:
+            # Written here during this fill: held as :meth:`put` left them (or gone), not
+            # as a page read before the write has them. (A refresh's swap sees to its own:
+            # :meth:`_over_gathered`.)
+            written = self._written
+            held = [f for f in held if f.uuid not in written]
         made, last = self._made, None
         for f in held:
             packed = f.packed
@@ -932,21 +935,6 @@ class PolicyIndex:
         if reached:
             self._usage_edits += 1  # the last selection read the old figures
         return reached
-
-    def _over_writes(self, held: Sequence[IndexedFacts], *, into_view: bool) -> list[IndexedFacts]:
-        """A batch of the fill with this fill's writes kept: a deleted policy left out,
-        a saved one as read back (left out when the batch goes to the facts on view:
-        :meth:`put` holds it there already, in its place or first)."""
-        written = self._written
-        kept: list[IndexedFacts] = []
-        for facts in held:
-            if facts.uuid not in written:
-                kept.append(facts)
-                continue
-            saved = written[facts.uuid]
-            if saved is not None and not into_view:
-                kept.append(saved)
-        return kept
 
     def _over_gathered(self, pending: _Fill) -> None:
         """A refresh about to be swapped in, with the writes made during it: its pages

@@ -46,8 +46,8 @@ class PolicyRow:
     groups: str
     fired: str
     created: str
-    #: Lower-cased text the fired view's `/` searches (:attr:`search`); None in a row of
-    #: the index of every policy, whose `/` reads its facts: made when first asked for.
+    #: The row's words, lower-cased (:attr:`search`): None until first asked for (`/`
+    #: reads a policy's facts, not these).
     search_text: str | None
     #: The fired state changed since the last look (auto-refresh marks these).
     changed: bool = field(default=False)
@@ -93,8 +93,7 @@ class PolicyRow:
 
     @property
     def search(self) -> str:
-        """Lower-cased text the fired view's `/` searches: offering, actions, components,
-        creator, groups."""
+        """The row's words, lower-cased: offering, actions, components, creator, groups."""
         if self.search_text is None:
             self.search_text = search_text(
                 self.policy, self.offering, self.actions, self.limits, self.groups
@@ -141,10 +140,9 @@ def build_row(
     now: datetime,
     *,
     changed: bool = False,
-    searchable: bool = True,
 ) -> PolicyRow:
-    """The row of ``policy`` (``searchable``: with the fired view's search text now; the
-    index's rows go without, their `/` reads the facts, and make it if ever asked)."""
+    """The row of ``policy`` (its words, :attr:`PolicyRow.search`, made if asked for:
+    `/` reads a policy's facts, in every view)."""
     limits = limit_texts(
         policy.scope_uuid, [(c.type, c.limit) for c in policy.component_limits_set], catalog
     )
@@ -161,7 +159,7 @@ def build_row(
         groups=groups,
         fired=fired,
         created=short_date(policy.created),
-        search_text=search_text(policy, offering, actions, limits, groups) if searchable else None,
+        search_text=None,
         changed=changed,
         named=catalog is not None,
     )

@@ -70,7 +70,7 @@ def _assert_as_the_model_reads(items: list[dict[str, Any]], catalog: Catalog | N
     fired = 0
     for item, row, facts in zip(items, rows, received.facts, strict=True):
         policy = parse_policy(item)
-        built = build_row(policy, catalog, NOW, searchable=False)
+        built = build_row(policy, catalog, NOW)
         assert row.model is None  # the UI builds it only when the row is opened
         assert _FIELDS(row) == _FIELDS(built)  # every column, the uuid, the sort key
         assert _fields(facts) == _fields(read(policy))  # what `/` reads

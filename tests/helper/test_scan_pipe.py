@@ -339,7 +339,7 @@ def test_the_index_from_the_helper_is_what_the_models_give(server: DemoServer) -
                 for at, facts in enumerate(progress.facts, start):
                     row = index.row_at(at)
                     policy = by_uuid[row.uuid]
-                    built = build_row(policy, named, NOW, searchable=False)
+                    built = build_row(policy, named, NOW)
                     same = (
                         _FIELDS(row) == _FIELDS(built)
                         and fields(facts) == fields(read(policy))

@@ -82,3 +82,12 @@ def policy_requests(server: Any) -> list[dict[str, Any]]:
         for r in server.requests()
         if r["method"] == "GET" and r["path"].endswith("marketplace-offering-usage-policies/")
     ]
+
+
+async def filter_every_policy(pilot: Pilot, text: str) -> None:
+    """``text`` typed into `/`, every page read into the index, then Enter: the list has
+    the keys, the filter's matches on view."""
+    await pilot.press("slash", *text)
+    await wait_until(pilot, lambda: pilot.app.screen.index.complete, what="every policy read")
+    await pilot.press("enter")
+    await settle(pilot)

@@ -4,7 +4,7 @@ one confirmation lists the policies, then each write's result; against the demo 
 from __future__ import annotations
 
 import pytest
-from browse_support import make_app, server_policies, settle, wait_until
+from browse_support import filter_every_policy, make_app, server_policies, settle, wait_until
 from on_screen import screen_text
 
 from policytui.demo import Fault
@@ -28,6 +28,14 @@ async def _choose_period(pilot, label: str) -> None:
     await wait_until(pilot, lambda: "Set the period to" in screen_text(pilot.app), what="periods")
     labels = ["Total", "1 month", "3 months", "12 months"]
     for _ in range(labels.index(label)):
+        await pilot.press("down")
+    await pilot.press("enter")
+
+
+async def _choose_delete(pilot) -> None:
+    await pilot.press("b")
+    await wait_until(pilot, lambda: "Delete them" in screen_text(pilot.app), what="the menu")
+    for _ in range(5):  # "Delete them" is last
         await pilot.press("down")
     await pilot.press("enter")
 
@@ -112,11 +120,7 @@ async def test_cancelling_the_confirmation_writes_nothing(fresh_demo_server):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await _mark_first(pilot, 2)
-        await pilot.press("b")
-        await wait_until(pilot, lambda: "Delete them" in screen_text(app), what="the menu")
-        for _ in range(5):
-            await pilot.press("down")
-        await pilot.press("enter")
+        await _choose_delete(pilot)
         await wait_until(pilot, lambda: "Delete 2 policies?" in screen_text(app), what="confirm")
         server.clear_requests()
         await pilot.press("n")
@@ -136,10 +140,7 @@ async def test_a_bulk_delete_in_the_filter_view_over_every_policy_leaves_its_mat
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"-zzzz")
-        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
-        await pilot.press("enter")
-        await settle(pilot)
+        await filter_every_policy(pilot, "-zzzz")
         assert f"{len(listed)} of {len(listed)} match" in screen_text(app)
         table = app.screen.query_one(PolicyTable)
         for uuid in gone:
@@ -147,11 +148,7 @@ async def test_a_bulk_delete_in_the_filter_view_over_every_policy_leaves_its_mat
             await pilot.press("space")
         await pilot.pause()
         assert "* 3 marked" in screen_text(app)
-        await pilot.press("b")
-        await wait_until(pilot, lambda: "Delete them" in screen_text(app), what="the menu")
-        for _ in range(5):
-            await pilot.press("down")
-        await pilot.press("enter")
+        await _choose_delete(pilot)
         await wait_until(pilot, lambda: "Delete 3 policies?" in screen_text(app), what="confirm")
         await pilot.press("y")
         await wait_until(pilot, lambda: "Close (Esc)" in screen_text(app), what="the summary")

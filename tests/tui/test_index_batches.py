@@ -67,7 +67,7 @@ def test_a_row_made_when_shown_is_the_row_the_old_fill_built() -> None:
     assert all(type(f) is IndexedFacts and f.made is None for f in received.facts)
     index = _filled(policies, catalog)
     for at, policy in enumerate(policies):
-        row, built = index.row_at(at), build_row(policy, catalog, NOW, searchable=False)
+        row, built = index.row_at(at), build_row(policy, catalog, NOW)
         assert _FIELDS(row) == _FIELDS(built)  # every column, the fired label, the sort key
         assert row.model is None  # built only when opened
         assert row.policy == policy  # opened from the index: the policy as read
@@ -107,13 +107,13 @@ def test_a_row_made_before_the_catalog_is_made_again_with_its_names() -> None:
     index = _filled(policies, None)
     unnamed = index.row_at(0)
     assert not unnamed.named
-    assert _FIELDS(unnamed) == _FIELDS(build_row(policies[0], None, NOW, searchable=False))
+    assert _FIELDS(unnamed) == _FIELDS(build_row(policies[0], None, NOW))
     assert policies[1].has_fired and not index.row_at(1).named  # the helper sent it so
     index.name_rows(catalog)
     for at in (0, 1):  # made here, and sent by the helper with a fired policy
         named = index.row_at(at)
         assert named.named and index.facts[at].row is named
-        assert _FIELDS(named) == _FIELDS(build_row(policies[at], catalog, NOW, searchable=False))
+        assert _FIELDS(named) == _FIELDS(build_row(policies[at], catalog, NOW))
 
 
 def test_a_refresh_over_the_helpers_batches_marks_the_changed_policies() -> None:
@@ -193,7 +193,7 @@ def test_the_fired_view_over_the_index_makes_only_the_rows_it_shows() -> None:
     made = [index.made_row(at) for at in range(len(policies))]
     assert made == [None] * len(policies)  # none made before they are shown
     first = rows[0]
-    assert _FIELDS(first) == _FIELDS(build_row(newest_first[0], catalog, NOW, searchable=False))
+    assert _FIELDS(first) == _FIELDS(build_row(newest_first[0], catalog, NOW))
     made = [at for at in range(len(policies)) if index.made_row(at) is not None]
     assert [index.facts[at].uuid for at in made] == [newest_first[0].uuid]
     assert rows.find(newest_first[-1].uuid, 0) == len(fired) - 1

@@ -14,7 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
-from browse_support import make_app, screen_text, server_policies, settle, wait_until
+from browse_support import (
+    filter_every_policy,
+    make_app,
+    screen_text,
+    server_policies,
+    settle,
+    wait_until,
+)
 
 from policytui.api.parsing import parse_policy
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault
@@ -121,10 +128,7 @@ async def test_a_delete_and_a_save_during_the_index_refresh_stay(server) -> None
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"-zzzz")  # every policy matches
-        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
-        await pilot.press("enter")  # from the box to the list, the filter kept
-        await settle(pilot)
+        await filter_every_policy(pilot, "-zzzz")  # every policy matches
         index = app.screen.index
         assert index.position_of(gone["uuid"]) is not None
         hold_the_third_page(server)
@@ -158,10 +162,7 @@ async def test_a_delete_and_a_save_in_the_filter_view_follow_in_its_matches(
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"-zzzz")
-        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
-        await pilot.press("enter")
-        await settle(pilot)
+        await filter_every_policy(pilot, "-zzzz")
         assert f"{len(listed)} of {len(listed)} match" in screen_text(app)
         table = app.screen.query_one(PolicyTable)
         assert table.move_to_uuid(gone["uuid"])  # the cursor on it, at the very end
@@ -187,10 +188,7 @@ async def test_a_save_that_leaves_the_filter_says_why_it_is_not_shown(fresh_demo
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"period:total")
-        await wait_until(pilot, lambda: app.screen.index.complete, what="every policy read")
-        await pilot.press("enter")
-        await settle(pilot)
+        await filter_every_policy(pilot, "period:total")
         assert f"{len(total)} of" in screen_text(app)
         saved = patched_on_server(server, total[0]["uuid"], period=4)
         app.post_message(PolicySaved(saved, created=False))

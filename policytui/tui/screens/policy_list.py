@@ -872,7 +872,7 @@ class PolicyListScreen(PolicyScreen):
         query = parse(text) if text.strip() else None
         self._fired_query = query
         if query is None:
-            self.table.set_filter("")
+            self.table.set_filter("", None)
             self._fired_facts = {}
             self.query_one("#filter-note").display = False
             return
@@ -988,9 +988,7 @@ class PolicyListScreen(PolicyScreen):
         if query is None:
             return False
         order = self.index_order
-        return any(t.field == "usage" for t in query.terms) or (
-            order is not None and order.column == "usage"
-        )
+        return _reads_usage(query) or (order is not None and order.column == "usage")
 
     def _index_usage_pending(self) -> bool:
         """Policies of the index still without this refresh's figure (or more to come)."""

@@ -396,9 +396,7 @@ class PolicyTable(ScrollView, can_focus=True):
         self._view: Sequence[PolicyRow] = []
         #: The sort key of each row on view, in view order (empty when unsorted).
         self._view_keys: list[Any] = []
-        self._filter_terms: list[str] = []
-        #: The quick filter as typed, and the test of a row it stands for (None: each of
-        #: its words in the row's :attr:`PolicyRow.search`).
+        #: The quick filter as typed, and the test of a row it stands for (None: none).
         self._filter_typed = ""
         self._keep: Callable[[PolicyRow], bool] | None = None
         self.sort_column: str | None = None
@@ -451,7 +449,7 @@ class PolicyTable(ScrollView, can_focus=True):
     def in_order(self) -> bool:
         """The rows are shown as :meth:`set_rows_in_order` gave them: in their order, no
         quick filter over them."""
-        return self._in_order and not self._filter_terms
+        return self._in_order and self._keep is None
 
     def on_screen(self) -> list[PolicyRow]:
         """The rows in the window, top to bottom (a view over the index holds 100 000
@@ -469,14 +467,7 @@ class PolicyTable(ScrollView, can_focus=True):
 
     @property
     def filter_text(self) -> str:
-        return self._filter_typed if self._filter_terms else ""
-
-    def _kept(self, rows: Iterable[PolicyRow]) -> list[PolicyRow]:
-        """The rows the quick filter keeps."""
-        if self._keep is not None:
-            return list(filter(self._keep, rows))
-        terms = self._filter_terms
-        return [r for r in rows if all(t in r.search for t in terms)]
+        return self._filter_typed if self._keep is not None else ""
 
     def set_usage(self, cells: Mapping[str, UsageCell], *, replace: bool = False) -> None:
         """Fill in the Usage column (``replace``: forget the cells of an older refresh)."""
@@ -560,7 +551,7 @@ class PolicyTable(ScrollView, can_focus=True):
         collection than the filter itself. It must not change while it is shown."""
         if rows is self._ordered and (column, reverse) == (self.sort_column, self.sort_reverse):
             return  # the same answer as the last keystroke's (PolicyIndex.select)
-        self._filter_terms, self._keep = [], None
+        self._keep = None
         self.sort_column, self.sort_reverse = column, reverse
         self._presorted, self._in_order = True, False
         keep = self._current_uuid()
@@ -595,8 +586,8 @@ class PolicyTable(ScrollView, can_focus=True):
         held.extend(batch)
         anchor = self._anchored and bool(self._view)
         top, before = round(self.scroll_y), self.cursor
-        if self._filter_terms:
-            batch = self._kept(batch)
+        if self._keep is not None:
+            batch = list(filter(self._keep, batch))
         index = self.cursor
         if not self.sort_column:
             self._owned()[1].extend(batch)
@@ -661,12 +652,11 @@ class PolicyTable(ScrollView, can_focus=True):
             self.marked = marked
             self.refresh()
 
-    def set_filter(self, text: str, keep: Callable[[PolicyRow], bool] | None = None) -> None:
-        """Show only the rows ``keep`` keeps (the filter language's test, in the fired
-        view), or without it those holding each word of ``text``; empty: every row."""
-        self._filter_terms = text.lower().split()
+    def set_filter(self, text: str, keep: Callable[[PolicyRow], bool] | None) -> None:
+        """Show only the rows ``keep`` keeps (the fired view's `/`: the filter language's
+        test), ``text`` being what was typed; None: every row."""
         self._filter_typed = text.strip()
-        self._keep = keep if self._filter_terms else None
+        self._keep = keep
         self._rebuild(self._current_uuid())
 
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
@@ -696,8 +686,8 @@ class PolicyTable(ScrollView, can_focus=True):
 
     def _rebuild(self, keep_uuid: str | None, *, fallback_index: int | None = None) -> None:
         rows = self._all
-        if self._filter_terms:
-            rows = self._kept(rows)
+        if self._keep is not None:
+            rows = list(filter(self._keep, rows))
         if self.sort_column and not self._presorted:
             column = self.sort_column
             keys = [r.sort_key(column) for r in rows]
