@@ -103,53 +103,32 @@ def no_full_collections() -> Iterator[None]:
                 gc.set_threshold(*_gc_saved)
 
 
-#: Batches between the fill's full collections (see :func:`collections_between_batches`).
-FULL_EVERY = 8
-
-
 @contextlib.contextmanager
-def collections_between_batches() -> Iterator[Callable[[], None]]:
-    """The garbage collector run by the caller between batches, not every 700 objects,
-    over what the last batch made only.
+def collector_off_for_the_fill() -> Iterator[None]:
+    """No garbage collection during the helper's index fill: one at its end.
 
-    The index fill makes ~20 tracked objects a policy: collected as allocations went, the
-    collector ran ~1 500 times a fill of 100 000 and scanned each batch while it was being
-    built, ~2.5 s of the helper's ~12 s of CPU. Collected between batches (the batch sent
-    let go first), each collection still walked what the fill keeps for its whole length,
-    the reader's shared texts and limit sets (~50 000 tuples by mid-fill): ~0.3 s of the
-    helper's CPU a fill of 100 000. So what survives a collection is frozen
-    (``gc.freeze``): the next one walks only what the next batch made, and the young
-    cyclic garbage (the client's) is still collected as it comes. Unfrozen at the end:
-    what the fill kept is freed by reference counting once its reader goes, and any
-    cycle among it by a full collection every ``FULL_EVERY`` batches and at the end
-    (garbage frozen while alive: a response in flight). The helper process only (it draws
-    nothing, and runs one scan at a time): the collector is off for its whole process
-    meanwhile, and as it was after.
+    The fill makes ~20 tracked objects a policy, all freed by reference counting as
+    each batch is sent. Its only cyclic garbage was httpx's: a response and its stream
+    point at each other, so every page's body (~0.3 MB) waited for the collector. The
+    client now lets go of a read response's stream (``api/client.py``, ``_let_go``), so
+    nothing of a page outlives its batch, and the collections (between batches, with
+    ``gc.freeze`` so each walked only the last batch) were ~0.6 s of the helper's ~4.5 s
+    of CPU a fill of 100 000 for nothing. What the helper held before the fill (the app
+    it was forked from) is frozen meanwhile, so the one collection at the end walks the
+    fill's own objects only. The helper process only (it draws nothing, and runs one
+    scan at a time): the collector is off for its whole process meanwhile, and as it
+    was after.
     """
     was_enabled = gc.isenabled()
     gc.disable()
-    batches = 0
-
-    def between() -> None:
-        nonlocal batches
-        batches += 1
-        if batches % FULL_EVERY == 0:
-            # A response in flight at a freeze is frozen with its body (the walk keeps
-            # several in flight) and is garbage once read: every few batches all of it
-            # is looked at again, so such garbage does not pile up over a long fill.
-            gc.unfreeze()
-            gc.collect()
-        else:
-            gc.collect(0)
-        gc.freeze()
-
+    gc.freeze()
     try:
-        yield between
+        yield
     finally:
-        gc.unfreeze()
-        # The fill's last batch is sent: what it froze and then dropped goes now, not at
-        # some later full collection of an idle helper.
+        # The fill's own cycles (the client's few), freed now, not at some later full
+        # collection of an idle helper; then what was frozen is back in reach.
         gc.collect()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -186,23 +165,22 @@ async def scan_fired(
     ``full_collections``: leave the garbage collector as it is (the helper process: its
     collections pause its walk, never a key, and it keeps nothing across batches, so
     they are short; held off there, the cyclic garbage of a 100 000-policy walk piled up
-    to ~85 MB of its peak); with ``keep_page`` too (the helper's index fill) they run
-    between batches (:func:`collections_between_batches`). Otherwise none run during the
-    walk (:func:`no_full_collections`).
+    to ~85 MB of its peak); with ``keep_page`` too (the helper's index fill) none run
+    until its end (:func:`collector_off_for_the_fill`). Otherwise no full collection
+    runs during the walk (:func:`no_full_collections`).
 
     ``keep_page`` keeps every policy too, a page at a time, from its JSON objects (the
     helper's index fill, :class:`policytui.helper.index_page.IndexReader`: no model per
     policy); ``build`` and ``facts`` are then not used.
     """
     idle = idle_seconds or (lambda: float("inf"))
-    paced = full_collections and keep_page is not None
     with (
-        collections_between_batches()
-        if paced
-        else contextlib.nullcontext(lambda: None)
+        collector_off_for_the_fill()
+        if full_collections and keep_page is not None
+        else contextlib.nullcontext()
         if full_collections
         else no_full_collections()
-    ) as between_batches:
+    ):
         progress = ScanProgress()
         last_report = time.monotonic()
         async with session.client() as client:
@@ -241,10 +219,6 @@ async def scan_fired(
                             total=progress.total,
                             fired=progress.fired,
                         )
-                        # After the batch sent is let go (the consumer lets go of its
-                        # own too): a collection then walks what survived, not the batch.
-                        if between_batches is not None:
-                            between_batches()
                         last_report = time.monotonic()
             finally:
                 await pages.aclose()
