@@ -473,6 +473,12 @@ class FiredRows(Sequence["PolicyRow"]):
         """The rows made and kept so far (every one, or none)."""
         return self._made or []
 
+    def matching(self, keep: Callable[[IndexedFacts], bool]) -> FiredRows:
+        """The rows whose facts ``keep`` keeps, in this order, no row made: the fired
+        view's `/` tests each fired policy's facts as the index holds them. Made from
+        each row's model, the first key at 15 000 fired policies held the UI ~4 s."""
+        return FiredRows(list(filter(keep, self._facts)), self._row_of)
+
     def uuids(self) -> list[str]:
         """Each policy's uuid, in order (no row made)."""
         return list(map(_UUID, self._facts))

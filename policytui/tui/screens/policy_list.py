@@ -876,7 +876,12 @@ class PolicyListScreen(PolicyScreen):
             self._fired_facts = {}
             self.query_one("#filter-note").display = False
             return
-        self.table.set_filter(text, keep=self._fired_keep(query))
+        keep = self._fired_keep(query)
+        # Over the index's fired rows, each policy's facts are at hand: tested as held,
+        # no row made (FiredRows.matching). Not for usage: (the figure on screen is
+        # the screen's, not yet the index's).
+        keep_facts = None if _reads_usage(query) else query.predicate(self.policy_app.now())
+        self.table.set_filter(text, keep=keep, keep_facts=keep_facts)
         self._show_fired_note()
 
     def _fired_keep(self, query: Filter) -> Callable[[PolicyRow], bool]:

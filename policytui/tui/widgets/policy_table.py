@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from math import ceil
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -34,6 +34,9 @@ from textual.strip import Strip
 from policytui.tui.format import ACTION_SEPARATOR
 from policytui.tui.rows import PolicyRow
 from policytui.tui.usage_cell import UsageCell
+
+if TYPE_CHECKING:
+    from policytui.tui.policy_index import IndexedFacts
 
 GAP = 1
 _FOREGROUND_ONLY = frozenset(
@@ -399,6 +402,7 @@ class PolicyTable(ScrollView, can_focus=True):
         #: The quick filter as typed, and the test of a row it stands for (None: none).
         self._filter_typed = ""
         self._keep: Callable[[PolicyRow], bool] | None = None
+        self._keep_facts: Callable[[IndexedFacts], bool] | None = None
         self.sort_column: str | None = None
         self.sort_reverse = False
         #: The rows came ordered (the index's matches, sorted across every one): the
@@ -551,7 +555,7 @@ class PolicyTable(ScrollView, can_focus=True):
         collection than the filter itself. It must not change while it is shown."""
         if rows is self._ordered and (column, reverse) == (self.sort_column, self.sort_reverse):
             return  # the same answer as the last keystroke's (PolicyIndex.select)
-        self._keep = None
+        self._keep = self._keep_facts = None
         self.sort_column, self.sort_reverse = column, reverse
         self._presorted, self._in_order = True, False
         keep = self._current_uuid()
@@ -652,11 +656,20 @@ class PolicyTable(ScrollView, can_focus=True):
             self.marked = marked
             self.refresh()
 
-    def set_filter(self, text: str, keep: Callable[[PolicyRow], bool] | None) -> None:
+    def set_filter(
+        self,
+        text: str,
+        keep: Callable[[PolicyRow], bool] | None,
+        *,
+        keep_facts: Callable[[IndexedFacts], bool] | None = None,
+    ) -> None:
         """Show only the rows ``keep`` keeps (the fired view's `/`: the filter language's
-        test), ``text`` being what was typed; None: every row."""
+        test), ``text`` being what was typed; None: every row. ``keep_facts`` is the same
+        test over a policy's index facts: rows held as the index's fired rows are then
+        kept by their facts, none made (:meth:`FiredRows.matching`)."""
         self._filter_typed = text.strip()
         self._keep = keep
+        self._keep_facts = keep_facts if keep is not None else None
         self._rebuild(self._current_uuid())
 
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
@@ -687,7 +700,11 @@ class PolicyTable(ScrollView, can_focus=True):
     def _rebuild(self, keep_uuid: str | None, *, fallback_index: int | None = None) -> None:
         rows = self._all
         if self._keep is not None:
-            rows = list(filter(self._keep, rows))
+            matching = getattr(rows, "matching", None)
+            if matching is not None and self._keep_facts is not None:
+                rows = matching(self._keep_facts)
+            else:
+                rows = list(filter(self._keep, rows))
         if self.sort_column and not self._presorted:
             column = self.sort_column
             keys = [r.sort_key(column) for r in rows]
