@@ -310,20 +310,26 @@ class WaldurClient:
         page_size: int | None = None,
         params: list[tuple[str, Any]] | None = None,
         raw: bool = False,
+        read_body: BodyReader | None = None,
     ) -> Page[M]:
         """One page of a list; ``raw`` leaves the items as the JSON objects the server sent
-        (decoded inline: a caller asking for raw items is already off the event loop)."""
+        (decoded inline: a caller asking for raw items is already off the event loop).
+        ``read_body`` (with ``raw``) makes the items of the body itself: given the body
+        and the client's own decoding of it, to fall back on (the index fill's
+        :func:`policytui.helper.page_structs.read_page`)."""
         query: list[tuple[str, Any]] = list(params or [])
         if page != 1:
             query.append(("page", page))
         if page_size is not None:
             query.append(("page_size", page_size))
         response = await self.request("GET", path, params=query)
-        items: list[Any] = (
-            parse_raw_list(model, _json(response))
-            if raw
-            else await parse_list_body(model, response, _json)
-        )
+        items: list[Any]
+        if raw and read_body is not None:
+            items = read_body(response.content, lambda: parse_raw_list(model, _json(response)))
+        elif raw:
+            items = parse_raw_list(model, _json(response))
+        else:
+            items = await parse_list_body(model, response, _json)
         links = parse_link_header(response.headers.get("link"))
         total = parse_result_count(response.headers)
         asked = page_size_of(links.get("next") or links.get("last") or links.get("first"))
@@ -351,6 +357,7 @@ class WaldurClient:
         page_size: int = SERVER_PAGE_SIZE_CAP,
         concurrency: int | None = None,
         raw: bool = False,
+        read_body: BodyReader | None = None,
     ) -> AsyncIterator[Page[M]]:
         """Every page of a list, fetched concurrently, yielded in server order as they arrive.
 
@@ -358,7 +365,7 @@ class WaldurClient:
         lower than asked); the rest are fetched ``concurrency`` at a time over one pool.
         """
         first = await self.get_page(
-            model, path, page=1, page_size=page_size, params=params, raw=raw
+            model, path, page=1, page_size=page_size, params=params, raw=raw, read_body=read_body
         )
         yield first
         blind = _blind(first)
@@ -374,7 +381,13 @@ class WaldurClient:
             while page.has_next or _blind(page):
                 try:
                     page = await self.get_page(
-                        model, path, page=page.page + 1, page_size=size, params=params, raw=raw
+                        model,
+                        path,
+                        page=page.page + 1,
+                        page_size=size,
+                        params=params,
+                        raw=raw,
+                        read_body=read_body,
                     )
                 except errors.NotFound:
                     if page.has_next:
@@ -389,7 +402,13 @@ class WaldurClient:
         async def fetch(number: int) -> Page[M]:
             async with limit:
                 return await self.get_page(
-                    model, path, page=number, page_size=first.page_size, params=params, raw=raw
+                    model,
+                    path,
+                    page=number,
+                    page_size=first.page_size,
+                    params=params,
+                    raw=raw,
+                    read_body=read_body,
                 )
 
         # Tasks are created lazily in a window so memory stays flat for 100 000 policies.
@@ -442,6 +461,11 @@ class WaldurClient:
 
     def organization_group_url(self, uuid: str) -> str:
         return f"{self.base_url}{ORGANIZATION_GROUPS}{uuid}/"
+
+
+#: Makes a page's items of its body (``get_page``'s ``read_body``): given the body and
+#: the client's own decoding of it (the raw items, or its error) to fall back on.
+BodyReader = Callable[[bytes, Callable[[], list[Any]]], list[Any]]
 
 
 def _let_go(response: httpx.Response) -> httpx.Response:
@@ -543,6 +567,7 @@ class PolicyResource:
         scope_uuid: str | None = None,
         page_size: int = SERVER_PAGE_SIZE_CAP,
         concurrency: int | None = None,
+        read_body: BodyReader | None = None,
     ) -> AsyncIterator[Page[dict[str, Any]]]:
         """Like :meth:`walk`, but each page's items are the JSON objects as sent, unvalidated.
 
@@ -558,6 +583,7 @@ class PolicyResource:
             page_size=page_size,
             concurrency=concurrency,
             raw=True,
+            read_body=read_body,
         )
 
     async def get(self, uuid: str) -> OfferingUsagePolicy:

@@ -22,7 +22,9 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from policytui.api import json_body
 from policytui.helper.events import FiredState, ScanProgress
+from policytui.helper.page_structs import WirePage
 from policytui.helper.plain_facts import PlainFactsReader
 from policytui.query.facts import FactsReader, PolicyFacts
 from policytui.query.sharing import PEOPLE_SIDE, SHARED_TEXTS, SIDE, SharedFacts
@@ -61,26 +63,38 @@ class IndexReader:
         """Append every policy of ``items`` (one page) to ``progress``: its facts (with
         its place in the page, packed) and its fired state; raises the client's error for
         a policy the client cannot read (nothing of the page is kept then)."""
+        wire = type(items) is WirePage
         # The fired policies first in the packed page: the fired view over the index
         # makes a row of each of them, and so unpacks a block of 50 of them each, not
         # every block (a policy's place in the packed page, ``at``, is its own).
-        fired_first = sorted(
-            range(len(items)), key=lambda at: items[at].get("has_fired") is not True
-        )
+        if wire:
+            fired_first = sorted(range(len(items)), key=lambda at: items[at].has_fired is not True)
+        else:
+            fired_first = sorted(
+                range(len(items)), key=lambda at: items[at].get("has_fired") is not True
+            )
         place = [0] * len(items)
         for packed_at, at in enumerate(fired_first):
             place[at] = packed_at
         # Packed before reading: what the UI will make rows of is what the server sent.
-        packed = PackedItems.pack([items[at] for at in fired_first])
+        if wire:
+            objects = items.objects
+            packed = PackedItems.of_json([objects[at] for at in fired_first])
+        else:
+            packed = PackedItems.pack([items[at] for at in fired_first])
         facts: list[PolicyFacts] = []
         states: dict[str, FiredState] = {}
         fired = 0
-        read = self._plain.read
-        for item, packed_at in zip(items, place, strict=True):
+        read = self._plain.read_wire if wire else self._plain.read
+        for at, (item, packed_at) in enumerate(zip(items, place, strict=True)):
             try:
                 held, state = read(item)
             except NotPlain:
-                held, state = self._through_model(item)
+                # Not plain after all (a period the server does not know, a time in
+                # another shape): its object as the client decodes it, the model's way.
+                held, state = self._through_model(
+                    json_body.loads(bytes(items.objects[at])) if wire else item
+                )
             held.packed, held.at = packed, packed_at
             facts.append(held)
             states[held.uuid] = state

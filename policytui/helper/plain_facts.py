@@ -34,6 +34,7 @@ from policytui.tui.item_rows import (
 
 if TYPE_CHECKING:
     from policytui.helper.events import FiredState
+    from policytui.helper.page_structs import WirePolicy
     from policytui.tui.catalog import Catalog
 
 __all__ = ["PlainFactsReader"]
@@ -146,7 +147,76 @@ class PlainFactsReader:
             period = _DEFAULT_PERIOD
         elif type(period) is not int:
             raise NotPlain
-        to_all = apply_to_all is True
+        return self._facts(
+            uuid,
+            has_fired,
+            apply_to_all is True,
+            period,
+            scope,
+            scope_name,
+            scope_link,
+            full_name,
+            username,
+            actions,
+            groups,
+            _read_limits(limits),  # NotPlain when not plain
+            fired_text,
+            created_text,
+        )
+
+    def read_wire(self, policy: WirePolicy) -> tuple[PolicyFacts, FiredState]:
+        """As :meth:`read`, for a policy msgspec decoded (``helper/page_structs.py``):
+        the types are checked already; what a type does not say (a number's range, a
+        period the server knows, a time's shape) is checked here as there."""
+        count = policy.affected_resources_count
+        if count is not None and count not in _INT_RANGE:
+            raise NotPlain
+        period = policy.period
+        if period is None:
+            period = _DEFAULT_PERIOD
+        limits = policy.component_limits_set
+        read: tuple[tuple[str, int], ...] = ()
+        if limits:
+            read = tuple([(limit.type, limit.limit) for limit in limits])
+            for _, value in read:
+                if value not in _INT_RANGE:
+                    raise NotPlain
+        return self._facts(
+            policy.uuid,
+            policy.has_fired,
+            policy.apply_to_all is True,
+            period,
+            policy.scope_uuid,
+            policy.scope_name,
+            policy.scope,
+            policy.created_by_full_name,
+            policy.created_by_username,
+            policy.actions,
+            policy.organization_groups,
+            read,
+            policy.fired_datetime,
+            policy.created,
+        )
+
+    def _facts(
+        self,
+        uuid: str,
+        has_fired: bool | None,
+        to_all: bool,
+        period: int,
+        scope: Any,
+        scope_name: Any,
+        scope_link: Any,
+        full_name: Any,
+        username: Any,
+        actions: Any,
+        groups: Any,
+        limits: tuple[tuple[str, int], ...],
+        fired_text: Any,
+        created_text: Any,
+    ) -> tuple[PolicyFacts, FiredState]:
+        """The facts of a policy whose own values are checked (the shared ones are
+        checked as they are found: see the module's docstring)."""
         try:
             offering = self._offerings.get((scope, scope_name, scope_link))
             creator_text = self._creators.get((full_name, username))
@@ -172,7 +242,6 @@ class PlainFactsReader:
         period_text = self._periods.get(period)
         if period_text is None:
             period_text = self._period(period)
-        limits = _read_limits(limits)  # NotPlain when not plain
         fired_at = None if fired_text is None else _moment(fired_text)
         created = None if created_text is None else _moment(created_text)
         components, types = reader.components(scope, limits)

@@ -41,6 +41,7 @@ from policytui.helper.full_collections import HELD_BY_A_SCAN
 
 if TYPE_CHECKING:
     from policytui.api import OfferingUsagePolicy
+    from policytui.api.client import BodyReader
     from policytui.auth.session import Session
     from policytui.query import PolicyFacts
     from policytui.tui.rows import PolicyRow
@@ -145,6 +146,7 @@ async def scan_fired(
     facts: Callable[[OfferingUsagePolicy], PolicyFacts] | None = None,
     full_collections: bool = False,
     keep_page: Callable[[list[dict[str, Any]], ScanProgress], None] | None = None,
+    read_body: BodyReader | None = None,
 ) -> AsyncGenerator[ScanProgress, None]:
     """Walk every page, yielding batches as they come; the last has ``done`` set. A
     cancelled scan ends without a ``done`` batch.
@@ -171,7 +173,8 @@ async def scan_fired(
 
     ``keep_page`` keeps every policy too, a page at a time, from its JSON objects (the
     helper's index fill, :class:`policytui.helper.index_page.IndexReader`: no model per
-    policy); ``build`` and ``facts`` are then not used.
+    policy); ``build`` and ``facts`` are then not used. ``read_body`` makes a page's
+    items of its body (the index fill's :func:`policytui.helper.page_structs.read_page`).
     """
     idle = idle_seconds or (lambda: float("inf"))
     with (
@@ -184,7 +187,7 @@ async def scan_fired(
         progress = ScanProgress()
         last_report = time.monotonic()
         async with session.client() as client:
-            pages = client.policies.walk_raw(scope_uuid=scope_uuid)
+            pages = client.policies.walk_raw(scope_uuid=scope_uuid, read_body=read_body)
             try:
                 while True:
                     page = await _next_page(pages, cancelled, poll_seconds)

@@ -233,6 +233,7 @@ def _scan(
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
     from policytui.helper.index_page import IndexReader, for_the_pipe
+    from policytui.helper.page_structs import read_page
     from policytui.helper.scan import scan_fired
     from policytui.tui.catalog import Catalog
     from policytui.tui.rows import build_row
@@ -281,6 +282,8 @@ def _scan(
             keep_page=(lambda items, progress: index.keep(items, progress))
             if start.keep_all
             else None,
+            # Decoded straight into what the index reads (msgspec), not dicts.
+            read_body=read_page if start.keep_all else None,
             full_collections=True,  # this process draws nothing: no key waits for them
         ):
             progress, unfired = _compact(batch)

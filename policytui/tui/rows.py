@@ -8,7 +8,7 @@ UI (tests/test_layering.py).
 
 from __future__ import annotations
 
-import marshal
+import json
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -228,10 +228,9 @@ def with_names(rows: list[PolicyRow], catalog: Catalog, now: datetime) -> list[P
 
 
 class PackedItems:
-    """A page of policies for the index as the server sent them (its decoded JSON
-    objects), compressed as one block: the index keeps every policy, and 100 000
-    policies' objects are ~90 MB; a page repeats the same names and links, so it
-    compresses about tenfold.
+    """A page of policies for the index as the server sent them (its JSON objects),
+    compressed: the index keeps every policy, and 100 000 policies' objects are ~90 MB;
+    a page repeats the same names and links, so it compresses about tenfold.
 
     The index's rows are made from it when shown (:mod:`policytui.tui.item_rows`), and a
     row's model is the client's parse of its object. Unpacked for good when a row's
@@ -242,8 +241,8 @@ class PackedItems:
     __slots__ = ("_data", "_items", "maker")
 
     def __init__(self, data: tuple[bytes, ...]) -> None:
-        #: The page in blocks of :data:`PACKED_BLOCK` policies: a row made for the
-        #: screen unpacks its block (~0.3 ms), not the whole page (~1 ms, ~0.6 MB).
+        #: The page in blocks of :data:`PACKED_BLOCK` policies, each a JSON array: a row
+        #: made for the screen unpacks its block (~0.3 ms), not the whole page.
         self._data: tuple[bytes, ...] | None = data
         self._items: list[dict[str, Any]] | None = None
         #: What makes the rows of the index from these policies (the index that holds
@@ -252,7 +251,20 @@ class PackedItems:
 
     @classmethod
     def pack(cls, items: list[dict[str, Any]]) -> PackedItems:
+        """Decoded objects, written as JSON again (a page the fill could not keep as
+        sent: :meth:`of_json` is the usual way)."""
         return cls(_packed_items(items))
+
+    @classmethod
+    def of_json(cls, objects: Sequence[bytes]) -> PackedItems:
+        """Each policy's JSON object as the server sent it (a slice of the page's body),
+        packed as sent: no object decoded or written again."""
+        return cls(
+            _deflated(
+                b"[" + b",".join(objects[start : start + PACKED_BLOCK]) + b"]"
+                for start in range(0, len(objects), PACKED_BLOCK)
+            )
+        )
 
     def unpacked(self) -> list[dict[str, Any]]:
         """Every policy's object, without keeping them unpacked (the usage fill reads
@@ -292,24 +304,35 @@ PACKED_BLOCK = 50
 
 
 def _packed_items(items: list[dict[str, Any]]) -> tuple[bytes, ...]:
-    # marshal: decoded JSON is only dicts, lists, texts and numbers, and both ends are
-    # this interpreter (the helper is forked from the app); ~4x quicker than writing
-    # JSON again. One deflate stream for the page, fully flushed after each block: each
-    # block still inflates on its own (a full flush forgets the history), and the page
-    # pays one compressor's set-up, not one a block (with zlib's header and checksum,
-    # a third of packing's CPU; the blocks are as small).
-    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
-    compress, flush = deflate.compress, deflate.flush
-    return tuple(
-        compress(marshal.dumps(items[start : start + PACKED_BLOCK])) + flush(zlib.Z_FULL_FLUSH)
+    # json.dumps, not orjson: it writes back what json.loads read (NaN, numbers past 64
+    # bits, lone surrogates), and the block is read as the page was (api/json_body.py).
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
+    return _deflated(
+        dumps(items[start : start + PACKED_BLOCK]).encode()
         for start in range(0, len(items), PACKED_BLOCK)
     )
 
 
+def _deflated(blocks: Iterable[bytes]) -> tuple[bytes, ...]:
+    # The policies' JSON as sent: the helper reads a page's objects as slices of its
+    # body (helper/page_structs.py), so packing is only deflating them (marshal of the
+    # decoded objects was ~3 µs a policy more). One deflate stream for the page, fully
+    # flushed after each block: each block still inflates on its own (a full flush
+    # forgets the history), and the page pays one compressor's set-up, not one a block
+    # (with zlib's header and checksum, a third of packing's CPU; the blocks are as
+    # small).
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compress, flush = deflate.compress, deflate.flush
+    return tuple(compress(block) + flush(zlib.Z_FULL_FLUSH) for block in blocks)
+
+
 def _unpacked(block: bytes) -> list[dict[str, Any]]:
+    from policytui.api import json_body
+
     # A raw deflate segment that ends at a full flush, not at the stream's end: inflated
-    # by an object (``zlib.decompress`` would call it truncated).
-    return marshal.loads(zlib.decompressobj(-zlib.MAX_WBITS).decompress(block))  # type: ignore[no-any-return]
+    # by an object (``zlib.decompress`` would call it truncated). Read as the client
+    # reads a page: what json.loads gives.
+    return json_body.loads(zlib.decompressobj(-zlib.MAX_WBITS).decompress(block))  # type: ignore[no-any-return]
 
 
 def index_row(fields: tuple[Any, ...], packed: PackedItems, at: int) -> PolicyRow:

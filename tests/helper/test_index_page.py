@@ -8,6 +8,7 @@ read is still the client's own error.
 from __future__ import annotations
 
 import asyncio
+import json
 import pickle
 import sys
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from policytui.api.parsing import parse_policy
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.helper.events import ScanProgress
 from policytui.helper.index_page import IndexReader, for_the_pipe
+from policytui.helper.page_structs import read_page
 from policytui.helper.scan_pipe import _compact, _expand
 from policytui.query import FactsReader
 from policytui.query.facts import PolicyFacts
@@ -37,10 +39,18 @@ from policytui.tui.rows import _FIELDS, PolicyRow, build_row
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-def _sent(items: list[dict[str, Any]], catalog: Catalog | None) -> ScanProgress:
-    """``items`` (one page) as the helper reads, packs and pickles them, as the UI has them."""
+def _sent(
+    items: list[dict[str, Any]], catalog: Catalog | None, *, as_body: bool = False
+) -> ScanProgress:
+    """``items`` (one page) as the helper reads, packs and pickles them, as the UI has them;
+    ``as_body``: sent as a body and read as the helper's fill reads one (msgspec's
+    ``read_page``, the dicts' way for a page it refuses)."""
     progress = ScanProgress()
-    IndexReader(catalog).keep(items, progress)
+    page: list[Any] = items
+    if as_body:
+        body = json.dumps(items).encode()
+        page = read_page(body, lambda: json.loads(body))
+    IndexReader(catalog).keep(page, progress)
     packed, unfired = _compact(progress)
     for_the_pipe(packed)
     assert unfired == ""  # an index batch: the UI reads them off the facts
@@ -61,8 +71,10 @@ def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
     return tuple(getattr(facts, name) for name in PolicyFacts.__slots__)
 
 
-def _assert_as_the_model_reads(items: list[dict[str, Any]], catalog: Catalog | None) -> None:
-    received = _sent(items, catalog)
+def _assert_as_the_model_reads(
+    items: list[dict[str, Any]], catalog: Catalog | None, *, as_body: bool = False
+) -> None:
+    received = _sent(items, catalog, as_body=as_body)
     read = FactsReader(catalog)
     assert not received.rows  # no row crosses the pipe: the index makes those shown
     rows = _rows(received, catalog)
@@ -199,11 +211,11 @@ def _policies(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(items=_policies(), named=st.booleans())
+@given(items=_policies(), named=st.booleans(), as_body=st.booleans())
 def test_rows_and_facts_from_the_json_are_the_models(
-    items: list[dict[str, Any]], named: bool
+    items: list[dict[str, Any]], named: bool, as_body: bool
 ) -> None:
-    _assert_as_the_model_reads(items, make_catalog() if named else None)
+    _assert_as_the_model_reads(items, make_catalog() if named else None, as_body=as_body)
 
 
 def test_times_at_other_offsets_show_their_utc_day_beside_utc_ones() -> None:
@@ -239,6 +251,7 @@ def test_the_demo_servers_policies_read_from_their_json_as_from_their_models() -
     for items in read:
         _assert_as_the_model_reads(items, catalog)
         _assert_as_the_model_reads(items, None)
+        _assert_as_the_model_reads(items, catalog, as_body=True)
 
 
 def test_a_plain_page_is_read_without_a_model_per_policy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,6 +273,79 @@ def test_a_plain_page_is_read_without_a_model_per_policy(monkeypatch: pytest.Mon
     progress = ScanProgress()
     IndexReader(make_catalog()).keep(items, progress)
     assert [facts.uuid for facts in progress.facts] == [item["uuid"] for item in items]
+
+
+def test_a_plain_body_is_read_without_a_dict_or_a_model_per_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fill's usual way: a plain page's body decoded by msgspec into the fields the
+    facts read, each policy packed as the server wrote it; no model, no dict."""
+    from policytui.api import parsing
+    from policytui.helper.page_structs import WirePage
+
+    def no_models(data: Any) -> None:
+        raise AssertionError("a model was built")
+
+    items = [
+        _wire("plain001"),
+        _wire("plain002", has_fired=True, fired_datetime="2026-11-27T10:00:00Z"),
+        _wire("plain003", apply_to_all=True, organization_groups=[], created_by_full_name=None),
+        _wire("plain004", component_limits_set=[], scope_name=None, period=4, options=None),
+        _wire("plain005", a_field_from_a_newer_server={"x": [1, 2.5, None]}),
+    ]
+    del items[0]["url"], items[0]["period"]
+    body = json.dumps(items, indent=1).encode()  # as a server may space it
+    page = read_page(body, lambda: pytest.fail("refused"))
+    assert type(page) is WirePage
+    monkeypatch.setattr(parsing, "parse_policy", no_models)
+    progress = ScanProgress()
+    IndexReader(make_catalog()).keep(page, progress)
+    assert [facts.uuid for facts in progress.facts] == [item["uuid"] for item in items]
+    # What the UI unpacks is each object as sent: fired first, as ever.
+    packed = progress.facts[0].packed
+    assert packed.unpacked() == [items[1], items[0], *items[2:]]
+    assert [f.at for f in progress.facts] == [1, 0, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"period": 2.0},  # msgspec refuses the page: read the dicts' way
+        {"has_fired": 1},
+        {"scope": None},
+        {"component_limits_set": [{"type": "cpu", "limit": "250"}]},
+        {"period": 9},  # msgspec reads it: not plain, the model's way for that one
+        {"created": "2026-11-27 11:00:00Z"},
+        {"component_limits_set": [{"type": "cpu", "limit": 2**63}]},
+        {"affected_resources_count": -(2**63) - 1},
+    ],
+)
+def test_an_odd_policy_in_a_body_is_read_as_the_model_reads_it(odd: dict[str, Any]) -> None:
+    items = [_wire("good0001"), {**_wire("odd00001"), **odd}, _wire("good0002", has_fired=True)]
+    try:
+        parse_policy(items[1])
+    except errors.InvalidResponse as expected:
+        # The model refuses it: so does the fill, with the client's own error.
+        body = json.dumps(items).encode()
+        with pytest.raises(errors.InvalidResponse) as raised:
+            IndexReader(make_catalog()).keep(
+                read_page(body, lambda: json.loads(body)), ScanProgress()
+            )
+        assert str(raised.value) == str(expected)
+        return
+    _assert_as_the_model_reads(items, make_catalog(), as_body=True)
+
+
+def test_a_body_that_is_not_a_list_is_the_clients_own_error() -> None:
+    from policytui.api.models import OfferingUsagePolicy
+    from policytui.api.parsing import parse_raw_list
+
+    body = b'{"detail": "no"}'
+    with pytest.raises(errors.InvalidResponse) as expected:
+        parse_raw_list(OfferingUsagePolicy, json.loads(body))
+    with pytest.raises(errors.InvalidResponse) as raised:
+        read_page(body, lambda: parse_raw_list(OfferingUsagePolicy, json.loads(body)))
+    assert str(raised.value) == str(expected.value)
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,13 @@ must still not be read as plain.
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "query"))
 from query_samples import BASE, GPU, HPC, NORDICS, group_url, make_catalog
 
 from policytui.api.models import Period
+from policytui.helper.page_structs import WirePolicy
 from policytui.helper.plain_facts import PlainFactsReader
 from policytui.query import FactsReader
 from policytui.query.facts import PolicyFacts
@@ -97,12 +100,35 @@ def _one_pass(reader: PlainFactsReader, item: dict[str, Any]) -> tuple[Any, ...]
     return _fields(facts), state
 
 
+def _from_the_wire(reader: PlainFactsReader, item: dict[str, Any]) -> tuple[Any, ...] | None:
+    """``item`` sent, decoded by msgspec as the fill decodes a page and read from that;
+    ``_REFUSED`` when msgspec refuses it (its page is then read the dicts' way)."""
+    try:
+        policy = msgspec.json.decode(json.dumps(item).encode(), type=WirePolicy)
+    except msgspec.ValidationError:
+        return _REFUSED
+    try:
+        facts, state = reader.read_wire(policy)
+    except NotPlain:
+        return None
+    return _fields(facts), state
+
+
+_REFUSED: Any = object()
+
+
 def _assert_as_the_two_passes(items: list[dict[str, Any]], catalog: Catalog | None) -> None:
     reader = PlainFactsReader(catalog, PolicyFacts)
+    wire = PlainFactsReader(catalog, PolicyFacts)
     for item in items:
         got, expected = _one_pass(reader, item), _reference(item, catalog)
         # repr too: 2 == 2.0 and 1 == True, and the values must be the same values.
         assert got == expected and repr(got) == repr(expected), item
+        # Sent, a value is its JSON: a tuple arrives as a list.
+        decoded, sent = _from_the_wire(wire, item), json.loads(json.dumps(item))
+        if decoded is not _REFUSED:
+            expected = _reference(sent, catalog)
+            assert decoded == expected and repr(decoded) == repr(expected), sent
 
 
 #: Values equal to a plain one (or hashing like one) but not plain, or plain but another.
