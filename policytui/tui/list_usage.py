@@ -34,6 +34,9 @@ class ListUsage:
         #: By policy uuid: kept across refreshes until a new figure replaces it, so a
         #: ``--watch`` tick does not blank the column while it reads.
         self.usage: dict[str, PolicyUsage] = {}
+        #: Counts the changes to :attr:`usage` (a fill's figures, a recompute): what is
+        #: computed over every figure (the fired view's "still over") is kept until then.
+        self.changes = 0
         #: Requests sent by the readers of this list (for the tests and the benchmark).
         self.requests = 0
         #: The policies whose highest ratio crossed 80 % or 100 % (either way) between
@@ -183,6 +186,7 @@ class ListUsage:
         self.crossed = set(bands)
         self.went_over = {uuid for uuid, (_, new) in bands.items() if new == OVER}
         self.usage.update(found)
+        self.changes += 1
         self._denied = None
         return found
 
@@ -197,9 +201,11 @@ class ListUsage:
             # window): it goes, and the next fill reads the policy's window.
             if self.usage.pop(policy.uuid, None) is not None:
                 self._denied = None
+                self.changes += 1
             return None
         usage = policy_usage(policy, inputs)
         self.usage[policy.uuid] = usage
+        self.changes += 1
         self._denied = None
         return usage
 

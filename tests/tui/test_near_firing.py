@@ -296,3 +296,46 @@ async def test_while_a_refresh_reads_usage_again_the_near_count_says_so_far(
         await wait_until(pilot, lambda: "usage" not in note(app), timeout=60, what="figures in")
         await settle(pilot)
         assert "match" in note(app) and "so far" not in note(app)
+
+
+async def test_the_still_over_count_follows_a_save_that_takes_a_policy_under(
+    fresh_demo_server,
+) -> None:
+    """The fired view's "N still over · M now under" is counted once per change of its
+    rows or figures, not on every status update: a save read back that raises a still
+    over policy's limit far past its usage moves it to "now under" in the count."""
+    from policytui.api.parsing import parse_policy
+    from policytui.tui.messages import PolicySaved
+
+    server = fresh_demo_server
+    expected = fired_and_over(server)
+    over = sum(expected.values())
+    assert over and len(expected) - over
+    app = make_app(server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        table = app.screen.query_one(PolicyTable)
+        await wait_until(
+            pilot,
+            lambda: shown(app) and all(table.usage_of(u) is not None for u in shown(app)),
+            what="every fired policy's usage",
+        )
+        await settle(pilot)
+        assert f"{over} still over · {len(expected) - over} now under" in screen_text(app)
+        for _ in range(3):  # status updates with nothing changed: the same count
+            await pilot.press("down")
+        assert f"{over} still over · {len(expected) - over} now under" in screen_text(app)
+        uuid = next(u for u, is_over in expected.items() if is_over)
+        policy = next(row.policy for row in table.all_rows if row.uuid == uuid)
+        body = policy.model_dump(mode="json")
+        for limit in body["component_limits_set"]:
+            limit["limit"] = 10**12
+        app.post_message(PolicySaved(parse_policy(body), created=False))
+        await wait_until(
+            pilot,
+            lambda: (
+                f"{over - 1} still over · {len(expected) - over + 1} now under" in screen_text(app)
+            ),
+            what="the count after the save",
+        )

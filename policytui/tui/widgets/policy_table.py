@@ -395,7 +395,11 @@ class PolicyTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         #: A list, or a sequence shown as given (the index's matches, read lazily: see
         #: :meth:`show_ordered`) that is copied only when rows are added or swapped.
-        self._all: Sequence[PolicyRow] = []
+        self._held: Sequence[PolicyRow] = []
+        #: Counts the changes to the rows held (set, added, changed, removed), not to
+        #: the view over them: what the screen counts over every row (the fired view's
+        #: "still over") is kept until it moves.
+        self.rows_revision = 0
         self._view: Sequence[PolicyRow] = []
         #: The sort key of each row on view, in view order (empty when unsorted).
         self._view_keys: list[Any] = []
@@ -564,6 +568,15 @@ class PolicyTable(ScrollView, can_focus=True):
         self._show_all(keep, None)
         self._ordered = rows
 
+    @property
+    def _all(self) -> Sequence[PolicyRow]:
+        return self._held
+
+    @_all.setter
+    def _all(self, rows: Sequence[PolicyRow]) -> None:
+        self._held = rows
+        self.rows_revision += 1
+
     def _owned(self) -> tuple[list[PolicyRow], list[PolicyRow]]:
         """The held rows and the view as lists of this table's own, to change in place.
 
@@ -572,6 +585,7 @@ class PolicyTable(ScrollView, can_focus=True):
         place in that order, not last (the order given is that sort's, so nothing moves)."""
         if self._in_order:
             self._presorted = self._in_order = False
+        self.rows_revision += 1  # the caller changes them in place
         if not isinstance(self._all, list):
             self._all = list(self._all)
         if not isinstance(self._view, list):
