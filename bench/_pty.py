@@ -24,6 +24,10 @@ from collections.abc import Sequence
 _SGR = re.compile(rb"\x1b\[[0-9;:]*m")
 
 
+def _take_the_terminal() -> None:
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class PtyApp:
     def __init__(
         self, argv: Sequence[str], env: dict[str, str], *, size: tuple[int, int] = (120, 40)
@@ -41,6 +45,11 @@ class PtyApp:
             stderr=slave,  # Textual paints on stderr
             env=env,
             start_new_session=True,
+            # The pty is the app's controlling terminal, as a user's terminal is: when
+            # this process dies without closing the app (a benchmark killed), the kernel
+            # hangs the app up (SIGHUP) instead of leaving it reading a closed terminal,
+            # which Textual's input thread does in a busy loop (a core for good).
+            preexec_fn=_take_the_terminal,
             close_fds=True,
         )
         os.close(slave)
