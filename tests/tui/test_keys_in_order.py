@@ -59,3 +59,22 @@ async def test_a_form_box_takes_a_burst_of_keys_in_order(before, keys, after):
         await pilot.pause()
         await pilot.pause()
         assert app.query_one("#limit", Input).value == after
+
+
+async def test_esc_in_a_burst_leaves_the_filter_and_the_next_key_acts_on_the_list(demo_server):
+    """`/gpu Esc s` typed fast: Esc clears and leaves the box, and the `s` behind it
+    sorts the list (it went into the box and was cleared with it)."""
+    from policytui.tui.widgets.policy_table import PolicyTable
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        before = table.sort_column
+        await _burst(app, ["slash", *"gpu", "escape", "s"])
+        await settle(pilot)
+        box = app.screen.query_one("#quick-filter", Input)
+        assert box.value == "" and not box.display
+        assert app.focused is table
+        assert app.screen.query_filter is None
+        assert table.sort_column is not None and table.sort_column != before

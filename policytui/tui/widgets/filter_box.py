@@ -11,6 +11,7 @@ unchanged. Check on a Textual upgrade that Input still scrolls a long filter.
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.widgets import Input
 
@@ -18,6 +19,13 @@ from policytui.tui.widgets.text_input import TextInput
 
 
 class FilterBox(TextInput):
+    #: Esc is the box's own key, so it runs in order (text_input.py): bubbled to the
+    #: screen, it ran after the keys behind it, and `/gpu Esc s` typed fast put the `s`
+    #: into the box it then cleared. Run here, the focus has moved on to the list when the
+    #: `s` comes, and the `s` goes there. (The box is hidden, not removed: nothing waits
+    #: on it.)
+    BINDINGS = [Binding("escape", "screen.escape", show=False)]
+
     def _watch_value(self, value: str) -> None:
         if not self.styles.auto_dimensions:
             self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
