@@ -25,6 +25,9 @@ _SGR = re.compile(rb"\x1b\[[0-9;:]*m")
 
 
 def _take_the_terminal() -> None:
+    # Run in the forked child before exec, maybe while another PtyApp's reader thread
+    # runs in this process: one ioctl of modules imported already, no lock taken (an
+    # import or a logging call here could wait for ever on a lock that thread held).
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 

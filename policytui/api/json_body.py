@@ -35,13 +35,19 @@ _SHAPES = bytes(
 _LONG_NUMBER = b"1" + b"0" * 19
 
 
+def has_long_number(content: bytes) -> bool:
+    """Whether ``content`` may hold a whole number orjson reads otherwise than json.loads
+    (19 digits or more)."""
+    shapes = content.translate(_SHAPES)
+    # (A body that is one number has nothing before it.)
+    return shapes.find(_LONG_NUMBER) >= 0 or shapes.startswith(_LONG_NUMBER[1:])
+
+
 def loads(content: bytes, fallback: Any = None) -> Any:
     """``content`` decoded as ``json.loads(content)`` would; its errors are
     ``json.loads``'s (``fallback()``, when given, decodes instead of ``json.loads``:
     the response's own ``json()``)."""
-    shapes = content.translate(_SHAPES)
-    # (A body that is one number has nothing before it.)
-    if shapes.find(_LONG_NUMBER) < 0 and not shapes.startswith(_LONG_NUMBER[1:]):
+    if not has_long_number(content):
         try:
             return orjson.loads(content)
         except orjson.JSONDecodeError:

@@ -10,9 +10,12 @@ once more into each policy's JSON object as sent (``msgspec.Raw``: slices of the
 ~0.6 µs a policy), which is what is packed (:meth:`PackedItems.of_json`).
 
 A page msgspec refuses (a field of another type than a plain policy's, a body that is
-not UTF-8 JSON, a number json.loads reads and msgspec does not) is decoded as ever
-(``api/json_body.py``) and read the dicts' way, so any policy the fill read before is
-read the same now (tests/helper/test_page_structs.py).
+not JSON) is decoded as ever (``api/json_body.py``) and read the dicts' way, and so is
+one msgspec would take but orjson not (``json_body`` decodes the packed objects when the
+UI unpacks them, with orjson): a body that is not valid UTF-8 throughout (msgspec does
+not look inside a field it skips) or that holds a whole number of 19 digits or more.
+So any policy the fill read before is read the same now, and a page the client refused
+is still its error (tests/helper/test_index_page.py, tests/helper/test_plain_facts.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
+
+from policytui.api import json_body
 
 __all__ = ["WireLimit", "WirePage", "WirePolicy", "read_page"]
 
@@ -72,9 +77,21 @@ _OBJECTS = msgspec.json.Decoder(list[msgspec.Raw])
 def read_page(body: bytes, decoded: Callable[[], list[Any]]) -> list[Any]:
     """The page ``body`` as a :class:`WirePage`, or, when msgspec refuses it, as
     ``decoded()`` gives it (the client's own decoding, and its errors)."""
+    if not _utf8(body) or json_body.has_long_number(body):
+        return decoded()
     try:
         page = WirePage(_POLICIES.decode(body))
         page.objects = _OBJECTS.decode(body)
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
         return decoded()
     return page
+
+
+def _utf8(body: bytes) -> bool:
+    if body.isascii():  # most bodies: no copy made to tell
+        return True
+    try:
+        body.decode()
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -293,8 +293,8 @@ def _scan(
                 frames.send(result_fd, ScanEnded(scan_id, progress, unfired))
                 return
             frames.send(result_fd, ScanReport(scan_id, progress, unfired))
-            # Let go of the batch sent before the walk goes on: the collection it runs
-            # between batches then walks what is new, not this batch.
+            # Let go of the batch sent before the walk goes on (the collector is off
+            # during the fill: reference counting frees it).
             del batch, progress
         frames.send(result_fd, ScanEnded(scan_id, None, ""))  # cancelled
 

@@ -48,7 +48,8 @@ def _sent(
     progress = ScanProgress()
     page: list[Any] = items
     if as_body:
-        body = json.dumps(items).encode()
+        # As a server writes it: UTF-8, not escaped to ASCII.
+        body = json.dumps(items, ensure_ascii=False).encode()
         page = read_page(body, lambda: json.loads(body))
     IndexReader(catalog).keep(page, progress)
     packed, unfired = _compact(progress)
@@ -334,6 +335,32 @@ def test_an_odd_policy_in_a_body_is_read_as_the_model_reads_it(odd: dict[str, An
         assert str(raised.value) == str(expected)
         return
     _assert_as_the_model_reads(items, make_catalog(), as_body=True)
+
+
+def _with(name: str, text: bytes) -> bytes:
+    """A page of one plain policy with ``name`` (a field the fill does not read) as
+    ``text``, written as is."""
+    return json.dumps([_wire("p1", **{name: "HERE"})]).encode().replace(b'"HERE"', text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Inside a field the fill does not read, which msgspec skips unchecked: the
+        # client's decoding refuses them (so the page is its error), and orjson would
+        # refuse them when the UI unpacks the policy.
+        pytest.param(_with("description", b'"caf\xe9"'), id="bad UTF-8"),
+        pytest.param(_with("size", b"9" * 5000), id="long number"),
+        pytest.param(_with("size", b"1" + b"0" * 19), id="19 digits"),
+        pytest.param(_with("deep", b"[" * 1100 + b"]" * 1100), id="deep"),
+    ],
+)
+def test_a_body_orjson_would_not_read_is_decoded_as_the_client_decodes_it(body: bytes) -> None:
+    from policytui.helper.page_structs import WirePage
+
+    decoded: list[Any] = ["the client's decoding"]
+    assert read_page(body, lambda: decoded) is decoded
+    assert type(read_page(json.dumps([_wire("p1")]).encode(), lambda: decoded)) is WirePage
 
 
 def test_a_body_that_is_not_a_list_is_the_clients_own_error() -> None:
