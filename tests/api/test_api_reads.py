@@ -225,3 +225,18 @@ async def test_headers_on_the_wire_to_the_demo_server(demo_server) -> None:
         assert request.headers["user-agent"] == f"policytui/{__version__}"
         assert request.headers["accept"] == "application/json"
     assert [r.method for r in transport.requests] == ["HEAD", "GET"]
+
+
+async def test_a_walk_reads_each_body_with_the_reader_given(demo_server) -> None:
+    """The index fill's way (``read_body``): each page made of its body by msgspec, the
+    same policies in the same order as the client's own decoding gives."""
+    from policytui.helper.page_structs import WirePage, read_page
+
+    async with client_for(demo_server) as client:
+        plain = [
+            p["uuid"] async for page in client.policies.walk_raw(page_size=7) for p in page.items
+        ]
+        pages = [page async for page in client.policies.walk_raw(page_size=7, read_body=read_page)]
+    assert all(type(page.items) is WirePage for page in pages)
+    assert [p.uuid for page in pages for p in page.items] == plain
+    assert len(plain) == 60 and pages[-1].page_count == 9
