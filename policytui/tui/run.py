@@ -88,6 +88,16 @@ def run_app(settings: Settings) -> int:
             print(f"policytui: {found}", file=sys.stderr)
             return 2
         view = found
+    if not sys.stdin.isatty():
+        # Textual would paint and then read keys from a file or pipe that has none: at
+        # its end its input thread loops, a core busy for good, and nothing can quit it.
+        print(
+            "policytui: the interface reads keys from a terminal, and standard input is "
+            "not one. From a script: policytui list, show, export or apply "
+            "(policytui --help).",
+            file=sys.stderr,
+        )
+        return 2
     if settings.demo:
         from policytui.auth.session import Session
         from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
