@@ -78,3 +78,23 @@ async def test_esc_in_a_burst_leaves_the_filter_and_the_next_key_acts_on_the_lis
         assert app.focused is table
         assert app.screen.query_filter is None
         assert table.sort_column is not None and table.sort_column != before
+
+
+async def test_esc_and_a_key_in_one_read_are_esc_then_the_key(demo_server):
+    """A terminal sends Esc and the key typed right after it as one sequence ("\\x1bs"),
+    which Textual reads as Alt with that key: in the `/` box it is Esc (the filter
+    cleared, the box left), then the key, on the list (it went into the box as "s")."""
+    from policytui.tui.widgets.policy_table import PolicyTable
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        before = table.sort_column
+        await _burst(app, ["slash", *"gpu"])
+        app.post_message(events.Key("alt+s", "s"))
+        await settle(pilot)
+        box = app.screen.query_one("#quick-filter", Input)
+        assert box.value == "" and not box.display
+        assert app.focused is table and app.screen.query_filter is None
+        assert table.sort_column is not None and table.sort_column != before

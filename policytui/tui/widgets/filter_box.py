@@ -11,6 +11,7 @@ unchanged. Check on a Textual upgrade that Input still scrolls a long filter.
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.widgets import Input
@@ -30,3 +31,30 @@ class FilterBox(TextInput):
         if not self.styles.auto_dimensions:
             self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        character = event.character
+        if (
+            event.key.startswith("alt+")
+            and character is not None
+            and len(character) == 1
+            and character.isprintable()
+        ):
+            # Esc and the key typed right after it come in one read ("\x1bs"), which a
+            # terminal app cannot tell from Alt with that key (alt+s): `/gpu Esc s`
+            # typed fast put "s" into the box. The box has no Alt keys: it is Esc (run
+            # here, in order), then the key, which goes where the focus went.
+            event.stop()
+            event.prevent_default()
+            await self._bound_here("escape")
+            plain = events.Key(
+                character if character.isalnum() else event.key.removeprefix("alt+"), character
+            )
+            focused = self.screen.focused
+            if focused is None or focused is self:
+                await super()._on_key(plain)
+                return
+            self._moved_on_at = event.time
+            focused._forward_event(plain)
+            return
+        await super()._on_key(event)
