@@ -311,3 +311,35 @@ async def test_slash_in_the_fired_view_over_the_index_tests_the_facts_it_holds(
         assert rows.held() == []  # not every fired policy's row made to test it
         await pilot.press("escape")
         await wait_until(pilot, lambda: len(table.rows) == len(fired), what="every row back")
+
+
+async def test_a_save_that_no_longer_fires_leaves_the_cursor_on_the_next_fired_policy(
+    fresh_demo_server,
+):
+    """In the fired view (its own rows, after the walk), a save read back that fires no
+    more takes the policy out and leaves the cursor where it was, on the next one: the
+    row was replaced first, sorted down the view with the cursor, then removed there."""
+    from policytui.api.parsing import parse_policy
+    from policytui.tui.messages import PolicySaved
+
+    server = fresh_demo_server
+    fired = [p for p in server_policies(server) if p["has_fired"]]
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        assert len(table.rows) == len(fired) >= 4
+        await pilot.press("down", "down")
+        order = [row.uuid for row in table.rows]
+        saved = next(p for p in fired if p["uuid"] == order[2])
+        app.post_message(
+            PolicySaved(
+                parse_policy({**saved, "has_fired": False, "fired_datetime": None}), created=False
+            )
+        )
+        await wait_until(pilot, lambda: len(table.rows) == len(fired) - 1, what="it left")
+        assert [row.uuid for row in table.rows] == order[:2] + order[3:]
+        assert table.cursor == 2 and table.current.uuid == order[3]

@@ -1890,16 +1890,20 @@ class PolicyListScreen(PolicyScreen):
             return
         if self._fired_saved_over_index(policy, row, in_scope=in_scope, created=created):
             return
-        held = self.table.replace_row(row)
+        fires_no_more = self.mode is ListMode.FIRED and in_scope and not policy.has_fired
+        # Out of the fired view at its place, the cursor on the next row: replaced first,
+        # the row went down the view (the fired sort puts what does not fire last) and
+        # the cursor with it, ~440 rows down at 3 000 policies.
+        held = self.table.remove_uuid(policy.uuid) if fires_no_more else self.table.replace_row(row)
         if held and not in_scope:  # moved to another offering (staff may, by PUT)
             self.table.remove_uuid(policy.uuid)
             self._count_changed(-1)
         elif created and in_scope:
             self._count_changed(+1)
         if self.mode is ListMode.FIRED:
-            if held and in_scope and not policy.has_fired:
-                self.table.remove_uuid(policy.uuid)
-                self.scan.fired = max(0, self.scan.fired - 1)
+            if fires_no_more:
+                if held:
+                    self.scan.fired = max(0, self.scan.fired - 1)
             elif not held and in_scope and policy.has_fired:
                 self.table.add_rows([row])
                 self.scan.fired += 1
