@@ -39,6 +39,15 @@ async def index_read_then_cleared(pilot, app) -> None:
     await settle(pilot)
 
 
+async def fired_walked(pilot, app) -> PolicyTable:
+    """`f` with no index: the fired view once its walk of every page has ended."""
+    await settle(pilot)
+    await pilot.press("f")
+    await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
+    await settle(pilot)
+    return app.screen.query_one(PolicyTable)
+
+
 async def fired_over_the_index(pilot, app, server, fired: int) -> PolicyTable:
     """`f` over a complete index, its ``fired`` rows on view, and the walk behind them
     held (a retry of its first page too), so the view stays the index's answer."""
@@ -114,11 +123,7 @@ async def test_r_in_the_fired_view_keeps_its_rows_while_every_page_is_read_again
     fired = [p for p in server_policies(server) if p["has_fired"]]
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
-        await settle(pilot)
-        table = app.screen.query_one(PolicyTable)
+        table = await fired_walked(pilot, app)
         await pilot.press("down", "down")
         on_cursor = table.current.uuid
         server.set_faults(
@@ -326,11 +331,7 @@ async def test_a_save_that_no_longer_fires_leaves_the_cursor_on_the_next_fired_p
     fired = [p for p in server_policies(server) if p["has_fired"]]
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
-        await settle(pilot)
-        table = app.screen.query_one(PolicyTable)
+        table = await fired_walked(pilot, app)
         assert len(table.rows) == len(fired) >= 4
         await pilot.press("down", "down")
         order = [row.uuid for row in table.rows]

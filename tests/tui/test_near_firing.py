@@ -52,6 +52,19 @@ def note(app) -> str:
     return " ".join(str(app.screen.query_one("#filter-note").render()).split())
 
 
+async def fired_with_usage(pilot, app) -> PolicyTable:
+    """`f`, once every fired policy on view has its usage figure."""
+    await settle(pilot)
+    await pilot.press("f")
+    table = app.screen.query_one(PolicyTable)
+    await wait_until(
+        pilot,
+        lambda: shown(app) and all(table.usage_of(u) is not None for u in shown(app)),
+        what="every fired policy's usage",
+    )
+    return table
+
+
 async def open_near(pilot, app) -> None:
     await settle(pilot)
     await pilot.press("h")
@@ -138,14 +151,7 @@ async def test_the_fired_view_says_which_fired_policies_are_still_over(demo_serv
     assert True in expected.values() and False in expected.values()
     app = make_app(demo_server)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        table = app.screen.query_one(PolicyTable)
-        await wait_until(
-            pilot,
-            lambda: all(table.usage_of(u) is not None for u in shown(app)) and shown(app),
-            what="every fired policy's usage",
-        )
+        table = await fired_with_usage(pilot, app)
         await settle(pilot)
         notes = {u: table.usage_of(u).note for u in shown(app)}
         assert notes == {u: "still over" if over else "now under" for u, over in expected.items()}
@@ -313,14 +319,7 @@ async def test_the_still_over_count_follows_a_save_that_takes_a_policy_under(
     assert over and len(expected) - over
     app = make_app(server)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        table = app.screen.query_one(PolicyTable)
-        await wait_until(
-            pilot,
-            lambda: shown(app) and all(table.usage_of(u) is not None for u in shown(app)),
-            what="every fired policy's usage",
-        )
+        table = await fired_with_usage(pilot, app)
         await settle(pilot)
         assert f"{over} still over · {len(expected) - over} now under" in screen_text(app)
         for _ in range(3):  # status updates with nothing changed: the same count

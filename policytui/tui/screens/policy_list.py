@@ -121,7 +121,7 @@ class PolicyListScreen(PolicyScreen):
         self._fired_query: Filter | None = None
         self._fired_facts: dict[str, tuple[PolicyRow, PolicyFacts]] = {}
         #: The fired rows and figures "still over" was last counted of, and its words.
-        self._still_over_of: tuple[tuple[int, int, int], str] | None = None
+        self._still_over_of: tuple[tuple[int, int], str] | None = None
         #: Set once the first rows (or an empty or error state) are on screen.
         self._first_page_settled = asyncio.Event()
         self.watch_seconds: float | None = None
@@ -645,7 +645,7 @@ class PolicyListScreen(PolicyScreen):
         Kept until the rows held or a figure change: counted on every status update,
         each key typed in the fired view's `/` went over 15 000 figures (~50 ms a key)."""
         table = self.table
-        key = (id(table), table.rows_revision, self.usage.changes)
+        key = (table.rows_revision, self.usage.changes)
         if self._still_over_of is None or self._still_over_of[0] != key:
             shown = table.all_rows
             uuids = shown.uuids() if isinstance(shown, FiredRows) else (r.uuid for r in shown)
