@@ -38,9 +38,19 @@ _LONG_NUMBER = b"1" + b"0" * 19
 def has_long_number(content: bytes) -> bool:
     """Whether ``content`` may hold a whole number orjson reads otherwise than json.loads
     (19 digits or more)."""
-    shapes = content.translate(_SHAPES)
+    return long_number_in(shapes(content))
+
+
+def shapes(content: bytes) -> bytes:
+    """``content`` with each digit as "0", each byte that may stand before a number's
+    digits as "1", any other as "x" (one pass in C: look for several shapes in it)."""
+    return content.translate(_SHAPES)
+
+
+def long_number_in(shaped: bytes) -> bool:
+    """:func:`has_long_number` of the content ``shaped`` is the :func:`shapes` of."""
     # (A body that is one number has nothing before it.)
-    return shapes.find(_LONG_NUMBER) >= 0 or shapes.startswith(_LONG_NUMBER[1:])
+    return shaped.find(_LONG_NUMBER) >= 0 or shaped.startswith(_LONG_NUMBER[1:])
 
 
 def loads(content: bytes, fallback: Any = None) -> Any:

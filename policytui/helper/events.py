@@ -52,6 +52,9 @@ class ScanProgress:
     states: dict[str, FiredState] = field(default_factory=dict)
     #: A scan that keeps every policy (the index): the facts of each row, in its order.
     facts: list[PolicyFacts] = field(default_factory=list)
+    #: The helper's fill of the index: its facts as columns (``helper/index_batch.py``),
+    #: made into ``facts`` once received.
+    index: Any = None
     done: bool = False
 
 

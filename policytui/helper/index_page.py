@@ -8,7 +8,11 @@ every field the models read has the type the server sends) becomes its facts fro
 JSON values, each text the facts hold made once and shared; no row is made: the UI
 makes the rows it shows from the page's objects, packed (:class:`PackedItems`), with
 the same maker as ever (:class:`policytui.tui.item_rows.RowMaker`). The model is left
-for the UI to parse from the object itself, when a row is opened.
+for the UI to parse from the object itself, when a row is opened. A page msgspec decoded
+(its usual way, :mod:`policytui.helper.page_structs`) is read a column at a time
+(:mod:`policytui.helper.page_columns`), a page of dicts a policy at a time
+(:mod:`policytui.helper.plain_facts`); both into the batch that crosses the pipe
+(:mod:`policytui.helper.index_batch`).
 
 Anything else (a limit sent as "250", a number where a text belongs, a time in
 another shape, a missing uuid) goes the model's way: :func:`parse_policy`, the client's
@@ -18,162 +22,126 @@ same values (tests/helper/test_index_page.py checks they do).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from policytui.api import json_body
 from policytui.helper.events import FiredState, ScanProgress
+from policytui.helper.index_batch import Definitions, IndexBatch
+from policytui.helper.page_columns import PageRead, WireColumnsReader
 from policytui.helper.page_structs import WirePage
 from policytui.helper.plain_facts import PlainFactsReader
 from policytui.query.facts import FactsReader, PolicyFacts
-from policytui.query.sharing import PEOPLE_SIDE, SHARED_TEXTS, SIDE, SharedFacts
+from policytui.query.sharing import PEOPLE_SIDE, SIDE, OfferingSide, PeopleSide
 from policytui.tui.item_rows import NotPlain
-from policytui.tui.policy_index import IndexedFacts
 from policytui.tui.rows import PackedItems
 
 if TYPE_CHECKING:
     from policytui.tui.catalog import Catalog
 
-__all__ = ["RECEIVED", "IndexReader", "for_the_pipe"]
+__all__ = ["IndexReader"]
 
-
-class PageFacts(PolicyFacts):
-    """A policy's facts as the helper reads them, with its place in its packed page: what
-    crosses the pipe (:func:`for_the_pipe`), to be held by the UI as
-    :class:`~policytui.tui.policy_index.IndexedFacts`."""
-
-    __slots__ = ("at", "packed")
-    packed: PackedItems | None
-    at: int
+_UNFIRED: FiredState = (False, None)
 
 
 class IndexReader:
     """Every policy of a page as its index facts, against one catalog (None while it is
-    loading; make a new reader once it has loaded, as for a FactsReader)."""
+    loading; make a new reader once it has loaded, as for a FactsReader, with the
+    scan's ``definitions``: the numbers of what its policies share)."""
 
-    def __init__(self, catalog: Catalog | None) -> None:
+    def __init__(self, catalog: Catalog | None, definitions: Definitions | None = None) -> None:
         # No row is made here, a fired policy's neither: the fired view over the index
         # makes the rows it shows (policy_index.FiredRows). Sent, the fired ones' rows
         # were 9 MB of the app at 100 000 policies.
-        self._plain = PlainFactsReader(catalog, PageFacts)
+        self._definitions = definitions if definitions is not None else Definitions()
+        self._plain = PlainFactsReader(catalog, PolicyFacts)
         self._model_facts = FactsReader(catalog)
+        # The usual way: a page msgspec decoded, read a column at a time.
+        self._wire = WireColumnsReader(FactsReader(catalog), self._definitions)
 
-    def keep(self, items: list[dict[str, Any]], progress: ScanProgress) -> None:
-        """Append every policy of ``items`` (one page) to ``progress``: its facts (with
-        its place in the page, packed) and its fired state; raises the client's error for
-        a policy the client cannot read (nothing of the page is kept then)."""
-        wire = type(items) is WirePage
+    def keep(self, items: list[Any], progress: ScanProgress) -> None:
+        """Append every policy of ``items`` (one page) to ``progress``'s batch
+        (``progress.index``): its facts, with its place in the page, packed; and the
+        fired state of each that fired or has a firing time (the rest never fired).
+        Raises the client's error for a policy the client cannot read (nothing of the
+        page is kept then)."""
+        batch = progress.index
+        if batch is None:  # begun before the page is read: it defines what the page meets
+            batch = progress.index = IndexBatch(self._definitions)
+        read = None
+        if type(items) is WirePage:
+            try:
+                read = self._wire.read(items)
+            except NotPlain:
+                # A set of limits or a time no plain policy has: the dicts' way.
+                items = [json_body.loads(bytes(o)) for o in items.objects]
+        if read is None:
+            read = self._of_dicts(items)
+        fired = read.fired
         # The fired policies first in the packed page: the fired view over the index
         # makes a row of each of them, and so unpacks a block of 50 of them each, not
         # every block (a policy's place in the packed page, ``at``, is its own).
-        if wire:
-            fired_first = sorted(range(len(items)), key=lambda at: items[at].has_fired is not True)
-        else:
-            fired_first = sorted(
-                range(len(items)), key=lambda at: items[at].get("has_fired") is not True
-            )
-        place = [0] * len(items)
+        fired_first = [at for at, yes in enumerate(fired) if yes]
+        fired_first += [at for at, yes in enumerate(fired) if not yes]
+        place = [0] * len(fired)
         for packed_at, at in enumerate(fired_first):
             place[at] = packed_at
-        # Packed before reading: what the UI will make rows of is what the server sent.
-        if wire:
+        # Packed as sent: what the UI will make rows of is what the server sent.
+        if type(items) is WirePage:
             objects = items.objects
             packed = PackedItems.of_json([objects[at] for at in fired_first])
         else:
             packed = PackedItems.pack([items[at] for at in fired_first])
-        facts: list[PolicyFacts] = []
-        states: dict[str, FiredState] = {}
-        fired = 0
-        read = self._plain.read_wire if wire else self._plain.read
-        for at, (item, packed_at) in enumerate(zip(items, place, strict=True)):
+        batch.uuids += read.uuids
+        batch.sides += read.sides
+        batch.people += read.people
+        batch.limits += read.limits
+        batch.fired += fired
+        batch.fired_at += read.fired_at
+        batch.created_at += read.created_at
+        batch.pages.append((packed, len(fired)))
+        batch.at += place
+        batch.page_kept()
+        # A fired state for each that fired or once did; the UI reads "never fired"
+        # off the facts of the rest.
+        states = progress.states
+        for uuid, yes, moment in zip(read.uuids, fired, read.fired_moments, strict=True):
+            if yes or moment is not None:
+                states[uuid] = (yes, moment)
+        progress.fired += sum(fired)
+
+    def _of_dicts(self, items: list[dict[str, Any]]) -> PageRead:
+        """A page of decoded objects read a policy at a time (a page msgspec refused:
+        a policy the model reads otherwise, or cannot read)."""
+        read = PageRead([], [], [], [], [], [], [], [])
+        definitions = self._definitions
+        for item in items:
             try:
-                held, state = read(item)
+                facts, state = self._plain.read(item)
             except NotPlain:
                 # Not plain after all (a period the server does not know, a time in
                 # another shape): its object as the client decodes it, the model's way.
-                held, state = self._through_model(
-                    json_body.loads(bytes(items.objects[at])) if wire else item
-                )
-            held.packed, held.at = packed, packed_at
-            facts.append(held)
-            states[held.uuid] = state
-            fired += state[0]
-        progress.facts.extend(facts)
-        progress.states.update(states)
-        progress.fired += fired
+                facts, state = self._through_model(item)
+            fields = _facts_fields(facts)
+            read.uuids.append(facts.uuid)
+            read.sides.append(definitions.sides.number(OfferingSide(*(fields[at] for at in SIDE))))
+            read.people.append(
+                definitions.people.number(PeopleSide(*(fields[at] for at in PEOPLE_SIDE)))
+            )
+            read.limits.append(definitions.limit_set(facts.components))
+            read.fired.append(facts.has_fired)
+            read.fired_moments.append(state[1])
+            read.fired_at.append(facts.fired_at)
+            read.created_at.append(facts.created_at)
+        return read
 
-    def _through_model(self, item: dict[str, Any]) -> tuple[PageFacts, FiredState]:
+    def _through_model(self, item: dict[str, Any]) -> tuple[PolicyFacts, FiredState]:
         """An unusual policy as before: its model (or the client's error), its facts
         from it."""
         from policytui.api.parsing import parse_policy
 
         policy = parse_policy(item)
-        facts = PageFacts(*_facts_fields(self._model_facts(policy)))
-        return facts, (policy.has_fired, policy.fired_datetime)
+        return self._model_facts(policy), (policy.has_fired, policy.fired_datetime)
 
 
-_facts_fields = attrgetter(*PolicyFacts.__slots__)
-#: What of a facts crosses the pipe: its fields and its place in its packed page (the
-#: page pickled once per batch: pickle's memo).
-_sent_facts = attrgetter(*PolicyFacts.__slots__, "packed", "at")
-
-
-def for_the_pipe(progress: ScanProgress) -> None:
-    """Have a batch of the index's facts pickled as columns of plain values.
-
-    Pickled one by one, each facts was a call of its ``__reduce__`` in the helper (and a
-    state to set in the UI): ~16 µs a policy, the helper's second cost after reading. As
-    columns both sides are C (an attribute getter a policy, a transpose; the UI builds
-    the objects with one ``map``), and the UI shares each repeated value as it builds
-    them (:data:`RECEIVED`).
-    """
-    progress.facts = _SentFacts(progress.facts)  # type: ignore[assignment]
-
-
-class _SentFacts(list):  # type: ignore[type-arg]
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_facts_from_columns, (list(zip(*map(_sent_facts, self), strict=True)),))
-
-
-#: The values the batches of the scan being received repeat, one object each: each
-#: batch is pickled on its own, so what two batches share arrives twice (at 100 000
-#: policies, ~28 batches: ~11.5 MB of limits and ~5 MB of texts). Made anew for each scan
-#: by its receiver (:meth:`policytui.helper.scan_pipe.ScanClient`), so they cost nothing
-#: after it.
-RECEIVED = SharedFacts()
-_FACTS_COUNT = len(PolicyFacts.__slots__)
-_TEXTS_AT = tuple(PolicyFacts.__slots__.index(name) for name in SHARED_TEXTS)
-_COMPONENTS_AT = PolicyFacts.__slots__.index("components")
-#: The columns each IndexedFacts takes, in its order, between its two sides.
-_OWN_AT = tuple(
-    PolicyFacts.__slots__.index(name)
-    for name in ("components", "has_fired", "fired_at", "created_at", "usage_percent")
-)
-_UUID_AT = PolicyFacts.__slots__.index("uuid")
-
-
-def _facts_from_columns(columns: list[tuple[Any, ...]]) -> list[IndexedFacts]:
-    if not columns:
-        return []
-    values: list[Iterable[Any]] = list(columns)
-    # C all the way (a dict's setdefault a value, a side looked up by the tuple of its
-    # values): the UI thread builds 100 000 of them.
-    texts = RECEIVED.texts.setdefault
-    for at in _TEXTS_AT:
-        values[at] = map(texts, columns[at], columns[at])
-    values[_COMPONENTS_AT] = map(RECEIVED.limit_sets.__getitem__, columns[_COMPONENTS_AT])
-    # Each text column is read once: by the side it belongs to (every text but the uuid
-    # is a side's).
-    sides = map(RECEIVED.sides.__getitem__, zip(*(values[at] for at in SIDE), strict=True))
-    people = map(RECEIVED.people.__getitem__, zip(*(values[at] for at in PEOPLE_SIDE), strict=True))
-    return list(
-        map(
-            IndexedFacts,
-            values[_UUID_AT],
-            sides,
-            people,
-            *(values[at] for at in _OWN_AT),
-            *columns[_FACTS_COUNT:],
-        )
-    )
+def _facts_fields(facts: PolicyFacts) -> tuple[Any, ...]:
+    return tuple(getattr(facts, name) for name in PolicyFacts.__slots__)

@@ -21,34 +21,57 @@ is still its error (tests/helper/test_index_page.py, tests/helper/test_plain_fac
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from policytui.api import json_body
 
-__all__ = ["WireLimit", "WirePage", "WirePolicy", "read_page"]
+__all__ = ["LIMITS", "WireLimit", "WirePage", "WirePolicy", "read_page"]
 
 
 class WireLimit(msgspec.Struct):
     """One of ``component_limits_set``: as a plain policy's (``_read_limits``)."""
 
     type: str
-    limit: int
+    limit: Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+
+
+#: A whole number as a plain policy's (``item_rows._INT_RANGE``): within 64 bits.
+_Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+#: A time as a plain policy's (``item_rows._MOMENT``) with its offset, as servers send it.
+#: msgspec reads the shapes ``_MOMENT`` does not (``t`` for ``T``, ``+0100``) as the
+#: model does, but rounds a 7th digit of a second where the model cuts it: a body with
+#: one goes the dicts' way (:data:`_SEVENTH_DIGIT`). So does a time without an offset
+#: (the fill reads it as UTC, as the model does).
+_Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+#: Seconds with more than 6 digits after the point, in the body's shapes (``:``, two
+#: digits, the point, seven digits: :func:`json_body.shapes`). Looked for in any field,
+#: and ``.`` is one of many bytes shaped "x": a false alarm only costs the page the
+#: dicts' way.
+_SEVENTH_DIGIT = b"100x0000000"
 
 
 class WirePolicy(msgspec.Struct, kw_only=True):
     """The fields of a policy the index's facts read, typed as a plain policy sends
-    them (:func:`policytui.tui.item_rows.plain_values`): a field left out is None, a
-    link "" (as ``plain_values`` reads them); every other field is skipped unread."""
+    them (:func:`policytui.tui.item_rows.plain_values`), so that msgspec checks every
+    one as it decodes (a page with a policy of other types is read the dicts' way): a
+    field left out is None, a link "" (as ``plain_values`` reads them); every other
+    field is skipped unread.
+
+    ``component_limits_set`` is the limits' JSON as sent: thousands of policies send
+    the same text, read (and checked, :data:`LIMITS`) once per text met
+    (:mod:`policytui.helper.page_columns`)."""
 
     uuid: str
     url: str = ""
     has_fired: bool | None = None
     apply_to_all: bool | None = None
-    period: int | None = None
+    #: The periods the server knows (``item_rows._PERIODS``); another is not plain.
+    period: Literal[1, 2, 3, 4] | None = None
     options: dict[str, Any] | None = None
-    affected_resources_count: int | None = None
+    affected_resources_count: _Int64 | None = None
     period_name: str | None = None
     scope_uuid: str | None = None
     scope_name: str | None = None
@@ -56,10 +79,14 @@ class WirePolicy(msgspec.Struct, kw_only=True):
     created_by_full_name: str | None = None
     created_by_username: str | None = None
     actions: str | None = None
-    organization_groups: list[str] | None = None
-    component_limits_set: list[WireLimit] | None = None
-    fired_datetime: str | None = None
-    created: str | None = None
+    organization_groups: tuple[str, ...] | None = None
+    component_limits_set: msgspec.Raw = msgspec.Raw(b"null")
+    fired_datetime: _Moment | None = None
+    created: _Moment | None = None
+
+
+#: A policy's ``component_limits_set`` checked as a plain policy's.
+LIMITS = msgspec.json.Decoder(list[WireLimit] | None)
 
 
 class WirePage(list):  # type: ignore[type-arg]
@@ -77,7 +104,10 @@ _OBJECTS = msgspec.json.Decoder(list[msgspec.Raw])
 def read_page(body: bytes, decoded: Callable[[], list[Any]]) -> list[Any]:
     """The page ``body`` as a :class:`WirePage`, or, when msgspec refuses it, as
     ``decoded()`` gives it (the client's own decoding, and its errors)."""
-    if not _utf8(body) or json_body.has_long_number(body):
+    if not _utf8(body):
+        return decoded()
+    shaped = json_body.shapes(body)  # one pass for both
+    if json_body.long_number_in(shaped) or shaped.find(_SEVENTH_DIGIT) >= 0:
         return decoded()
     try:
         page = WirePage(_POLICIES.decode(body))

@@ -34,7 +34,6 @@ from policytui.tui.item_rows import (
 
 if TYPE_CHECKING:
     from policytui.helper.events import FiredState
-    from policytui.helper.page_structs import WirePolicy
     from policytui.tui.catalog import Catalog
 
 __all__ = ["PlainFactsReader"]
@@ -162,40 +161,6 @@ class PlainFactsReader:
             _read_limits(limits),  # NotPlain when not plain
             fired_text,
             created_text,
-        )
-
-    def read_wire(self, policy: WirePolicy) -> tuple[PolicyFacts, FiredState]:
-        """As :meth:`read`, for a policy msgspec decoded (``helper/page_structs.py``):
-        the types are checked already; what a type does not say (a number's range, a
-        period the server knows, a time's shape) is checked here as there."""
-        count = policy.affected_resources_count
-        if count is not None and count not in _INT_RANGE:
-            raise NotPlain
-        period = policy.period
-        if period is None:
-            period = _DEFAULT_PERIOD
-        limits = policy.component_limits_set
-        read: tuple[tuple[str, int], ...] = ()
-        if limits:
-            read = tuple([(limit.type, limit.limit) for limit in limits])
-            for _, value in read:
-                if value not in _INT_RANGE:
-                    raise NotPlain
-        return self._facts(
-            policy.uuid,
-            policy.has_fired,
-            policy.apply_to_all is True,
-            period,
-            policy.scope_uuid,
-            policy.scope_name,
-            policy.scope,
-            policy.created_by_full_name,
-            policy.created_by_username,
-            policy.actions,
-            policy.organization_groups,
-            read,
-            policy.fired_datetime,
-            policy.created,
         )
 
     def _facts(

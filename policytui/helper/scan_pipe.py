@@ -122,7 +122,7 @@ class ScanClient:
     def _results(
         self, scan_id: int, cancelled: Callable[[], bool], later: Catalog | None
     ) -> Iterator[ScanProgress]:
-        from policytui.helper.index_page import RECEIVED
+        from policytui.helper.index_batch import RECEIVED
 
         # What this scan's batches repeat is shared among them, then forgotten.
         RECEIVED.clear()
@@ -232,7 +232,8 @@ def _scan(
 ) -> None:
     from policytui.auth.secret import Secret
     from policytui.auth.session import Session
-    from policytui.helper.index_page import IndexReader, for_the_pipe
+    from policytui.helper.index_batch import Definitions
+    from policytui.helper.index_page import IndexReader
     from policytui.helper.page_structs import read_page
     from policytui.helper.scan import scan_fired
     from policytui.tui.catalog import Catalog
@@ -254,8 +255,10 @@ def _scan(
         return Catalog(offerings=offerings, groups=groups, actions=actions, loaded=True)
 
     catalog = catalog_of(start.catalog)
-    # One reader per catalog: the texts it shares were named by that catalog.
-    index = IndexReader(catalog)
+    # One reader per catalog: the texts it shares were named by that catalog. What the
+    # policies share is numbered once for the scan.
+    definitions = Definitions()
+    index = IndexReader(catalog, definitions)
     stop = False
 
     def cancelled() -> bool:
@@ -266,7 +269,7 @@ def _scan(
                 continue
             if isinstance(message, CatalogLoaded):  # after the scan began: names from now
                 catalog = catalog_of(message.catalog)
-                index = IndexReader(catalog)
+                index = IndexReader(catalog, definitions)
             stop = isinstance(message, CancelScan)
         return stop
 
@@ -287,8 +290,6 @@ def _scan(
             full_collections=True,  # this process draws nothing: no key waits for them
         ):
             progress, unfired = _compact(batch)
-            if start.keep_all:
-                for_the_pipe(progress)
             if batch.done:
                 frames.send(result_fd, ScanEnded(scan_id, progress, unfired))
                 return
@@ -314,10 +315,16 @@ def _compact(progress: ScanProgress) -> tuple[ScanProgress, str]:
     unfired = [uuid for uuid, state in progress.states.items() if state == _UNFIRED]
     for uuid in unfired:
         del progress.states[uuid]
-    return progress, "" if progress.facts else " ".join(unfired)
+    index = progress.facts or progress.index is not None
+    return progress, "" if index else " ".join(unfired)
 
 
 def _expand(progress: ScanProgress, unfired: str) -> ScanProgress:
+    from policytui.helper.index_batch import RECEIVED
+
+    if progress.index is not None:  # the index's batch: its facts, built here
+        progress.facts = progress.index.facts(RECEIVED)
+        progress.index = None
     states = progress.states
     states.update(dict.fromkeys(unfired.split(), _UNFIRED))
     # An index batch: every policy without a state never fired. Keyed by the facts' own

@@ -27,7 +27,8 @@ from policytui.api import errors
 from policytui.api.parsing import parse_policy
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings
 from policytui.helper.events import ScanProgress
-from policytui.helper.index_page import IndexReader, for_the_pipe
+from policytui.helper.index_batch import Received
+from policytui.helper.index_page import IndexReader
 from policytui.helper.page_structs import read_page
 from policytui.helper.scan_pipe import _compact, _expand
 from policytui.query import FactsReader
@@ -53,7 +54,6 @@ def _sent(
         page = read_page(body, lambda: json.loads(body))
     IndexReader(catalog).keep(page, progress)
     packed, unfired = _compact(progress)
-    for_the_pipe(packed)
     assert unfired == ""  # an index batch: the UI reads them off the facts
     received = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
     return _expand(received, unfired)
@@ -273,7 +273,7 @@ def test_a_plain_page_is_read_without_a_model_per_policy(monkeypatch: pytest.Mon
     monkeypatch.setattr(parsing, "parse_policy", no_models)
     progress = ScanProgress()
     IndexReader(make_catalog()).keep(items, progress)
-    assert [facts.uuid for facts in progress.facts] == [item["uuid"] for item in items]
+    assert progress.index.uuids == [item["uuid"] for item in items]
 
 
 def test_a_plain_body_is_read_without_a_dict_or_a_model_per_policy(
@@ -301,11 +301,12 @@ def test_a_plain_body_is_read_without_a_dict_or_a_model_per_policy(
     monkeypatch.setattr(parsing, "parse_policy", no_models)
     progress = ScanProgress()
     IndexReader(make_catalog()).keep(page, progress)
-    assert [facts.uuid for facts in progress.facts] == [item["uuid"] for item in items]
+    received = pickle.loads(pickle.dumps(progress)).index.facts(Received())
+    assert [facts.uuid for facts in received] == [item["uuid"] for item in items]
     # What the UI unpacks is each object as sent: fired first, as ever.
-    packed = progress.facts[0].packed
+    packed = received[0].packed
     assert packed.unpacked() == [items[1], items[0], *items[2:]]
-    assert [f.at for f in progress.facts] == [1, 0, 2, 3, 4]
+    assert [f.at for f in received] == [1, 0, 2, 3, 4]
 
 
 @pytest.mark.parametrize(
@@ -317,6 +318,9 @@ def test_a_plain_body_is_read_without_a_dict_or_a_model_per_policy(
         {"component_limits_set": [{"type": "cpu", "limit": "250"}]},
         {"period": 9},  # msgspec reads it: not plain, the model's way for that one
         {"created": "2026-11-27 11:00:00Z"},
+        {"created": "2026-11-27T11:00:00.1234567Z"},  # msgspec would round it
+        {"fired_datetime": "2026-11-27T11:00:00.9999999Z", "has_fired": True},
+        {"created": "2026-11-27T11:00:00"},  # no offset: UTC, as the model reads it
         {"component_limits_set": [{"type": "cpu", "limit": 2**63}]},
         {"affected_resources_count": -(2**63) - 1},
     ],

@@ -23,8 +23,9 @@ from policytui.api import OfferingUsagePolicy
 from policytui.api.models import Period
 from policytui.api.parsing import parse_policy
 from policytui.helper.events import ScanProgress
-from policytui.helper.index_page import RECEIVED, IndexReader, for_the_pipe
-from policytui.helper.scan_pipe import _compact
+from policytui.helper.index_batch import RECEIVED
+from policytui.helper.index_page import IndexReader
+from policytui.helper.scan_pipe import _compact, _expand
 from policytui.query import FactsReader, parse
 from policytui.tui import policy_index
 from policytui.tui.catalog import Catalog
@@ -36,13 +37,18 @@ def _wire(policy: OfferingUsagePolicy) -> dict[str, Any]:
     return policy.model_dump(mode="json", by_alias=True)
 
 
-def _sent(policies: list[OfferingUsagePolicy], catalog: Catalog | None) -> ScanProgress:
-    """The batch the helper sends for ``policies`` (one page), as the UI unpickles it."""
+def _sent(
+    policies: list[OfferingUsagePolicy],
+    catalog: Catalog | None,
+    reader: IndexReader | None = None,
+) -> ScanProgress:
+    """The batch the helper sends for ``policies`` (one page; ``reader``: the scan's,
+    when it has read pages before), as the UI receives it."""
     progress = ScanProgress(total=len(policies))
-    IndexReader(catalog).keep([_wire(p) for p in policies], progress)
-    packed, _unfired = _compact(progress)
-    for_the_pipe(packed)
-    return pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+    (reader or IndexReader(catalog)).keep([_wire(p) for p in policies], progress)
+    packed, unfired = _compact(progress)
+    received = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+    return _expand(received, unfired)
 
 
 def _filled(
@@ -148,8 +154,8 @@ def test_policies_asked_for_in_any_order_are_each_their_own() -> None:
 
 
 def test_the_same_limits_and_texts_in_two_batches_are_held_once_and_still_filter() -> None:
-    """Each batch crosses the pipe pickled alone, so equal limits and texts arrive as
-    copies: the index keeps one of each (its memory at 100 000), and `limit:` and free
+    """What a scan's policies share crosses the pipe once, in the batch that met it
+    first: the index keeps one of each (its memory at 100 000), and `limit:` and free
     words read them as before."""
     RECEIVED.clear()
     cpu = [{"type": "cpu", "limit": 12_000}]
@@ -158,8 +164,9 @@ def test_the_same_limits_and_texts_in_two_batches_are_held_once_and_still_filter
     index = PolicyIndex(now=lambda: NOW)
     index.name_rows(None)
     generation = index.start(refresh=False)
+    reader = IndexReader(None)  # one scan: what its batches share is sent once
     for page in (first, second):
-        received = _sent(page, None)
+        received = _sent(page, None, reader)
         index.add(generation, received.rows, received.facts, 4)
     index.finished(generation, 4)
     a1, a2, b1, b2 = index.facts
