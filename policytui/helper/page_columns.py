@@ -79,6 +79,8 @@ class WireColumnsReader:
         self._limits: dict[tuple[str | None, bytes], tuple[int, tuple[str, ...]]] = {}
         self._sides: dict[tuple[Any, ...], int] = {}
         self._people: dict[tuple[Any, ...], int] = {}
+        #: Each limit's number by its offering, type and limit.
+        self._components: dict[tuple[str | None, str, int], int] = {}
 
     def read(self, page: WirePage) -> PageRead:
         """The page's columns; raises :class:`NotPlain` for a page to read the dicts' way."""
@@ -134,14 +136,28 @@ class WireColumnsReader:
     # Each value the first time: made as a model's facts make it.
 
     def _limits_of(self, key: tuple[str | None, bytes]) -> tuple[int, tuple[str, ...]]:
+        # The demo's 100 000 policies send ~44 000 distinct sets of limits: this runs for
+        # each, so each limit is looked up by its values (20 000 distinct), not made.
         scope, text = key
         try:
-            limits = LIMITS.decode(text)
+            limits = LIMITS.decode(text) or ()
         except (msgspec.ValidationError, msgspec.DecodeError):
             raise NotPlain from None
-        pairs = tuple((limit.type, limit.limit) for limit in limits or ())
-        components, types = self._reader.components(scope, pairs)
-        found = self._limits[key] = (self.definitions.limit_set(components), types)
+        known = self._components
+        numbers, types = [], []
+        for limit in limits:
+            type_, value = limit.type, limit.limit
+            number = known.get((scope, type_, value))
+            if number is None:
+                number = known[(scope, type_, value)] = self.definitions.components.number(
+                    self._reader.component(scope, type_, value)
+                )
+            numbers.append(number)
+            types.append(type_)
+        found = self._limits[key] = (
+            self.definitions.limits.number(tuple(numbers)),
+            tuple(types),
+        )
         return found
 
     def _side_of(self, key: tuple[Any, ...]) -> int:

@@ -302,15 +302,16 @@ class FactsReader:
     def _read_components(
         self, scope: str | None, limits: tuple[tuple[str, int], ...]
     ) -> tuple[ComponentFacts, ...]:
-        read = []
-        for type_, limit in limits:
-            key = (scope, type_, limit)
-            component = self._component.get(key)
-            if component is None:
-                type_text, name_text = self._component_name(scope, type_)
-                component = self._component[key] = ComponentFacts(type_text, name_text, limit)
-            read.append(component)
-        return tuple(read)
+        return tuple([self.component(scope, type_, limit) for type_, limit in limits])
+
+    def component(self, scope: str | None, type_: str, limit: int) -> ComponentFacts:
+        """One limit's facts, one object for each distinct limit."""
+        key = (scope, type_, limit)
+        component = self._component.get(key)
+        if component is None:
+            type_text, name_text = self._component_name(scope, type_)
+            component = self._component[key] = ComponentFacts(type_text, name_text, limit)
+        return component
 
     def _component_name(self, scope: str | None, type_: str) -> tuple[str, str]:
         """A component's type and name, case-folded, once per offering and type."""
