@@ -5,15 +5,18 @@ The index reads every policy of every page. Decoded into dicts (orjson, ~3.5 µs
 policy), each dict's fields were then checked by type in Python (``plain_facts``) and
 the dicts written out again to be packed for the UI (``marshal``, ~3 µs). Here msgspec
 decodes the page's body once into a :class:`WirePolicy` a policy, only the fields the
-facts read, each checked for the type the server sends as it is decoded (in C), and
-once more into each policy's JSON object as sent (``msgspec.Raw``: slices of the body,
-~0.6 µs a policy), which is what is packed (:meth:`PackedItems.of_json`).
+facts read, each checked as it is decoded (in C) for what a plain policy has: its type,
+a 64-bit range, a period the server knows, a time with its offset; and once more into
+each policy's JSON object as sent (``msgspec.Raw``: slices of the body, ~0.6 µs a
+policy), which is what is packed (:meth:`PackedItems.of_json`). The page is then read a
+column at a time (:mod:`policytui.helper.page_columns`).
 
 A page msgspec refuses (a field of another type than a plain policy's, a body that is
 not JSON) is decoded as ever (``api/json_body.py``) and read the dicts' way, and so is
 one msgspec would take but orjson not (``json_body`` decodes the packed objects when the
 UI unpacks them, with orjson): a body that is not valid UTF-8 throughout (msgspec does
-not look inside a field it skips) or that holds a whole number of 19 digits or more.
+not look inside a field it skips) or that holds a whole number of 19 digits or more;
+and one with a time msgspec reads otherwise than the model (a 7th digit of a second).
 So any policy the fill read before is read the same now, and a page the client refused
 is still its error (tests/helper/test_index_page.py, tests/helper/test_plain_facts.py).
 """

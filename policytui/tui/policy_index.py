@@ -776,6 +776,16 @@ class PolicyIndex:
             policies.append(parse_policy(items[f.at]))
         return policies
 
+    def holds_as(self, facts: IndexedFacts) -> bool:
+        """Whether the index holds ``facts``' policy as ``facts`` has it: those very
+        facts, or ones read again that differ in nothing the list shows (a refresh swaps
+        in new facts for every policy, a save puts in its own)."""
+        at = self.position_of(facts.uuid)
+        if at is None:
+            return False
+        now = self.facts[at]
+        return now is facts or not _differs(facts, now)
+
     def position_of(self, uuid: str) -> int | None:
         """Where the policy ``uuid`` is in :attr:`facts` (None: not in the index)."""
         return self._position_of(uuid)

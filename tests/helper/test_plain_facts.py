@@ -1,6 +1,9 @@
-"""The index's one-pass reading of a policy's JSON (PlainFactsReader) says what the two
-passes it replaced say: which policies are plain (the rest go the model's way, where a
-malformed one is the client's error) and, for a plain one, its facts and fired state.
+"""The index's reading of a policy's JSON says what the two passes it replaced say:
+which policies are plain (the rest go the model's way, where a malformed one is the
+client's error) and, for a plain one, its facts and fired state. Both of its ways: a
+policy at a time from a decoded object (PlainFactsReader, a page msgspec refused), and a
+column at a time from a page msgspec decoded (WireColumnsReader), whose reading of a
+policy is the model's wherever the two passes leave it to the model.
 
 It finds what it read before by the values as sent, and ``1 == 1.0 == True``: a policy
 sent with ``"period": 2.0`` or ``"apply_to_all": 1`` after a plain one with 2 or true

@@ -338,3 +338,45 @@ async def test_the_still_over_count_follows_a_save_that_takes_a_policy_under(
             ),
             what="the count after the save",
         )
+
+
+async def test_a_limit_raised_on_the_server_leaves_the_near_view_after_a_refresh(
+    fresh_demo_server,
+) -> None:
+    """A limit raised elsewhere (the shell, the web UI) far past its usage: after `r` the
+    policy leaves the near view, even when its usage is read again more slowly than the
+    policies are (the figure read from the old limit came in after the new limit, and
+    stayed: the fresh-eyes trial's 123 % beside a limit ten times higher)."""
+    import httpx
+
+    from policytui.demo import STAFF_TOKEN
+
+    server = fresh_demo_server
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_near(pilot, app)
+        before = shown(app)
+        assert before
+        uuid = before[0]
+        policy = next(p for p in server.state.store.page(None, 0, 10_000) if p.uuid == uuid)
+        raised = [{"type": ctype, "limit": limit * 1000} for ctype, limit in policy.limits]
+        answer = httpx.patch(
+            f"{server.url}/api/marketplace-offering-usage-policies/{uuid}/",
+            json={"component_limits_set": raised},
+            headers={"Authorization": f"Token {STAFF_TOKEN}"},
+        )
+        assert answer.status_code == 200, answer.text
+        # The refresh's walk takes a second, each usage read three: the usage of the
+        # policies as they were is still being read when the walk has read them anew.
+        server.set_faults(
+            [
+                Fault("timeout", path="component-usages/", params={"seconds": 3}),
+                Fault("timeout", times=1, query="page_size=300", params={"seconds": 1}),
+            ]
+        )
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "refreshing usage" in note(app), what="the refresh")
+        await wait_until(pilot, lambda: "usage" not in note(app), timeout=90, what="figures in")
+        await settle(pilot)
+        assert uuid not in shown(app)
+        assert set(shown(app)) == set(before) - {uuid}

@@ -1049,6 +1049,11 @@ class PolicyListScreen(PolicyScreen):
                 found = await self._read_usage(client, partial(self.index.policies_of, pending))
                 if found is None:
                     return
+                # A refresh swapped in (or a save put in) another version of some of them
+                # while their usage was read: their figures are of the old limits, so they
+                # are read again, from the policies as the index holds them now.
+                pending = [f for f in pending if self.index.holds_as(f)]
+                found = {f.uuid: found[f.uuid] for f in pending if f.uuid in found}
                 crossed, went_over = set(self.usage.crossed), set(self.usage.went_over)
                 self._index_usage_done.update(f.uuid for f in pending)
                 percents = {uuid: usage_percent(u) for uuid, u in found.items()}
