@@ -780,11 +780,13 @@ class PolicyIndex:
         """Whether the index holds ``facts``' policy as ``facts`` has it: those very
         facts, or ones read again that differ in nothing the list shows (a refresh swaps
         in new facts for every policy, a save puts in its own)."""
-        at = self.position_of(facts.uuid)
-        if at is None:
-            return False
-        now = self.facts[at]
-        return now is facts or not _differs(facts, now)
+        now = self.facts_of(facts.uuid)
+        return now is not None and (now is facts or not _differs(facts, now))
+
+    def facts_of(self, uuid: str) -> IndexedFacts | None:
+        """The facts the index holds of the policy ``uuid`` (None: not in the index)."""
+        at = self.position_of(uuid)
+        return None if at is None else self.facts[at]
 
     def position_of(self, uuid: str) -> int | None:
         """Where the policy ``uuid`` is in :attr:`facts` (None: not in the index)."""

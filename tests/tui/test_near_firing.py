@@ -8,6 +8,8 @@ code: a mistake in either shows as a difference.
 
 from __future__ import annotations
 
+import re
+
 from browse_support import make_app, screen_text, settle, wait_until
 
 from policytui.demo import Fault
@@ -380,3 +382,61 @@ async def test_a_limit_raised_on_the_server_leaves_the_near_view_after_a_refresh
         await settle(pilot)
         assert uuid not in shown(app)
         assert set(shown(app)) == set(before) - {uuid}
+
+
+async def test_a_limit_raised_on_the_server_shows_its_new_usage_after_a_refresh(
+    fresh_demo_server,
+) -> None:
+    """The same over a plain filter: the Usage cell of a policy on screen whose limit
+    was raised elsewhere shows the new figure after `r`, even when the usage of the rows
+    as they were is read after the policies were read anew."""
+    import httpx
+
+    from policytui.demo import STAFF_TOKEN
+
+    server = fresh_demo_server
+    app = make_app(server, page_size=5)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"acme")
+        await pilot.press("enter")
+        table = app.screen.query_one(PolicyTable)
+
+        def cell(uuid: str) -> str | None:
+            found = table.usage_of(uuid)
+            return None if found is None else found.fit(16)
+
+        def percent(uuid: str) -> int | None:
+            """The figure in the cell ("CPU 17 %": 17)."""
+            match = re.search(r"(\d[\d ]*) %", cell(uuid) or "")
+            return None if match is None else int(match.group(1).replace(" ", ""))
+
+        await wait_until(
+            pilot,
+            lambda: all(cell(row.uuid) is not None for row in table.on_screen()),
+            what="the usage of the matches on screen",
+        )
+        ratios = server_ratios(server)
+        uuid = next(row.uuid for row in table.on_screen() if 0.1 < ratios.get(row.uuid, 0) < 10)
+        policy = next(p for p in server.state.store.page(None, 0, 10_000) if p.uuid == uuid)
+        raised = [{"type": ctype, "limit": limit * 1000} for ctype, limit in policy.limits]
+        answer = httpx.patch(
+            f"{server.url}/api/marketplace-offering-usage-policies/{uuid}/",
+            json={"component_limits_set": raised},
+            headers={"Authorization": f"Token {STAFF_TOKEN}"},
+        )
+        assert answer.status_code == 200, answer.text
+        old = percent(uuid)
+        new = int(server_ratios(server)[uuid] * 100)
+        assert old is not None and new < old
+        server.set_faults(
+            [
+                Fault("timeout", path="component-usages/", params={"seconds": 3}),
+                Fault("timeout", times=1, query="page_size=300", params={"seconds": 1}),
+            ]
+        )
+        await pilot.press("r")
+        await wait_until(pilot, lambda: percent(uuid) == new, timeout=60, what="the new figure")
+        await pilot.pause(4)  # a read of the rows as they were would land by now
+        assert percent(uuid) == new, cell(uuid)

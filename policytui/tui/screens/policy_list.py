@@ -1121,9 +1121,21 @@ class PolicyListScreen(PolicyScreen):
                 ]
                 if unread:
                     await self._catalog_settled.wait()
+                    index = self.index
+                    read_from = {row.uuid: index.facts_of(row.uuid) for row in unread}
                     found = await self._read_usage(client, unread)
                     if found is None:
                         return
+                    # As over the index (_fill_index_usage): a figure of a version of the
+                    # policy the index no longer holds is read again, from the new rows.
+                    stale = {
+                        uuid
+                        for uuid, facts in read_from.items()
+                        if facts is not None and not index.holds_as(facts)
+                    }
+                    if stale:
+                        found = {uuid: u for uuid, u in found.items() if uuid not in stale}
+                        self._shown_usage_again = True
                     done.update(found)
                     self.table.set_usage(self._usage_cells(found))
                     self._update_status()
