@@ -125,9 +125,6 @@ class IndexBatch:
         #: ...and each policy's place in its page's (fired first: ``IndexReader.keep``).
         self.at: list[int] = []
 
-    def __len__(self) -> int:
-        return len(self.uuids)
-
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             _sent,

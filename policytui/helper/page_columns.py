@@ -9,8 +9,8 @@ read its times: here each is one C-level ``map`` over the page's column (a dict'
 ``get`` over the tuples of the values it is read from). Only a value the reader has
 not met is made in Python (with the :class:`~policytui.query.facts.FactsReader` that
 reads a model's facts, so both give the same texts), and only what a type cannot say
-is checked here: each set of limits' JSON the first time it is met, and a time's date
-(``fromisoformat``). Either raises :class:`NotPlain`: the page is read the dicts' way.
+is checked here: each set of limits' JSON the first time it is met, which raises
+:class:`NotPlain` for one no plain policy has (the page is then read the dicts' way).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import msgspec
 
 from policytui.helper.page_structs import LIMITS
+from policytui.helper.plain_facts import DEFAULT_PERIOD
 from policytui.query.sharing import OfferingSide, PeopleSide
 from policytui.tui.item_rows import NotPlain, action_names
 
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from policytui.query.facts import FactsReader
 
 __all__ = ["PageRead", "WireColumnsReader"]
-
-#: The server's default for a policy sent without a period (the model's: one month).
-DEFAULT_PERIOD = 2
 
 _COLUMNS = attrgetter(
     "uuid",

@@ -34,15 +34,17 @@ from policytui.api import json_body
 __all__ = ["LIMITS", "WireLimit", "WirePage", "WirePolicy", "read_page"]
 
 
+#: A whole number as a plain policy's (``item_rows._INT_RANGE``): within 64 bits.
+_Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+
+
 class WireLimit(msgspec.Struct):
     """One of ``component_limits_set``: as a plain policy's (``_read_limits``)."""
 
     type: str
-    limit: Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+    limit: _Int64
 
 
-#: A whole number as a plain policy's (``item_rows._INT_RANGE``): within 64 bits.
-_Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 #: A time as a plain policy's (``item_rows._MOMENT``) with its offset, as servers send it.
 #: msgspec reads the shapes ``_MOMENT`` does not (``t`` for ``T``, ``+0100``) as the
 #: model does, but rounds a 7th digit of a second where the model cuts it: a body with

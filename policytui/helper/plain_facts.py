@@ -36,12 +36,12 @@ if TYPE_CHECKING:
     from policytui.helper.events import FiredState
     from policytui.tui.catalog import Catalog
 
-__all__ = ["PlainFactsReader"]
+__all__ = ["DEFAULT_PERIOD", "PlainFactsReader"]
 
 _fullmatch = _MOMENT.fullmatch
 _fromisoformat = datetime.fromisoformat
 #: The server's default for a policy sent without a period (the model's: one month).
-_DEFAULT_PERIOD = 2
+DEFAULT_PERIOD = 2
 
 
 #: What a policy's facts read of its JSON, in :meth:`PlainFactsReader.read`'s order.
@@ -143,7 +143,7 @@ class PlainFactsReader:
         ):
             raise NotPlain
         if period is None:
-            period = _DEFAULT_PERIOD
+            period = DEFAULT_PERIOD
         elif type(period) is not int:
             raise NotPlain
         return self._facts(

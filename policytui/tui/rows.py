@@ -8,7 +8,6 @@ UI (tests/test_layering.py).
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
 from collections.abc import Iterable, Sequence
@@ -321,45 +320,37 @@ def _deflated(blocks: Iterable[bytes]) -> tuple[bytes, ...]:
     # of its own (each unpacks alone): ~1.5 µs a policy to pack, where zlib's fastest
     # level, even as one stream for the page flushed after each block, was ~4 µs and
     # left a seventh more.
-    compress = _compressor().compress
-    return tuple(map(compress, blocks))
+    return tuple(map(_zstd().compressor.compress, blocks))
 
 
 def _unpacked(block: bytes) -> list[dict[str, Any]]:
     from policytui.api import json_body
 
     # Read as the client reads a page: what json.loads gives.
-    return json_body.loads(_decompressor().decompress(block))  # type: ignore[no-any-return]
+    return json_body.loads(_zstd().decompressor.decompress(block))  # type: ignore[no-any-return]
 
 
-@functools.cache
-def _compressor() -> Any:
-    # Imported on first use: the first page paints before it (a row of page 1 holds its
-    # policy as JSON, not packed). One each per thread: a zstd context is not shared.
-    import zstandard
+class _Zstd(threading.local):
+    """This thread's zstd compressor and decompressor (zstandard's are not safe to share
+    between threads), made the first time a thread packs or unpacks. zstandard is
+    imported then too: the first page paints before it (a row of page 1 holds its policy
+    as JSON, not packed)."""
 
-    return _PerThread(lambda: zstandard.ZstdCompressor(level=1))
+    def __init__(self) -> None:
+        import zstandard
 
-
-@functools.cache
-def _decompressor() -> Any:
-    import zstandard
-
-    return _PerThread(zstandard.ZstdDecompressor)
+        self.compressor = zstandard.ZstdCompressor(level=1)
+        self.decompressor = zstandard.ZstdDecompressor()
 
 
-class _PerThread(threading.local):
-    """A zstd (de)compressor of this thread's own (zstandard's objects are not safe to
-    share between threads)."""
+_THREADS_ZSTD: _Zstd | None = None
 
-    def __init__(self, make: Any) -> None:
-        self._made = make()
 
-    def compress(self, data: bytes) -> bytes:
-        return self._made.compress(data)  # type: ignore[no-any-return]
-
-    def decompress(self, data: bytes) -> bytes:
-        return self._made.decompress(data)  # type: ignore[no-any-return]
+def _zstd() -> _Zstd:
+    global _THREADS_ZSTD
+    if _THREADS_ZSTD is None:
+        _THREADS_ZSTD = _Zstd()
+    return _THREADS_ZSTD
 
 
 def index_row(fields: tuple[Any, ...], packed: PackedItems, at: int) -> PolicyRow:

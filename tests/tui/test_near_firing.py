@@ -342,6 +342,31 @@ async def test_the_still_over_count_follows_a_save_that_takes_a_policy_under(
         )
 
 
+def raise_limits_elsewhere(server, uuid: str) -> None:
+    """Every limit of the policy ``uuid`` raised 1 000-fold, as the shell or the web UI
+    would (a PATCH over HTTP); then each usage read slowed to three seconds and the next
+    walk of the policies to one: the usage of the policies as they were is still being
+    read when a refresh's walk has read them anew."""
+    import httpx
+
+    from policytui.demo import STAFF_TOKEN
+
+    policy = next(p for p in server.state.store.page(None, 0, 10_000) if p.uuid == uuid)
+    raised = [{"type": ctype, "limit": limit * 1000} for ctype, limit in policy.limits]
+    answer = httpx.patch(
+        f"{server.url}/api/marketplace-offering-usage-policies/{uuid}/",
+        json={"component_limits_set": raised},
+        headers={"Authorization": f"Token {STAFF_TOKEN}"},
+    )
+    assert answer.status_code == 200, answer.text
+    server.set_faults(
+        [
+            Fault("timeout", path="component-usages/", params={"seconds": 3}),
+            Fault("timeout", times=1, query="page_size=300", params={"seconds": 1}),
+        ]
+    )
+
+
 async def test_a_limit_raised_on_the_server_leaves_the_near_view_after_a_refresh(
     fresh_demo_server,
 ) -> None:
@@ -349,10 +374,6 @@ async def test_a_limit_raised_on_the_server_leaves_the_near_view_after_a_refresh
     policy leaves the near view, even when its usage is read again more slowly than the
     policies are (the figure read from the old limit came in after the new limit, and
     stayed: the fresh-eyes trial's 123 % beside a limit ten times higher)."""
-    import httpx
-
-    from policytui.demo import STAFF_TOKEN
-
     server = fresh_demo_server
     app = make_app(server, page_size=5)
     async with app.run_test(size=(140, 30)) as pilot:
@@ -360,22 +381,7 @@ async def test_a_limit_raised_on_the_server_leaves_the_near_view_after_a_refresh
         before = shown(app)
         assert before
         uuid = before[0]
-        policy = next(p for p in server.state.store.page(None, 0, 10_000) if p.uuid == uuid)
-        raised = [{"type": ctype, "limit": limit * 1000} for ctype, limit in policy.limits]
-        answer = httpx.patch(
-            f"{server.url}/api/marketplace-offering-usage-policies/{uuid}/",
-            json={"component_limits_set": raised},
-            headers={"Authorization": f"Token {STAFF_TOKEN}"},
-        )
-        assert answer.status_code == 200, answer.text
-        # The refresh's walk takes a second, each usage read three: the usage of the
-        # policies as they were is still being read when the walk has read them anew.
-        server.set_faults(
-            [
-                Fault("timeout", path="component-usages/", params={"seconds": 3}),
-                Fault("timeout", times=1, query="page_size=300", params={"seconds": 1}),
-            ]
-        )
+        raise_limits_elsewhere(server, uuid)
         await pilot.press("r")
         await wait_until(pilot, lambda: "refreshing usage" in note(app), what="the refresh")
         await wait_until(pilot, lambda: "usage" not in note(app), timeout=90, what="figures in")
@@ -390,10 +396,6 @@ async def test_a_limit_raised_on_the_server_shows_its_new_usage_after_a_refresh(
     """The same over a plain filter: the Usage cell of a policy on screen whose limit
     was raised elsewhere shows the new figure after `r`, even when the usage of the rows
     as they were is read after the policies were read anew."""
-    import httpx
-
-    from policytui.demo import STAFF_TOKEN
-
     server = fresh_demo_server
     app = make_app(server, page_size=5)
     async with app.run_test(size=(120, 20)) as pilot:
@@ -419,23 +421,10 @@ async def test_a_limit_raised_on_the_server_shows_its_new_usage_after_a_refresh(
         )
         ratios = server_ratios(server)
         uuid = next(row.uuid for row in table.on_screen() if 0.1 < ratios.get(row.uuid, 0) < 10)
-        policy = next(p for p in server.state.store.page(None, 0, 10_000) if p.uuid == uuid)
-        raised = [{"type": ctype, "limit": limit * 1000} for ctype, limit in policy.limits]
-        answer = httpx.patch(
-            f"{server.url}/api/marketplace-offering-usage-policies/{uuid}/",
-            json={"component_limits_set": raised},
-            headers={"Authorization": f"Token {STAFF_TOKEN}"},
-        )
-        assert answer.status_code == 200, answer.text
         old = percent(uuid)
+        raise_limits_elsewhere(server, uuid)
         new = int(server_ratios(server)[uuid] * 100)
         assert old is not None and new < old
-        server.set_faults(
-            [
-                Fault("timeout", path="component-usages/", params={"seconds": 3}),
-                Fault("timeout", times=1, query="page_size=300", params={"seconds": 1}),
-            ]
-        )
         await pilot.press("r")
         await wait_until(pilot, lambda: percent(uuid) == new, timeout=60, what="the new figure")
         await pilot.pause(4)  # a read of the rows as they were would land by now
