@@ -169,10 +169,21 @@ class FaultMiddleware:
 
     async def _pass_through(self, fault: Fault, scope: Scope, edits: set[str]) -> None:
         if fault.name == "timeout":
-            await asyncio.sleep(float(fault.params.get("seconds", 30)))
+            await _held(self.state, float(fault.params.get("seconds", 30)))
         elif fault.name == "revoke_token":
             scope["demo_revoked"] = True
         elif fault.name == "delete_policy":
             self.state.store.delete(str(fault.params["uuid"]))
         else:
             edits.add(fault.name)
+
+
+async def _held(state: DemoState, seconds: float) -> None:
+    """Sleep ``seconds``, or until :meth:`DemoState.release_held` is called."""
+    releases = state.releases
+    deadline = asyncio.get_running_loop().time() + seconds
+    while state.releases == releases:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            return
+        await asyncio.sleep(min(left, 0.02))

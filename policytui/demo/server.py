@@ -103,6 +103,9 @@ class DemoServer:
     def clear_faults(self) -> None:
         self.state.clear_faults()
 
+    def release_held(self) -> None:
+        self.state.release_held()
+
     def set_latency(self, ms: float) -> None:
         self.state.set_latency(ms)
 

@@ -42,6 +42,9 @@ class DemoState:
         self._usage_lock = threading.Lock()
         self._lock = threading.Lock()
         self._requests: list[dict[str, Any]] = []
+        #: Bumped by :meth:`release_held`: a "timeout" fault's request held since an
+        #: earlier count is answered at once.
+        self.releases = 0
         # Its own Random, so injected errors do not disturb the sample data's sequence.
         self._error_rng = random.Random(settings.seed ^ 0x5EED)
 
@@ -81,6 +84,12 @@ class DemoState:
 
     def clear_faults(self) -> None:
         self.set_faults([])
+
+    def release_held(self) -> None:
+        """Answer every request a "timeout" fault holds now, without waiting out its
+        seconds (a test holds a page for as long as it needs, not for a guessed time)."""
+        with self._lock:
+            self.releases += 1
 
     def faults(self) -> list[Fault]:
         with self._lock:

@@ -42,21 +42,32 @@ def server() -> Iterator[DemoServer]:
 
 def hold_the_third_page(server: DemoServer) -> None:
     """The walk's second page comes a second late, so the first two reach the app as
-    batches before the third (held long after the writes) does: the writes fall between
-    pages the app holds already and pages still to come."""
+    batches before the third does, which is held until the test lets it go
+    (:func:`let_the_third_page_go`, after the writes; held for a fixed 10 s it was
+    answered before the writes on a busy machine), a retry of it too (the client gives
+    up on a page after 15 s and asks again): the writes fall between pages the app
+    holds already and pages still to come."""
     server.clear_requests()
     server.set_faults(
         [
             Fault(
                 "timeout",
-                times=1,
+                times=times,
                 method="GET",
+                # The policies' pages only: the usage of the rows on screen is read
+                # meanwhile in pages of 300 too, and once took the second page's delay.
+                path=POLICIES,
                 query=f"page={page}&page_size=300",
                 params={"seconds": seconds},
             )
-            for page, seconds in ((2, 1), (3, 10))
+            for page, seconds, times in ((2, 1, 1), (3, 300, None))
         ]
     )
+
+
+def let_the_third_page_go(server: DemoServer) -> None:
+    server.clear_faults()
+    server.release_held()
 
 
 def third_page_held(server: DemoServer) -> bool:
@@ -112,6 +123,8 @@ async def test_a_delete_and_a_save_during_the_walk_behind_the_fired_view_stay(se
         saved = patched_on_server(server, changed["uuid"], period=4)
         app.post_message(PolicySaved(saved, created=False))
         await wait_until(pilot, lambda: gone["uuid"] not in shown(app), what="the delete")
+        assert not scan.done
+        let_the_third_page_go(server)
         await wait_until(pilot, lambda: app.screen.scan.done, timeout=60, what="the walk")
         await settle(pilot)
         assert gone["uuid"] not in shown(app), "the walk brought a deleted policy back"
@@ -139,6 +152,9 @@ async def test_a_delete_and_a_save_during_the_index_refresh_stay(server) -> None
         app.post_message(PolicyDeleted(gone["uuid"]))
         saved = patched_on_server(server, changed["uuid"], period=4)
         app.post_message(PolicySaved(saved, created=False))
+        await pilot.pause()  # (not settle(): that waits for the walk, page 3 held)
+        assert index.filling
+        let_the_third_page_go(server)
         await wait_until(pilot, lambda: not index.filling, timeout=60, what="the refresh")
         await settle(pilot)
         assert index.position_of(gone["uuid"]) is None, "the refresh brought a deleted one back"
