@@ -13,8 +13,8 @@ DEMO_NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 # Named faults (params in brackets). Faults are checked in list order; every matching
 # one that triggers uses up one of its `times`. The first one that answers by itself
 # ends the request, so two forever-faults that both answer: only the first is ever seen.
-#   timeout        sleep [seconds=30] (or until release_held), then answer normally; if the client hung up
-#                  meanwhile, a write is not applied unless [complete=True]
+#   timeout        sleep [seconds=30] (or until release_held), then answer normally; if
+#                  the client hung up meanwhile, a write is not applied unless [complete=True]
 #   status         answer [status=500]; 5xx come as HTML (Django 500 page / proxy page)
 #   rate_limit     429, Retry-After [retry_after=1], DRF's throttled message
 #   drop           promise a Content-Length, send a third of the body, close the connection
