@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from _common import (
     BENCH_DIR,
@@ -50,6 +51,16 @@ SIZE = (120, 40)
 #: Typed while the index fills, then again once it is complete.
 FILTERS = ("group:nordics offering:gpu limit:cpu>10000", "fired:<7d -action:block")
 POLICIES_PATH = "/api/marketplace-offering-usage-policies/"
+
+
+def floor_run(url: str, token: str, server_pid: int) -> tuple[float, dict[str, float]]:
+    """The floor's seconds, and the CPU seconds it took here and in the server."""
+    here, server = time.process_time(), cpu_seconds(server_pid)
+    seconds = asyncio.run(_floor(url, token))
+    return seconds, {
+        "client": time.process_time() - here,
+        "server": cpu_seconds(server_pid) - server,
+    }
 
 
 async def _floor(url: str, token: str, page_size: int = 300, concurrency: int = 6) -> float:
@@ -78,13 +89,36 @@ async def _floor(url: str, token: str, page_size: int = 300, concurrency: int = 
     return time.perf_counter() - start
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def helper_pid(app_pid: int) -> int | None:
+    try:
+        children = Path(f"/proc/{app_pid}/task/{app_pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
 def _frames_after(probe: ProbeLog, seen: int, t: float) -> tuple[list[dict], int]:
     frames = probe.update()
     return [f for f in frames[seen:] if f["t"] >= t], len(frames)
 
 
 def one_run(
-    url: str, env: dict[str, str], total: int, timeout: float, *, type_while_filling: bool
+    url: str,
+    env: dict[str, str],
+    total: int,
+    timeout: float,
+    *,
+    type_while_filling: bool,
+    server_pid: int,
 ) -> dict[str, object]:
     """One app: `/`, then (``type_while_filling``) the filters typed at once while the
     index fills, or the index left to complete untouched, then the filters typed."""
@@ -97,6 +131,9 @@ def one_run(
             app.wait_for(ROW_MARKER, timeout=60)
             app.settle(0.5)
             seen = len(probe.update())
+            helper = helper_pid(app.process.pid)
+            pids = {"app": app.process.pid, "helper": helper or 0, "server": server_pid}
+            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             pressed = app.send(b"/")
             complete_at: float | None = None
             shown_at: float | None = None
@@ -143,6 +180,8 @@ def one_run(
                     note_complete(frame)
             if complete_at is None:
                 raise SystemExit(f"the index did not complete in {timeout:g} s")
+            # CPU of each process over the fill (its last few polls of 20 ms included).
+            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             if not type_while_filling:
                 for text in FILTERS:
                     type_filter(text, latencies)
@@ -155,6 +194,7 @@ def one_run(
                 "latencies": latencies,
                 "rss": peak,
                 "helper": helper_peak_mb(app.process.pid),
+                "cpu": cpu,
             }
     finally:
         os.unlink(log_path)
@@ -229,12 +269,32 @@ def main() -> None:
         # it) both meet a warm server. Without this the floor of a single run was
         # measured cold (6.5 s) against an index walk served warm (3.3 s a floor).
         asyncio.run(_floor(server.url, token))
+        server_pid = server.process.pid
+        floor_cpu = []
         for _ in range(runs):
-            floors.append(asyncio.run(_floor(server.url, token)))
+            seconds, cpu = floor_run(server.url, token, server_pid)
+            floors.append(seconds)
+            floor_cpu.append(cpu)
             results.append(
-                one_run(server.url, env, policies, timeout=300, type_while_filling=False)
+                one_run(
+                    server.url,
+                    env,
+                    policies,
+                    timeout=300,
+                    type_while_filling=False,
+                    server_pid=server_pid,
+                )
             )
-            fills.append(one_run(server.url, env, policies, timeout=300, type_while_filling=True))
+            fills.append(
+                one_run(
+                    server.url,
+                    env,
+                    policies,
+                    timeout=300,
+                    type_while_filling=True,
+                    server_pid=server_pid,
+                )
+            )
         sort, sorted_rows = sort_ms(server.url, token, max(3, runs))
     floor = median(floors)
     complete = median([r["complete"] for r in results])  # type: ignore[misc]
@@ -286,6 +346,13 @@ def main() -> None:
             + ", ".join(f"{r['shown']:.2f} s" for r in results)
             + ")",
             f"keystrokes: {len(filling)} while filling, {len(typing)} once complete",
+            "CPU s, floor: "
+            + "; ".join(f"client {c['client']:.2f} + server {c['server']:.2f}" for c in floor_cpu)
+            + "; index: "
+            + "; ".join(
+                " + ".join(f"{name} {seconds:.2f}" for name, seconds in r["cpu"].items())  # type: ignore[attr-defined]
+                for r in results
+            ),
         ],
     )
 

@@ -167,8 +167,13 @@ class WaldurClient:
         transport: httpx.AsyncBaseTransport | None = None,
         wrap_transport: Callable[[Callable[[], httpx.AsyncBaseTransport]], httpx.AsyncBaseTransport]
         | None = None,
+        page_transport: bool = False,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
+        """``page_transport``: reads go over :class:`~policytui.api.page_transport.PageTransport`
+        (the walks over every page: a third of httpx's CPU a page), unless a proxy from
+        the environment serves ``base_url`` (httpx mounts those only for its own
+        transport)."""
         self.base_url = normalize_base_url(base_url)
         # A token object is kept as given; a plain string is wrapped at once.
         self._token: Token | None = _WrappedToken(token) if isinstance(token, str) else token
@@ -197,6 +202,14 @@ class WaldurClient:
                 return httpx.AsyncHTTPTransport(verify=verify_arg, limits=limits)
 
             transport = wrap_transport(network)
+        elif page_transport and transport is None and not _proxied(self.base_url):
+            from policytui.api.page_transport import PageTransport
+
+            transport = PageTransport(
+                verify=verify_arg,
+                max_connections=limits.max_connections or self.concurrency,
+                other=lambda: httpx.AsyncHTTPTransport(verify=verify_arg, limits=limits),
+            )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=_TokenAuth(self._token),
@@ -466,6 +479,18 @@ class WaldurClient:
 #: Makes a page's items of its body (``get_page``'s ``read_body``): given the body and
 #: the client's own decoding of it (the raw items, or its error) to fall back on.
 BodyReader = Callable[[bytes, Callable[[], list[Any]]], list[Any]]
+
+
+def _proxied(url: str) -> bool:
+    """Whether the environment names a proxy for ``url`` (``*_PROXY``, not bypassed by
+    ``NO_PROXY``), as httpx would read it."""
+    from urllib.request import getproxies, proxy_bypass
+
+    parts = urlsplit(url)
+    proxies = getproxies()
+    if parts.scheme not in proxies and "all" not in proxies:
+        return False
+    return not proxy_bypass(parts.hostname or "")
 
 
 def _let_go(response: httpx.Response) -> httpx.Response:

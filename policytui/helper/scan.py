@@ -186,7 +186,8 @@ async def scan_fired(
     ):
         progress = ScanProgress()
         last_report = time.monotonic()
-        async with session.client() as client:
+        # Every page over PageTransport: the walk is most of a scan's CPU.
+        async with session.client(page_transport=True) as client:
             pages = client.policies.walk_raw(scope_uuid=scope_uuid, read_body=read_body)
             try:
                 while True:

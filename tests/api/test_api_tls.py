@@ -2,6 +2,8 @@
 CA-bundle option (or the explicit insecure switch) makes the same server work.
 
 The demo app is served over HTTPS by uvicorn on loopback with a throwaway CA made here.
+Each test runs with httpx's own transport and with the walks' (``page_transport``,
+api/page_transport.py): both say the same.
 """
 
 from __future__ import annotations
@@ -130,6 +132,11 @@ def _serve_https(cert: Path, key: Path) -> Iterator[int]:
         sock.close()
 
 
+@pytest.fixture(params=[False, True], ids=["httpx-transport", "page-transport"])
+def page_transport(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
 @pytest.fixture(scope="module")
 def https_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(https URL of a demo server, path of the CA that signed its certificate)."""
@@ -138,9 +145,11 @@ def https_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         yield f"https://127.0.0.1:{port}", ca
 
 
-async def test_an_untrusted_certificate_is_a_tls_error(https_demo) -> None:
+async def test_an_untrusted_certificate_is_a_tls_error(https_demo, page_transport) -> None:
     url, _ = https_demo
-    async with WaldurClient(url, STAFF_TOKEN, max_retries=2) as client:
+    async with WaldurClient(
+        url, STAFF_TOKEN, max_retries=2, page_transport=page_transport
+    ) as client:
         with pytest.raises(errors.TLSError) as caught:
             await client.policies.count()
     message = str(caught.value)
@@ -151,15 +160,19 @@ async def test_an_untrusted_certificate_is_a_tls_error(https_demo) -> None:
     assert client.sent["HEAD"] == 1
 
 
-async def test_the_ca_bundle_makes_it_trusted(https_demo) -> None:
+async def test_the_ca_bundle_makes_it_trusted(https_demo, page_transport) -> None:
     url, ca = https_demo
-    async with WaldurClient(url, STAFF_TOKEN, ca_bundle=str(ca)) as client:
+    async with WaldurClient(
+        url, STAFF_TOKEN, ca_bundle=str(ca), page_transport=page_transport
+    ) as client:
         assert await client.policies.count() == 60
 
 
-async def test_the_insecure_switch_skips_the_check(https_demo) -> None:
+async def test_the_insecure_switch_skips_the_check(https_demo, page_transport) -> None:
     url, _ = https_demo
-    async with WaldurClient(url, STAFF_TOKEN, verify=False) as client:
+    async with WaldurClient(
+        url, STAFF_TOKEN, verify=False, page_transport=page_transport
+    ) as client:
         assert client.insecure
         assert await client.policies.count() == 60
 
@@ -174,10 +187,12 @@ async def _tls_failure(url: str, **options: object) -> errors.TLSError:
     return caught.value
 
 
-async def test_an_expired_certificate_says_so(tmp_path: Path) -> None:
+async def test_an_expired_certificate_says_so(tmp_path: Path, page_transport) -> None:
     ca, cert, key = _write_ca_and_server_cert(tmp_path, expired=True)
     with _serve_https(cert, key) as port:
-        failure = await _tls_failure(f"https://127.0.0.1:{port}", ca_bundle=str(ca))
+        failure = await _tls_failure(
+            f"https://127.0.0.1:{port}", ca_bundle=str(ca), page_transport=page_transport
+        )
     assert str(failure) == (
         "TLS check of 127.0.0.1:" + str(port) + " failed: its certificate has expired "
         "(ask its admin)."
@@ -185,17 +200,23 @@ async def test_an_expired_certificate_says_so(tmp_path: Path) -> None:
     assert failure.problem == "expired"
 
 
-async def test_a_certificate_for_another_host_says_check_the_url(tmp_path: Path) -> None:
+async def test_a_certificate_for_another_host_says_check_the_url(
+    tmp_path: Path, page_transport
+) -> None:
     # Valid and trusted (the CA bundle is given), but issued for another address.
     ca, cert, key = _write_ca_and_server_cert(tmp_path, host="192.0.2.1")
     with _serve_https(cert, key) as port:
-        failure = await _tls_failure(f"https://127.0.0.1:{port}", ca_bundle=str(ca))
+        failure = await _tls_failure(
+            f"https://127.0.0.1:{port}", ca_bundle=str(ca), page_transport=page_transport
+        )
     assert "its certificate is for another host name (check the URL)" in str(failure)
     assert failure.problem == "host_mismatch"
 
 
-async def test_https_to_a_plain_http_port_says_it_does_not_speak_tls(demo_server) -> None:
+async def test_https_to_a_plain_http_port_says_it_does_not_speak_tls(
+    demo_server, page_transport
+) -> None:
     url = demo_server.url.replace("http://", "https://")
-    failure = await _tls_failure(url)
+    failure = await _tls_failure(url, page_transport=page_transport)
     assert "does not speak TLS on that port (is the URL http://, or another port?)" in str(failure)
     assert failure.problem == "not_tls"

@@ -1,0 +1,243 @@
+"""An httpx transport for the walks over every page (issue 13's fill time): HTTP/1.1 on
+asyncio's own sockets, parsed by h11.
+
+A walk of 100 000 policies is 334 GETs of ~265 KB each. Through httpx's default
+transport (httpcore over anyio) a page's body arrives in a dozen reads, each through
+anyio's cancel scopes, httpcore's connection state and httpx's stream iterators: ~0.3 s
+of CPU a walk, in the helper, whose CPU is what the index's fill waits for
+(bench/index_scale.py). Here the event loop hands each chunk the socket gives straight
+to h11 (an asyncio.Protocol), and a page's body is joined once: ~0.1 s.
+
+Everything above a transport stays httpx's (the URL, auth, cookies, proxies from the
+environment, which httpx mounts ahead of this transport, gzip) and the client's
+(retries, error messages): this only moves bytes, and fails with the exceptions
+httpcore raises for the same faults (``ConnectError``, ``ConnectTimeout``,
+``ReadTimeout``, ``PoolTimeout``, ``RemoteProtocolError``, ``ReadError``), so the client
+reads them as it always has. A request with a body (a write) goes to httpx's own
+transport: the walks only read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Callable
+from typing import Any
+
+import h11
+
+from policytui.api._http import httpx
+
+__all__ = ["PageTransport"]
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection, one request at a time."""
+
+    def __init__(self) -> None:
+        self._h11 = h11.Connection(h11.CLIENT)
+        self._socket: asyncio.Transport | None = None
+        self._answer: asyncio.Future[None] | None = None
+        self._response: h11.Response | None = None
+        self._chunks: list[bytes] = []
+        self.last_data = 0.0
+        self.lost = False
+
+    # -- asyncio.Protocol ------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._socket = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.last_data = asyncio.get_running_loop().time()
+        self._h11.receive_data(data)
+        self._pump()
+
+    def eof_received(self) -> bool:
+        self._h11.receive_data(b"")
+        self._pump()
+        return False  # close our side too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if self._answer is not None and not self._answer.done():
+            if exc is not None:
+                self._fail(httpx.ReadError(str(exc) or type(exc).__name__), exc)
+            elif self._response is None:
+                self._fail(httpx.RemoteProtocolError("Server disconnected without a response."))
+            else:
+                self._fail(httpx.RemoteProtocolError("The connection closed mid-body."))
+
+    # -- one request -----------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Read what h11 has whole: the response's head, body chunks, its end."""
+        answer = self._answer
+        while answer is not None and not answer.done():
+            try:
+                event = self._h11.next_event()
+            except h11.RemoteProtocolError as exc:
+                self._fail(httpx.RemoteProtocolError(str(exc)), exc)
+                return
+            if event is h11.NEED_DATA or event is h11.PAUSED:
+                return
+            if isinstance(event, h11.Response):
+                self._response = event
+            elif isinstance(event, h11.Data):
+                self._chunks.append(event.data)
+            elif isinstance(event, h11.EndOfMessage):
+                answer.set_result(None)
+            elif isinstance(event, h11.ConnectionClosed):
+                self._fail(httpx.RemoteProtocolError("The connection closed mid-answer."))
+
+    def _fail(self, error: Exception, cause: BaseException | None = None) -> None:
+        error.__cause__ = cause
+        if self._answer is not None and not self._answer.done():
+            self._answer.set_exception(error)
+        self.close()
+
+    async def round_trip(
+        self, request: httpx.Request, read_timeout: float | None
+    ) -> tuple[h11.Response, bytes]:
+        loop = asyncio.get_running_loop()
+        self._answer = answer = loop.create_future()
+        self._response, self._chunks = None, []
+        head = self._h11.send(
+            h11.Request(
+                method=request.method, target=request.url.raw_path, headers=request.headers.raw
+            )
+        )
+        assert self._socket is not None
+        self._socket.write(head + (self._h11.send(h11.EndOfMessage()) or b""))
+        self.last_data = loop.time()
+        self._pump()  # bytes that came with the last answer's
+        # Timed out as httpcore does: when no byte came for read_timeout seconds.
+        while not answer.done():
+            wait = None if read_timeout is None else self.last_data + read_timeout - loop.time()
+            if wait is not None and wait <= 0:
+                self.close()
+                raise httpx.ReadTimeout("No answer in time.", request=request)
+            await asyncio.wait((answer,), timeout=wait)
+        answer.result()  # raises what failed it
+        assert self._response is not None
+        body = b"".join(self._chunks)
+        self._chunks = []
+        if self._h11.our_state is h11.DONE and self._h11.their_state is h11.DONE:
+            self._h11.start_next_cycle()
+        else:
+            self.close()  # "Connection: close", or an answer h11 cannot follow with another
+        return self._response, body
+
+    @property
+    def reusable(self) -> bool:
+        return not self.lost and self._h11.our_state is h11.IDLE
+
+    def close(self) -> None:
+        self.lost = True
+        if self._socket is not None:
+            self._socket.close()
+
+
+class PageTransport(httpx.AsyncBaseTransport):
+    """Bodiless requests over a pool of keep-alive connections (at most
+    ``max_connections`` at once, as httpx's ``Limits``); others to ``other()``, httpx's
+    own transport, made when first needed. ``verify`` is as httpx's (a context, or
+    True/False), read when the first HTTPS connection is made."""
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | bool = True,
+        max_connections: int = 6,
+        other: Callable[[], httpx.AsyncBaseTransport] | None = None,
+    ) -> None:
+        self._verify = verify
+        self._tls: ssl.SSLContext | None = None
+        self._max = max(1, max_connections)
+        self._gate: asyncio.Semaphore | None = None
+        self._idle: dict[tuple[bytes, str, int], list[_Connection]] = {}
+        self._make_other = other or (lambda: httpx.AsyncHTTPTransport(verify=verify))
+        self._other: httpx.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        if (
+            request.method not in _READ_METHODS
+            or url.scheme not in ("http", "https")
+            or request.headers.get("content-length", "0") != "0"
+            or "transfer-encoding" in request.headers
+        ):
+            if self._other is None:
+                self._other = self._make_other()
+            return await self._other.handle_async_request(request)
+        timeouts: dict[str, Any] = request.extensions.get("timeout", {})
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._max)
+        try:
+            await asyncio.wait_for(self._gate.acquire(), timeouts.get("pool"))
+        except TimeoutError:
+            raise httpx.PoolTimeout("No connection free in time.", request=request) from None
+        try:
+            key = (url.raw_scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+            connection = self._idle_connection(key) or await self._connect(
+                key, request, timeouts.get("connect")
+            )
+            try:
+                response, body = await connection.round_trip(request, timeouts.get("read"))
+            except BaseException:
+                connection.close()  # cancelled or failed mid-answer: not reusable
+                raise
+            if connection.reusable:
+                self._idle.setdefault(key, []).append(connection)
+        finally:
+            self._gate.release()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=httpx.ByteStream(body),
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": response.reason},
+        )
+
+    def _idle_connection(self, key: tuple[bytes, str, int]) -> _Connection | None:
+        idle = self._idle.get(key)
+        while idle:
+            connection = idle.pop()
+            if connection.reusable:  # not closed by the server while it waited here
+                return connection
+        return None
+
+    async def _connect(
+        self, key: tuple[bytes, str, int], request: httpx.Request, timeout: float | None
+    ) -> _Connection:
+        scheme, host, port = key
+        tls = None
+        if scheme == b"https":
+            if self._tls is None:
+                verify = self._verify
+                if not isinstance(verify, ssl.SSLContext):
+                    verify = httpx.create_ssl_context(verify)  # as httpx's own transport
+                self._tls = verify
+            tls = self._tls
+        loop = asyncio.get_running_loop()
+        try:
+            _, connection = await asyncio.wait_for(
+                loop.create_connection(
+                    _Connection, host, port, ssl=tls, server_hostname=host if tls else None
+                ),
+                timeout,
+            )
+        except TimeoutError:
+            raise httpx.ConnectTimeout("No connection in time.", request=request) from None
+        except OSError as exc:  # refused, unreachable, a TLS failure (ssl.SSLError)
+            raise httpx.ConnectError(str(exc), request=request) from exc
+        return connection
+
+    async def aclose(self) -> None:
+        for idle in self._idle.values():
+            for connection in idle:
+                connection.close()
+        self._idle.clear()
+        if self._other is not None:
+            await self._other.aclose()
