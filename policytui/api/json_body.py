@@ -49,8 +49,10 @@ def shapes(content: bytes) -> bytes:
 
 def long_number_in(shaped: bytes) -> bool:
     """:func:`has_long_number` of the content ``shaped`` is the :func:`shapes` of."""
-    # (A body that is one number has nothing before it.)
-    return shaped.find(_LONG_NUMBER) >= 0 or shaped.startswith(_LONG_NUMBER[1:])
+    # (A body that is one number has nothing before it.) rfind, not find: CPython skips
+    # ahead on the needle's last byte searching forwards ("0", most of a shaped body) but
+    # on its first searching backwards ("1", ~3 % of it): half the time a page.
+    return shaped.rfind(_LONG_NUMBER) >= 0 or shaped.startswith(_LONG_NUMBER[1:])
 
 
 def loads(content: bytes, fallback: Any = None) -> Any:

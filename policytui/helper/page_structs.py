@@ -112,7 +112,8 @@ def read_page(body: bytes, decoded: Callable[[], list[Any]]) -> list[Any]:
     if not _utf8(body):
         return decoded()
     shaped = json_body.shapes(body)  # one pass for both
-    if json_body.long_number_in(shaped) or shaped.find(_SEVENTH_DIGIT) >= 0:
+    # rfind: faster than find for these needles (json_body.long_number_in says why).
+    if json_body.long_number_in(shaped) or shaped.rfind(_SEVENTH_DIGIT) >= 0:
         return decoded()
     try:
         page = WirePage(_POLICIES.decode(body))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +159,19 @@ def _assert_as_the_two_passes(items: list[dict[str, Any]], catalog: Catalog | No
             # What msgspec reads is a policy the model reads, and as it reads it (a time
             # in a shape the dicts' way leaves to the model is one).
             expected = _reference(sent, catalog) or _the_models(sent, catalog)
-            assert decoded == expected and repr(decoded) == repr(expected), sent
+            assert decoded == expected, sent
+            assert repr(_offsets(decoded)) == repr(_offsets(expected)), sent
+
+
+def _offsets(value: Any) -> Any:
+    """``value`` with each aware time as its wall time and offset: the model names UTC
+    with pydantic's ``TzInfo(0)``, msgspec with ``timezone.utc``, the same offset (a
+    hypothesis run found a time in a shape only the model reads beside a fired time)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return (value.replace(tzinfo=None), value.utcoffset())
+    if isinstance(value, tuple):
+        return tuple(_offsets(v) for v in value)
+    return value
 
 
 #: Values equal to a plain one (or hashing like one) but not plain, or plain but another.
@@ -219,6 +231,13 @@ def test_a_lookalike_after_a_plain_policy_is_read_as_the_two_passes_read_it(name
         del bare[missing]
         items += [bare, _wire(f"again{missing}")]
     _assert_as_the_two_passes(items, make_catalog() if named else None)
+
+
+def test_a_fired_time_beside_a_time_only_the_model_reads_is_the_same_time() -> None:
+    """A time in a shape the dicts' way leaves to the model (``t``, ``z``) beside a firing
+    time: msgspec reads the policy, with the model's values (found by hypothesis)."""
+    odd = _wire("odd0001", created="2026-11-24t22:39:50z", fired_datetime="2026-11-27T10:00:00Z")
+    _assert_as_the_two_passes([_wire("plain0001"), odd], None)
 
 
 @st.composite
