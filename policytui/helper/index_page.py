@@ -22,7 +22,8 @@ same values (tests/helper/test_index_page.py checks they do).
 
 from __future__ import annotations
 
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_not, or_
 from typing import TYPE_CHECKING, Any
 
 from policytui.api import json_body
@@ -82,11 +83,10 @@ class IndexReader:
         # The fired policies first in the packed page: the fired view over the index
         # makes a row of each of them, and so unpacks a block of 50 of them each, not
         # every block (a policy's place in the packed page, ``at``, is its own).
-        fired_first = [at for at, yes in enumerate(fired) if yes]
-        fired_first += [at for at, yes in enumerate(fired) if not yes]
-        place = [0] * len(fired)
-        for packed_at, at in enumerate(fired_first):
-            place[at] = packed_at
+        # (Sorts in C: a stable sort keeps the page's order within each part, and the
+        # places are the inverse of that order.)
+        fired_first = sorted(range(len(fired)), key=fired.__getitem__, reverse=True)
+        place = sorted(range(len(fired)), key=fired_first.__getitem__)
         # Packed as sent: what the UI will make rows of is what the server sent.
         if type(items) is WirePage:
             objects = items.objects
@@ -105,10 +105,10 @@ class IndexReader:
         batch.page_kept()
         # A fired state for each that fired or once did; the UI reads "never fired"
         # off the facts of the rest.
-        states = progress.states
-        for uuid, yes, moment in zip(read.uuids, fired, read.fired_moments, strict=True):
-            if yes or moment is not None:
-                states[uuid] = (yes, moment)
+        moments = read.fired_moments
+        once = map(or_, fired, map(is_not, moments, repeat(None)))
+        states = zip(read.uuids, zip(fired, moments, strict=True), strict=True)
+        progress.states.update(compress(states, once))
         progress.fired += sum(fired)
 
     def _of_dicts(self, items: list[dict[str, Any]]) -> PageRead:
