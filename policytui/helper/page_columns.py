@@ -16,7 +16,8 @@ is checked here: each set of limits' JSON the first time it is met, which raises
 from __future__ import annotations
 
 from datetime import datetime
-from operator import attrgetter, itemgetter
+from itertools import repeat
+from operator import attrgetter, is_, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
@@ -63,6 +64,12 @@ class PageRead(NamedTuple):
     fired_moments: list[datetime | None]
     fired_at: list[float | None]
     created_at: list[float | None]
+
+
+def _timestamps(moments: tuple[datetime | None, ...]) -> list[float | None]:
+    if None not in moments:  # (every policy has its creation time: one map in C)
+        return list(map(datetime.timestamp, moments))  # type: ignore[arg-type]
+    return [None if m is None else m.timestamp() for m in moments]
 
 
 class WireColumnsReader:
@@ -118,10 +125,10 @@ class WireColumnsReader:
             sides,
             people,
             list(map(_first, limits)),
-            [fired is True for fired in has_fired],
+            list(map(is_, has_fired, repeat(True))),
             list(fired_moments),
-            [None if m is None else m.timestamp() for m in fired_moments],
-            [None if m is None else m.timestamp() for m in created],
+            _timestamps(fired_moments),
+            _timestamps(created),
         )
 
     @staticmethod
