@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-import uvicorn
+from uvicorn_thread import serving
 
 from policytui.api import WaldurClient, errors
 from policytui.demo import STAFF_TOKEN, DemoSettings, create_app
@@ -104,32 +101,9 @@ def _write_ca_and_server_cert(
     return ca_path, cert_path, key_path
 
 
-@contextmanager
-def _serve_https(cert: Path, key: Path) -> Iterator[int]:
+def _serve_https(cert: Path, key: Path) -> AbstractContextManager[int]:
     """The demo app over HTTPS on loopback with this certificate; yields the port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(DemoSettings()),
-        log_level="warning",
-        lifespan="off",
-        ssl_certfile=str(cert),
-        ssl_keyfile=str(key),
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "https demo did not start"
-        time.sleep(0.01)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
+    return serving(create_app(DemoSettings()), ssl_certfile=str(cert), ssl_keyfile=str(key))
 
 
 @pytest.fixture(params=[False, True], ids=["httpx-transport", "page-transport"])

@@ -7,14 +7,12 @@ number of tries), so the client's retries and messages hold for the index's fill
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import pytest
-import uvicorn
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn_thread import serving
 
 from policytui.api import WaldurClient, errors
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault, create_app
@@ -139,30 +137,15 @@ async def test_a_proxy_from_the_environment_is_still_used(
     assert (await outcome(server.url, True))[0] == "read 700"
 
 
-@contextmanager
-def gzip_server() -> Iterator[str]:
+def gzip_server() -> AbstractContextManager[int]:
     """The demo app behind starlette's GZipMiddleware, as a proxy compressing answers."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
     app = GZipMiddleware(create_app(DemoSettings(policies=700, seed=5)), minimum_size=100)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "gzip server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
+    return serving(app)
 
 
 async def test_a_compressed_answer_is_read_as_through_httpx(server: DemoServer) -> None:
-    with gzip_server() as url:
+    with gzip_server() as port:
+        url = f"http://127.0.0.1:{port}"
         import httpx
 
         raw = httpx.get(
