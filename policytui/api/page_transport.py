@@ -20,6 +20,7 @@ transport: the walks only read.
 from __future__ import annotations
 
 import asyncio
+import select
 import ssl
 from collections.abc import Callable
 from typing import Any
@@ -31,14 +32,18 @@ from policytui.api._http import httpx
 __all__ = ["PageTransport"]
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
+#: The longest response head h11 buffers, as httpcore sets it (h11's own is 16 KiB).
+_MAX_HEAD = 100 * 1024
 
 
 class _Connection(asyncio.Protocol):
     """One keep-alive HTTP/1.1 connection, one request at a time."""
 
     def __init__(self) -> None:
-        self._h11 = h11.Connection(h11.CLIENT)
+        self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
         self._socket: asyncio.Transport | None = None
+        #: Done once the socket is closed (a TLS one needs the loop to run for it).
+        self.gone: asyncio.Future[None] | None = None
         self._answer: asyncio.Future[None] | None = None
         self._response: h11.Response | None = None
         self._chunks: list[bytes] = []
@@ -49,6 +54,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._socket = transport  # type: ignore[assignment]
+        self.gone = asyncio.get_running_loop().create_future()
 
     def data_received(self, data: bytes) -> None:
         self.last_data = asyncio.get_running_loop().time()
@@ -62,6 +68,8 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
+        if self.gone is not None and not self.gone.done():
+            self.gone.set_result(None)
         if self._answer is not None and not self._answer.done():
             if exc is not None:
                 self._fail(httpx.ReadError(str(exc) or type(exc).__name__), exc)
@@ -104,13 +112,18 @@ class _Connection(asyncio.Protocol):
         loop = asyncio.get_running_loop()
         self._answer = answer = loop.create_future()
         self._response, self._chunks = None, []
-        head = self._h11.send(
-            h11.Request(
-                method=request.method, target=request.url.raw_path, headers=request.headers.raw
+        try:
+            head = self._h11.send(
+                h11.Request(
+                    method=request.method, target=request.url.raw_path, headers=request.headers.raw
+                )
             )
-        )
+            end = self._h11.send(h11.EndOfMessage()) or b""
+        except h11.LocalProtocolError as exc:  # a header value h11 will not send
+            self.close()
+            raise httpx.LocalProtocolError(str(exc), request=request) from exc
         assert self._socket is not None
-        self._socket.write(head + (self._h11.send(h11.EndOfMessage()) or b""))
+        self._socket.write(head + end)
         self.last_data = loop.time()
         self._pump()  # bytes that came with the last answer's
         # Timed out as httpcore does: when no byte came for read_timeout seconds.
@@ -134,8 +147,23 @@ class _Connection(asyncio.Protocol):
     def reusable(self) -> bool:
         return not self.lost and self._h11.our_state is h11.IDLE
 
+    def still_open(self) -> bool:
+        """Whether an idle connection may take a request: an idle socket with something
+        to read holds the server's close the loop has not seen yet, as httpcore checks
+        (one the server is closing right now still fails: the client tries again)."""
+        if not self.reusable or self._socket is None:
+            return False
+        sock = self._socket.get_extra_info("socket")
+        if sock is not None and select.select([sock], [], [], 0)[0]:
+            self.close()
+            return False
+        return True
+
     def close(self) -> None:
         self.lost = True
+        answer = self._answer
+        if answer is not None and not answer.done():
+            answer.cancel()  # nobody waits for it any more: no exception left unread
         if self._socket is not None:
             self._socket.close()
 
@@ -176,11 +204,16 @@ class PageTransport(httpx.AsyncBaseTransport):
         if self._gate is None:
             self._gate = asyncio.Semaphore(self._max)
         try:
-            await asyncio.wait_for(self._gate.acquire(), timeouts.get("pool"))
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for drops a cancel that
+            # comes as the slot is granted (gh-86296), and the cancelled walk would go on.
+            async with asyncio.timeout(timeouts.get("pool")):
+                await self._gate.acquire()
         except TimeoutError:
             raise httpx.PoolTimeout("No connection free in time.", request=request) from None
         try:
-            key = (url.raw_scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+            # raw_host: the name as httpx connects to it (IDNA 2008, not Python's codec).
+            host = url.raw_host.decode("ascii")
+            key = (url.raw_scheme, host, url.port or (443 if url.scheme == "https" else 80))
             connection = self._idle_connection(key) or await self._connect(
                 key, request, timeouts.get("connect")
             )
@@ -204,7 +237,7 @@ class PageTransport(httpx.AsyncBaseTransport):
         idle = self._idle.get(key)
         while idle:
             connection = idle.pop()
-            if connection.reusable:  # not closed by the server while it waited here
+            if connection.still_open():  # not closed by the server while it waited here
                 return connection
         return None
 
@@ -222,22 +255,27 @@ class PageTransport(httpx.AsyncBaseTransport):
             tls = self._tls
         loop = asyncio.get_running_loop()
         try:
-            _, connection = await asyncio.wait_for(
-                loop.create_connection(
+            async with asyncio.timeout(timeout):  # (not wait_for: see handle_async_request)
+                _, connection = await loop.create_connection(
                     _Connection, host, port, ssl=tls, server_hostname=host if tls else None
-                ),
-                timeout,
-            )
-        except TimeoutError:
-            raise httpx.ConnectTimeout("No connection in time.", request=request) from None
+                )
+        except TimeoutError as exc:
+            if exc.errno is None:  # our timeout, not the system's ETIMEDOUT
+                raise httpx.ConnectTimeout("No connection in time.", request=request) from None
+            raise httpx.ConnectError(str(exc), request=request) from exc
         except OSError as exc:  # refused, unreachable, a TLS failure (ssl.SSLError)
             raise httpx.ConnectError(str(exc), request=request) from exc
         return connection
 
     async def aclose(self) -> None:
-        for idle in self._idle.values():
-            for connection in idle:
-                connection.close()
+        closing = [c for idle in self._idle.values() for c in idle]
         self._idle.clear()
+        for connection in closing:
+            connection.close()
+        # A TLS socket closes over a few turns of the loop: wait for it (briefly), or
+        # asyncio.run's end finds it open.
+        gone = [c.gone for c in closing if c.gone is not None and not c.gone.done()]
+        if gone:
+            await asyncio.wait(gone, timeout=1.0)
         if self._other is not None:
             await self._other.aclose()

@@ -6,15 +6,24 @@ number of tries), so the client's retries and messages hold for the index's fill
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import socket
-from collections.abc import Iterator
-from contextlib import AbstractContextManager
+import threading
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn_thread import serving
 
 from policytui.api import WaldurClient, errors
+from policytui.api._http import httpx
+from policytui.api.page_transport import PageTransport
 from policytui.demo import STAFF_TOKEN, DemoServer, DemoSettings, Fault, create_app
 
 POLICIES = "/api/marketplace-offering-usage-policies/"
@@ -164,3 +173,157 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# -- what a review of the transport found (each failed before its fix) ---------------
+
+
+@contextmanager
+def raw_server(answer: Callable[[asyncio.StreamWriter], Awaitable[None]]) -> Iterator[str]:
+    """A loopback HTTP server writing ``answer`` for every request head, in a thread."""
+    ready: list[str] = []
+    stop = threading.Event()
+
+    def run() -> None:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                while True:
+                    await reader.readuntil(b"\r\n\r\n")
+                    await answer(writer)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            finally:
+                writer.close()
+
+        async def serve() -> None:
+            server = await asyncio.start_server(handle, "127.0.0.1", 0)
+            ready.append(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+            while not stop.is_set():
+                await asyncio.sleep(0.02)
+            server.close()
+
+        asyncio.run(serve())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    while not ready:
+        time.sleep(0.01)
+    try:
+        yield ready[0]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+async def test_a_response_head_of_30_kb_in_pieces_is_read() -> None:
+    """h11 buffers 16 KiB of a head by default; httpcore lets it have 100 KiB."""
+
+    async def answer(writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 10_000)
+        for _ in range(2):  # 20 KB of it waiting for its end: more than h11's 16 KiB
+            await writer.drain()
+            await asyncio.sleep(0.02)
+            writer.write(b"a" * 10_000)
+        writer.write(b"\r\nContent-Length: 2\r\n\r\n[]")
+        await writer.drain()
+
+    with raw_server(answer) as url:
+        for page_transport in (False, True):
+            async with client(url, page_transport, max_retries=0) as it:
+                assert (await it.get_json("x/")) == []
+
+
+async def test_a_cancelled_walk_leaves_no_error_unread(
+    server: DemoServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Cancelled mid-page (the fired view left), then the connection closed: asyncio
+    once logged "Future exception was never retrieved" for each (on a terminal, over the
+    TUI)."""
+    server.set_faults([Fault("timeout", method="GET", path=POLICIES, params={"seconds": 5})])
+    async with client(server.url, True) as it:
+        task = asyncio.ensure_future(it.policies.list())
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    server.release_held()
+    gc.collect()
+    await asyncio.sleep(0.05)
+    assert not [r for r in caplog.records if "never retrieved" in r.getMessage()]
+
+
+async def test_a_cancel_as_a_connection_frees_up_still_cancels() -> None:
+    """Python 3.11's wait_for dropped a cancel that came as the pool slot was granted
+    (gh-86296): the cancelled request went on. A pool of one, its slot held."""
+
+    async def answer(writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+
+    with raw_server(answer) as url:
+        transport = PageTransport(max_connections=1)
+        async with httpx.AsyncClient(transport=transport, timeout=5) as http:
+            await http.get(url)  # makes the pool
+            gate = transport._gate
+            assert gate is not None
+            await gate.acquire()  # another request has the one connection
+            waiting = asyncio.ensure_future(http.get(url))
+            await asyncio.sleep(0.05)
+            gate.release()  # it is done, and at once the walk is cancelled
+            await asyncio.sleep(0)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+
+
+def test_tls_connections_are_closed_when_the_walk_ends(tmp_path: Path) -> None:
+    """A shell command runs one asyncio.run: its TLS sockets were still open when it
+    returned (a TLS close takes the loop a few turns), "unclosed transport" warnings."""
+    from test_api_tls import _serve_https, _write_ca_and_server_cert
+
+    ca, cert, key = _write_ca_and_server_cert(tmp_path)
+    with _serve_https(cert, key) as port:
+
+        async def walk_there() -> int:
+            url = f"https://127.0.0.1:{port}"
+            async with client(url, True, ca_bundle=str(ca)) as it:
+                return len([i async for p in it.policies.walk_raw() for i in p.items])
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            assert asyncio.run(walk_there()) == 60
+            gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+async def test_an_international_host_is_looked_up_as_httpx_looks_it_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """faß.de is xn--fa-hia.de (IDNA 2008, httpx's), not fass.de (Python's own codec):
+    the name looked up (no DNS here: the look-up is where it stops)."""
+    looked_up: list[bytes] = []
+
+    def lookup(host: str | bytes, *args: object, **kwargs: object) -> NoReturn:
+        looked_up.append(host.encode("idna") if isinstance(host, str) else host)
+        raise socket.gaierror("no DNS in the test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    for page_transport in (False, True):
+        async with client("http://faß.de/api/", page_transport, max_retries=0) as it:
+            with pytest.raises(errors.ConnectionFailed):
+                await it.policies.count()
+    assert looked_up == [b"xn--fa-hia.de", b"xn--fa-hia.de"]
+
+
+async def test_a_token_with_a_line_break_is_the_same_typed_error(server: DemoServer) -> None:
+    """h11 will not send such a header: its own exception escaped the client's error
+    handling once; now it is httpx's, as through httpx's transport (no token shown)."""
+    ends = []
+    for page_transport in (False, True):
+        async with WaldurClient(
+            server.url, "abc\ndef", page_transport=page_transport, max_retries=0
+        ) as it:
+            with pytest.raises(errors.WaldurError) as raised:
+                await it.policies.list()
+        ends.append(f"{type(raised.value).__name__}: {raised.value}")
+    assert ends[1] == ends[0] and "abc" not in ends[1]
