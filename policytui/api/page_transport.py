@@ -154,7 +154,7 @@ class _Connection(asyncio.Protocol):
         if not self.reusable or self._socket is None:
             return False
         sock = self._socket.get_extra_info("socket")
-        if sock is not None and select.select([sock], [], [], 0)[0]:
+        if sock is not None and _readable(sock):
             self.close()
             return False
         return True
@@ -166,6 +166,14 @@ class _Connection(asyncio.Protocol):
             answer.cancel()  # nobody waits for it any more: no exception left unread
         if self._socket is not None:
             self._socket.close()
+
+
+def _readable(sock: Any) -> bool:
+    if hasattr(select, "poll"):  # select cannot watch a descriptor past FD_SETSIZE
+        watch = select.poll()
+        watch.register(sock, select.POLLIN)
+        return bool(watch.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])  # Windows: no poll
 
 
 class PageTransport(httpx.AsyncBaseTransport):
