@@ -35,14 +35,19 @@ from _pty import PtyApp
 SIZE = (120, 40)
 
 
-def helper_peak_mb(app_pid: int) -> float:
-    """Peak RSS (VmHWM) of the app's helper process (policytui.helper.fork), 0 without one."""
+def helper_pids(app_pid: int) -> list[int]:
+    """The app's child processes: its helper (policytui.helper.fork), if it has one."""
     try:
         children = Path(f"/proc/{app_pid}/task/{app_pid}/children").read_text().split()
     except OSError:
-        return 0.0
+        return []
+    return [int(child) for child in children]
+
+
+def helper_peak_mb(app_pid: int) -> float:
+    """Peak RSS (VmHWM) of the app's helper process (policytui.helper.fork), 0 without one."""
     peak = 0.0
-    for child in children:
+    for child in helper_pids(app_pid):
         try:
             status = Path(f"/proc/{child}/status").read_text()
         except OSError:

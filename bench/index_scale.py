@@ -45,7 +45,7 @@ from _common import (
     report,
 )
 from _pty import PtyApp
-from fired_scale import helper_peak_mb
+from fired_scale import helper_peak_mb, helper_pids
 
 SIZE = (120, 40)
 #: Typed while the index fills, then again once it is complete.
@@ -98,14 +98,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def helper_pid(app_pid: int) -> int | None:
-    try:
-        children = Path(f"/proc/{app_pid}/task/{app_pid}/children").read_text().split()
-    except OSError:
-        return None
-    return int(children[0]) if children else None
-
-
 def _frames_after(probe: ProbeLog, seen: int, t: float) -> tuple[list[dict], int]:
     frames = probe.update()
     return [f for f in frames[seen:] if f["t"] >= t], len(frames)
@@ -131,8 +123,8 @@ def one_run(
             app.wait_for(ROW_MARKER, timeout=60)
             app.settle(0.5)
             seen = len(probe.update())
-            helper = helper_pid(app.process.pid)
-            pids = {"app": app.process.pid, "helper": helper or 0, "server": server_pid}
+            pids = {"app": app.process.pid, "server": server_pid}
+            pids.update(("helper", pid) for pid in helper_pids(app.process.pid)[:1])
             cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             pressed = app.send(b"/")
             complete_at: float | None = None
