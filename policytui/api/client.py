@@ -12,7 +12,7 @@ import json
 import random
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -40,6 +40,9 @@ from policytui.api.pagination import (
 from policytui.api.parsing import parse_model as _parse
 from policytui.api.parsing import parse_raw_list
 from policytui.api.urls import normalize_base_url
+
+if TYPE_CHECKING:
+    from policytui.api.page_transport import PageTransport
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,6 +198,8 @@ class WaldurClient:
             max_connections=max(self.concurrency, 4),
             max_keepalive_connections=max(self.concurrency, 4),
         )
+        #: The walks' reads, sent past httpx's client (:meth:`_send`).
+        self._reads: PageTransport | None = None
         if wrap_transport is not None and transport is None:
             # The wrapper gets a way to make the transport httpx would have made itself
             # (same TLS settings and pool), to call when, and only when, it needs one.
@@ -205,7 +210,7 @@ class WaldurClient:
         elif page_transport and transport is None and not _proxied(self.base_url):
             from policytui.api.page_transport import PageTransport
 
-            transport = PageTransport(
+            transport = self._reads = PageTransport(
                 verify=verify_arg,
                 max_connections=limits.max_connections or self.concurrency,
                 other=lambda: httpx.AsyncHTTPTransport(verify=verify_arg, limits=limits),
@@ -223,6 +228,8 @@ class WaldurClient:
             limits=limits,
             follow_redirects=False,
         )
+        #: Each request's timeouts, as httpx's client gives them to its transport.
+        self._timeouts = self._http.timeout.as_dict()
         self.policies = PolicyResource(self)
         #: Requests sent, by method; lets callers and tests see that writes are sent once.
         self.sent: dict[str, int] = {}
@@ -256,9 +263,7 @@ class WaldurClient:
             last = attempt == attempts - 1
             self.sent[method] = self.sent.get(method, 0) + 1
             try:
-                response = _let_go(
-                    await self._http.request(method, path, params=params, json=json_body)
-                )
+                response = _let_go(await self._send(method, path, params, json_body))
             except httpx.TimeoutException:
                 if last:
                     raise self._timeout_error(method) from None
@@ -281,6 +286,38 @@ class WaldurClient:
                 raise error_for(response)
             return response
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _send(self, method: str, path: str, params: Any, body: Any) -> httpx.Response:
+        """One try: through httpx's client, or, for a read over the page transport, the
+        request it would build handed to the transport (``PageTransport.read``): the
+        client's headers (its defaults and ours), the token's header as ``_TokenAuth``
+        adds it, the URL as ``_merge_url`` makes it, the timeouts. With a cookie held
+        (a server set one), httpx's client sends it, as ever."""
+        reads = self._reads
+        if (
+            reads is None
+            or body is not None
+            or method not in IDEMPOTENT
+            or self._http.cookies
+            or "?" in path
+            or "://" in path
+        ):
+            return await self._http.request(method, path, params=params, json=body)
+        headers = self._http.headers.copy()
+        token = self._token.get_secret_value() if self._token is not None else ""
+        if token:
+            headers["Authorization"] = "Token " + token
+        query = f"?{httpx.QueryParams(params)}" if params else ""
+        request = httpx.Request(
+            method,
+            httpx.URL(self.base_url + path.lstrip("/") + query),
+            headers=headers,
+            extensions={"timeout": self._timeouts},
+        )
+        response = await reads.read(request)
+        if "set-cookie" in response.headers:
+            self._http.cookies.extract_cookies(response)
+        return response
 
     def _delay(self, attempt: int) -> float:
         base = min(self.max_backoff, self.backoff * (2**attempt))

@@ -241,6 +241,25 @@ class PageTransport(httpx.AsyncBaseTransport):
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": response.reason},
         )
 
+    async def read(self, request: httpx.Request) -> httpx.Response:
+        """A bodiless request sent as ``AsyncClient.send`` sends it, past the client's
+        machinery (its auth flow, redirect loop, cookie jar and URL merging: ~0.15 ms a
+        request, a third of a walk's HTTP). The caller has built the request as the
+        client would (:meth:`policytui.api.client.WaldurClient.request`). The response
+        is read whole, and an error names its request, as the client's do."""
+        try:
+            response = await self.handle_async_request(request)
+        except httpx.RequestError as exc:
+            exc.request = request
+            raise
+        response.request = request
+        try:
+            await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
+        return response
+
     def _idle_connection(self, key: tuple[bytes, str, int]) -> _Connection | None:
         idle = self._idle.get(key)
         while idle:

@@ -179,8 +179,11 @@ def unused_port() -> int:
 
 
 @contextmanager
-def raw_server(answer: Callable[[asyncio.StreamWriter], Awaitable[None]]) -> Iterator[str]:
-    """A loopback HTTP server writing ``answer`` for every request head, in a thread."""
+def raw_server(
+    answer: Callable[[asyncio.StreamWriter], Awaitable[None]], heads: list[bytes] | None = None
+) -> Iterator[str]:
+    """A loopback HTTP server writing ``answer`` for every request head, in a thread
+    (each head kept in ``heads`` when given)."""
     ready: list[str] = []
     stop = threading.Event()
 
@@ -188,7 +191,9 @@ def raw_server(answer: Callable[[asyncio.StreamWriter], Awaitable[None]]) -> Ite
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             try:
                 while True:
-                    await reader.readuntil(b"\r\n\r\n")
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    if heads is not None:
+                        heads.append(head)
                     await answer(writer)
             except (asyncio.IncompleteReadError, ConnectionError):
                 pass
@@ -327,3 +332,68 @@ async def test_a_token_with_a_line_break_is_the_same_typed_error(server: DemoSer
                 await it.policies.list()
         ends.append(f"{type(raised.value).__name__}: {raised.value}")
     assert ends[1] == ends[0] and "abc" not in ends[1]
+
+
+# -- reads sent past httpx's client (PageTransport.read) ------------------------------
+
+
+@contextmanager
+def recording_server(set_cookie: bytes = b"") -> Iterator[tuple[str, list[bytes]]]:
+    """A loopback server answering ``[]`` to every request and keeping each request's
+    head; the first answer sets ``set_cookie`` when given."""
+    heads: list[bytes] = []
+
+    async def answer(writer: asyncio.StreamWriter) -> None:
+        cookie = b"Set-Cookie: " + set_cookie + b"\r\n" if set_cookie and len(heads) == 1 else b""
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + cookie
+            + b"Content-Length: 2\r\n\r\n[]"
+        )
+        await writer.drain()
+
+    with raw_server(answer, heads) as url:
+        yield url, heads
+
+
+def _head(raw: bytes) -> tuple[str, dict[str, str]]:
+    """A request head's line and its headers, by lower-case name."""
+    line, *fields = raw.decode("latin-1").split("\r\n")
+    headers = {}
+    for field in filter(None, fields):
+        name, _, value = field.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return line, headers
+
+
+async def test_a_read_past_the_client_is_the_request_httpx_would_send() -> None:
+    """The same request line and the same headers (the token's included) as httpx's
+    client sends, for a GET with a query that needs quoting and for a HEAD."""
+    params = [("scope_uuid", "a b/é&c"), ("page", 2), ("page_size", 300)]
+    sent: dict[bool, list[tuple[str, dict[str, str]]]] = {}
+    for page_transport in (False, True):
+        with recording_server() as (url, heads):
+            async with client(url, page_transport, max_retries=0) as it:
+                assert (await it.get_json("marketplace-offering-usage-policies/", params)) == []
+                await it.request("HEAD", "marketplace-offering-usage-policies/")
+            sent[page_transport] = [_head(head) for head in heads]
+            for _, headers in sent[page_transport]:  # each its own server's
+                assert headers.pop("host") == url.removeprefix("http://")
+    assert sent[True] == sent[False]
+    line, headers = sent[True][0]
+    assert line == (
+        "GET /api/marketplace-offering-usage-policies/"
+        "?scope_uuid=a+b%2F%C3%A9%26c&page=2&page_size=300 HTTP/1.1"
+    )
+    assert headers["authorization"] == f"Token {STAFF_TOKEN}"
+
+
+async def test_a_cookie_the_server_sets_is_sent_back_as_through_httpx() -> None:
+    """A load balancer's cookie: once set, every later request carries it, both ways."""
+    for page_transport in (False, True):
+        with recording_server(b"lb=backend-2; Path=/") as (url, heads):
+            async with client(url, page_transport, max_retries=0) as it:
+                for _ in range(3):
+                    await it.get_json("users/me/")
+            cookies = [_head(head)[1].get("cookie") for head in heads]
+        assert cookies == [None, "lb=backend-2", "lb=backend-2"], page_transport
