@@ -69,25 +69,28 @@ class WirePolicy(msgspec.Struct, kw_only=True):
     the same text, read (and checked, :data:`LIMITS`) once per text met
     (:mod:`policytui.helper.page_columns`)."""
 
+    # In the order servers send them (the 2024 server's and the demo's): msgspec looks
+    # for a key's field from the one after the last found, so this order finds each at
+    # the first try (~8 % of the page's decoding).
     uuid: str
     url: str = ""
-    has_fired: bool | None = None
-    apply_to_all: bool | None = None
-    #: The periods the server knows (``item_rows._PERIODS``); another is not plain.
-    period: Literal[1, 2, 3, 4] | None = None
-    options: dict[str, Any] | None = None
-    affected_resources_count: _Int64 | None = None
-    period_name: str | None = None
-    scope_uuid: str | None = None
-    scope_name: str | None = None
     scope: str = ""
+    scope_name: str | None = None
+    scope_uuid: str | None = None
+    actions: str | None = None
+    created: _Moment | None = None
     created_by_full_name: str | None = None
     created_by_username: str | None = None
-    actions: str | None = None
-    organization_groups: tuple[str, ...] | None = None
-    component_limits_set: msgspec.Raw = msgspec.Raw(b"null")
+    has_fired: bool | None = None
     fired_datetime: _Moment | None = None
-    created: _Moment | None = None
+    options: dict[str, Any] | None = None
+    organization_groups: tuple[str, ...] | None = None
+    apply_to_all: bool | None = None
+    component_limits_set: msgspec.Raw = msgspec.Raw(b"null")
+    #: The periods the server knows (``item_rows._PERIODS``); another is not plain.
+    period: Literal[1, 2, 3, 4] | None = None
+    period_name: str | None = None
+    affected_resources_count: _Int64 | None = None
 
 
 #: A policy's ``component_limits_set`` checked as a plain policy's.
