@@ -231,7 +231,8 @@ class Received:
         self.people.extend(people)
         self.components.extend(starmap(ComponentFacts, components))
         limit = self.components.__getitem__
-        self.limits.extend([tuple(map(limit, numbers)) for numbers in limits])
+        # Each set's limits looked up in C: tuple(map(limit, numbers)) for each.
+        self.limits.extend(map(tuple, map(map, repeat(limit), limits)))
 
     def clear(self) -> None:
         for kind in (self.sides, self.people, self.components, self.limits):

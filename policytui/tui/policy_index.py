@@ -196,6 +196,7 @@ def _unpickled_facts(
 
 
 _UUID = attrgetter("uuid")
+_PACKED = attrgetter("packed")
 
 #: Rows made on demand kept at once: a few screens of scrolling back and forth, a
 #: cursor's moves, the table's cache window. Beyond it the oldest made is dropped (made
@@ -602,7 +603,7 @@ def _linked(
 ) -> Sequence[IndexedFacts]:
     """A batch's facts as the index holds them: as sent (each with its packed JSON, no
     rows beside them), else each holding its row."""
-    if not rows and all(type(f) is IndexedFacts for f in facts):
+    if not rows and set(map(type, facts)) <= {IndexedFacts}:  # (in C: 100 000 at a fill)
         return facts  # type: ignore[return-value]
     return indexed(facts, rows, sides)
 
@@ -850,12 +851,10 @@ class PolicyIndex:
             # :meth:`_over_gathered`.)
             written = self._written
             held = [f for f in held if f.uuid not in written]
-        made, last = self._made, None
-        for f in held:
-            packed = f.packed
-            if packed is not last and packed is not None:
+        made = self._made
+        for packed in dict.fromkeys(map(_PACKED, held)):  # each page once, found in C
+            if packed is not None:
                 packed.maker = made
-                last = packed
         target.facts.extend(held)
         if self._pending is None:
             self.total = total
