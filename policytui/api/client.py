@@ -299,6 +299,7 @@ class WaldurClient:
             or body is not None
             or method not in IDEMPOTENT
             or self._http.cookies
+            or self._http.is_closed  # (httpx's client says so)
             or "?" in path
             or "://" in path
         ):

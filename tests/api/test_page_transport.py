@@ -397,3 +397,13 @@ async def test_a_cookie_the_server_sets_is_sent_back_as_through_httpx() -> None:
                     await it.get_json("users/me/")
             cookies = [_head(head)[1].get("cookie") for head in heads]
         assert cookies == [None, "lb=backend-2", "lb=backend-2"], page_transport
+
+
+async def test_a_read_from_a_closed_client_is_refused_as_httpx_refuses_it(
+    server: DemoServer,
+) -> None:
+    for page_transport in (False, True):
+        it = client(server.url, page_transport, max_retries=0)
+        await it.aclose()
+        with pytest.raises(RuntimeError, match="client has been closed"):
+            await it.get_json("users/me/")
