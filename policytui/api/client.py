@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
+import re
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -269,6 +271,14 @@ class WaldurClient:
                     raise self._timeout_error(method) from None
                 await self._sleep(self._delay(attempt))
                 continue
+            except httpx.DecodingError:
+                # The body is not in the encoding its header names (a broken proxy or
+                # server): the same bytes come again, so it is not tried again.
+                host = urlsplit(self.base_url).netloc
+                raise errors.InvalidResponse(
+                    f"{host} sent a {method} answer whose body does not decode as its "
+                    "Content-Encoding header says."
+                ) from None
             except httpx.TransportError as exc:
                 failure = self._connection_error(exc)
                 # An untrusted certificate will not pass by itself: do not spend retries on it.
@@ -288,11 +298,14 @@ class WaldurClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send(self, method: str, path: str, params: Any, body: Any) -> httpx.Response:
-        """One try: through httpx's client, or, for a read over the page transport, the
-        request it would build handed to the transport (``PageTransport.read``): the
+        """One try: through httpx's client, or, for a plain read over the page transport,
+        the request it would build handed to the transport (``PageTransport.read``): the
         client's headers (its defaults and ours), the token's header as ``_TokenAuth``
-        adds it, the URL as ``_merge_url`` makes it, the timeouts. With a cookie held
-        (a server set one), httpx's client sends it, as ever."""
+        adds it, the URL as ``_merge_url`` makes it, the timeouts, the cookie jar.
+
+        httpx's client sends the rest, and every read whose path is not a plain relative
+        one, while a cookie is held, or while someone listens to what the client does
+        (an event hook; httpx's INFO log of each request, as a script may turn on)."""
         reads = self._reads
         if (
             reads is None
@@ -300,25 +313,24 @@ class WaldurClient:
             or method not in IDEMPOTENT
             or self._http.cookies
             or self._http.is_closed  # (httpx's client says so)
-            or "?" in path
-            or "://" in path
+            or _PLAIN_PATH.fullmatch(path) is None
+            or self._http.event_hooks["request"]
+            or self._http.event_hooks["response"]
+            or _HTTPX_LOG.isEnabledFor(logging.INFO)
         ):
             return await self._http.request(method, path, params=params, json=body)
-        headers = self._http.headers.copy()
-        token = self._token.get_secret_value() if self._token is not None else ""
-        if token:
-            headers["Authorization"] = "Token " + token
         query = f"?{httpx.QueryParams(params)}" if params else ""
         request = httpx.Request(
             method,
             httpx.URL(self.base_url + path.lstrip("/") + query),
-            headers=headers,
+            headers=self._http.headers,
             extensions={"timeout": self._timeouts},
         )
-        response = await reads.read(request)
-        if "set-cookie" in response.headers:
-            self._http.cookies.extract_cookies(response)
-        return response
+        # Set as ``_TokenAuth`` sets it, and into the request only: a local holding the
+        # plain token would print in a crash report's locals.
+        if self._token is not None and self._token.get_secret_value():
+            request.headers["Authorization"] = "Token " + self._token.get_secret_value()
+        return await reads.read(request, self._http.cookies)
 
     def _delay(self, attempt: int) -> float:
         base = min(self.max_backoff, self.backoff * (2**attempt))
@@ -517,6 +529,13 @@ class WaldurClient:
 #: Makes a page's items of its body (``get_page``'s ``read_body``): given the body and
 #: the client's own decoding of it (the raw items, or its error) to fall back on.
 BodyReader = Callable[[bytes, Callable[[], list[Any]]], list[Any]]
+
+
+#: A path the lean read path joins to the base URL as httpx's ``_merge_url`` would:
+#: relative, no query, no scheme or authority of its own (``//host`` is one).
+_PLAIN_PATH = re.compile(r"(?!//)[A-Za-z0-9._~/%-]*")
+#: httpx logs each request it sends at INFO: while that is on, reads go through it.
+_HTTPX_LOG = logging.getLogger("httpx")
 
 
 def _proxied(url: str) -> bool:

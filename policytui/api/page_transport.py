@@ -20,8 +20,10 @@ transport: the walks only read.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import select
 import ssl
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +48,8 @@ class _Connection(asyncio.Protocol):
         self.gone: asyncio.Future[None] | None = None
         self._answer: asyncio.Future[None] | None = None
         self._response: h11.Response | None = None
+        #: Called with the response's head as it arrives (before its body).
+        self._on_head: Callable[[h11.Response], None] | None = None
         self._chunks: list[bytes] = []
         self.last_data = 0.0
         self.lost = False
@@ -93,6 +97,8 @@ class _Connection(asyncio.Protocol):
                 return
             if isinstance(event, h11.Response):
                 self._response = event
+                if self._on_head is not None:
+                    self._on_head(event)
             elif isinstance(event, h11.Data):
                 self._chunks.append(event.data)
             elif isinstance(event, h11.EndOfMessage):
@@ -107,11 +113,14 @@ class _Connection(asyncio.Protocol):
         self.close()
 
     async def round_trip(
-        self, request: httpx.Request, read_timeout: float | None
+        self,
+        request: httpx.Request,
+        read_timeout: float | None,
+        on_head: Callable[[h11.Response], None] | None = None,
     ) -> tuple[h11.Response, bytes]:
         loop = asyncio.get_running_loop()
         self._answer = answer = loop.create_future()
-        self._response, self._chunks = None, []
+        self._response, self._chunks, self._on_head = None, [], on_head
         try:
             head = self._h11.send(
                 h11.Request(
@@ -198,6 +207,11 @@ class PageTransport(httpx.AsyncBaseTransport):
         self._other: httpx.AsyncBaseTransport | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._handle(request, None)
+
+    async def _handle(
+        self, request: httpx.Request, on_head: Callable[[h11.Response], None] | None
+    ) -> httpx.Response:
         url = request.url
         if (
             request.method not in _READ_METHODS
@@ -226,7 +240,7 @@ class PageTransport(httpx.AsyncBaseTransport):
                 key, request, timeouts.get("connect")
             )
             try:
-                response, body = await connection.round_trip(request, timeouts.get("read"))
+                response, body = await connection.round_trip(request, timeouts.get("read"), on_head)
             except BaseException:
                 connection.close()  # cancelled or failed mid-answer: not reusable
                 raise
@@ -241,14 +255,26 @@ class PageTransport(httpx.AsyncBaseTransport):
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": response.reason},
         )
 
-    async def read(self, request: httpx.Request) -> httpx.Response:
+    async def read(self, request: httpx.Request, cookies: httpx.Cookies) -> httpx.Response:
         """A bodiless request sent as ``AsyncClient.send`` sends it, past the client's
         machinery (its auth flow, redirect loop, cookie jar and URL merging: ~0.15 ms a
         request, a third of a walk's HTTP). The caller has built the request as the
-        client would (:meth:`policytui.api.client.WaldurClient.request`). The response
-        is read whole, and an error names its request, as the client's do."""
+        client would (:meth:`policytui.api.client.WaldurClient._send`). As the client
+        does: a cookie the server sets goes into ``cookies`` before the body is read
+        (kept even if the body then fails), the response is read whole, knows its
+        ``elapsed``, and an error names its request."""
+
+        def on_head(head: h11.Response) -> None:
+            for name, _ in head.headers:
+                if name == b"set-cookie":
+                    cookies.extract_cookies(
+                        httpx.Response(head.status_code, headers=head.headers, request=request)
+                    )
+                    return
+
+        start = time.perf_counter()
         try:
-            response = await self.handle_async_request(request)
+            response = await self._handle(request, on_head)
         except httpx.RequestError as exc:
             exc.request = request
             raise
@@ -258,6 +284,8 @@ class PageTransport(httpx.AsyncBaseTransport):
         except BaseException:
             await response.aclose()
             raise
+        finally:
+            response.elapsed = datetime.timedelta(seconds=time.perf_counter() - start)
         return response
 
     def _idle_connection(self, key: tuple[bytes, str, int]) -> _Connection | None:

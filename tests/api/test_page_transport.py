@@ -407,3 +407,108 @@ async def test_a_read_from_a_closed_client_is_refused_as_httpx_refuses_it(
         await it.aclose()
         with pytest.raises(RuntimeError, match="client has been closed"):
             await it.get_json("users/me/")
+
+
+def _locals_in(exc: BaseException) -> Iterator[str]:
+    """The repr of every local of every frame an error went through, its chained and
+    suppressed causes' too: what a crash report with locals could print."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        tb = error.__traceback__
+        while tb is not None:
+            for value in tb.tb_frame.f_locals.values():
+                yield repr(value)
+            tb = tb.tb_next
+        pending += [error.__cause__, error.__context__]
+
+
+async def test_a_body_that_does_not_decode_is_a_typed_error_no_frame_holding_the_token() -> None:
+    """A body marked gzip that is not: a typed error, sent once, both ways; and no local
+    of any frame it went through (the lean read's included) holds the plain token."""
+
+    async def answer(writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot gzip!"
+        )
+        await writer.drain()
+
+    for page_transport in (False, True):
+        with raw_server(answer) as url:
+            async with client(url, page_transport) as it:
+                with pytest.raises(errors.InvalidResponse, match="does not decode") as caught:
+                    await it.get_json("users/me/")
+                assert it.sent == {"GET": 1}
+        held = list(_locals_in(caught.value))
+        assert any("WaldurClient(" in text for text in held)  # the client's frames are in
+        assert not [text for text in held if STAFF_TOKEN in text], page_transport
+
+
+async def test_a_token_httpx_cannot_send_as_ascii_is_refused_by_the_server_both_ways(
+    server: DemoServer,
+) -> None:
+    """A pasted token with a non-ASCII letter: the server's 401, not an encoding crash."""
+    for page_transport in (False, True):
+        async with WaldurClient(
+            server.url, "a1c8b6a05b15d589fb276bd21852799393ö", page_transport=page_transport
+        ) as it:
+            with pytest.raises(errors.AuthenticationError):
+                await it.get_json("users/me/")
+
+
+async def test_a_cookie_set_by_an_answer_that_then_drops_is_still_sent_back() -> None:
+    """httpx keeps a cookie from the head even when the body fails; so does the lean read."""
+    answers: list[int] = []
+
+    async def answer(writer: asyncio.StreamWriter) -> None:
+        answers.append(1)
+        if len(answers) == 1:
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nSet-Cookie: lb=backend-2; Path=/\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 50\r\n\r\n[1, 2"
+            )
+            await writer.drain()
+            writer.close()
+            return
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]"
+        )
+        await writer.drain()
+
+    for page_transport in (False, True):
+        answers.clear()
+        heads: list[bytes] = []
+        with raw_server(answer, heads) as url:
+            async with client(url, page_transport, max_retries=0) as it:
+                with pytest.raises(errors.ConnectionFailed):
+                    await it.get_json("users/me/")
+                assert await it.get_json("users/me/") == []
+        assert _head(heads[-1])[1].get("cookie") == "lb=backend-2", page_transport
+
+
+async def test_a_read_is_logged_by_httpx_when_its_log_is_on(
+    server: DemoServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A script that turns httpx's log on sees every request, lean reads or not, and the
+    answer says how long it took."""
+    for page_transport in (False, True):
+        caplog.clear()
+        with caplog.at_level("INFO", logger="httpx"):
+            async with client(server.url, page_transport) as it:
+                response = await it.request("GET", "users/me/")
+        assert response.elapsed.total_seconds() > 0
+        assert [r.getMessage() for r in caplog.records if r.name == "httpx"] == [
+            f'HTTP Request: GET {server.url}/api/users/me/ "HTTP/1.1 200 OK"'
+        ], page_transport
+
+
+async def test_the_lean_read_says_how_long_it_took(server: DemoServer) -> None:
+    async with client(server.url, True) as it:
+        response = await it.request("GET", "users/me/")
+        assert it._reads is not None
+    assert response.elapsed.total_seconds() > 0
