@@ -274,10 +274,9 @@ class WaldurClient:
             except httpx.DecodingError:
                 # The body is not in the encoding its header names (a broken proxy or
                 # server): the same bytes come again, so it is not tried again.
-                host = urlsplit(self.base_url).netloc
                 raise errors.InvalidResponse(
-                    f"{host} sent a {method} answer whose body does not decode as its "
-                    "Content-Encoding header says."
+                    f"The server's answer to a {method} does not decode as its "
+                    "Content-Encoding header says (a proxy in between may have altered it)."
                 ) from None
             except httpx.TransportError as exc:
                 failure = self._connection_error(exc)
