@@ -93,3 +93,20 @@ def test_keys_typed_ahead_of_a_screen_land_on_it(server: DemoServerProcess, tmp_
         term.wait_for("page 1 of")
         term.keys("q")
         term.wait_for("[exited 0]")
+
+
+def test_a_list_key_typed_together_with_slash_acts_before_the_filter(
+    server: DemoServerProcess, tmp_path
+) -> None:
+    """`f/gpu` in one send: the fired view, filtered for gpu (the f was once dropped:
+    `/` focused the filter box first, and the box took the f's place)."""
+    env = user_env(tmp_path, WALDUR_ACCESS_TOKEN=STAFF_TOKEN, NO_COLOR="1")
+    with terminal(policytui_against(server), env, (80, 24)) as term:
+        term.wait_for("page 1 of")
+        term.type("f/gpu")
+        screen = term.wait_for("Fired policies", " match")
+        assert "Every policy" not in screen
+        term.keys("Escape")
+        term.wait_gone(" match")
+        term.keys("q")
+        term.wait_for("[exited 0]")

@@ -98,3 +98,25 @@ async def test_esc_and_a_key_in_one_read_are_esc_then_the_key(demo_server):
         assert box.value == "" and not box.display
         assert app.focused is table and app.screen.query_filter is None
         assert table.sort_column is not None and table.sort_column != before
+
+
+
+
+async def test_a_list_key_typed_right_before_slash_acts_on_the_list(demo_server):
+    """`f/gpu` typed fast: the fired view, then `gpu` over its rows. `/` is bound with
+    priority and focused the box before the `f` ahead of it was handled; the box takes
+    printable keys, so Textual dropped the `f`, and `gpu` filtered every policy."""
+    from on_screen import screen_text
+
+    from policytui.tui.screens.policy_list import ListMode
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _burst(app, ["f", "slash", *"gpu"])
+        await settle(pilot)
+        box = app.screen.query_one("#quick-filter", Input)
+        assert box.value == "gpu" and app.focused is box
+        assert app.screen.mode is ListMode.FIRED
+        text = screen_text(app)
+        assert "Fired policies" in text and "2 of 7 match" in text, text

@@ -34,6 +34,7 @@ from textual.strip import Strip
 from policytui.tui.format import ACTION_SEPARATOR
 from policytui.tui.rows import PolicyRow
 from policytui.tui.usage_cell import UsageCell
+from policytui.tui.widgets.typed_before import BoundWhereTyped
 
 if TYPE_CHECKING:
     from policytui.tui.policy_index import IndexedFacts
@@ -302,7 +303,7 @@ class _Held:
 MERGE_BY_SORT = 32
 
 
-class PolicyTable(ScrollView, can_focus=True):
+class PolicyTable(BoundWhereTyped, ScrollView, can_focus=True):
     """Rows of policies with a sticky header, a row cursor, sorting and a quick filter."""
 
     BINDINGS = [
