@@ -100,8 +100,6 @@ async def test_esc_and_a_key_in_one_read_are_esc_then_the_key(demo_server):
         assert table.sort_column is not None and table.sort_column != before
 
 
-
-
 async def test_a_list_key_typed_right_before_slash_acts_on_the_list(demo_server):
     """`f/gpu` typed fast: the fired view, then `gpu` over its rows. `/` is bound with
     priority and focused the box before the `f` ahead of it was handled; the box takes

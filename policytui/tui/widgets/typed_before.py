@@ -29,9 +29,7 @@ class BoundWhereTyped:
             # screen pushed since is another matter: the key is that screen's now).
             for node in widget.ancestors_with_self:
                 for binding in node._bindings.key_to_bindings.get(event.key, ()):
-                    if not binding.priority and await widget.app.run_action(
-                        binding.action, node
-                    ):
+                    if not binding.priority and await widget.app.run_action(binding.action, node):
                         event.stop()
                         event.prevent_default()
                         return
