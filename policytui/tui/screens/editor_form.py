@@ -9,12 +9,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.containers import Container, Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Select, Static, TextArea
+from textual.widgets import Label, Select, Static
 
 from policytui.api import ACTION_DESCRIPTIONS, Period, action_label
 from policytui.api.actions import canonical_actions
 from policytui.tui.catalog import Catalog
 from policytui.tui.policy_draft import PolicyDraft, ServerFeatures
+from policytui.tui.widgets.form_text_area import FormTextArea
 from policytui.tui.widgets.limit_rows import LimitRows
 from policytui.tui.widgets.multi_select import Choice, MultiSelect, TickBox
 from policytui.tui.widgets.text_input import TextInput
@@ -130,7 +131,7 @@ def form_widgets(draft: PolicyDraft, catalog: Catalog, features: ServerFeatures)
     if features.options:
         side += [
             Label("Options  (JSON object · ctrl+o opens $EDITOR)", classes="field-label"),
-            TextArea(
+            FormTextArea(
                 draft.options_text,
                 id="options",
                 soft_wrap=True,
