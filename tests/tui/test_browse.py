@@ -291,6 +291,22 @@ async def test_sorting_within_the_loaded_rows(demo_server) -> None:
         assert names == sorted(names, reverse=True)
 
 
+async def test_a_narrow_sorted_column_shortens_its_title_not_its_arrow(demo_server) -> None:
+    """At 80 columns "Component limits" fills its column: sorted by it, the header reads
+    "Component lim… ▲", the arrow kept where the title would have pushed it out."""
+    app = make_app(demo_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        assert "Component limits Period" in screen_text(app).splitlines()[1]
+        while table.sort_column != "limits":
+            await pilot.press("s")
+        header = screen_text(app).splitlines()[1]
+        assert "Component lim… ▲" in header, header
+        await pilot.press("S")
+        assert "Component lim… ▼" in screen_text(app).splitlines()[1]
+
+
 async def test_clicking_a_header_sorts_by_that_column(demo_server) -> None:
     app = make_app(demo_server, page_size=60)
     async with app.run_test(size=(160, 48)) as pilot:

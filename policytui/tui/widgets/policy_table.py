@@ -1012,7 +1012,13 @@ class PolicyTable(BoundWhereTyped, ScrollView, can_focus=True):
             title = column.title
             style = header
             if column.key == self.sort_column:
-                title = f"{title} {'▼' if self.sort_reverse else '▲'}"
+                arrow = "▼" if self.sort_reverse else "▲"
+                if cell_len(title) + 2 > cell_width:
+                    # The title gives way, not the arrow: a narrow column says its sort.
+                    short = Text(title, end="")
+                    short.truncate(max(cell_width - 2, 1), overflow="ellipsis")
+                    title = short.plain
+                title = f"{title} {arrow}"
                 style = sorted_style
             cell = Text(title, style=style, end="")
             cell.truncate(cell_width, overflow="ellipsis", pad=True)
