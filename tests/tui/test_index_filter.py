@@ -170,6 +170,32 @@ async def test_sort_orders_every_match_with_the_cursor_kept_on_its_policy(demo_s
         assert _uuids(app) == [p["uuid"] for p in by_period_down]
 
 
+async def test_the_page_sort_on_screen_orders_every_match_when_the_filter_opens(
+    demo_server,
+) -> None:
+    """Sorted by period on the page, then `/gpu`: every GPU match in period order, the
+    header keeping its arrow, not the view starting over in the server's order."""
+    everything = server_policies(demo_server)
+    months = {2: 1, 3: 3, 4: 12, 1: float("inf")}
+    gpu = [p for p in everything if _on_gpu(p)]
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = _list(app)
+        while screen.table.sort_column != "period":
+            await pilot.press("s")
+            await settle(pilot)
+        assert "Period ▲" in screen_text(app)
+        await _filter(pilot, "offering:gpu")
+        by_period = sorted(gpu, key=lambda p: months[p["period"]])
+        assert _uuids(app) == [p["uuid"] for p in by_period]
+        assert "Period ▲" in screen_text(app)
+        # Esc gives the page back in the order it had.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Period ▲" in screen_text(app)
+
+
 async def test_a_saved_view_is_kept_in_the_config_and_opens_with_the_list(demo_server) -> None:
     app = make_app(demo_server, page_size=PAGE)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -351,3 +377,41 @@ async def test_the_index_kept_is_out_of_the_way_of_collections_under_keys(
             assert not [f.uuid for f in facts if id(f) in tracked]
     finally:
         gc.unfreeze()  # no frozen heap left to the tests that follow
+
+
+@pytest.mark.parametrize(
+    ("keys", "reads_usage"),
+    [(["slash", *"vms", "enter"], False), (["h"], True)],
+    ids=["a filter", "the near view, sorted by usage"],
+)
+async def test_a_duplicate_saved_over_every_match_takes_the_cursor(
+    fresh_demo_server, keys: list[str], reads_usage: bool
+) -> None:
+    """u then Ctrl+S over every match: the copy is what the user just made, and the cursor
+    goes to it wherever the sort puts it, as it does on a page (under `usage:` once the
+    copy's figure is read and it shows)."""
+    app = make_app(fresh_demo_server)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        screen = _list(app)
+        await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        source = screen.table.current
+        assert source is not None
+        before = {p["uuid"] for p in server_policies(fresh_demo_server)}
+        await pilot.press("u")
+        await wait_until(pilot, lambda: app.screen is not screen, what="the editor")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, what="the list again")
+        (copy,) = {p["uuid"] for p in server_policies(fresh_demo_server)} - before
+        await wait_until(
+            pilot,
+            lambda: any(row.uuid == copy for row in screen.table.rows),
+            what="the copy among the matches",
+        )
+        await settle(pilot)
+        assert screen.table.current is not None and screen.table.current.uuid == copy
+        assert screen.table.current.uuid != source.uuid
+        assert ("usage:" in screen.query_filter.text) is reads_usage  # type: ignore[union-attr]

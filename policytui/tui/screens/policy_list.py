@@ -872,9 +872,21 @@ class PolicyListScreen(PolicyScreen):
         if self.mode is ListMode.FIRED:
             self._filter_fired(value)
         else:
+            if self.query_filter is None and value.strip() and self.table.sort_column:
+                self._carry_page_sort()
             self.apply_filter(value)
         self._update_status()
         self._update_pane()
+
+    def _carry_page_sort(self) -> None:
+        """The page's sort, on screen as `/` is typed, orders every match too: the
+        header the user sorted keeps its arrow rather than the view starting unsorted."""
+        from policytui.query import SortOrder, parse_sort
+
+        column, descending = self.table.sort_column, self.table.sort_reverse
+        order = parse_sort(f"-{column}" if descending else f"{column}")
+        if isinstance(order, SortOrder):
+            self.index_order = order
 
     def _filter_fired(self, text: str) -> None:
         """``text`` in the filter language over the fired view's rows (every fired
@@ -974,6 +986,8 @@ class PolicyListScreen(PolicyScreen):
         self._show_table()
         note = self.query_one("#filter-note", FilterNote)
         usage = self._usage_wanted()
+        if self._follow is not None:
+            self._follow_created(rows, still_coming=usage and self._index_usage_pending())
         # Usage figures still coming (a first read or a refresh's): the count is so far.
         coming = usage and self._index_usage_pending()
         words = self.index.describe(query, len(rows), figures_coming=coming)
@@ -996,6 +1010,18 @@ class PolicyListScreen(PolicyScreen):
             self._fill_index_usage()
         elif not usage and rows:
             self._want_shown_usage()
+
+    #: A policy just created here, for the cursor to go to once it is among the matches.
+    _follow: str | None = None
+
+    def _follow_created(self, rows: Sequence[PolicyRow], *, still_coming: bool) -> None:
+        uuid = self._follow
+        at = rows.find(uuid, self.table.cursor) if isinstance(rows, Matches) and uuid else None
+        if at is not None and self.table.rows is rows:
+            self.table.cursor = at
+            self._follow = None
+        elif not still_coming:
+            self._follow = None  # it does not match: the cursor stays where it was
 
     # -- usage of every policy (issue 14): `usage:`, the usage sort, the near view -------
 
@@ -1227,6 +1253,7 @@ class PolicyListScreen(PolicyScreen):
         if self.query_filter is None:
             return
         self.query_filter = None
+        self._follow = None
         if self._near:
             self._near = False
             self.index_order = None  # the near view's own sort goes with it
@@ -1887,6 +1914,10 @@ class PolicyListScreen(PolicyScreen):
                 self._count_changed(+1)
             elif held and not in_scope:
                 self._count_changed(-1)
+            # A new policy (a duplicate) that matches takes the cursor, as on a page: it
+            # is what the user just made, wherever the sort puts it (under `usage:`, once
+            # its figure is read).
+            self._follow = policy.uuid if created and in_scope else None
             self._index_saved(policy, row)
             self._update_status()
             shown, query = self.table.all_rows, self.query_filter
