@@ -118,3 +118,44 @@ async def test_a_list_key_typed_right_before_slash_acts_on_the_list(demo_server)
         assert app.screen.mode is ListMode.FIRED
         text = screen_text(app)
         assert "Fired policies" in text and "2 of 7 match" in text, text
+
+
+@pytest.mark.parametrize("key", ["escape", "h", "enter"])
+async def test_a_key_typed_before_slash_that_would_touch_the_box_leaves_it_to_what_follows(
+    demo_server, key: str
+):
+    """`Esc/gpu`, `h/gpu`, `Enter/gpu` typed fast over a filter: handled after `/`, such
+    a key is not run (Esc hid the box `/` had just opened and `gpu` filtered out of
+    sight; h took the box's text and the focus; Enter opened a policy with `gpu` typed
+    behind it). What was typed after `/` is in the box, shown and focused, and is the
+    filter on screen."""
+    from policytui.tui.screens.policy_list import PolicyListScreen
+
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"vms", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PolicyListScreen) and app.focused is screen.table
+        await _burst(app, [key, "slash", *"gpu"])
+        await settle(pilot)
+        assert app.screen is screen
+        box = screen.query_one("#quick-filter", Input)
+        assert box.display and app.focused is box
+        assert box.value == "vmsgpu"
+        assert screen.query_filter is not None and screen.query_filter.text == "vmsgpu"
+
+
+async def test_a_cursor_key_typed_before_slash_still_moves_the_cursor(demo_server):
+    """`j/` typed fast: the cursor goes down a row, then the box opens."""
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.table
+        second = table.rows[1].uuid
+        await _burst(app, ["j", "slash"])
+        await settle(pilot)
+        box = app.screen.query_one("#quick-filter", Input)
+        assert box.display and app.focused is box
+        assert table.current is not None and table.current.uuid == second
