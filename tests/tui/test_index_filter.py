@@ -196,6 +196,30 @@ async def test_the_page_sort_on_screen_orders_every_match_when_the_filter_opens(
         assert "Period ▲" in screen_text(app)
 
 
+async def test_a_filter_opened_over_an_unsorted_page_is_in_the_servers_order(
+    demo_server,
+) -> None:
+    """A sort of an earlier filter does not come back with the next one: cleared (Esc),
+    the page is unsorted, and `/` over it lists the matches in the server's order, as
+    the page shows them."""
+    everything = server_policies(demo_server)
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await _filter(pilot, "offering:gpu")
+        await pilot.press("enter", "s", "s")
+        await settle(pilot)
+        assert _list(app).index_order is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _list(app).table.sort_column is None
+        await _filter(pilot, "vms")
+        vms = [p for p in everything if "vms" in (p.get("scope_name") or "").casefold()]
+        assert _uuids(app) == [p["uuid"] for p in vms]
+        assert "▲" not in screen_text(app).splitlines()[1]
+        assert "▼" not in screen_text(app).splitlines()[1]
+
+
 async def test_a_saved_view_is_kept_in_the_config_and_opens_with_the_list(demo_server) -> None:
     app = make_app(demo_server, page_size=PAGE)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -415,3 +439,45 @@ async def test_a_duplicate_saved_over_every_match_takes_the_cursor(
         assert screen.table.current is not None and screen.table.current.uuid == copy
         assert screen.table.current.uuid != source.uuid
         assert ("usage:" in screen.query_filter.text) is reads_usage  # type: ignore[union-attr]
+
+
+async def test_a_duplicate_whose_figure_comes_later_does_not_take_the_cursor_moved_meanwhile() -> (
+    None
+):
+    """In the near view the copy shows once its usage is read; the user pressed G before
+    that (every request takes 0.3 s here): the cursor stays on the last row they went
+    to, not pulled back up to the copy when it shows."""
+    from conftest import DEMO_TODAY
+
+    from policytui.demo import DemoServer, DemoSettings
+
+    with DemoServer(DemoSettings(today=DEMO_TODAY, latency_ms=300)) as server:
+        app = make_app(server)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("h")
+            screen = _list(app)
+            await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+            await wait_until(
+                pilot, lambda: not screen._index_usage_pending(), what="every figure read"
+            )
+            await settle(pilot)
+            before = {p["uuid"] for p in server_policies(server)}
+            await pilot.press("down", "u")
+            await wait_until(
+                pilot, lambda: getattr(app.screen, "ready", False), what="the editor's form"
+            )
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.screen is screen, what="the list again")
+            await pilot.press("G")
+            (copy,) = {p["uuid"] for p in server_policies(server)} - before
+            await wait_until(
+                pilot,
+                lambda: any(row.uuid == copy for row in screen.table.rows),
+                what="the copy among the matches",
+            )
+            await settle(pilot)
+            rows = screen.table.rows
+            assert rows[-1].uuid != copy  # the copy shows above: the last row is another
+            assert screen.table.current is not None
+            assert screen.table.current.uuid == rows[-1].uuid

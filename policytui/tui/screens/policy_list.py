@@ -69,6 +69,32 @@ if TYPE_CHECKING:
     from policytui.tui.usage_cell import UsageCell
     from policytui.tui.usage_load import PolicyUsage
 
+#: List actions that change only what the table shows: a key of theirs typed just before
+#: `/` still runs once the box has the focus (``late_key_allowed``).
+_LATE_SAFE = frozenset(
+    {
+        "next_page",
+        "prev_page",
+        "first_page",
+        "last_page",
+        "sort_next",
+        "sort_reverse",
+        "refresh",
+        "toggle_watch",
+        "toggle_mark",
+        "mark_all",
+        "copy_uuid",
+        "copy_url",
+        # The table's own: the cursor.
+        "cursor_up",
+        "cursor_down",
+        "cursor_first",
+        "cursor_last",
+        "page_up",
+        "page_down",
+    }
+)
+
 #: At this width and wider the detail opens as a pane beside the list.
 PANE_MIN_WIDTH = 100
 #: A resize re-fits the page once the terminal has kept its size this long: a window
@@ -866,13 +892,21 @@ class PolicyListScreen(PolicyScreen):
             # The index fills while the user types the first term.
             self._start_index(refresh=False)
 
+    def late_key_allowed(self, action: str) -> bool:
+        """A list key typed just before `/`, handled once the box has the focus
+        (``BoundWhereTyped``): only one that leaves the box and the focus alone runs.
+        The fired view's key only while no filter is on (it would clear one)."""
+        if action == "toggle_fired":
+            return self.query_filter is None and self._fired_query is None
+        return action in _LATE_SAFE
+
     def _filter_typed(self, value: str) -> None:
         if self._box_set:
             return  # put there by the screen, which applies it itself
         if self.mode is ListMode.FIRED:
             self._filter_fired(value)
         else:
-            if self.query_filter is None and value.strip() and self.table.sort_column:
+            if self.query_filter is None and value.strip():
                 self._carry_page_sort()
             self.apply_filter(value)
         self._update_status()
@@ -880,13 +914,13 @@ class PolicyListScreen(PolicyScreen):
 
     def _carry_page_sort(self) -> None:
         """The page's sort, on screen as `/` is typed, orders every match too: the
-        header the user sorted keeps its arrow rather than the view starting unsorted."""
+        header the user sorted keeps its arrow rather than the view starting unsorted;
+        an unsorted page, the server's order (not the sort of a filter cleared before)."""
         from policytui.query import SortOrder, parse_sort
 
         column, descending = self.table.sort_column, self.table.sort_reverse
-        order = parse_sort(f"-{column}" if descending else f"{column}")
-        if isinstance(order, SortOrder):
-            self.index_order = order
+        order = parse_sort(f"-{column}" if descending else f"{column}") if column else None
+        self.index_order = order if isinstance(order, SortOrder) else None
 
     def _filter_fired(self, text: str) -> None:
         """``text`` in the filter language over the fired view's rows (every fired
@@ -1011,17 +1045,34 @@ class PolicyListScreen(PolicyScreen):
         elif not usage and rows:
             self._want_shown_usage()
 
-    #: A policy just created here, for the cursor to go to once it is among the matches.
-    _follow: str | None = None
+    #: A policy just created here, for the cursor to go to once it is among the matches:
+    #: its uuid, the filter and the sort it was saved under, and (from the first look on)
+    #: the policy the cursor was left on.
+    _follow: tuple[str, str, SortOrder | None, str | None] | None = None
 
     def _follow_created(self, rows: Sequence[PolicyRow], *, still_coming: bool) -> None:
-        uuid = self._follow
-        at = rows.find(uuid, self.table.cursor) if isinstance(rows, Matches) and uuid else None
+        assert self._follow is not None
+        uuid, text, order, left_on = self._follow
+        current = self.table.current
+        query = self.query_filter
+        if (
+            query is None
+            or query.text != text
+            or self.index_order != order
+            or (left_on is not None and (current.uuid if current else None) != left_on)
+        ):
+            # The user moved on meanwhile (the cursor, the filter, the sort): the copy
+            # showing up later does not take the cursor from where they put it.
+            self._follow = None
+            return
+        at = rows.find(uuid, self.table.cursor) if isinstance(rows, Matches) else None
         if at is not None and self.table.rows is rows:
             self.table.cursor = at
             self._follow = None
         elif not still_coming:
             self._follow = None  # it does not match: the cursor stays where it was
+        else:
+            self._follow = (uuid, text, order, current.uuid if current else None)
 
     # -- usage of every policy (issue 14): `usage:`, the usage sort, the near view -------
 
@@ -1917,7 +1968,16 @@ class PolicyListScreen(PolicyScreen):
             # A new policy (a duplicate) that matches takes the cursor, as on a page: it
             # is what the user just made, wherever the sort puts it (under `usage:`, once
             # its figure is read).
-            self._follow = policy.uuid if created and in_scope else None
+            self._follow = (
+                (
+                    policy.uuid,
+                    self.query_filter.text if self.query_filter else "",
+                    self.index_order,
+                    None,
+                )
+                if created and in_scope
+                else None
+            )
             self._index_saved(policy, row)
             self._update_status()
             shown, query = self.table.all_rows, self.query_filter
