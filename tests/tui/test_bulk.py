@@ -196,3 +196,22 @@ def test_bulk_summary_snapshot(snap_compare, fresh_demo_server, size) -> None:
 
     app = make_app(fresh_demo_server, page_size=20)
     assert snap_compare(app, terminal_size=size, run_before=summary)
+
+
+async def test_the_confirmation_of_many_policies_keeps_its_buttons_on_an_80x24_screen(
+    fresh_demo_server,
+):
+    """16 marked at 80x24: the list scrolls, and Delete [y] / Cancel [n] stay on screen
+    under it (a list of 16 rows pushed them off)."""
+    app = make_app(fresh_demo_server, page_size=20)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _mark_first(pilot, 16)
+        await _choose_delete(pilot)
+        await wait_until(pilot, lambda: "Delete 16 policies?" in screen_text(app), what="confirm")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Delete [y]" in text and "Cancel [n]" in text, text
+        await pilot.press("n")
+        await settle(pilot)
+        assert "16 marked" in screen_text(app)
