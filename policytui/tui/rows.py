@@ -117,10 +117,14 @@ class PolicyRow:
             return self.fired_key
         if column == "created":
             return self.policy.created or _EPOCH
+        # Period and limits as every match sorts them (query/sorting.py): the length of
+        # the window (Total, every month, last), and the limits as numbers per component
+        # (CPU 900 before CPU 10 000, which the text put the other way round).
         if column == "period":
-            return int(self.policy.period)
+            months = self.policy.period.months
+            return months if months is not None else float("inf")
         if column == "limits":
-            return ", ".join(self.limits).lower()
+            return tuple((c.type.casefold(), c.limit) for c in self.policy.component_limits_set)
         return str(getattr(self, column, "")).lower()
 
 

@@ -461,3 +461,47 @@ async def test_click_selects_and_double_click_opens(demo_server) -> None:
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.policy.uuid == table.rows[3].uuid
+
+
+async def test_the_page_sorts_periods_by_length_and_limits_as_numbers(demo_server) -> None:
+    """On the page as over every match: Period ▲ is 1 month, 3, 12, then Total (every
+    month); Component limits ▲ puts CPU 900 before CPU 10 000, not after it as text."""
+    from policytui.api.models import Period
+
+    app = make_app(demo_server, page_size=60)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        while table.sort_column != "period":
+            await pilot.press("s")
+        order = [Period.MONTH_1, Period.MONTH_3, Period.MONTH_12, Period.TOTAL]
+        periods = [r.policy.period for r in table.rows]
+        assert periods == sorted(periods, key=order.index)
+        assert periods[0] is not Period.TOTAL and Period.TOTAL in periods
+        while table.sort_column != "limits":
+            await pilot.press("s")
+        firsts = [
+            (r.policy.component_limits_set[0].type, r.policy.component_limits_set[0].limit)
+            for r in table.rows
+            if r.policy.component_limits_set
+        ]
+        for type_ in {t for t, _ in firsts}:
+            limits = [limit for t, limit in firsts if t == type_]
+            assert limits == sorted(limits), (type_, limits)
+
+
+async def test_leaving_the_fired_view_gives_the_page_its_sort_back(demo_server) -> None:
+    app = make_app(demo_server, page_size=20)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(PolicyTable)
+        while table.sort_column != "offering":
+            await pilot.press("s")
+        await pilot.press("f")
+        await settle(pilot)
+        assert "Fired ▼" in screen_text(app)
+        await pilot.press("f")
+        await settle(pilot)
+        assert table.sort_column == "offering" and "Offering ▲" in screen_text(app)
+        names = [r.offering.lower() for r in table.rows]
+        assert names == sorted(names)
