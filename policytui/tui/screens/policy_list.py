@@ -1653,6 +1653,9 @@ class PolicyListScreen(PolicyScreen):
 
     # -- the fired view -------------------------------------------------------------------
 
+    #: The page's sort when the fired view opened, given back when it closes.
+    _sort_before_fired: tuple[str | None, bool] = (None, False)
+
     def action_toggle_fired(self) -> None:
         scanner = self.query_one(FiredScanner)
         if self.mode is ListMode.FIRED:
@@ -1664,11 +1667,15 @@ class PolicyListScreen(PolicyScreen):
             self.mode = ListMode.PAGES
             self.refresh_bindings()  # the page keys work again
             self._repaint_usage()
-            self.table.sort_by(None)
+            # The page's own sort back, as the fired view found it (Esc over a filter
+            # gives it back too).
+            column, reverse = self._sort_before_fired
+            self.table.sort_by(column, reverse=reverse if column else None)
             self._load_page(self.paging.number)
             return
         if self.query_filter is not None:
             self.action_clear_quick_filter()  # the fired view is a list of its own
+        self._sort_before_fired = (self.table.sort_column, self.table.sort_reverse)
         self.workers.cancel_group(self, "page")
         self.workers.cancel_group(self, "usage")
         self.mode = ListMode.FIRED
