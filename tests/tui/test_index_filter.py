@@ -447,11 +447,11 @@ async def test_a_duplicate_whose_figure_comes_later_does_not_take_the_cursor_mov
     """In the near view the copy shows once its usage is read; the user pressed G before
     that (every request takes 0.3 s here): the cursor stays on the last row they went
     to, not pulled back up to the copy when it shows."""
-    from conftest import DEMO_TODAY
-
     from policytui.demo import DemoServer, DemoSettings
 
-    with DemoServer(DemoSettings(today=DEMO_TODAY, latency_ms=300)) as server:
+    # The fixed clock's day, as the conftest's servers have it (its module is not
+    # importable by name: tests/query has a conftest too).
+    with DemoServer(DemoSettings(today=DEMO_NOW.date(), latency_ms=300)) as server:
         app = make_app(server)
         async with app.run_test(size=(120, 30)) as pilot:
             await settle(pilot)
