@@ -257,6 +257,31 @@ async def test_a_saved_view_is_kept_in_the_config_and_opens_with_the_list(demo_s
         assert "sort created ▲" in screen_text(reopened)
 
 
+async def test_a_view_opened_from_the_fired_view_is_over_every_policy(demo_server) -> None:
+    """From the fired view (the palette, f first): the view's matches among every policy,
+    not shown under "Fired policies"; Esc gives the page back."""
+    from policytui.tui.list_state import ListMode
+
+    everything = server_policies(demo_server)
+    app = make_app(demo_server, page_size=PAGE)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "Fired policies" in screen_text(app)
+        screen = _list(app)
+        screen.open_view(SavedView("gpu", "offering:gpu", ""))
+        await wait_until(pilot, lambda: screen.index.complete, what="the index complete")
+        await settle(pilot)
+        assert screen.mode is ListMode.PAGES
+        assert "Fired policies" not in screen_text(app)
+        gpu = [p for p in everything if _on_gpu(p)]
+        assert _uuids(app) == [p["uuid"] for p in gpu]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "page 1 of" in screen_text(app)
+
+
 def test_an_unknown_view_is_a_clear_message_before_any_screen(capsys) -> None:
     Config(views={"mine": SavedView("mine", "gpu")}).save()
     assert run_app(Settings(view="theirs")) == 2
@@ -403,6 +428,29 @@ async def test_the_index_kept_is_out_of_the_way_of_collections_under_keys(
         gc.unfreeze()  # no frozen heap left to the tests that follow
 
 
+async def _duplicate(pilot, screen: PolicyListScreen, server, *then: str) -> str:
+    """u on the cursor's policy, Ctrl+S once the editor's form is up, back on the list
+    (``then``: keys pressed as soon as it is): the copy's uuid, as the server lists it."""
+    app = pilot.app
+    before = {p["uuid"] for p in server_policies(server)}
+    await pilot.press("u")
+    await wait_until(pilot, lambda: getattr(app.screen, "ready", False), what="the editor's form")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: app.screen is screen, what="the list again")
+    await pilot.press(*then)
+    (copy,) = {p["uuid"] for p in server_policies(server)} - before
+    return copy
+
+
+async def _until_shown(pilot, screen: PolicyListScreen, uuid: str) -> None:
+    await wait_until(
+        pilot,
+        lambda: any(row.uuid == uuid for row in screen.table.rows),
+        what="the copy among the matches",
+    )
+    await settle(pilot)
+
+
 @pytest.mark.parametrize(
     ("keys", "reads_usage"),
     [(["slash", *"vms", "enter"], False), (["h"], True)],
@@ -424,18 +472,8 @@ async def test_a_duplicate_saved_over_every_match_takes_the_cursor(
         await pilot.press("down", "down", "down")
         source = screen.table.current
         assert source is not None
-        before = {p["uuid"] for p in server_policies(fresh_demo_server)}
-        await pilot.press("u")
-        await wait_until(pilot, lambda: app.screen is not screen, what="the editor")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.screen is screen, what="the list again")
-        (copy,) = {p["uuid"] for p in server_policies(fresh_demo_server)} - before
-        await wait_until(
-            pilot,
-            lambda: any(row.uuid == copy for row in screen.table.rows),
-            what="the copy among the matches",
-        )
-        await settle(pilot)
+        copy = await _duplicate(pilot, screen, fresh_demo_server)
+        await _until_shown(pilot, screen, copy)
         assert screen.table.current is not None and screen.table.current.uuid == copy
         assert screen.table.current.uuid != source.uuid
         assert ("usage:" in screen.query_filter.text) is reads_usage  # type: ignore[union-attr]
@@ -462,21 +500,11 @@ async def test_a_duplicate_whose_figure_comes_later_does_not_take_the_cursor_mov
                 pilot, lambda: not screen._index_usage_pending(), what="every figure read"
             )
             await settle(pilot)
-            before = {p["uuid"] for p in server_policies(server)}
-            await pilot.press("down", "u")
-            await wait_until(
-                pilot, lambda: getattr(app.screen, "ready", False), what="the editor's form"
-            )
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.screen is screen, what="the list again")
-            await pilot.press("G")
-            (copy,) = {p["uuid"] for p in server_policies(server)} - before
-            await wait_until(
-                pilot,
-                lambda: any(row.uuid == copy for row in screen.table.rows),
-                what="the copy among the matches",
-            )
-            await settle(pilot)
+            await pilot.press("down")
+            # G before anything else: reading the server's list first takes 0.3 s here,
+            # time for the copy's figure to come in.
+            copy = await _duplicate(pilot, screen, server, "G")
+            await _until_shown(pilot, screen, copy)
             rows = screen.table.rows
             assert rows[-1].uuid != copy  # the copy shows above: the last row is another
             assert screen.table.current is not None

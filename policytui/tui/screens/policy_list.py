@@ -916,11 +916,8 @@ class PolicyListScreen(PolicyScreen):
         """The page's sort, on screen as `/` is typed, orders every match too: the
         header the user sorted keeps its arrow rather than the view starting unsorted;
         an unsorted page, the server's order (not the sort of a filter cleared before)."""
-        from policytui.query import SortOrder, parse_sort
-
-        column, descending = self.table.sort_column, self.table.sort_reverse
-        order = parse_sort(f"-{column}" if descending else f"{column}") if column else None
-        self.index_order = order if isinstance(order, SortOrder) else None
+        column = self.table.sort_column
+        self.index_order = _sort_order(column, self.table.sort_reverse) if column else None
 
     def _filter_fired(self, text: str) -> None:
         """``text`` in the filter language over the fired view's rows (every fired
@@ -995,6 +992,7 @@ class PolicyListScreen(PolicyScreen):
         entering = self.query_filter is None
         if entering:
             self._page_sort = (self.table.sort_column, self.table.sort_reverse)
+        self._follow = None  # a new filter since a copy was saved: the cursor is the user's
         self.query_filter = parse(text)
         if entering:
             self.refresh_bindings()  # the page keys are greyed out over every match
@@ -1045,24 +1043,19 @@ class PolicyListScreen(PolicyScreen):
         elif not usage and rows:
             self._want_shown_usage()
 
-    #: A policy just created here, for the cursor to go to once it is among the matches:
-    #: its uuid, the filter and the sort it was saved under, and (from the first look on)
-    #: the policy the cursor was left on.
-    _follow: tuple[str, str, SortOrder | None, str | None] | None = None
+    #: A policy just created here, for the cursor to go to once it is among the matches,
+    #: and (from the first look on) the policy the cursor was left on. A new filter or
+    #: sort drops it (``apply_filter``, ``_sort_index``), as a cursor moved meanwhile does.
+    _follow: tuple[str, str | None] | None = None
 
     def _follow_created(self, rows: Sequence[PolicyRow], *, still_coming: bool) -> None:
         assert self._follow is not None
-        uuid, text, order, left_on = self._follow
+        uuid, left_on = self._follow
         current = self.table.current
-        query = self.query_filter
-        if (
-            query is None
-            or query.text != text
-            or self.index_order != order
-            or (left_on is not None and (current.uuid if current else None) != left_on)
-        ):
-            # The user moved on meanwhile (the cursor, the filter, the sort): the copy
-            # showing up later does not take the cursor from where they put it.
+        here = current.uuid if current else None
+        if left_on is not None and here != left_on:
+            # The user moved the cursor meanwhile: the copy showing up later does not
+            # take it from where they put it.
             self._follow = None
             return
         at = rows.find(uuid, self.table.cursor) if isinstance(rows, Matches) else None
@@ -1072,7 +1065,7 @@ class PolicyListScreen(PolicyScreen):
         elif not still_coming:
             self._follow = None  # it does not match: the cursor stays where it was
         else:
-            self._follow = (uuid, text, order, current.uuid if current else None)
+            self._follow = (uuid, here)
 
     # -- usage of every policy (issue 14): `usage:`, the usage sort, the near view -------
 
@@ -1375,6 +1368,10 @@ class PolicyListScreen(PolicyScreen):
                 severity="warning",
             )
             order = None
+        if self.mode is ListMode.FIRED:
+            # A view is over every policy: under the fired view's header its matches
+            # read as fired ones (and the fired view's sort became the page's).
+            self.action_toggle_fired()
         self.index_order = order
         self._type_filter(view.filter)
         self._view_name = view.name
@@ -1547,11 +1544,8 @@ class PolicyListScreen(PolicyScreen):
     def _sort_index(self, column: str, descending: bool) -> None:
         """Every match in ``column``'s order (stable; numbers as numbers); the cursor
         stays on its policy."""
-        from policytui.query import SortOrder, parse_sort
-
-        order = parse_sort(f"-{column}" if descending else column)
-        assert isinstance(order, SortOrder), order  # the table's columns are sort columns
-        self.index_order = order
+        self._follow = None  # the user sorted since a copy was saved: the cursor is theirs
+        self.index_order = _sort_order(column, descending)
         self._show_matches()
 
     @on(PolicyTable.SortChanged)
@@ -1653,9 +1647,6 @@ class PolicyListScreen(PolicyScreen):
 
     # -- the fired view -------------------------------------------------------------------
 
-    #: The page's sort when the fired view opened, given back when it closes.
-    _sort_before_fired: tuple[str | None, bool] = (None, False)
-
     def action_toggle_fired(self) -> None:
         scanner = self.query_one(FiredScanner)
         if self.mode is ListMode.FIRED:
@@ -1667,15 +1658,15 @@ class PolicyListScreen(PolicyScreen):
             self.mode = ListMode.PAGES
             self.refresh_bindings()  # the page keys work again
             self._repaint_usage()
-            # The page's own sort back, as the fired view found it (Esc over a filter
-            # gives it back too).
-            column, reverse = self._sort_before_fired
+            # The page's own sort back, as the fired view found it (as leaving a filter
+            # over every policy gives it back: both keep it in ``_page_sort``).
+            column, reverse = self._page_sort
             self.table.sort_by(column, reverse=reverse if column else None)
             self._load_page(self.paging.number)
             return
         if self.query_filter is not None:
             self.action_clear_quick_filter()  # the fired view is a list of its own
-        self._sort_before_fired = (self.table.sort_column, self.table.sort_reverse)
+        self._page_sort = (self.table.sort_column, self.table.sort_reverse)
         self.workers.cancel_group(self, "page")
         self.workers.cancel_group(self, "usage")
         self.mode = ListMode.FIRED
@@ -1975,16 +1966,7 @@ class PolicyListScreen(PolicyScreen):
             # A new policy (a duplicate) that matches takes the cursor, as on a page: it
             # is what the user just made, wherever the sort puts it (under `usage:`, once
             # its figure is read).
-            self._follow = (
-                (
-                    policy.uuid,
-                    self.query_filter.text if self.query_filter else "",
-                    self.index_order,
-                    None,
-                )
-                if created and in_scope
-                else None
-            )
+            self._follow = (policy.uuid, None) if created and in_scope else None
             self._index_saved(policy, row)
             self._update_status()
             shown, query = self.table.all_rows, self.query_filter
@@ -2236,6 +2218,15 @@ class PolicyListScreen(PolicyScreen):
 def _reads_usage(query: Filter | None) -> bool:
     """The filter has a ``usage:`` term (it reads figures that come after the rows)."""
     return query is not None and any(t.field == "usage" for t in query.terms)
+
+
+def _sort_order(column: str, descending: bool) -> SortOrder:
+    """The order over every match of the table's ``column`` (each is a sort column)."""
+    from policytui.query import SortOrder, parse_sort
+
+    order = parse_sort(f"-{column}" if descending else column)
+    assert isinstance(order, SortOrder), order
+    return order
 
 
 def _table_column(sort_column: str) -> str | None:
