@@ -46,8 +46,6 @@ _COLUMNS = attrgetter(
     "created_by_username",
     "component_limits_set",
     "has_fired",
-    "fired_datetime",
-    "created",
 )
 _first, _second = itemgetter(0), itemgetter(1)
 
@@ -66,7 +64,7 @@ class PageRead(NamedTuple):
     created_at: list[float | None]
 
 
-def _timestamps(moments: tuple[datetime | None, ...]) -> list[float | None]:
+def _timestamps(moments: list[datetime | None]) -> list[float | None]:
     if None not in moments:  # (every policy has its creation time: one map in C)
         return list(map(datetime.timestamp, moments))  # type: ignore[arg-type]
     return [None if m is None else m.timestamp() for m in moments]
@@ -103,9 +101,8 @@ class WireColumnsReader:
             usernames,
             limit_texts,
             has_fired,
-            fired_moments,
-            created,
         ) = zip(*map(_COLUMNS, page), strict=True)
+        fired_moments, created = page.fired_moments, page.created
         limit_keys = list(zip(scopes, map(bytes, limit_texts), strict=True))
         limits = list(map(self._limits.get, limit_keys))
         if None in limits:
@@ -126,7 +123,7 @@ class WireColumnsReader:
             people,
             list(map(_first, limits)),
             list(map(is_, has_fired, repeat(True))),
-            list(fired_moments),
+            fired_moments,
             _timestamps(fired_moments),
             _timestamps(created),
         )

@@ -13,18 +13,18 @@ column at a time (:mod:`policytui.helper.page_columns`).
 
 A page msgspec refuses (a field of another type than a plain policy's, a body that is
 not JSON) is decoded as ever (``api/json_body.py``) and read the dicts' way, and so is
-one msgspec would take but orjson not (``json_body`` decodes the packed objects when the
-UI unpacks them, with orjson): a body that is not valid UTF-8 throughout (msgspec does
-not look inside a field it skips) or that holds a whole number of 19 digits or more;
-and one with a time msgspec reads otherwise than the model (a 7th digit of a second).
-So any policy the fill read before is read the same now, and a page the client refused
-is still its error (tests/helper/test_index_page.py, tests/helper/test_plain_facts.py).
+one msgspec would take but the client's decoding not, or read otherwise: a body that is
+not valid UTF-8 throughout, a whole number too long for json.loads, a time msgspec reads
+otherwise than the model (a 7th digit of a second) (:func:`read_page`). So any policy
+the fill read before is read the same now, and a page the client refused is still its
+error (tests/helper/test_index_page.py, tests/helper/test_plain_facts.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -38,8 +38,10 @@ __all__ = ["LIMITS", "WireLimit", "WirePage", "WirePolicy", "read_page"]
 _Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 
 
-class WireLimit(msgspec.Struct):
-    """One of ``component_limits_set``: as a plain policy's (``_read_limits``)."""
+class WireLimit(msgspec.Struct, forbid_unknown_fields=True):
+    """One of ``component_limits_set``: as a plain policy's (``_read_limits``). A key
+    of another name makes the set one no plain policy has (the page is read the dicts'
+    way): msgspec would skip its value unread (:func:`read_page` says why that matters)."""
 
     type: str
     limit: _Int64
@@ -47,82 +49,150 @@ class WireLimit(msgspec.Struct):
 
 #: A time as a plain policy's (``item_rows._MOMENT``) with its offset, as servers send it.
 #: msgspec reads the shapes ``_MOMENT`` does not (``t`` for ``T``, ``+0100``) as the
-#: model does, but rounds a 7th digit of a second where the model cuts it: a body with
+#: model does, but rounds a 7th digit of a second where the model cuts it: a page with
 #: one goes the dicts' way (:data:`_SEVENTH_DIGIT`). So does a time without an offset
 #: (the fill reads it as UTC, as the model does).
 _Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 #: Seconds with more than 6 digits after the point, in the body's shapes (``:``, two
-#: digits, the point, seven digits: :func:`json_body.shapes`). Looked for in any field,
-#: and ``.`` is one of many bytes shaped "x": a false alarm only costs the page the
-#: dicts' way.
+#: digits, the point, seven digits: :func:`json_body.shapes`).
 _SEVENTH_DIGIT = b"100x0000000"
+_NULL = msgspec.Raw(b"null")
 
 
-class WirePolicy(msgspec.Struct, kw_only=True):
-    """The fields of a policy the index's facts read, typed as a plain policy sends
-    them (:func:`policytui.tui.item_rows.plain_values`), so that msgspec checks every
-    one as it decodes (a page with a policy of other types is read the dicts' way): a
-    field left out is None, a link "" (as ``plain_values`` reads them); every other
-    field is skipped unread.
+def _policy_fields(moment: Any) -> list[tuple[str, Any, Any]]:
+    """A policy's fields, each as a plain policy sends it, its times as ``moment``.
 
-    ``component_limits_set`` is the limits' JSON as sent: thousands of policies send
-    the same text, read (and checked, :data:`LIMITS`) once per text met
-    (:mod:`policytui.helper.page_columns`)."""
+    In the order servers send them (the 2024 server's and the demo's): msgspec looks
+    for a key's field from the one after the last found, so this order finds each at the
+    first try (~8 % of the page's decoding)."""
+    none = None if moment is not msgspec.Raw else _NULL
+    return [
+        ("uuid", str, msgspec.NODEFAULT),
+        ("url", str, ""),
+        ("scope", str, ""),
+        ("scope_name", str | None, None),
+        ("scope_uuid", str | None, None),
+        ("actions", str | None, None),
+        ("created", moment, none),
+        ("created_by_full_name", str | None, None),
+        ("created_by_username", str | None, None),
+        ("has_fired", bool | None, None),
+        ("fired_datetime", moment, none),
+        ("options", dict[str, Any] | None, None),
+        ("organization_groups", tuple[str, ...] | None, None),
+        ("apply_to_all", bool | None, None),
+        # The limits' JSON as sent: thousands of policies send the same text, read
+        # (and checked, :data:`LIMITS`) once per text met (helper/page_columns.py).
+        ("component_limits_set", msgspec.Raw, _NULL),
+        # The periods the server knows (``item_rows._PERIODS``); another is not plain.
+        ("period", Literal[1, 2, 3, 4] | None, None),
+        ("period_name", str | None, None),
+        ("affected_resources_count", _Int64 | None, None),
+    ]
 
-    # In the order servers send them (the 2024 server's and the demo's): msgspec looks
-    # for a key's field from the one after the last found, so this order finds each at
-    # the first try (~8 % of the page's decoding).
-    uuid: str
-    url: str = ""
-    scope: str = ""
-    scope_name: str | None = None
-    scope_uuid: str | None = None
-    actions: str | None = None
-    created: _Moment | None = None
-    created_by_full_name: str | None = None
-    created_by_username: str | None = None
-    has_fired: bool | None = None
-    fired_datetime: _Moment | None = None
-    options: dict[str, Any] | None = None
-    organization_groups: tuple[str, ...] | None = None
-    apply_to_all: bool | None = None
-    component_limits_set: msgspec.Raw = msgspec.Raw(b"null")
-    #: The periods the server knows (``item_rows._PERIODS``); another is not plain.
-    period: Literal[1, 2, 3, 4] | None = None
-    period_name: str | None = None
-    affected_resources_count: _Int64 | None = None
 
+#: The fields of a policy the index's facts read, typed as a plain policy sends them
+#: (:func:`policytui.tui.item_rows.plain_values`), so that msgspec checks every one as it
+#: decodes (a page with a policy of other types is read the dicts' way): a field left
+#: out is None, a link "" (as ``plain_values`` reads them). No other field may be there
+#: (msgspec would skip it unread), and the two times are their JSON as sent, read once
+#: for the page (:func:`read_page`).
+WirePolicy = msgspec.defstruct(
+    "WirePolicy", _policy_fields(msgspec.Raw), kw_only=True, forbid_unknown_fields=True
+)
+#: The same, read from a page with fields a plain policy does not send: those are
+#: skipped, the times read as times (the body checked whole first: :func:`read_page`).
+_WirePolicyAmongOthers = msgspec.defstruct(
+    "WirePolicyAmongOthers", _policy_fields(_Moment | None), kw_only=True
+)
 
 #: A policy's ``component_limits_set`` checked as a plain policy's.
 LIMITS = msgspec.json.Decoder(list[WireLimit] | None)
 
 
 class WirePage(list):  # type: ignore[type-arg]
-    """A page's policies as :class:`WirePolicy` (a list, as a page's items are), with
-    each one's JSON object as sent (``objects``, in the same order)."""
+    """A page's policies as :data:`WirePolicy` (a list, as a page's items are), with
+    each one's JSON object as sent (``objects``) and its two times (``created``,
+    ``fired_moments``), in the same order."""
 
-    __slots__ = ("objects",)
+    __slots__ = ("created", "fired_moments", "objects")
     objects: list[msgspec.Raw]
+    created: list[datetime | None]
+    fired_moments: list[datetime | None]
 
 
-_POLICIES = msgspec.json.Decoder(list[WirePolicy])
+_POLICIES = msgspec.json.Decoder(list[WirePolicy])  # type: ignore[valid-type]
+_POLICIES_AMONG_OTHERS = msgspec.json.Decoder(list[_WirePolicyAmongOthers])  # type: ignore[valid-type]
 _OBJECTS = msgspec.json.Decoder(list[msgspec.Raw])
+_MOMENTS = msgspec.json.Decoder(list[_Moment | None])
+_TEXTS = msgspec.json.Encoder()
+_TIMES = attrgetter("created", "fired_datetime")
+_AS_SENT = attrgetter("created", "fired_datetime", "component_limits_set")
+_DECODING_FAILED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
 
 
 def read_page(body: bytes, decoded: Callable[[], list[Any]]) -> list[Any]:
     """The page ``body`` as a :class:`WirePage`, or, when msgspec refuses it, as
-    ``decoded()`` gives it (the client's own decoding, and its errors)."""
+    ``decoded()`` gives it (the client's own decoding, and its errors).
+
+    What msgspec takes and ``decoded()`` would not (orjson, or json.loads where orjson
+    refuses, api/json_body.py) must go to ``decoded()``: a body that is not valid UTF-8
+    throughout (msgspec does not look inside what it skips), a whole number of more than
+    4 300 digits (json.loads refuses it; msgspec does too where it reads the number, as
+    a field's value or inside ``options``, but not where it skips it or takes it as
+    sent), a time with a 7th digit of a second (msgspec rounds it). A page of the fields
+    a plain policy has skips nothing: only what it takes as sent is looked at, its times
+    and sets of limits (~70 bytes a policy; the whole body was ~0.45 ms a page of 300,
+    ~10 % of the helper's CPU in a fill, bench/index_scale.py). A page with other fields
+    is looked at whole."""
     if not _utf8(body):
         return decoded()
+    page = _plain_page(body)
+    if page is None:
+        page = _page_among_others(body)
+    if page is None:
+        return decoded()
+    try:
+        page.objects = _OBJECTS.decode(body)
+    except _DECODING_FAILED:
+        return decoded()
+    return page
+
+
+def _plain_page(body: bytes) -> WirePage | None:
+    try:
+        page = WirePage(_POLICIES.decode(body))
+    except _DECODING_FAILED:
+        return None  # another field, or one of another type: looked at the other way
+    # What msgspec took as sent: every time of the page as one JSON array, looked at
+    # and read in one pass each; every set of limits looked at (a key of a limit that
+    # is not ``type`` or ``limit`` is read when its set is first met, and makes it one
+    # no plain policy has: it goes to the client's decoding, so a number there must be
+    # one that decoding reads).
+    created, fired, limits = zip(*map(_AS_SENT, page), strict=True) if page else ((), (), ())
+    times = _TEXTS.encode(created + fired)
+    shaped = json_body.shapes(times + _TEXTS.encode(limits))
+    if shaped.rfind(_SEVENTH_DIGIT) >= 0 or json_body.long_number_in(shaped):
+        return None
+    try:
+        moments = _MOMENTS.decode(times)
+    except _DECODING_FAILED:
+        return None
+    page.created, page.fired_moments = moments[: len(page)], moments[len(page) :]
+    return page
+
+
+def _page_among_others(body: bytes) -> WirePage | None:
     shaped = json_body.shapes(body)  # one pass for both
     # rfind: faster than find for these needles (json_body.long_number_in says why).
     if json_body.long_number_in(shaped) or shaped.rfind(_SEVENTH_DIGIT) >= 0:
-        return decoded()
+        return None
     try:
-        page = WirePage(_POLICIES.decode(body))
-        page.objects = _OBJECTS.decode(body)
-    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
-        return decoded()
+        page = WirePage(_POLICIES_AMONG_OTHERS.decode(body))
+    except _DECODING_FAILED:
+        return None
+    created, fired = zip(*map(_TIMES, page), strict=True) if page else ((), ())
+    page.created, page.fired_moments = list(created), list(fired)
     return page
 
 

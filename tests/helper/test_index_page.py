@@ -323,6 +323,10 @@ def test_a_plain_body_is_read_without_a_dict_or_a_model_per_policy(
         {"created": "2026-11-27T11:00:00"},  # no offset: UTC, as the model reads it
         {"component_limits_set": [{"type": "cpu", "limit": 2**63}]},
         {"affected_resources_count": -(2**63) - 1},
+        # Read by msgspec as sent, with no look at the whole body: a whole number past
+        # 64 bits in the options, a key of a limit the fill does not know.
+        {"options": {"notify_external_user": "a@example.org", "seen": 2**70}},
+        {"component_limits_set": [{"type": "cpu", "limit": 5, "unit": "hours"}]},
     ],
 )
 def test_an_odd_policy_in_a_body_is_read_as_the_model_reads_it(odd: dict[str, Any]) -> None:
@@ -357,6 +361,15 @@ def _with(name: str, text: bytes) -> bytes:
         pytest.param(_with("size", b"9" * 5000), id="long number"),
         pytest.param(_with("size", b"1" + b"0" * 19), id="19 digits"),
         pytest.param(_with("deep", b"[" * 1100 + b"]" * 1100), id="deep"),
+        # In the fields a plain policy has, read by msgspec, or taken as sent and read
+        # when its set of limits is first met.
+        pytest.param(_with("options", b'{"x": ' + b"9" * 5000 + b"}"), id="long number in options"),
+        pytest.param(
+            json.dumps([_wire("p1", component_limits_set=[{"type": "cpu", "limit": 5, "x": 0}])])
+            .encode()
+            .replace(b'"x": 0', b'"x": ' + b"9" * 5000),
+            id="long number in a limit",
+        ),
     ],
 )
 def test_a_body_orjson_would_not_read_is_decoded_as_the_client_decodes_it(body: bytes) -> None:
