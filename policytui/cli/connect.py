@@ -13,6 +13,7 @@ in ``client_for``, inside a command that needs it.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -65,6 +66,8 @@ def session_for(settings: Settings) -> Session:
     _check_env_url()
     found = resolve(settings)
     if found.session is not None:
+        global _token_source
+        _token_source = found.session.token_source
         if not found.session.verify and found.session.url.startswith("https://"):
             # The app shows this all session; a script's log gets it once per run.
             print("WARNING: TLS certificates are NOT checked (--insecure).", file=sys.stderr)
@@ -85,6 +88,25 @@ def client_for(settings: Settings, **options: Any) -> WaldurClient:
     return session_for(settings).client(**options)
 
 
+#: Where this run's token came from (:func:`session_for` notes it): a token the server
+#: rejects is named by where the user set it.
+_token_source: str | None = None
+
+
+def _rejected_token() -> str:
+    """Where the rejected token came from, when the user may not know: a variable set in
+    the environment wins over the signed-in profile, and may be left from another day."""
+    if _token_source != "env":
+        return ""
+    from policytui.auth.credentials import TOKEN_ENV_VARS
+
+    name = next((n for n in TOKEN_ENV_VARS if os.environ.get(n, "").strip()), TOKEN_ENV_VARS[0])
+    return (
+        f" The token came from the environment ({name}): set it to a valid token, or unset "
+        "it to use the profile you signed in with."
+    )
+
+
 def exit_for(error: WaldurError) -> CommandExit:
     """A client error met on a read, as the command's end: a rejected token is exit 3
     (sign in again), anything else exit 4. The message is the client's own line, which
@@ -93,7 +115,10 @@ def exit_for(error: WaldurError) -> CommandExit:
 
     if isinstance(error, errors.AuthenticationError):
         # The client's words already say to sign in again.
-        return CommandExit(ExitCode.NOT_SIGNED_IN, f"The server rejected the token (401): {error}")
+        return CommandExit(
+            ExitCode.NOT_SIGNED_IN,
+            f"The server rejected the token (401): {error}{_rejected_token()}",
+        )
     return CommandExit(ExitCode.SERVER, str(error))
 
 

@@ -190,6 +190,8 @@ def test_a_rejected_token_is_3(current: DemoServer) -> None:
     done = run(current, "list", token=wrong)
     assert done.code == 3 and done.out == ""
     assert "The server rejected the token (401)" in done.err and wrong not in done.err
+    # The token was set in the environment, where it wins over a signed-in profile.
+    assert "The token came from the environment (WALDUR_ACCESS_TOKEN)" in done.err
 
 
 def test_a_server_error_on_a_read_is_4(fresh_current: DemoServer) -> None:
