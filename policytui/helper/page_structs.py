@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, is_not
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -59,13 +60,12 @@ _SEVENTH_DIGIT = b"100x0000000"
 _NULL = msgspec.Raw(b"null")
 
 
-def _policy_fields(moment: Any) -> list[tuple[str, Any, Any]]:
-    """A policy's fields, each as a plain policy sends it, its times as ``moment``.
+def _policy_fields() -> list[tuple[str, Any, Any]]:
+    """A policy's fields, each as a plain policy sends it.
 
     In the order servers send them (the 2024 server's and the demo's): msgspec looks
     for a key's field from the one after the last found, so this order finds each at the
     first try (~8 % of the page's decoding)."""
-    none = None if moment is not msgspec.Raw else _NULL
     return [
         ("uuid", str, msgspec.NODEFAULT),
         ("url", str, ""),
@@ -73,11 +73,12 @@ def _policy_fields(moment: Any) -> list[tuple[str, Any, Any]]:
         ("scope_name", str | None, None),
         ("scope_uuid", str | None, None),
         ("actions", str | None, None),
-        ("created", moment, none),
+        # The times as texts, read as times for the whole page at once (_read_times).
+        ("created", str | None, None),
         ("created_by_full_name", str | None, None),
         ("created_by_username", str | None, None),
         ("has_fired", bool | None, None),
-        ("fired_datetime", moment, none),
+        ("fired_datetime", str | None, None),
         ("options", dict[str, Any] | None, None),
         ("organization_groups", tuple[str, ...] | None, None),
         ("apply_to_all", bool | None, None),
@@ -95,16 +96,13 @@ def _policy_fields(moment: Any) -> list[tuple[str, Any, Any]]:
 #: (:func:`policytui.tui.item_rows.plain_values`), so that msgspec checks every one as it
 #: decodes (a page with a policy of other types is read the dicts' way): a field left
 #: out is None, a link "" (as ``plain_values`` reads them). No other field may be there
-#: (msgspec would skip it unread), and the two times are their JSON as sent, read once
-#: for the page (:func:`read_page`).
+#: (msgspec would skip it unread: :func:`read_page`).
 WirePolicy = msgspec.defstruct(
-    "WirePolicy", _policy_fields(msgspec.Raw), kw_only=True, forbid_unknown_fields=True
+    "WirePolicy", _policy_fields(), kw_only=True, forbid_unknown_fields=True
 )
 #: The same, read from a page with fields a plain policy does not send: those are
-#: skipped, the times read as times (the body checked whole first: :func:`read_page`).
-_WirePolicyAmongOthers = msgspec.defstruct(
-    "WirePolicyAmongOthers", _policy_fields(_Moment | None), kw_only=True
-)
+#: skipped (the body checked whole first: :func:`read_page`).
+_WirePolicyAmongOthers = msgspec.defstruct("WirePolicyAmongOthers", _policy_fields(), kw_only=True)
 
 #: A policy's ``component_limits_set`` checked as a plain policy's.
 LIMITS = msgspec.json.Decoder(list[WireLimit] | None)
@@ -127,7 +125,8 @@ _OBJECTS = msgspec.json.Decoder(list[msgspec.Raw])
 _MOMENTS = msgspec.json.Decoder(list[_Moment | None])
 _TEXTS = msgspec.json.Encoder()
 _TIMES = attrgetter("created", "fired_datetime")
-_AS_SENT = attrgetter("created", "fired_datetime", "component_limits_set")
+_LIMITS_OF = attrgetter("component_limits_set")
+_LIMITS_KEY = b'"component_limits_set"'
 _DECODING_FAILED = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
 
 
@@ -137,20 +136,22 @@ def read_page(body: bytes, decoded: Callable[[], list[Any]]) -> list[Any]:
 
     What msgspec takes and ``decoded()`` would not (orjson, or json.loads where orjson
     refuses, api/json_body.py) must go to ``decoded()``: a body that is not valid UTF-8
-    throughout (msgspec does not look inside what it skips), a whole number of more than
-    4 300 digits (json.loads refuses it; msgspec does too where it reads the number, as
-    a field's value or inside ``options``, but not where it skips it or takes it as
-    sent), a time with a 7th digit of a second (msgspec rounds it). A page of the fields
-    a plain policy has skips nothing: only what it takes as sent is looked at, its times
-    and sets of limits (~70 bytes a policy; the whole body was ~0.45 ms a page of 300,
-    ~10 % of the helper's CPU in a fill, bench/index_scale.py). A page with other fields
-    is looked at whole."""
+    throughout (msgspec does not look inside what it skips), a whole number longer than
+    json.loads reads (``sys.get_int_max_str_digits()``; msgspec refuses it too where it
+    reads the number, as a field's value or inside ``options``, but not where it skips
+    it or takes it as sent), a time with a 7th digit of a second (msgspec rounds it).
+
+    A page of the fields a plain policy has, with no escape in it, skips nothing but the
+    values it takes as sent, the sets of limits: only those are looked at (~40 bytes a
+    policy), and the key counted in the body, as msgspec takes only the last of a key
+    sent twice (the whole body was ~0.45 ms a page of 300, ~10 % of the helper's CPU
+    in a fill, bench/index_scale.py). Any other page is looked at whole."""
     if not _utf8(body):
         return decoded()
     page = _plain_page(body)
     if page is None:
         page = _page_among_others(body)
-    if page is None:
+    if page is None or not _read_times(page):
         return decoded()
     try:
         page.objects = _OBJECTS.decode(body)
@@ -160,40 +161,45 @@ def read_page(body: bytes, decoded: Callable[[], list[Any]]) -> list[Any]:
 
 
 def _plain_page(body: bytes) -> WirePage | None:
+    if b"\\" in body:
+        return None  # an escape may spell a key msgspec reads (``"cr\u0065ated"``)
     try:
         page = WirePage(_POLICIES.decode(body))
     except _DECODING_FAILED:
         return None  # another field, or one of another type: looked at the other way
-    # What msgspec took as sent: every time of the page as one JSON array, looked at
-    # and read in one pass each; every set of limits looked at (a key of a limit that
-    # is not ``type`` or ``limit`` is read when its set is first met, and makes it one
-    # no plain policy has: it goes to the client's decoding, so a number there must be
-    # one that decoding reads).
-    created, fired, limits = zip(*map(_AS_SENT, page), strict=True) if page else ((), (), ())
-    times = _TEXTS.encode(created + fired)
-    shaped = json_body.shapes(times + _TEXTS.encode(limits))
-    if shaped.rfind(_SEVENTH_DIGIT) >= 0 or json_body.long_number_in(shaped):
+    # The sets of limits as sent, each the last of its key in its policy: looked at
+    # when every one of the key's values is one of them.
+    limits = list(map(_LIMITS_OF, page))
+    if sum(map(is_not, limits, repeat(_NULL))) != body.count(_LIMITS_KEY):
+        return None  # a policy sends it twice (or a text holds the key): the other way
+    if json_body.has_long_number(_TEXTS.encode(limits)):
         return None
-    try:
-        moments = _MOMENTS.decode(times)
-    except _DECODING_FAILED:
-        return None
-    page.created, page.fired_moments = moments[: len(page)], moments[len(page) :]
     return page
 
 
 def _page_among_others(body: bytes) -> WirePage | None:
-    shaped = json_body.shapes(body)  # one pass for both
-    # rfind: faster than find for these needles (json_body.long_number_in says why).
-    if json_body.long_number_in(shaped) or shaped.rfind(_SEVENTH_DIGIT) >= 0:
+    if json_body.has_long_number(body):
         return None
     try:
-        page = WirePage(_POLICIES_AMONG_OTHERS.decode(body))
+        return WirePage(_POLICIES_AMONG_OTHERS.decode(body))
     except _DECODING_FAILED:
         return None
+
+
+def _read_times(page: WirePage) -> bool:
+    """Read the page's times (every one as one JSON array: looked at and read in one
+    pass each); False for a page with one msgspec reads otherwise than the model."""
     created, fired = zip(*map(_TIMES, page), strict=True) if page else ((), ())
-    page.created, page.fired_moments = list(created), list(fired)
-    return page
+    # As msgspec writes texts: a digit is never escaped, so the 7th is seen.
+    times = _TEXTS.encode(created + fired)
+    if json_body.shapes(times).rfind(_SEVENTH_DIGIT) >= 0:
+        return False
+    try:
+        moments = _MOMENTS.decode(times)
+    except _DECODING_FAILED:
+        return False
+    page.created, page.fired_moments = moments[: len(page)], moments[len(page) :]
+    return True
 
 
 def _utf8(body: bytes) -> bool:

@@ -41,17 +41,24 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def _sent(
-    items: list[dict[str, Any]], catalog: Catalog | None, *, as_body: bool = False
+    items: list[dict[str, Any]],
+    catalog: Catalog | None,
+    *,
+    as_body: bool = False,
+    body: bytes | None = None,
 ) -> ScanProgress:
     """``items`` (one page) as the helper reads, packs and pickles them, as the UI has them;
     ``as_body``: sent as a body and read as the helper's fill reads one (msgspec's
-    ``read_page``, the dicts' way for a page it refuses)."""
+    ``read_page``, the dicts' way for a page it refuses); ``body``: this body, which
+    ``items`` are the decoding of."""
     progress = ScanProgress()
     page: list[Any] = items
-    if as_body:
+    if as_body and body is None:
         # As a server writes it: UTF-8, not escaped to ASCII.
         body = json.dumps(items, ensure_ascii=False).encode()
-        page = read_page(body, lambda: json.loads(body))
+    if body is not None:
+        sent = body
+        page = read_page(sent, lambda: json.loads(sent))
     IndexReader(catalog).keep(page, progress)
     packed, unfired = _compact(progress)
     assert unfired == ""  # an index batch: the UI reads them off the facts
@@ -73,9 +80,13 @@ def _fields(facts: PolicyFacts) -> tuple[Any, ...]:
 
 
 def _assert_as_the_model_reads(
-    items: list[dict[str, Any]], catalog: Catalog | None, *, as_body: bool = False
+    items: list[dict[str, Any]],
+    catalog: Catalog | None,
+    *,
+    as_body: bool = False,
+    body: bytes | None = None,
 ) -> None:
-    received = _sent(items, catalog, as_body=as_body)
+    received = _sent(items, catalog, as_body=as_body, body=body)
     read = FactsReader(catalog)
     assert not received.rows  # no row crosses the pipe: the index makes those shown
     rows = _rows(received, catalog)
@@ -345,6 +356,23 @@ def test_an_odd_policy_in_a_body_is_read_as_the_model_reads_it(odd: dict[str, An
     _assert_as_the_model_reads(items, make_catalog(), as_body=True)
 
 
+@pytest.mark.parametrize(
+    ("sent", "escaped"),
+    [
+        (b"00.1234567Z", b"00.123456\\u0037Z"),  # a 7th digit, escaped: still the model's cut
+        (b"00.1234567Z", b"00\\u002e1234567Z"),  # the point escaped
+        (b"2026-11-27T", b"2026-11-27\\u0054"),  # the T escaped: the same time
+    ],
+)
+def test_a_time_written_with_escapes_is_read_as_the_model_reads_it(
+    sent: bytes, escaped: bytes
+) -> None:
+    items = [_wire("good0001"), _wire("odd00001", created="2026-11-27T11:00:00.1234567Z")]
+    body = json.dumps(items).encode().replace(sent, escaped, 1)
+    assert body.count(b"\\u00") == 1 and json.loads(body) == items
+    _assert_as_the_model_reads(items, make_catalog(), body=body)
+
+
 def _with(name: str, text: bytes) -> bytes:
     """A page of one plain policy with ``name`` (a field the fill does not read) as
     ``text``, written as is."""
@@ -369,6 +397,25 @@ def _with(name: str, text: bytes) -> bytes:
             .encode()
             .replace(b'"x": 0', b'"x": ' + b"9" * 5000),
             id="long number in a limit",
+        ),
+        # A key sent twice: msgspec keeps the last value, and reads no earlier one it
+        # takes as sent, or as a text; the client's decoding reads them all.
+        pytest.param(
+            _with("component_limits_set", b"9" * 5000 + b', "component_limits_set": []'),
+            id="long number in a repeated set of limits",
+        ),
+        pytest.param(
+            _with("created", b"9" * 5000 + b', "created": "2026-11-27T11:00:00Z"'),
+            id="long number in a repeated time",
+        ),
+        pytest.param(
+            json.dumps([_wire("p1")])
+            .encode()
+            .replace(
+                b'"component_limits_set"',
+                b'"component\\u005flimits_set": ' + b"9" * 5000 + b', "component_limits_set"',
+            ),
+            id="long number under an escaped key",
         ),
     ],
 )
