@@ -13,7 +13,6 @@ in ``client_for``, inside a command that needs it.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -98,9 +97,10 @@ def _rejected_token() -> str:
     the environment wins over the signed-in profile, and may be left from another day."""
     if _token_source != "env":
         return ""
-    from policytui.auth.credentials import TOKEN_ENV_VARS
+    from policytui.auth.credentials import env_token
 
-    name = next((n for n in TOKEN_ENV_VARS if os.environ.get(n, "").strip()), TOKEN_ENV_VARS[0])
+    found = env_token()
+    name = found.detail.lstrip("$") if found is not None else "WALDUR_ACCESS_TOKEN"
     return (
         f" The token came from the environment ({name}): set it to a valid token, or unset "
         "it to use the profile you signed in with."

@@ -60,36 +60,34 @@ _SEVENTH_DIGIT = b"100x0000000"
 _NULL = msgspec.Raw(b"null")
 
 
-def _policy_fields() -> list[tuple[str, Any, Any]]:
-    """A policy's fields, each as a plain policy sends it.
-
-    In the order servers send them (the 2024 server's and the demo's): msgspec looks
-    for a key's field from the one after the last found, so this order finds each at the
-    first try (~8 % of the page's decoding)."""
-    return [
-        ("uuid", str, msgspec.NODEFAULT),
-        ("url", str, ""),
-        ("scope", str, ""),
-        ("scope_name", str | None, None),
-        ("scope_uuid", str | None, None),
-        ("actions", str | None, None),
-        # The times as texts, read as times for the whole page at once (_read_times).
-        ("created", str | None, None),
-        ("created_by_full_name", str | None, None),
-        ("created_by_username", str | None, None),
-        ("has_fired", bool | None, None),
-        ("fired_datetime", str | None, None),
-        ("options", dict[str, Any] | None, None),
-        ("organization_groups", tuple[str, ...] | None, None),
-        ("apply_to_all", bool | None, None),
-        # The limits' JSON as sent: thousands of policies send the same text, read
-        # (and checked, :data:`LIMITS`) once per text met (helper/page_columns.py).
-        ("component_limits_set", msgspec.Raw, _NULL),
-        # The periods the server knows (``item_rows._PERIODS``); another is not plain.
-        ("period", Literal[1, 2, 3, 4] | None, None),
-        ("period_name", str | None, None),
-        ("affected_resources_count", _Int64 | None, None),
-    ]
+#: A policy's fields, each as a plain policy sends it. In the order servers send them
+#: (the 2024 server's and the demo's): msgspec looks for a key's field from the one
+#: after the last found, so this order finds each at the first try (~8 % of the page's
+#: decoding).
+_POLICY_FIELDS: list[tuple[str, Any, Any]] = [
+    ("uuid", str, msgspec.NODEFAULT),
+    ("url", str, ""),
+    ("scope", str, ""),
+    ("scope_name", str | None, None),
+    ("scope_uuid", str | None, None),
+    ("actions", str | None, None),
+    # The times as texts, read as times for the whole page at once (_read_times).
+    ("created", str | None, None),
+    ("created_by_full_name", str | None, None),
+    ("created_by_username", str | None, None),
+    ("has_fired", bool | None, None),
+    ("fired_datetime", str | None, None),
+    ("options", dict[str, Any] | None, None),
+    ("organization_groups", tuple[str, ...] | None, None),
+    ("apply_to_all", bool | None, None),
+    # The limits' JSON as sent: thousands of policies send the same text, read
+    # (and checked, :data:`LIMITS`) once per text met (helper/page_columns.py).
+    ("component_limits_set", msgspec.Raw, _NULL),
+    # The periods the server knows (``item_rows._PERIODS``); another is not plain.
+    ("period", Literal[1, 2, 3, 4] | None, None),
+    ("period_name", str | None, None),
+    ("affected_resources_count", _Int64 | None, None),
+]
 
 
 #: The fields of a policy the index's facts read, typed as a plain policy sends them
@@ -98,11 +96,11 @@ def _policy_fields() -> list[tuple[str, Any, Any]]:
 #: out is None, a link "" (as ``plain_values`` reads them). No other field may be there
 #: (msgspec would skip it unread: :func:`read_page`).
 WirePolicy = msgspec.defstruct(
-    "WirePolicy", _policy_fields(), kw_only=True, forbid_unknown_fields=True
+    "WirePolicy", _POLICY_FIELDS, kw_only=True, forbid_unknown_fields=True
 )
 #: The same, read from a page with fields a plain policy does not send: those are
 #: skipped (the body checked whole first: :func:`read_page`).
-_WirePolicyAmongOthers = msgspec.defstruct("WirePolicyAmongOthers", _policy_fields(), kw_only=True)
+_WirePolicyAmongOthers = msgspec.defstruct("WirePolicyAmongOthers", _POLICY_FIELDS, kw_only=True)
 
 #: A policy's ``component_limits_set`` checked as a plain policy's.
 LIMITS = msgspec.json.Decoder(list[WireLimit] | None)
